@@ -9,6 +9,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,13 +64,23 @@ final class RegistryTransport {
     for (URI base : config.urls()) {
       String request = method + " " + base + path;
       HttpResponse<String> response;
+      CompletableFuture<HttpResponse<String>> pending =
+          http.sendAsync(build(method, base, path, payload), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
       try {
-        response = http.send(build(method, base, path, payload), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-      } catch (IOException e) {
+        // The client's own timeout stops at the response headers; this deadline also covers the body.
+        response = pending.get(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        pending.cancel(true);
         unreachable = new RegistryUnavailableException(
-            request + " failed: registry unreachable (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
+            request + " failed: no complete answer within " + config.requestTimeout().toMillis() + " ms (timed out)", e);
+        continue;
+      } catch (ExecutionException e) {
+        Throwable cause = e.getCause();
+        unreachable = new RegistryUnavailableException(request + " failed: registry unreachable ("
+            + cause.getClass().getSimpleName() + ": " + cause.getMessage() + ")", cause);
         continue;
       } catch (InterruptedException e) {
+        pending.cancel(true);
         Thread.currentThread().interrupt();
         throw new RegistryUnavailableException(request + " interrupted", e);
       }

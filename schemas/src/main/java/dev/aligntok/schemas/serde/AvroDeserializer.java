@@ -13,10 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
-import org.apache.avro.generic.GenericData;
-import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DatumReader;
-import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.header.Headers;
@@ -33,6 +30,7 @@ import org.apache.kafka.common.serialization.Deserializer;
  */
 public final class AvroDeserializer<T> implements Deserializer<T> {
   private SchemaRegistryClient registry;
+  private boolean ownsRegistry;
   private Class<? extends SpecificRecord> targetType;
   private boolean specificByWriterName;
   private final Map<Integer, DatumReader<T>> readersBySchemaId = new ConcurrentHashMap<>();
@@ -58,6 +56,7 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
   @Override
   public void configure(Map<String, ?> props, boolean isKey) {
     this.registry = CachedSchemaRegistryClient.create(RegistryClientConfig.fromProperties(props));
+    this.ownsRegistry = true;
     this.specificByWriterName = new PropertyReader(props).booleanValue(AvroSerdeConfig.SPECIFIC_AVRO_READER, false);
   }
 
@@ -81,7 +80,7 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
     }
     int schemaId = WireFormat.readSchemaId(data, source);
     DatumReader<T> reader = readerFor(schemaId, source);
-    BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, WireFormat.HEADER_SIZE, data.length - WireFormat.HEADER_SIZE, null);
+    BoundedDecoder decoder = new BoundedDecoder(data, WireFormat.HEADER_SIZE, data.length - WireFormat.HEADER_SIZE);
     T record;
     try {
       record = reader.read(null, decoder);
@@ -93,13 +92,9 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
       throw malformed(PayloadDecodeException.Reason.MALFORMED_PAYLOAD, source, schemaId,
           "the body is not valid Avro for the writer schema: " + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
     }
-    try {
-      if (!decoder.isEnd()) {
-        throw malformed(PayloadDecodeException.Reason.MALFORMED_PAYLOAD, source, schemaId,
-            "bytes left over after the record: the payload is longer than the writer schema allows", null);
-      }
-    } catch (IOException e) {
-      throw malformed(PayloadDecodeException.Reason.MALFORMED_PAYLOAD, source, schemaId, e.getMessage(), e);
+    if (!decoder.isEnd()) {
+      throw malformed(PayloadDecodeException.Reason.MALFORMED_PAYLOAD, source, schemaId, decoder.remaining()
+          + " bytes left over after the record: the payload is longer than the writer schema allows", null);
     }
     return record;
   }
@@ -119,7 +114,7 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
               + compatibility.getDescription(), null);
     }
     boolean specific = targetType != null || specificByWriterName;
-    reader = new BoundedDatumReader<>(writer, readerSchema, specific ? SpecificData.getForSchema(readerSchema) : GenericData.get());
+    reader = specific ? BoundedDatumReader.specific(writer, readerSchema) : BoundedDatumReader.generic(writer, readerSchema);
     readersBySchemaId.put(schemaId, reader);
     return reader;
   }
@@ -160,7 +155,8 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
 
   @Override
   public void close() {
-    if (registry != null) {
+    // A registry handed in by the caller may be shared with other serdes: it is the caller's to close.
+    if (ownsRegistry) {
       registry.close();
     }
   }

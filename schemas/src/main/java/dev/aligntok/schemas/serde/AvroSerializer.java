@@ -35,6 +35,7 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 public final class AvroSerializer<T extends IndexedRecord> implements Serializer<T> {
   private SchemaRegistryClient registry;
+  private boolean ownsRegistry;
   private AvroSerdeConfig config;
   private boolean isKey;
   private final Map<SubjectSchema, Writer> writers = new ConcurrentHashMap<>();
@@ -51,6 +52,7 @@ public final class AvroSerializer<T extends IndexedRecord> implements Serializer
   @Override
   public void configure(Map<String, ?> props, boolean isKey) {
     this.registry = CachedSchemaRegistryClient.create(RegistryClientConfig.fromProperties(props));
+    this.ownsRegistry = true;
     this.config = AvroSerdeConfig.fromProperties(props);
     this.isKey = isKey;
   }
@@ -131,7 +133,8 @@ public final class AvroSerializer<T extends IndexedRecord> implements Serializer
 
   @Override
   public void close() {
-    if (registry != null) {
+    // A registry handed in by the caller may be shared with other serdes: it is the caller's to close.
+    if (ownsRegistry) {
       registry.close();
     }
   }
