@@ -147,6 +147,8 @@ public final class AvroSerializer<T extends IndexedRecord> implements Serializer
     private final DatumWriter<Object> recordWriter;
     private final DatumWriter<Object> registeredWriter;
     private GenericDatumReader<Object> converter;
+    /** Size of the last record written: records of one type tend to have similar sizes. */
+    private volatile int sizeHint = 256;
 
     Writer(int schemaId, DatumWriter<Object> recordWriter, DatumWriter<Object> registeredWriter) {
       this.schemaId = schemaId;
@@ -160,7 +162,7 @@ public final class AvroSerializer<T extends IndexedRecord> implements Serializer
     }
 
     byte[] write(Object record) throws IOException {
-      ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+      ByteArrayOutputStream out = new ByteArrayOutputStream(sizeHint);
       WireFormat.writeHeader(out, schemaId);
       BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
       if (converter == null) {
@@ -174,6 +176,7 @@ public final class AvroSerializer<T extends IndexedRecord> implements Serializer
         registeredWriter.write(converted, encoder);
       }
       encoder.flush();
+      sizeHint = out.size() + 64;
       return out.toByteArray();
     }
   }
