@@ -1,0 +1,247 @@
+package dev.aligntok.inference.image;
+
+import dev.aligntok.inference.image.ImageDecodeException.Reason;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.event.IIOReadWarningListener;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
+
+/**
+ * Decodes PNG or JPEG bytes into an 8-bit RGB image ({@link BufferedImage#TYPE_INT_RGB}), the one
+ * pixel format every later step (resize, tensors) assumes. Used by training and serving alike.
+ *
+ * <p>Order of checks, cheapest first, so hostile input is rejected before anything is allocated:
+ * empty → byte size → signature (PNG/JPEG only) → header dimensions via
+ * {@link ImageReader#getWidth}/{@link ImageReader#getHeight} → decode. A decoder warning (a JPEG
+ * that ends early is "decoded" with grey padding) counts as corrupt: silently wrong pixels are
+ * worse than a skipped image.
+ *
+ * <p>Colour policy: alpha is composited onto white (an RGBA emoji becomes RGB on white, as it looks
+ * on a page); grey becomes R=G=B with the stored values (not Java's gamma-converted grey).
+ */
+public final class ImageDecoder {
+  private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+  private static final int WHITE = 255;
+
+  private final ImageLimits limits;
+
+  public ImageDecoder() {
+    this(ImageLimits.DEFAULT);
+  }
+
+  public ImageDecoder(ImageLimits limits) {
+    if (limits == null) {
+      throw new IllegalArgumentException("limits must not be null");
+    }
+    this.limits = limits;
+  }
+
+  public ImageLimits limits() {
+    return limits;
+  }
+
+  /**
+   * Reads a file (its size is checked before it is read) and decodes it.
+   *
+   * @throws IOException when the file cannot be read (missing, permissions)
+   */
+  public BufferedImage decodeRgb(Path file) throws IOException {
+    String source = file.toString();
+    long size = Files.size(file);
+    checkByteSize(size, source);
+    return decodeRgb(Files.readAllBytes(file), source);
+  }
+
+  /**
+   * Decodes bytes to RGB on white.
+   *
+   * @param source names the bytes in error messages (file path, event id)
+   */
+  public BufferedImage decodeRgb(byte[] bytes, String source) {
+    String format = checkedFormat(bytes, source);
+    ImageReader reader = readerFor(format, source);
+    try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+      reader.setInput(in, true, true);
+      checkDimensions(reader, bytes, format, source);
+      List<String> warnings = new ArrayList<>();
+      reader.addIIOReadWarningListener(collectingInto(warnings));
+      BufferedImage decoded;
+      try {
+        decoded = reader.read(0);
+      } catch (IOException | RuntimeException e) {
+        throw new ImageDecodeException(Reason.CORRUPT, source, "pixel data unreadable: " + describe(e), e);
+      }
+      if (!warnings.isEmpty()) {
+        throw new ImageDecodeException(Reason.CORRUPT, source, "decoder warned: " + String.join("; ", warnings));
+      }
+      return toRgbOnWhite(decoded);
+    } catch (IOException e) {
+      throw new ImageDecodeException(Reason.CORRUPT, source, "cannot read stream: " + describe(e), e);
+    } finally {
+      reader.dispose();
+    }
+  }
+
+  /** Checks everything up to and including the header's dimensions, without decoding pixels. */
+  public ImageInfo probe(byte[] bytes, String source) {
+    String format = checkedFormat(bytes, source);
+    ImageReader reader = readerFor(format, source);
+    try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+      reader.setInput(in, true, true);
+      return checkDimensions(reader, bytes, format, source);
+    } catch (IOException e) {
+      throw new ImageDecodeException(Reason.CORRUPT, source, "cannot read stream: " + describe(e), e);
+    } finally {
+      reader.dispose();
+    }
+  }
+
+  /**
+   * Converts any decoded image to TYPE_INT_RGB: alpha over white, grey replicated to R=G=B.
+   * Public so callers holding a BufferedImage from elsewhere get exactly the same policy.
+   */
+  public static BufferedImage toRgbOnWhite(BufferedImage image) {
+    int width = image.getWidth();
+    int height = image.getHeight();
+    BufferedImage rgb = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+    if (GreyPixels.isLinearGrey(image)) {
+      GreyPixels.copyOnWhite(image, rgb);
+      return rgb;
+    }
+    boolean hasAlpha = image.getColorModel().hasAlpha();
+    int[] row = new int[width];
+    for (int y = 0; y < height; y++) {
+      // getRGB yields non-premultiplied sRGB ARGB whatever the source model (palette, 16-bit, ...).
+      image.getRGB(0, y, width, 1, row, 0, width);
+      if (hasAlpha) {
+        for (int x = 0; x < width; x++) {
+          row[x] = overWhite(row[x]);
+        }
+      }
+      rgb.setRGB(0, y, width, 1, row, 0, width);
+    }
+    return rgb;
+  }
+
+  /** Straight-alpha ARGB composited onto white, rounded to nearest: c·a/255 + 255·(1 − a/255). */
+  static int overWhite(int argb) {
+    int a = argb >>> 24;
+    int r = blend((argb >> 16) & 0xff, a);
+    int g = blend((argb >> 8) & 0xff, a);
+    int b = blend(argb & 0xff, a);
+    return (r << 16) | (g << 8) | b;
+  }
+
+  static int blend(int channel, int alpha) {
+    return (channel * alpha + WHITE * (255 - alpha) + 127) / 255;
+  }
+
+  private String checkedFormat(byte[] bytes, String source) {
+    if (bytes == null || bytes.length == 0) {
+      throw new ImageDecodeException(Reason.EMPTY, source, "no bytes");
+    }
+    checkByteSize(bytes.length, source);
+    String format = sniffFormat(bytes);
+    if (format == null) {
+      throw new ImageDecodeException(Reason.UNSUPPORTED_FORMAT, source,
+          "not a PNG or JPEG (first bytes " + hexPrefix(bytes) + ")");
+    }
+    return format;
+  }
+
+  private void checkByteSize(long size, String source) {
+    if (size == 0) {
+      throw new ImageDecodeException(Reason.EMPTY, source, "no bytes");
+    }
+    if (size > limits.maxEncodedBytes()) {
+      throw new ImageDecodeException(Reason.TOO_LARGE_BYTES, source,
+          size + " bytes exceeds the limit of " + limits.maxEncodedBytes() + " bytes");
+    }
+  }
+
+  private static String sniffFormat(byte[] bytes) {
+    if (bytes.length >= PNG_SIGNATURE.length
+        && Arrays.equals(bytes, 0, PNG_SIGNATURE.length, PNG_SIGNATURE, 0, PNG_SIGNATURE.length)) {
+      return "png";
+    }
+    if (bytes.length >= 3 && (bytes[0] & 0xff) == 0xff && (bytes[1] & 0xff) == 0xd8 && (bytes[2] & 0xff) == 0xff) {
+      return "jpeg";
+    }
+    return null;
+  }
+
+  private static ImageReader readerFor(String format, String source) {
+    Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format);
+    if (!readers.hasNext()) {
+      throw new ImageDecodeException(Reason.UNSUPPORTED_FORMAT, source, "no ImageIO reader for " + format);
+    }
+    return readers.next();
+  }
+
+  private ImageInfo checkDimensions(ImageReader reader, byte[] bytes, String format, String source) {
+    int width;
+    int height;
+    try {
+      width = reader.getWidth(0);
+      height = reader.getHeight(0);
+    } catch (IOException | RuntimeException e) {
+      // The JDK's PNG reader refuses a zero-sized header with a generic error; name it properly.
+      if ("png".equals(format) && pngHeaderClaimsZeroSize(bytes)) {
+        throw new ImageDecodeException(Reason.ZERO_SIZE, source, "PNG header claims a zero width or height");
+      }
+      throw new ImageDecodeException(Reason.CORRUPT, source, "unreadable " + format + " header: " + describe(e), e);
+    }
+    if (width <= 0 || height <= 0) {
+      throw new ImageDecodeException(Reason.ZERO_SIZE, source, "header claims " + width + "x" + height);
+    }
+    if (!limits.allows(width, height)) {
+      throw new ImageDecodeException(Reason.TOO_MANY_PIXELS, source, "header claims " + width + "x" + height
+          + ", limits are " + limits.maxWidth() + "x" + limits.maxHeight() + " and " + limits.maxPixels() + " pixels");
+    }
+    return new ImageInfo(format, width, height);
+  }
+
+  /** IHDR is always the first chunk: 8-byte signature, length, "IHDR", width, height (big-endian). */
+  private static boolean pngHeaderClaimsZeroSize(byte[] bytes) {
+    if (bytes.length < 24) {
+      return false;
+    }
+    ByteBuffer header = ByteBuffer.wrap(bytes, 16, 8);
+    return header.getInt() == 0 || header.getInt() == 0;
+  }
+
+  private static IIOReadWarningListener collectingInto(List<String> warnings) {
+    return (reader, warning) -> warnings.add(warning);
+  }
+
+  private static String describe(Throwable e) {
+    StringBuilder text = new StringBuilder(e.getClass().getSimpleName());
+    if (e.getMessage() != null) {
+      text.append(": ").append(e.getMessage());
+    }
+    Throwable cause = e.getCause();
+    if (cause != null && cause != e && cause.getMessage() != null) {
+      text.append(" (").append(cause.getMessage()).append(')');
+    }
+    return text.toString();
+  }
+
+  private static String hexPrefix(byte[] bytes) {
+    StringBuilder hex = new StringBuilder();
+    for (int i = 0; i < Math.min(8, bytes.length); i++) {
+      hex.append(String.format("%02x", bytes[i] & 0xff));
+    }
+    return hex.toString();
+  }
+}

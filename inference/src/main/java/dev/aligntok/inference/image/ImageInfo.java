@@ -1,0 +1,10 @@
+package dev.aligntok.inference.image;
+
+/**
+ * What an encoded image's header claims, read without decoding pixels.
+ *
+ * @param format "png" or "jpeg"
+ * @param width claimed width in pixels
+ * @param height claimed height in pixels
+ */
+public record ImageInfo(String format, int width, int height) {}

@@ -1,0 +1,8 @@
+/**
+ * The image codec shared by training and serving, so their preprocessing cannot drift:
+ * {@link dev.aligntok.inference.image.ImageDecoder} (PNG/JPEG bytes → RGB on white, limits checked
+ * before decoding) → {@link dev.aligntok.inference.image.Resize} (centre crop, area-average down,
+ * bilinear up) → {@link dev.aligntok.inference.image.ImageTensors} (RGB ↔ float CHW with a
+ * {@link dev.aligntok.inference.image.Normalization}). Plain Java, no native code.
+ */
+package dev.aligntok.inference.image;

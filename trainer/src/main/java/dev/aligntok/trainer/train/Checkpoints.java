@@ -1,0 +1,156 @@
+package dev.aligntok.trainer.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Checkpoints of a training run: {@code <run>/checkpoints/step-00001234/} holding one safetensors
+ * file per tensor group (weights, EMA, optimizer moments) and {@code state.json} (step, config,
+ * metrics, whatever the stage needs to resume). A checkpoint is written to a temporary directory
+ * and renamed, so a crash never leaves one that looks complete; the oldest are pruned.
+ */
+public final class Checkpoints {
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final String PREFIX = "step-";
+  private static final String STATE = "state.json";
+
+  private final Path directory;
+  private final int keep;
+
+  public Checkpoints(Path runDirectory, int keep) {
+    if (keep < 1) {
+      throw new IllegalArgumentException("must keep at least one checkpoint, got " + keep);
+    }
+    this.directory = runDirectory.resolve("checkpoints");
+    this.keep = keep;
+  }
+
+  /** Writes a checkpoint for {@code step}; {@code state} is any Jackson-serialisable object. */
+  public Path save(long step, Map<String, NDList> tensorGroups, Object state) {
+    Path target = directory.resolve(String.format("%s%08d", PREFIX, step));
+    Path temporary = directory.resolve(".tmp-" + target.getFileName());
+    try {
+      Files.createDirectories(directory);
+      deleteRecursively(temporary);
+      Files.createDirectories(temporary);
+      for (Map.Entry<String, NDList> group : tensorGroups.entrySet()) {
+        try (OutputStream out = Files.newOutputStream(temporary.resolve(group.getKey() + ".safetensors"))) {
+          group.getValue().encode(out, NDList.Encoding.SAFETENSORS);
+        }
+      }
+      JSON.writeValue(temporary.resolve(STATE).toFile(), state);
+      deleteRecursively(target);
+      try {
+        Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(temporary, target);
+      }
+      prune();
+      return target;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write checkpoint " + target + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The newest complete checkpoint, if any. */
+  public Optional<Path> latest() {
+    List<Path> all = complete();
+    return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
+  }
+
+  /** Reads one tensor group of a checkpoint into {@code manager}. */
+  public static NDList readTensors(Path checkpoint, String group, NDManager manager) {
+    Path file = checkpoint.resolve(group + ".safetensors");
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException("checkpoint " + checkpoint + " has no tensor group '" + group + "' (" + file + ")");
+    }
+    try (InputStream in = Files.newInputStream(file)) {
+      return NDList.decode(manager, in);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  public static <T> T readState(Path checkpoint, Class<T> type) {
+    Path file = checkpoint.resolve(STATE);
+    try {
+      return JSON.readValue(file.toFile(), type);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read checkpoint state " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Copies saved arrays into live ones by name; every live array must be present with the same shape. */
+  public static void restoreInto(NDList saved, Map<String, NDArray> live, Path from) {
+    for (Map.Entry<String, NDArray> entry : live.entrySet()) {
+      NDArray source = saved.get(entry.getKey());
+      if (source == null) {
+        throw new IllegalArgumentException("checkpoint " + from + " lacks parameter " + entry.getKey());
+      }
+      if (!source.getShape().equals(entry.getValue().getShape())) {
+        throw new IllegalArgumentException("parameter " + entry.getKey() + " has shape " + source.getShape()
+            + " in " + from + " but " + entry.getValue().getShape() + " in the model (different config?)");
+      }
+      entry.getValue().set(source.toByteBuffer());
+    }
+  }
+
+  /** Names the arrays and collects them into a list for {@link #save}. */
+  public static NDList named(Map<String, NDArray> arrays) {
+    NDList list = new NDList();
+    arrays.forEach((name, array) -> {
+      array.setName(name);
+      list.add(array);
+    });
+    return list;
+  }
+
+  private List<Path> complete() {
+    if (!Files.isDirectory(directory)) {
+      return List.of();
+    }
+    try (Stream<Path> entries = Files.list(directory)) {
+      return entries.filter(p -> p.getFileName().toString().startsWith(PREFIX))
+          .filter(p -> Files.isRegularFile(p.resolve(STATE)))
+          .sorted(Comparator.comparing(p -> p.getFileName().toString()))
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list checkpoints in " + directory, e);
+    }
+  }
+
+  private void prune() throws IOException {
+    List<Path> all = new ArrayList<>(complete());
+    while (all.size() > keep) {
+      deleteRecursively(all.remove(0));
+    }
+  }
+
+  private static void deleteRecursively(Path path) throws IOException {
+    if (!Files.exists(path)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(path)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}
