@@ -18,13 +18,13 @@ import java.nio.file.Path;
  * checksum verified), so the pretrained check runs on a fresh machine too. Only with
  * {@code -Daligntok.tests.noFetch=true} does a missing package skip the test instead.
  */
-final class NsfwjsPackage {
+public final class NsfwjsPackage {
   static final String PROPERTY = "aligntok.nsfwjs.dir";
   static final String CACHE_PATH = "npm/nsfwjs@4.4.0/package";
 
   private NsfwjsPackage() {}
 
-  static Path locateOrSkip() {
+  public static Path locateOrSkip() {
     String explicit = System.getProperty(PROPERTY);
     if (explicit != null && !explicit.isBlank()) {
       Path dir = Path.of(explicit);
