@@ -19,6 +19,7 @@ import picocli.CommandLine.IExecutionExceptionHandler;
     subcommands = {
         HelpCommand.class,
         DataCommand.class,
+        TrainCommand.class,
     })
 public final class AlignTokCli implements Runnable {
   /** Exit status when a command fails for a reason the message explains (missing data, failed fetch). */

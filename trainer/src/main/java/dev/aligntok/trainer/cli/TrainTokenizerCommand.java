@@ -1,0 +1,102 @@
+package dev.aligntok.trainer.cli;
+
+import dev.aligntok.inference.image.ImageDecoder;
+import dev.aligntok.trainer.data.DataCache;
+import dev.aligntok.trainer.data.DataSources;
+import dev.aligntok.trainer.data.DatasetCatalog;
+import dev.aligntok.trainer.data.EmojiOptions.LabelLevel;
+import dev.aligntok.trainer.data.ImageDataset;
+import dev.aligntok.trainer.data.Splits;
+import dev.aligntok.trainer.tokenizer.TokenizerConfig;
+import dev.aligntok.trainer.train.StageConfig;
+import dev.aligntok.trainer.train.TokenizerStage;
+import dev.aligntok.trainer.train.TokenizerTrainer;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code aligntok train tokenizer --stage N}: one AlignTok stage (or {@code all}, or the baseline)
+ * on a dataset's training split, resumable: rerunning continues from the last checkpoint.
+ */
+@Command(name = "tokenizer", mixinStandardHelpOptions = true,
+    description = "Train the AlignTok tokenizer: stage 1 (encoder frozen; adapter + decoder), stage 2 (all, with "
+        + "the semantic-preservation loss against the stage-1 snapshot, EMA), stage 3 (decoder only), or the "
+        + "vanilla baseline (random encoder, all trained from scratch). Each stage writes checkpoints and "
+        + "metrics.jsonl under RUN/<stage>/ and resumes from its last checkpoint when rerun.")
+final class TrainTokenizerCommand implements Callable<Integer> {
+  @Mixin
+  CacheOption cache;
+
+  @Option(names = "--stage", required = true, paramLabel = "STAGE",
+      description = "1, 2, 3, baseline, or all (1, 2, 3, then baseline).")
+  String stage;
+
+  @Option(names = "--run", paramLabel = "DIR", defaultValue = "runs/emoji-default",
+      description = "Run directory (default: ${DEFAULT-VALUE}).")
+  Path run;
+
+  @Option(names = "--dataset", defaultValue = "emoji-google",
+      description = "Dataset name (" + "emoji-google, emoji-twitter, mnist-train, fashion-mnist-train) or a folder "
+          + "with one sub-folder per class (default: ${DEFAULT-VALUE}).")
+  String dataset;
+
+  @Option(names = "--steps", paramLabel = "N", description = "Steps per stage (defaults: stage 1 ${sys:aligntok.steps1:-1500}, "
+      + "stage 2 1000, stage 3 800, baseline = the three together).")
+  Integer steps;
+
+  @Option(names = "--batch-size", defaultValue = "16", description = "Images per step (default: ${DEFAULT-VALUE}).")
+  int batchSize;
+
+  @Option(names = "--lr", description = "Peak learning rate (default: 2e-4; stage 3: 1e-4).")
+  Float learningRate;
+
+  @Option(names = "--validation-fraction", defaultValue = "0.1",
+      description = "Held-out share of the dataset, never trained on (default: ${DEFAULT-VALUE}).")
+  double validationFraction;
+
+  @Option(names = "--seed", defaultValue = "7", description = "Split, data order and initialisation seed (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  static final int STAGE1_STEPS = 1500;
+  static final int STAGE2_STEPS = 1000;
+  static final int STAGE3_STEPS = 800;
+
+  @Override
+  public Integer call() {
+    List<TokenizerStage> stages = "all".equalsIgnoreCase(stage)
+        ? List.of(TokenizerStage.STAGE1, TokenizerStage.STAGE2, TokenizerStage.STAGE3, TokenizerStage.BASELINE)
+        : List.of(TokenizerStage.parse(stage));
+    DataCache dataCache = cache.resolve();
+    Path nsfwjs = DatasetCatalog.require(dataCache, DataSources.NSFWJS);
+    ImageDataset data = DatasetCatalog.open(dataset, dataCache, LabelLevel.SUBCATEGORY, new ImageDecoder());
+    Splits.Split split = Splits.split(data.samples(), validationFraction, seed);
+    System.out.printf("%s: %d training images, %d held out (seed %d); %d unreadable skipped%n", data.name(),
+        split.train().size(), split.validation().size(), seed, data.skipped().skippedCount());
+    TokenizerTrainer trainer = new TokenizerTrainer(run, nsfwjs, System.out);
+    for (TokenizerStage s : stages) {
+      TokenizerConfig tokenizer = TokenizerConfig.emojiDefault(s != TokenizerStage.BASELINE);
+      StageConfig defaults = StageConfig.defaults(s, steps != null ? steps : defaultSteps(s));
+      StageConfig config = new StageConfig(defaults.steps(), batchSize,
+          learningRate != null ? learningRate : defaults.learningRate(), defaults.warmupSteps(), defaults.perceptualWeight(),
+          defaults.semanticWeight(), defaults.ganStartStep(), defaults.ganMaxWeight(), defaults.ganWeightEvery(),
+          defaults.emaDecay(), defaults.gradientClip(), defaults.checkpointEvery(), defaults.logEvery(), seed);
+      TokenizerTrainer.Result result = trainer.train(s, tokenizer, config, split.train());
+      System.out.printf("%s: %d steps in %.0f s (%.2f steps/s); last losses %s; checkpoint %s%n", s.directoryName(),
+          result.steps(), result.trainingSeconds(), result.stepsPerSecond(), result.lastLosses(), result.checkpoint());
+    }
+    return 0;
+  }
+
+  private static int defaultSteps(TokenizerStage stage) {
+    return switch (stage) {
+      case STAGE1 -> STAGE1_STEPS;
+      case STAGE2 -> STAGE2_STEPS;
+      case STAGE3 -> STAGE3_STEPS;
+      case BASELINE -> STAGE1_STEPS + STAGE2_STEPS + STAGE3_STEPS;
+    };
+  }
+}
