@@ -20,6 +20,7 @@ import picocli.CommandLine.IExecutionExceptionHandler;
         HelpCommand.class,
         DataCommand.class,
         TrainCommand.class,
+        EvalCommand.class,
     })
 public final class AlignTokCli implements Runnable {
   /** Exit status when a command fails for a reason the message explains (missing data, failed fetch). */

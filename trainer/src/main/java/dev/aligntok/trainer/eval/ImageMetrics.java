@@ -8,8 +8,9 @@ package dev.aligntok.trainer.eval;
  *
  * <p><b>PSNR</b> = 10·log10(1 / MSE), MSE over all 3·H·W values of one image (peak 1). An exact
  * (or practically exact) reconstruction has MSE 0 and infinite PSNR; it is reported as
- * {@value #PSNR_CAP_DB} dB (any PSNR above the cap is capped) so that means stay finite — a mean
- * that includes capped images is a lower bound on nothing and should be read with that in mind.
+ * {@value #PSNR_CAP_DB} dB (any PSNR above the cap is capped) so that means stay finite. A mean
+ * over images that includes capped values depends on the cap; a maximum of exactly
+ * {@value #PSNR_CAP_DB} in a {@link Summary} says that happened.
  *
  * <p><b>SSIM</b> (Wang et al. 2004): Gaussian window 11×11, σ = 1.5 (normalised to sum 1),
  * K1 = 0.01, K2 = 0.03, dynamic range L = 1, so C1 = (K1·L)², C2 = (K2·L)². Local statistics are

@@ -1,5 +1,7 @@
 package dev.aligntok.trainer.eval;
 
+import java.util.function.DoubleUnaryOperator;
+
 /**
  * Eigendecomposition of a real symmetric matrix, A = V·diag(λ)·Vᵀ, in double precision:
  * Householder reduction to tridiagonal form followed by the implicit QL algorithm (EISPACK
@@ -78,7 +80,7 @@ public final class SymmetricEigen {
    * V·diag(f(λ))·Vᵀ. With f = sqrt of the clamped eigenvalue this is the principal square root
    * of a PSD matrix.
    */
-  public double[][] reconstruct(java.util.function.DoubleUnaryOperator f) {
+  public double[][] reconstruct(DoubleUnaryOperator f) {
     int n = values.length;
     double[][] scaled = new double[n][];
     for (int k = 0; k < n; k++) {

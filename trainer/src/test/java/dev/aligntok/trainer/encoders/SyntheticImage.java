@@ -4,10 +4,10 @@ package dev.aligntok.trainer.encoders;
  * The golden files' input image, a Java copy of {@code syntheticPixel} in
  * tools/golden/mobilenet-v2-golden.js. Integer arithmetic only, so both produce the same pixels.
  */
-final class SyntheticImage {
+public final class SyntheticImage {
   private SyntheticImage() {}
 
-  static int pixel(int c, int y, int x, int height, int width) {
+  public static int pixel(int c, int y, int x, int height, int width) {
     int base = c == 0 ? 255 * x / (width - 1) : c == 1 ? 255 * y / (height - 1) : 255 * (x + y) / (width + height - 2);
     int dx = 2 * x - width + 1;
     int dy = 2 * y - height + 1;
@@ -18,7 +18,7 @@ final class SyntheticImage {
   }
 
   /** CHW, values float32(q / 255) in [0, 1]. */
-  static float[] unitRangeChw(int height, int width) {
+  public static float[] unitRangeChw(int height, int width) {
     float[] chw = new float[3 * height * width];
     for (int c = 0; c < 3; c++) {
       for (int y = 0; y < height; y++) {

@@ -1,0 +1,83 @@
+package dev.aligntok.trainer.cli;
+
+import dev.aligntok.inference.image.ImageDecoder;
+import dev.aligntok.trainer.data.DataCache;
+import dev.aligntok.trainer.data.DataSources;
+import dev.aligntok.trainer.data.DatasetCatalog;
+import dev.aligntok.trainer.data.EmojiOptions.LabelLevel;
+import dev.aligntok.trainer.data.ImageDataset;
+import dev.aligntok.trainer.data.Splits;
+import dev.aligntok.trainer.eval.EvaluationConfig;
+import dev.aligntok.trainer.eval.EvaluationReport;
+import dev.aligntok.trainer.eval.InceptionV3Features;
+import dev.aligntok.trainer.eval.LabelledImages;
+import dev.aligntok.trainer.eval.LossCurves;
+import dev.aligntok.trainer.eval.TokenizerEvaluation;
+import dev.aligntok.trainer.tokenizer.TrainedTokenizer;
+import dev.aligntok.trainer.train.TokenizerStage;
+import dev.aligntok.trainer.train.TokenizerTrainer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code aligntok eval tokenizer}: PSNR, SSIM, Fréchet distance (InceptionV3 mixed5), linear probe
+ * and latent statistics of a trained stage on the held-out split; eval.json, reconstructions.png and
+ * loss-curves.png in RUN/&lt;stage&gt;/eval/.
+ */
+@Command(name = "tokenizer", mixinStandardHelpOptions = true,
+    description = "Evaluate a trained tokenizer stage on the held-out split (the same seeded split training used): "
+        + "PSNR, SSIM, Fréchet distance in InceptionV3 mixed5 features, linear-probe accuracy of pooled latents, "
+        + "per-channel latent statistics; writes eval.json, reconstructions.png and loss-curves.png.")
+final class EvalTokenizerCommand implements Callable<Integer> {
+  @Mixin
+  CacheOption cache;
+
+  @Option(names = "--stage", required = true, description = "1, 2, 3 or baseline.")
+  String stage;
+
+  @Option(names = "--run", defaultValue = "runs/emoji-default", description = "Run directory (default: ${DEFAULT-VALUE}).")
+  Path run;
+
+  @Option(names = "--dataset", defaultValue = "emoji-google", description = "Dataset (default: ${DEFAULT-VALUE}).")
+  String dataset;
+
+  @Option(names = "--validation-fraction", defaultValue = "0.1", description = "As in training (default: ${DEFAULT-VALUE}).")
+  double validationFraction;
+
+  @Option(names = "--seed", defaultValue = "7", description = "As in training (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--probe-labels", defaultValue = "CATEGORY",
+      description = "Emoji label level for the linear probe: CATEGORY or SUBCATEGORY (default: ${DEFAULT-VALUE}).")
+  LabelLevel probeLabels;
+
+  @Override
+  public Integer call() throws Exception {
+    TokenizerStage which = TokenizerStage.parse(stage);
+    DataCache dataCache = cache.resolve();
+    Path nsfwjs = DatasetCatalog.require(dataCache, DataSources.NSFWJS);
+    TokenizerTrainer trainer = new TokenizerTrainer(run, nsfwjs, System.out);
+    Path checkpoint = trainer.latestOf(which);
+    ImageDataset data = DatasetCatalog.open(dataset, dataCache, probeLabels, new ImageDecoder());
+    Splits.Split split = Splits.split(data.samples(), validationFraction, seed);
+    Path out = Files.createDirectories(trainer.stageDirectory(which).resolve("eval"));
+    try (TrainedTokenizer tokenizer = TrainedTokenizer.load("aligntok-" + which.directoryName(), checkpoint, nsfwjs);
+         InceptionV3Features inception = InceptionV3Features.fromNsfwjs(nsfwjs)) {
+      int size = tokenizer.tokenizer().config().imageSize();
+      EvaluationReport report = new TokenizerEvaluation(EvaluationConfig.defaults(), inception).evaluate(tokenizer,
+          LabelledImages.fromSamples(data.name() + " train", split.train(), size),
+          LabelledImages.fromSamples(data.name() + " held-out", split.validation(), size), out);
+      Path metrics = trainer.stageDirectory(which).resolve("metrics.jsonl");
+      if (Files.exists(metrics)) {
+        TokenizerEvaluation.writeLossCurves(metrics, out, LossCurves.Options.defaults());
+      }
+      System.out.println("evaluated " + checkpoint + " → " + out.resolve(TokenizerEvaluation.REPORT_FILE));
+      System.out.println(report);
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,285 @@
+package dev.aligntok.trainer.eval;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+
+/**
+ * Linear-probe accuracy: multinomial logistic regression (softmax, with biases) on fixed feature
+ * vectors, in double, trained full-batch with {@link Lbfgs}.
+ *
+ * <p>Protocol: features are standardised with the mean/std of the data each model is fitted on
+ * (constant features become 0); λ is chosen on a seeded selection fold cut from the training split
+ * ({@link ProbeConfig#selectionFraction()}), trying the grid from strongest to weakest with warm
+ * starts and keeping the best (ties go to the stronger λ); the model is then refitted on the whole
+ * training split and scored on the held-out split. The held-out split never influences training or
+ * the choice of λ. Deterministic: the loss is summed over fixed chunks of samples (two threads on
+ * these machines) and combined in chunk order, so results do not depend on scheduling.
+ */
+public final class LinearProbe {
+  private static final int CHUNK = 256;
+  private final ProbeConfig config;
+
+  public LinearProbe(ProbeConfig config) {
+    this.config = config;
+  }
+
+  /**
+   * Fits on {@code (trainX, trainY)} and reports accuracy on both splits. Labels are class indices
+   * ≥ 0; rows of both splits must have the same length.
+   */
+  public ProbeResult evaluate(double[][] trainX, int[] trainY, double[][] heldOutX, int[] heldOutY) {
+    int d = checkSplit("training", trainX, trainY, -1);
+    checkSplit("held-out", heldOutX, heldOutY, d);
+    int classes = Math.max(max(trainY), max(heldOutY)) + 1;
+    if (trainX.length < 4) {
+      throw new IllegalArgumentException("a linear probe needs at least 4 training samples, got " + trainX.length);
+    }
+
+    // Choose λ on a selection fold of the training split.
+    int[] order = permutation(trainX.length, config.seed());
+    int selectionCount = Math.max(1, Math.min(trainX.length - 2, (int) Math.round(config.selectionFraction() * trainX.length)));
+    int[] selectionIdx = Arrays.copyOfRange(order, 0, selectionCount);
+    int[] fitIdx = Arrays.copyOfRange(order, selectionCount, order.length);
+    Arrays.sort(selectionIdx);
+    Arrays.sort(fitIdx);
+    double[][] fitX = rows(trainX, fitIdx);
+    Standardizer inner = Standardizer.fit(fitX);
+    double[][] fitZ = inner.apply(fitX);
+    double[][] selectionZ = inner.apply(rows(trainX, selectionIdx));
+    int[] fitY = labels(trainY, fitIdx);
+    int[] selectionY = labels(trainY, selectionIdx);
+
+    List<Double> grid = new ArrayList<>(config.l2Grid());
+    grid.sort((a, b) -> Double.compare(b, a));
+    List<ProbeResult.Candidate> candidates = new ArrayList<>();
+    double[] theta = new double[classes * d + classes];
+    double bestAccuracy = -1;
+    double bestL2 = grid.get(0);
+    for (double l2 : grid) {
+      theta = fit(fitZ, fitY, classes, l2, theta).x();
+      double accuracy = accuracy(theta, selectionZ, selectionY, classes);
+      candidates.add(new ProbeResult.Candidate(l2, accuracy));
+      if (accuracy > bestAccuracy) {
+        bestAccuracy = accuracy;
+        bestL2 = l2;
+      }
+    }
+
+    Standardizer full = Standardizer.fit(trainX);
+    double[][] trainZ = full.apply(trainX);
+    Lbfgs.Outcome outcome = fit(trainZ, trainY, classes, bestL2, new double[classes * d + classes]);
+    double trainAccuracy = accuracy(outcome.x(), trainZ, trainY, classes);
+    double heldOutAccuracy = accuracy(outcome.x(), full.apply(heldOutX), heldOutY, classes);
+    return new ProbeResult(classes, d, trainX.length, heldOutX.length, trainAccuracy, heldOutAccuracy,
+        majorityBaseline(trainY, heldOutY, classes), bestL2, candidates, outcome.iterations(), outcome.stopReason());
+  }
+
+  private Lbfgs.Outcome fit(double[][] x, int[] y, int classes, double l2, double[] start) {
+    Lbfgs lbfgs = new Lbfgs(10, config.maxIterations(), config.gradientTolerance());
+    return lbfgs.minimize((theta, gradient) -> lossAndGradient(theta, gradient, x, y, classes, l2), start);
+  }
+
+  /** Mean cross-entropy + λ/2·|W|²; θ = [W (classes×d, row-major), b (classes)]. */
+  static double lossAndGradient(double[] theta, double[] gradient, double[][] x, int[] y, int classes, double l2) {
+    int n = x.length;
+    int d = x[0].length;
+    int chunks = (n + CHUNK - 1) / CHUNK;
+    double[][] partial = new double[chunks][];
+    double[] partialLoss = new double[chunks];
+    IntStream.range(0, chunks).parallel().forEach(c -> {
+      double[] g = new double[theta.length];
+      double[] logits = new double[classes];
+      double loss = 0;
+      for (int i = c * CHUNK; i < Math.min(n, (c + 1) * CHUNK); i++) {
+        double[] xi = x[i];
+        double maxLogit = Double.NEGATIVE_INFINITY;
+        for (int k = 0; k < classes; k++) {
+          double z = theta[classes * d + k];
+          int row = k * d;
+          for (int j = 0; j < d; j++) {
+            z += theta[row + j] * xi[j];
+          }
+          logits[k] = z;
+          maxLogit = Math.max(maxLogit, z);
+        }
+        double sum = 0;
+        for (int k = 0; k < classes; k++) {
+          logits[k] = Math.exp(logits[k] - maxLogit);
+          sum += logits[k];
+        }
+        loss -= Math.log(logits[y[i]] / sum);
+        for (int k = 0; k < classes; k++) {
+          double r = logits[k] / sum - (k == y[i] ? 1 : 0);
+          int row = k * d;
+          for (int j = 0; j < d; j++) {
+            g[row + j] += r * xi[j];
+          }
+          g[classes * d + k] += r;
+        }
+      }
+      partial[c] = g;
+      partialLoss[c] = loss;
+    });
+    Arrays.fill(gradient, 0);
+    double loss = 0;
+    for (int c = 0; c < chunks; c++) {
+      loss += partialLoss[c];
+      for (int p = 0; p < gradient.length; p++) {
+        gradient[p] += partial[c][p];
+      }
+    }
+    loss /= n;
+    double penalty = 0;
+    for (int p = 0; p < gradient.length; p++) {
+      gradient[p] /= n;
+      if (p < classes * d) {
+        penalty += theta[p] * theta[p];
+        gradient[p] += l2 * theta[p];
+      }
+    }
+    return loss + 0.5 * l2 * penalty;
+  }
+
+  static double accuracy(double[] theta, double[][] x, int[] y, int classes) {
+    int d = x[0].length;
+    int correct = 0;
+    for (int i = 0; i < x.length; i++) {
+      int best = 0;
+      double bestLogit = Double.NEGATIVE_INFINITY;
+      for (int k = 0; k < classes; k++) {
+        double z = theta[classes * d + k];
+        for (int j = 0; j < d; j++) {
+          z += theta[k * d + j] * x[i][j];
+        }
+        if (z > bestLogit) {
+          bestLogit = z;
+          best = k;
+        }
+      }
+      if (best == y[i]) {
+        correct++;
+      }
+    }
+    return (double) correct / x.length;
+  }
+
+  private static double majorityBaseline(int[] trainY, int[] heldOutY, int classes) {
+    int[] counts = new int[classes];
+    for (int label : trainY) {
+      counts[label]++;
+    }
+    int majority = 0;
+    for (int k = 1; k < classes; k++) {
+      if (counts[k] > counts[majority]) {
+        majority = k;
+      }
+    }
+    int hits = 0;
+    for (int label : heldOutY) {
+      if (label == majority) {
+        hits++;
+      }
+    }
+    return (double) hits / heldOutY.length;
+  }
+
+  private static int checkSplit(String name, double[][] x, int[] y, int expectedDimensions) {
+    if (x.length == 0 || x.length != y.length) {
+      throw new IllegalArgumentException("probe " + name + " split: " + x.length + " feature rows and " + y.length
+          + " labels (need the same number, > 0)");
+    }
+    int d = expectedDimensions < 0 ? x[0].length : expectedDimensions;
+    if (d == 0) {
+      throw new IllegalArgumentException("probe " + name + " split: feature vectors are empty");
+    }
+    for (int i = 0; i < x.length; i++) {
+      if (x[i].length != d) {
+        throw new IllegalArgumentException("probe " + name + " split: row " + i + " has " + x[i].length
+            + " features, expected " + d);
+      }
+      if (y[i] < 0) {
+        throw new IllegalArgumentException("probe " + name + " split: label of row " + i + " is " + y[i] + " (must be >= 0)");
+      }
+      for (double v : x[i]) {
+        if (!Double.isFinite(v)) {
+          throw new IllegalArgumentException("probe " + name + " split: row " + i + " has a non-finite feature " + v);
+        }
+      }
+    }
+    return d;
+  }
+
+  private static int max(int[] values) {
+    return Arrays.stream(values).max().orElse(0);
+  }
+
+  private static int[] permutation(int n, long seed) {
+    int[] p = IntStream.range(0, n).toArray();
+    SplittableRandom random = new SplittableRandom(seed);
+    for (int i = n - 1; i > 0; i--) {
+      int j = random.nextInt(i + 1);
+      int t = p[i];
+      p[i] = p[j];
+      p[j] = t;
+    }
+    return p;
+  }
+
+  private static double[][] rows(double[][] x, int[] idx) {
+    double[][] out = new double[idx.length][];
+    for (int i = 0; i < idx.length; i++) {
+      out[i] = x[idx[i]];
+    }
+    return out;
+  }
+
+  private static int[] labels(int[] y, int[] idx) {
+    int[] out = new int[idx.length];
+    for (int i = 0; i < idx.length; i++) {
+      out[i] = y[idx[i]];
+    }
+    return out;
+  }
+
+  /** Per-feature (x − mean) / std with statistics of the fitting data; std 0 → 1. */
+  private record Standardizer(double[] mean, double[] std) {
+    static Standardizer fit(double[][] x) {
+      int d = x[0].length;
+      double[] mean = new double[d];
+      double[] std = new double[d];
+      for (double[] row : x) {
+        for (int j = 0; j < d; j++) {
+          mean[j] += row[j];
+        }
+      }
+      for (int j = 0; j < d; j++) {
+        mean[j] /= x.length;
+      }
+      for (double[] row : x) {
+        for (int j = 0; j < d; j++) {
+          std[j] += (row[j] - mean[j]) * (row[j] - mean[j]);
+        }
+      }
+      for (int j = 0; j < d; j++) {
+        std[j] = Math.sqrt(std[j] / x.length);
+        if (!(std[j] > 1e-12)) {
+          std[j] = 1;
+        }
+      }
+      return new Standardizer(mean, std);
+    }
+
+    double[][] apply(double[][] x) {
+      double[][] out = new double[x.length][mean.length];
+      for (int i = 0; i < x.length; i++) {
+        for (int j = 0; j < mean.length; j++) {
+          out[i][j] = (x[i][j] - mean[j]) / std[j];
+        }
+      }
+      return out;
+    }
+  }
+}

@@ -1,0 +1,316 @@
+package dev.aligntok.trainer.eval;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Evaluates a tokenizer (DESIGN.md section 6, issue 3 "Evaluation"): on the held-out split, PSNR
+ * and SSIM of reconstructions ({@link ImageMetrics}), the Fréchet distance between originals and
+ * reconstructions in a fixed pretrained feature space ({@link FrechetDistance},
+ * {@link FeatureExtractor}), per-channel latent statistics ({@link LatentStats}); and the
+ * linear-probe accuracy ({@link LinearProbe}) of globally pooled latents, trained on the training
+ * split and scored on the held-out split — optionally also of raw pixels. Writes {@code eval.json}
+ * and {@code reconstructions.png}.
+ *
+ * <p>The probes of things that do not depend on the tokenizer — raw pixels, frozen-encoder
+ * features — have static helpers, so they can be run once and attached to each report with
+ * {@link EvaluationReport#withProbe}. Every probe uses the same {@link ProbeConfig} and splits.
+ */
+public final class TokenizerEvaluation {
+  public static final String REPORT_FILE = "eval.json";
+  public static final String GRID_FILE = "reconstructions.png";
+  public static final String LOSS_CURVES_FILE = "loss-curves.png";
+  static final List<String> DEFINITIONS = List.of(
+      "images: RGB in [0, 1]; reconstructions clamped to [0, 1] before every metric",
+      "psnr: per image 10*log10(1/MSE) over all 3*H*W values, capped at " + ImageMetrics.PSNR_CAP_DB
+          + " dB (identical images); summary over images",
+      "ssim: Wang et al. 2004, Gaussian window 11x11 sigma 1.5, K1 0.01, K2 0.03, L 1, valid windows only, "
+          + "per RGB channel then averaged; summary over images",
+      "frechet: |mu1-mu2|^2 + Tr(S1 + S2 - 2 (S1 S2)^1/2) between held-out originals and their reconstructions "
+          + "(both 8-bit quantised, resized to the network input), covariances unbiased, a ridge eps*I added to both "
+          + "(eps reported); biased upwards for small n, compare only at equal counts",
+      "probes: multinomial logistic regression (L-BFGS, standardised features, L2 chosen on a seeded selection "
+          + "fold of the training split), trained on the training split, accuracy on the held-out split; "
+          + "majorityBaseline = always answering the most common training class",
+      "latents probe: latents averaged over their spatial grid (one value per channel)",
+      "latentStats: per-channel mean and population std over held-out latents and grid positions");
+
+  private final EvaluationConfig config;
+  private final FeatureExtractor frechetFeatures;
+
+  /**
+   * @param frechetFeatures the feature space for Fréchet distances, or null to skip them; not
+   *     closed here (the caller may reuse it for several tokenizers)
+   */
+  public TokenizerEvaluation(EvaluationConfig config, FeatureExtractor frechetFeatures) {
+    if (config == null) {
+      throw new IllegalArgumentException("evaluation config must be set");
+    }
+    this.config = config;
+    this.frechetFeatures = frechetFeatures;
+  }
+
+  /** Evaluates and writes {@value #REPORT_FILE} and {@value #GRID_FILE} into {@code outputDir}. */
+  public EvaluationReport evaluate(TokenizerUnderTest tokenizer, LabelledImages train, LabelledImages heldOut,
+      Path outputDir) {
+    HeldOutPass held = new HeldOutPass(tokenizer);
+    EvaluationReport report = evaluate(tokenizer, train, heldOut, held);
+    writeReport(outputDir.resolve(REPORT_FILE), report);
+    if (held.gridOriginals != null) {
+      ReconstructionGrid.write(outputDir.resolve(GRID_FILE), held.gridOriginals, held.gridReconstructions,
+          config.grid().title() != null ? config.grid()
+              : config.grid().withTitle(tokenizer.name() + " on " + heldOut.name() + " (first " + held.gridOriginals.count()
+                  + " of " + heldOut.size() + "): originals above reconstructions"));
+    }
+    return report;
+  }
+
+  /** Evaluates without writing anything. */
+  public EvaluationReport evaluate(TokenizerUnderTest tokenizer, LabelledImages train, LabelledImages heldOut) {
+    return evaluate(tokenizer, train, heldOut, new HeldOutPass(tokenizer));
+  }
+
+  private EvaluationReport evaluate(TokenizerUnderTest tokenizer, LabelledImages train, LabelledImages heldOut,
+      HeldOutPass held) {
+    Map<String, Double> seconds = new LinkedHashMap<>();
+    long start = System.nanoTime();
+    heldOut.forEachBatch(config.batchSize(), held::add);
+    seconds.put("heldOutPass", elapsed(start) - held.featureSeconds); // feature extraction is counted under "frechet"
+
+    start = System.nanoTime();
+    TrainPass trainPass = new TrainPass(tokenizer);
+    train.forEachBatch(config.batchSize(), trainPass::add);
+    seconds.put("trainPass", elapsed(start));
+
+    EvaluationReport.Frechet frechet = null;
+    if (frechetFeatures != null) {
+      start = System.nanoTime();
+      FrechetDistance.Result result = FrechetDistance.between(toArray(held.originalFeatures), toArray(held.reconstructionFeatures));
+      frechet = new EvaluationReport.Frechet(frechetFeatures.name(), result);
+      seconds.put("frechet", elapsed(start) + held.featureSeconds);
+    }
+
+    Map<String, ProbeResult> probes = new LinkedHashMap<>();
+    start = System.nanoTime();
+    LinearProbe probe = new LinearProbe(config.probe());
+    probes.put("latents", probe.evaluate(toArray(trainPass.pooledLatents), trainPass.labels(), toArray(held.pooledLatents),
+        held.labels()));
+    seconds.put("probeLatents", elapsed(start));
+    if (config.probeRawPixels()) {
+      start = System.nanoTime();
+      probes.put(pixelProbeName(config.pixelProbeGrid()), probe.evaluate(toArray(trainPass.pooledPixels), trainPass.labels(),
+          toArray(held.pooledPixels), held.labels()));
+      seconds.put("probeRawPixels", elapsed(start));
+    }
+
+    LatentBatch shape = held.firstLatents;
+    ImageBatch imageShape = held.firstImages;
+    double ratio = (double) shape.latentFloats() / imageShape.imageFloats();
+    return new EvaluationReport(tokenizer.name(), new EvaluationReport.Split(train.name(), train.size()),
+        new EvaluationReport.Split(heldOut.name(), heldOut.size()),
+        new EvaluationReport.ImageShape(imageShape.height(), imageShape.width()),
+        new EvaluationReport.LatentShape(shape.channels(), shape.height(), shape.width()), ratio,
+        Summary.of(toDoubles(held.psnr)), Summary.of(toDoubles(held.ssim)), frechet, probes, held.latentStats.result(), seconds,
+        DEFINITIONS);
+  }
+
+  /** Probe key for raw pixels pooled to a grid, e.g. {@code raw_pixels_4x4}. */
+  public static String pixelProbeName(int grid) {
+    return "raw_pixels_" + grid + "x" + grid;
+  }
+
+  /** Linear probe of raw pixels averaged over a grid×grid layout (tokenizer-independent). */
+  public static ProbeResult probeRawPixels(LabelledImages train, LabelledImages heldOut, int grid, ProbeConfig probe,
+      int batchSize) {
+    LabelledFeatures trainSet = collect(train, batchSize, b -> pooledPixels(b.images(), grid));
+    LabelledFeatures heldSet = collect(heldOut, batchSize, b -> pooledPixels(b.images(), grid));
+    return new LinearProbe(probe).evaluate(trainSet.x, trainSet.y, heldSet.x, heldSet.y);
+  }
+
+  /**
+   * Linear probe of a fixed network's pooled features — with {@link MobileNetV2Features} at the
+   * encoder's tap and input size, the "frozen encoder" baseline. Key suggestion:
+   * {@code "frozen_encoder:" + features.name()}.
+   */
+  public static ProbeResult probeFeatures(FeatureExtractor features, LabelledImages train, LabelledImages heldOut,
+      ProbeConfig probe, int batchSize) {
+    LabelledFeatures trainSet = collect(train, batchSize, b -> features.extract(b.images()));
+    LabelledFeatures heldSet = collect(heldOut, batchSize, b -> features.extract(b.images()));
+    return new LinearProbe(probe).evaluate(trainSet.x, trainSet.y, heldSet.x, heldSet.y);
+  }
+
+  /**
+   * Draws a training run's metrics JSONL as {@value #LOSS_CURVES_FILE} in {@code outputDir}, next to
+   * the report (the third picture the issue asks for; the training run, not the evaluation, owns the
+   * metrics file).
+   */
+  public static Path writeLossCurves(Path metricsJsonl, Path outputDir, LossCurves.Options options) {
+    Path png = outputDir.resolve(LOSS_CURVES_FILE);
+    LossCurves.write(metricsJsonl, png, options);
+    return png;
+  }
+
+  /** Writes a report as indented JSON (parent directories are created). */
+  public static void writeReport(Path file, EvaluationReport report) {
+    ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    try {
+      if (file.toAbsolutePath().getParent() != null) {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+      }
+      mapper.writeValue(file.toFile(), report);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write evaluation report " + file, e);
+    }
+  }
+
+  private static double[][] pooledPixels(ImageBatch images, int grid) {
+    return Pooling.grid(images.pixels(), images.count(), ImageBatch.CHANNELS, images.height(), images.width(), grid);
+  }
+
+  private record LabelledFeatures(double[][] x, int[] y) {}
+
+  private static LabelledFeatures collect(LabelledImages split, int batchSize,
+      Function<LabelledImages.LabelledBatch, double[][]> features) {
+    List<double[]> rows = new ArrayList<>();
+    List<Integer> labels = new ArrayList<>();
+    split.forEachBatch(batchSize, batch -> {
+      rows.addAll(Arrays.asList(features.apply(batch)));
+      Arrays.stream(batch.labels()).forEach(labels::add);
+    });
+    return new LabelledFeatures(toArray(rows), labels.stream().mapToInt(Integer::intValue).toArray());
+  }
+
+  private static LatentBatch encode(TokenizerUnderTest tokenizer, ImageBatch images) {
+    LatentBatch latents = tokenizer.encode(images);
+    if (latents == null || latents.count() != images.count()) {
+      throw new IllegalStateException("tokenizer " + tokenizer.name() + " encoded " + images.count() + " images into "
+          + (latents == null ? "null" : latents.shape()) + " latents");
+    }
+    return latents;
+  }
+
+  private static ImageBatch decode(TokenizerUnderTest tokenizer, LatentBatch latents, ImageBatch originals) {
+    ImageBatch reconstructions = tokenizer.decode(latents);
+    if (reconstructions == null || !reconstructions.sameShape(originals)) {
+      throw new IllegalStateException("tokenizer " + tokenizer.name() + " decoded latents " + latents.shape() + " into "
+          + (reconstructions == null ? "null" : reconstructions.shape()) + ", expected " + originals.shape());
+    }
+    return reconstructions;
+  }
+
+  /** What is gathered from the held-out split, batch by batch. */
+  private final class HeldOutPass {
+    final TokenizerUnderTest tokenizer;
+    final List<Double> psnr = new ArrayList<>();
+    final List<Double> ssim = new ArrayList<>();
+    final List<double[]> pooledLatents = new ArrayList<>();
+    final List<double[]> pooledPixels = new ArrayList<>();
+    final List<Integer> labelList = new ArrayList<>();
+    final List<double[]> originalFeatures = new ArrayList<>();
+    final List<double[]> reconstructionFeatures = new ArrayList<>();
+    final LatentStats.Accumulator latentStats = new LatentStats.Accumulator();
+    double featureSeconds;
+    LatentBatch firstLatents;
+    ImageBatch firstImages;
+    ImageBatch gridOriginals;
+    ImageBatch gridReconstructions;
+
+    HeldOutPass(TokenizerUnderTest tokenizer) {
+      this.tokenizer = tokenizer;
+    }
+
+    void add(LabelledImages.LabelledBatch batch) {
+      ImageBatch images = batch.images();
+      LatentBatch latents = encode(tokenizer, images);
+      ImageBatch reconstructions = decode(tokenizer, latents, images);
+      if (firstLatents == null) {
+        firstLatents = latents;
+        firstImages = images;
+      }
+      Arrays.stream(ImageMetrics.psnr(images, reconstructions)).forEach(psnr::add);
+      Arrays.stream(ImageMetrics.ssim(images, reconstructions)).forEach(ssim::add);
+      latentStats.add(latents);
+      pooledLatents.addAll(Arrays.asList(latents.pooled()));
+      if (config.probeRawPixels()) {
+        pooledPixels.addAll(Arrays.asList(pooledPixels(images, config.pixelProbeGrid())));
+      }
+      Arrays.stream(batch.labels()).forEach(labelList::add);
+      if (frechetFeatures != null) {
+        long start = System.nanoTime();
+        originalFeatures.addAll(Arrays.asList(frechetFeatures.extract(images)));
+        reconstructionFeatures.addAll(Arrays.asList(frechetFeatures.extract(reconstructions)));
+        featureSeconds += elapsed(start);
+      }
+      collectGrid(images, reconstructions);
+    }
+
+    private void collectGrid(ImageBatch images, ImageBatch reconstructions) {
+      int have = gridOriginals == null ? 0 : gridOriginals.count();
+      int take = Math.min(config.gridImages() - have, images.count());
+      if (take <= 0) {
+        return;
+      }
+      gridOriginals = append(gridOriginals, images.head(take));
+      gridReconstructions = append(gridReconstructions, reconstructions.head(take));
+    }
+
+    int[] labels() {
+      return labelList.stream().mapToInt(Integer::intValue).toArray();
+    }
+  }
+
+  /** What is gathered from the training split: pooled latents (and pixels) with labels. */
+  private final class TrainPass {
+    final TokenizerUnderTest tokenizer;
+    final List<double[]> pooledLatents = new ArrayList<>();
+    final List<double[]> pooledPixels = new ArrayList<>();
+    final List<Integer> labelList = new ArrayList<>();
+
+    TrainPass(TokenizerUnderTest tokenizer) {
+      this.tokenizer = tokenizer;
+    }
+
+    void add(LabelledImages.LabelledBatch batch) {
+      pooledLatents.addAll(Arrays.asList(encode(tokenizer, batch.images()).pooled()));
+      if (config.probeRawPixels()) {
+        pooledPixels.addAll(Arrays.asList(pooledPixels(batch.images(), config.pixelProbeGrid())));
+      }
+      Arrays.stream(batch.labels()).forEach(labelList::add);
+    }
+
+    int[] labels() {
+      return labelList.stream().mapToInt(Integer::intValue).toArray();
+    }
+  }
+
+  private static ImageBatch append(ImageBatch head, ImageBatch tail) {
+    if (head == null) {
+      return tail;
+    }
+    float[] pixels = Arrays.copyOf(head.pixels(), head.pixels().length + tail.pixels().length);
+    System.arraycopy(tail.pixels(), 0, pixels, head.pixels().length, tail.pixels().length);
+    return new ImageBatch(pixels, head.count() + tail.count(), head.height(), head.width());
+  }
+
+  private static double[][] toArray(List<double[]> rows) {
+    return rows.toArray(new double[0][]);
+  }
+
+  private static double[] toDoubles(List<Double> values) {
+    return values.stream().mapToDouble(Double::doubleValue).toArray();
+  }
+
+  private static double elapsed(long startNanos) {
+    return (System.nanoTime() - startNanos) / 1e9;
+  }
+}

@@ -1,0 +1,121 @@
+package dev.aligntok.trainer.eval;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class LinearProbeTest {
+  private static final ProbeConfig CONFIG = ProbeConfig.defaults();
+
+  @Test
+  void separableClassesAreLearnedPerfectly() {
+    // 4 classes, each a tight cluster around its own centre in 10-d, plus 5 noise dimensions.
+    Data train = clusters(400, 4, 15, 0.15, 1);
+    Data heldOut = clusters(200, 4, 15, 0.15, 2);
+    ProbeResult result = new LinearProbe(CONFIG).evaluate(train.x, train.y, heldOut.x, heldOut.y);
+    assertEquals(1.0, result.trainAccuracy(), 1e-12);
+    assertTrue(result.heldOutAccuracy() >= 0.99, "held-out accuracy " + result.heldOutAccuracy());
+    assertEquals(4, result.classes());
+    assertEquals(15, result.dimensions());
+    assertEquals(CONFIG.l2Grid().size(), result.candidates().size());
+  }
+
+  @Test
+  void randomLabelsStayNearChance() {
+    Data train = clusters(600, 5, 20, 1.0, 3);
+    Data heldOut = clusters(600, 5, 20, 1.0, 4);
+    SplittableRandom random = new SplittableRandom(9);
+    for (int i = 0; i < train.y.length; i++) {
+      train.y[i] = random.nextInt(5);
+    }
+    for (int i = 0; i < heldOut.y.length; i++) {
+      heldOut.y[i] = random.nextInt(5);
+    }
+    ProbeResult result = new LinearProbe(CONFIG).evaluate(train.x, train.y, heldOut.x, heldOut.y);
+    // Chance is 0.2; with 600 held-out samples the standard error is ~0.016.
+    assertTrue(Math.abs(result.heldOutAccuracy() - 0.2) < 0.06, "held-out accuracy " + result.heldOutAccuracy());
+    assertTrue(result.majorityBaseline() > 0.1 && result.majorityBaseline() < 0.3);
+  }
+
+  @Test
+  void sameSeedSameResult() {
+    Data train = clusters(300, 3, 8, 0.8, 5);
+    Data heldOut = clusters(100, 3, 8, 0.8, 6);
+    ProbeResult a = new LinearProbe(CONFIG).evaluate(train.x, train.y, heldOut.x, heldOut.y);
+    ProbeResult b = new LinearProbe(CONFIG).evaluate(train.x, train.y, heldOut.x, heldOut.y);
+    assertEquals(a, b);
+  }
+
+  @Test
+  void gradientMatchesFiniteDifferences() {
+    Data data = clusters(30, 3, 4, 1.0, 7);
+    int params = 3 * 4 + 3;
+    double[] theta = new double[params];
+    SplittableRandom random = new SplittableRandom(1);
+    for (int i = 0; i < params; i++) {
+      theta[i] = random.nextDouble(-0.5, 0.5);
+    }
+    double[] gradient = new double[params];
+    LinearProbe.lossAndGradient(theta, gradient, data.x, data.y, 3, 0.1);
+    double h = 1e-6;
+    for (int p = 0; p < params; p++) {
+      double[] plus = theta.clone();
+      double[] minus = theta.clone();
+      plus[p] += h;
+      minus[p] -= h;
+      double numeric = (LinearProbe.lossAndGradient(plus, new double[params], data.x, data.y, 3, 0.1)
+          - LinearProbe.lossAndGradient(minus, new double[params], data.x, data.y, 3, 0.1)) / (2 * h);
+      assertEquals(numeric, gradient[p], 1e-7, "parameter " + p);
+    }
+  }
+
+  @Test
+  void lbfgsFindsTheMinimumOfRosenbrock() {
+    Lbfgs.Outcome outcome = new Lbfgs(10, 500, 1e-10).minimize((x, g) -> {
+      double a = 1 - x[0];
+      double b = x[1] - x[0] * x[0];
+      g[0] = -2 * a - 400 * x[0] * b;
+      g[1] = 200 * b;
+      return a * a + 100 * b * b;
+    }, new double[] {-1.2, 1});
+    assertEquals(1, outcome.x()[0], 1e-5);
+    assertEquals(1, outcome.x()[1], 1e-5);
+  }
+
+  @Test
+  void rejectsInconsistentInput() {
+    double[][] x = {{1, 2}, {3, 4}, {5, 6}, {7, 8}};
+    LinearProbe probe = new LinearProbe(CONFIG);
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> probe.evaluate(x, new int[] {0, 1}, x, new int[] {0, 1, 0, 1}))
+        .getMessage().contains("4 feature rows and 2 labels"));
+    assertTrue(assertThrows(IllegalArgumentException.class,
+        () -> probe.evaluate(x, new int[] {0, 1, 0, 1}, new double[][] {{1}}, new int[] {0}))
+        .getMessage().contains("expected 2"));
+    assertTrue(assertThrows(IllegalArgumentException.class,
+        () -> probe.evaluate(new double[][] {{1, Double.NaN}, {1, 2}, {1, 2}, {1, 2}}, new int[] {0, 1, 0, 1}, x,
+            new int[] {0, 1, 0, 1})).getMessage().contains("non-finite"));
+    assertThrows(IllegalArgumentException.class, () -> new ProbeConfig(List.of(), 0.2, 10, 1e-6, 0));
+    assertThrows(IllegalArgumentException.class, () -> new ProbeConfig(List.of(-1.0), 0.2, 10, 1e-6, 0));
+  }
+
+  private record Data(double[][] x, int[] y) {}
+
+  // Class k's centre is 3·e_k (k < 10) in the first dimensions; the rest is Gaussian noise.
+  private static Data clusters(int n, int classes, int d, double noise, long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    double[][] x = new double[n][d];
+    int[] y = new int[n];
+    for (int i = 0; i < n; i++) {
+      y[i] = i % classes;
+      for (int j = 0; j < d; j++) {
+        double g = Math.sqrt(-2 * Math.log(1 - random.nextDouble())) * Math.cos(2 * Math.PI * random.nextDouble());
+        x[i][j] = noise * g + (j == y[i] ? 3 : 0) + 5; // the offset checks standardisation
+      }
+    }
+    return new Data(x, y);
+  }
+}

@@ -1,0 +1,171 @@
+package dev.aligntok.trainer.eval;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.aligntok.inference.image.Normalization;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The two pictures. They are written to a temporary directory, or to
+ * {@code -Daligntok.eval.pictures=<dir>} so a person can look at them after the run.
+ */
+class PicturesTest {
+  @TempDir
+  static Path temporary;
+
+  private static Path out() {
+    String dir = System.getProperty("aligntok.eval.pictures");
+    return dir == null || dir.isBlank() ? temporary : Path.of(dir);
+  }
+
+  @Test
+  void gridPutsEachReconstructionUnderItsOriginalAtTheRealPixels() throws IOException {
+    ImageBatch originals = TestImages.of(10, 16, 16, (n, c, y, x) -> c == n % 3 ? 1.0 : (x + y) / 30.0);
+    ImageBatch reconstructions = TestImages.of(10, 16, 16, (n, c, y, x) -> c == n % 3 ? 0.9 : (x + y) / 32.0);
+    ReconstructionGrid.Options options = new ReconstructionGrid.Options(4, 3, "test grid", true);
+    BufferedImage grid = ReconstructionGrid.render(originals, reconstructions, options);
+    // 10 images in rows of 4 → 3 pairs of rows.
+    assertTrue(grid.getWidth() > 4 * 48 && grid.getHeight() > 6 * 48, grid.getWidth() + "x" + grid.getHeight());
+    // Find the first tile by its exact colour: image 0 is red-dominant, enlarged 3× with nearest sampling.
+    int expected = rgb(originals, 0, 5, 7);
+    int found = findBlock(grid, expected, 3);
+    assertTrue(found >= 0, "original pixel (5, 7) of image 0 not found as a 3×3 block");
+    // Its reconstruction sits one tile (16 px × 3) and one gap lower.
+    int x = found % grid.getWidth();
+    int y = found / grid.getWidth() + 48 + ReconstructionGrid.GAP;
+    assertEquals(rgb(reconstructions, 0, 5, 7), grid.getRGB(x, y) & 0xffffff);
+    ReconstructionGrid.write(out().resolve("reconstruction-grid.png"), originals, reconstructions, options);
+    BufferedImage back = ImageIO.read(out().resolve("reconstruction-grid.png").toFile());
+    assertEquals(grid.getWidth(), back.getWidth());
+  }
+
+  @Test
+  void gridRejectsMismatchedBatches() {
+    assertThrows(IllegalArgumentException.class, () -> ReconstructionGrid.render(TestImages.constant(2, 8, 8, 0f),
+        TestImages.constant(3, 8, 8, 0f), ReconstructionGrid.Options.defaults()));
+  }
+
+  @Test
+  void metricsLogReadsSeriesFlattensAndToleratesAPartialLastLine() {
+    MetricsLog log = MetricsLog.parse(List.of(
+        "{\"step\": 0, \"loss\": 2.0, \"rec\": {\"l1\": 0.5, \"perceptual\": 1.5}, \"stage\": \"one\", \"lr\": 1e-4}",
+        "",
+        "{\"step\": 10, \"loss\": 1.0, \"rec\": {\"l1\": 0.25, \"perceptual\": 0.75}, \"val_psnr\": 18.5}",
+        "{\"step\": 20, \"loss\": NaN}",
+        "{\"step\": 30, \"loss\": 0.5, \"rec\":"), "metrics.jsonl");
+    assertEquals(List.of("loss", "rec.l1", "rec.perceptual", "lr", "val_psnr"), new ArrayList<>(log.series().keySet()));
+    assertEquals(3, log.series("loss").size());
+    assertTrue(Double.isNaN(log.series("loss").get(2).value()));
+    assertEquals(1, log.series("val_psnr").size());
+    assertTrue(log.ignoredPartialLastLine());
+    assertEquals(3, log.records());
+    assertEquals(List.of("loss", "rec.l1", "rec.perceptual", "val_psnr"), LossCurves.defaultSeries(log));
+    IllegalArgumentException missing = assertThrows(IllegalArgumentException.class, () -> log.series("gan"));
+    assertTrue(missing.getMessage().contains("rec.l1"), missing.getMessage());
+  }
+
+  @Test
+  void metricsLogNamesTheBadLine() {
+    IllegalArgumentException notJson = assertThrows(IllegalArgumentException.class,
+        () -> MetricsLog.parse(List.of("{\"step\": 1, \"loss\": 1}", "oops", "{\"step\": 2, \"loss\": 1}"), "m.jsonl"));
+    assertTrue(notJson.getMessage().startsWith("m.jsonl line 2"), notJson.getMessage());
+    IllegalArgumentException noStep = assertThrows(IllegalArgumentException.class,
+        () -> MetricsLog.parse(List.of("{\"loss\": 1}", "{\"step\": 2}"), "m.jsonl"));
+    assertTrue(noStep.getMessage().contains("line 1 has no numeric 'step'"), noStep.getMessage());
+  }
+
+  @Test
+  void lossCurvesDrawLinearAndLogCharts() throws IOException {
+    Files.createDirectories(out());
+    Path jsonl = out().resolve("metrics.jsonl");
+    StringBuilder lines = new StringBuilder();
+    for (int step = 0; step <= 3000; step += 25) {
+      double noise = Math.sin(step * 0.37) * 0.08;
+      lines.append(String.format(Locale.ROOT,
+          "{\"step\": %d, \"loss\": %.6f, \"l1\": %.6f, \"perceptual\": %.6f, \"l_sp\": %.6f, \"steps_per_s\": 1.2}%n",
+          step, 1.6 * Math.exp(-step / 700.0) + 0.25 + noise, 0.4 * Math.exp(-step / 900.0) + 0.05 + noise / 4,
+          1.0 * Math.exp(-step / 500.0) + 0.2 + noise / 2, step < 1000 ? 0.0 : 0.002 + 0.01 * Math.exp(-(step - 1000) / 400.0)));
+    }
+    Files.writeString(jsonl, lines);
+    MetricsLog log = MetricsLog.read(jsonl);
+    BufferedImage linear = LossCurves.render(log, LossCurves.Options.defaults().withSmoothing(0.6));
+    assertEquals(960, linear.getWidth());
+    assertEquals(540, linear.getHeight());
+    assertFalse(isBlank(linear));
+    LossCurves.write(jsonl, out().resolve("loss-curves.png"), LossCurves.Options.defaults().withSmoothing(0.6));
+    // Log scale: l_sp is 0 before step 1000, which a log axis cannot show; those points are gaps.
+    LossCurves.write(jsonl, out().resolve("loss-curves-log.png"),
+        LossCurves.Options.defaults().withLogY(true).withTitle("training losses (log scale)"));
+    assertTrue(Files.size(out().resolve("loss-curves-log.png")) > 1000);
+    IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+        () -> LossCurves.render(log, LossCurves.Options.defaults().withSeries(List.of("gan"))));
+    assertTrue(unknown.getMessage().contains("no series 'gan'"), unknown.getMessage());
+  }
+
+  @Test
+  void axisTicksAreRoundNumbers() {
+    LossCurves.Axis axis = LossCurves.Axis.linear(0.013, 0.87);
+    assertEquals(0.0, axis.min(), 1e-12);
+    assertEquals(1.0, axis.max(), 1e-12);
+    assertEquals(List.of("0", "0.2", "0.4", "0.6", "0.8", "1"),
+        axis.ticks().stream().map(LossCurves.Axis.Tick::label).toList());
+    LossCurves.Axis log = LossCurves.Axis.log(0.003, 2.5);
+    assertEquals(0.001, log.min(), 1e-15);
+    assertEquals(10, log.max(), 1e-12);
+    assertEquals("1500", LossCurves.Axis.format(1500));
+    assertEquals("15k", LossCurves.Axis.format(15000));
+    assertEquals("1.2e-4", LossCurves.Axis.format(0.00012));
+    assertEquals("1e-5", LossCurves.Axis.format(0.00001));
+  }
+
+  private static boolean isBlank(BufferedImage image) {
+    int first = image.getRGB(0, 0);
+    for (int y = 0; y < image.getHeight(); y += 3) {
+      for (int x = 0; x < image.getWidth(); x += 3) {
+        if (image.getRGB(x, y) != first) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  private static int findBlock(BufferedImage image, int rgb, int size) {
+    for (int y = 0; y + size <= image.getHeight(); y++) {
+      for (int x = 0; x + size <= image.getWidth(); x++) {
+        boolean all = true;
+        for (int dy = 0; dy < size && all; dy++) {
+          for (int dx = 0; dx < size && all; dx++) {
+            all = (image.getRGB(x + dx, y + dy) & 0xffffff) == rgb;
+          }
+        }
+        if (all) {
+          return y * image.getWidth() + x;
+        }
+      }
+    }
+    return -1;
+  }
+
+  /** 8-bit RGB of one pixel as the grid renders it. */
+  private static int rgb(ImageBatch batch, int n, int y, int x) {
+    int plane = batch.height() * batch.width();
+    int at = batch.offset(n) + y * batch.width() + x;
+    int r = Normalization.ZERO_ONE.denormalize(batch.pixels()[at]);
+    int g = Normalization.ZERO_ONE.denormalize(batch.pixels()[at + plane]);
+    int b = Normalization.ZERO_ONE.denormalize(batch.pixels()[at + 2 * plane]);
+    return (r << 16) | (g << 8) | b;
+  }
+}
