@@ -21,6 +21,7 @@ import picocli.CommandLine.IExecutionExceptionHandler;
         DataCommand.class,
         TrainCommand.class,
         EvalCommand.class,
+        FeaturesCommand.class,
     })
 public final class AlignTokCli implements Runnable {
   /** Exit status when a command fails for a reason the message explains (missing data, failed fetch). */
