@@ -21,10 +21,15 @@ public final class MobileNetV2Architecture {
     /** The Keras layer whose output this layer produces, i.e. the name to tap it by. */
     String outputName();
 
-    /** Output channels given the input channels. */
-    int outputChannels(int inputChannels);
+    /** Output channels given the input channels; unchanged unless the layer is a convolution. */
+    default int outputChannels(int inputChannels) {
+      return inputChannels;
+    }
 
-    int stride();
+    /** 1 unless the layer is a strided convolution. */
+    default int stride() {
+      return 1;
+    }
   }
 
   /** ZeroPadding2D. */
@@ -32,16 +37,6 @@ public final class MobileNetV2Architecture {
     @Override
     public String outputName() {
       return name;
-    }
-
-    @Override
-    public int outputChannels(int inputChannels) {
-      return inputChannels;
-    }
-
-    @Override
-    public int stride() {
-      return 1;
     }
   }
 
@@ -68,16 +63,6 @@ public final class MobileNetV2Architecture {
     @Override
     public String outputName() {
       return name;
-    }
-
-    @Override
-    public int outputChannels(int inputChannels) {
-      return inputChannels;
-    }
-
-    @Override
-    public int stride() {
-      return 1;
     }
   }
 
