@@ -1,11 +1,9 @@
 package dev.aligntok.trainer.cli;
 
-import dev.aligntok.inference.image.ImageDecoder;
 import dev.aligntok.trainer.data.DataCache;
 import dev.aligntok.trainer.data.DataSources;
 import dev.aligntok.trainer.data.DatasetCatalog;
 import dev.aligntok.trainer.data.EmojiOptions.LabelLevel;
-import dev.aligntok.trainer.data.ImageDataset;
 import dev.aligntok.trainer.data.Splits;
 import dev.aligntok.trainer.eval.EvaluationConfig;
 import dev.aligntok.trainer.eval.EvaluationReport;
@@ -36,20 +34,17 @@ final class EvalTokenizerCommand implements Callable<Integer> {
   @Mixin
   CacheOption cache;
 
+  @Mixin
+  DatasetSplitOptions data;
+
   @Option(names = "--stage", required = true, description = "1, 2, 3 or baseline.")
   String stage;
 
   @Option(names = "--run", defaultValue = "runs/emoji-default", description = "Run directory (default: ${DEFAULT-VALUE}).")
   Path run;
 
-  @Option(names = "--dataset", defaultValue = "emoji-google", description = "Dataset (default: ${DEFAULT-VALUE}).")
-  String dataset;
 
-  @Option(names = "--validation-fraction", defaultValue = "0.1", description = "As in training (default: ${DEFAULT-VALUE}).")
-  double validationFraction;
 
-  @Option(names = "--seed", defaultValue = "7", description = "As in training (default: ${DEFAULT-VALUE}).")
-  long seed;
 
   @Option(names = "--probe-labels", defaultValue = "CATEGORY",
       description = "Emoji label level for the linear probe: CATEGORY or SUBCATEGORY (default: ${DEFAULT-VALUE}).")
@@ -62,15 +57,16 @@ final class EvalTokenizerCommand implements Callable<Integer> {
     Path nsfwjs = DatasetCatalog.require(dataCache, DataSources.NSFWJS);
     TokenizerTrainer trainer = new TokenizerTrainer(run, nsfwjs, System.out);
     Path checkpoint = trainer.latestOf(which);
-    ImageDataset data = DatasetCatalog.open(dataset, dataCache, probeLabels, new ImageDecoder());
-    Splits.Split split = Splits.split(data.samples(), validationFraction, seed);
+    DatasetSplitOptions.Opened opened = data.open(dataCache, probeLabels);
+    Splits.Split split = opened.split();
+    String name = opened.dataset().name();
     Path out = Files.createDirectories(trainer.stageDirectory(which).resolve("eval"));
     try (TrainedTokenizer tokenizer = TrainedTokenizer.load("aligntok-" + which.directoryName(), checkpoint, nsfwjs);
          InceptionV3Features inception = InceptionV3Features.fromNsfwjs(nsfwjs)) {
       int size = tokenizer.tokenizer().config().imageSize();
       EvaluationReport report = new TokenizerEvaluation(EvaluationConfig.defaults(), inception).evaluate(tokenizer,
-          LabelledImages.fromSamples(data.name() + " train", split.train(), size),
-          LabelledImages.fromSamples(data.name() + " held-out", split.validation(), size), out);
+          LabelledImages.fromSamples(name + " train", split.train(), size),
+          LabelledImages.fromSamples(name + " held-out", split.validation(), size), out);
       Path metrics = trainer.stageDirectory(which).resolve("metrics.jsonl");
       if (Files.exists(metrics)) {
         TokenizerEvaluation.writeLossCurves(metrics, out, LossCurves.Options.defaults());

@@ -1,11 +1,9 @@
 package dev.aligntok.trainer.cli;
 
-import dev.aligntok.inference.image.ImageDecoder;
 import dev.aligntok.trainer.data.DataCache;
 import dev.aligntok.trainer.data.DataSources;
 import dev.aligntok.trainer.data.DatasetCatalog;
 import dev.aligntok.trainer.data.EmojiOptions.LabelLevel;
-import dev.aligntok.trainer.data.ImageDataset;
 import dev.aligntok.trainer.data.Splits;
 import dev.aligntok.trainer.tokenizer.TokenizerConfig;
 import dev.aligntok.trainer.train.StageConfig;
@@ -31,6 +29,9 @@ final class TrainTokenizerCommand implements Callable<Integer> {
   @Mixin
   CacheOption cache;
 
+  @Mixin
+  DatasetSplitOptions data;
+
   @Option(names = "--stage", required = true, paramLabel = "STAGE",
       description = "1, 2, 3, baseline, or all (1, 2, 3, then baseline).")
   String stage;
@@ -39,10 +40,6 @@ final class TrainTokenizerCommand implements Callable<Integer> {
       description = "Run directory (default: ${DEFAULT-VALUE}).")
   Path run;
 
-  @Option(names = "--dataset", defaultValue = "emoji-google",
-      description = "Dataset name (" + "emoji-google, emoji-twitter, mnist-train, fashion-mnist-train) or a folder "
-          + "with one sub-folder per class (default: ${DEFAULT-VALUE}).")
-  String dataset;
 
   @Option(names = "--steps", paramLabel = "N", description = "Steps per stage (defaults: stage 1 ${sys:aligntok.steps1:-1500}, "
       + "stage 2 1000, stage 3 800, baseline = the three together).")
@@ -54,12 +51,7 @@ final class TrainTokenizerCommand implements Callable<Integer> {
   @Option(names = "--lr", description = "Peak learning rate (default: 2e-4; stage 3: 1e-4).")
   Float learningRate;
 
-  @Option(names = "--validation-fraction", defaultValue = "0.1",
-      description = "Held-out share of the dataset, never trained on (default: ${DEFAULT-VALUE}).")
-  double validationFraction;
 
-  @Option(names = "--seed", defaultValue = "7", description = "Split, data order and initialisation seed (default: ${DEFAULT-VALUE}).")
-  long seed;
 
   static final int STAGE1_STEPS = 1500;
   static final int STAGE2_STEPS = 1000;
@@ -72,10 +64,10 @@ final class TrainTokenizerCommand implements Callable<Integer> {
         : List.of(TokenizerStage.parse(stage));
     DataCache dataCache = cache.resolve();
     Path nsfwjs = DatasetCatalog.require(dataCache, DataSources.NSFWJS);
-    ImageDataset data = DatasetCatalog.open(dataset, dataCache, LabelLevel.SUBCATEGORY, new ImageDecoder());
-    Splits.Split split = Splits.split(data.samples(), validationFraction, seed);
-    System.out.printf("%s: %d training images, %d held out (seed %d); %d unreadable skipped%n", data.name(),
-        split.train().size(), split.validation().size(), seed, data.skipped().skippedCount());
+    DatasetSplitOptions.Opened opened = data.open(dataCache, LabelLevel.SUBCATEGORY);
+    Splits.Split split = opened.split();
+    System.out.printf("%s: %d training images, %d held out (seed %d); %d unreadable skipped%n", opened.dataset().name(),
+        split.train().size(), split.validation().size(), data.seed, opened.dataset().skipped().skippedCount());
     TokenizerTrainer trainer = new TokenizerTrainer(run, nsfwjs, System.out);
     for (TokenizerStage s : stages) {
       TokenizerConfig tokenizer = TokenizerConfig.emojiDefault(s != TokenizerStage.BASELINE);
@@ -83,7 +75,7 @@ final class TrainTokenizerCommand implements Callable<Integer> {
       StageConfig config = new StageConfig(defaults.steps(), batchSize,
           learningRate != null ? learningRate : defaults.learningRate(), defaults.warmupSteps(), defaults.perceptualWeight(),
           defaults.semanticWeight(), defaults.ganStartStep(), defaults.ganMaxWeight(), defaults.ganWeightEvery(),
-          defaults.emaDecay(), defaults.gradientClip(), defaults.checkpointEvery(), defaults.logEvery(), seed);
+          defaults.emaDecay(), defaults.gradientClip(), defaults.checkpointEvery(), defaults.logEvery(), data.seed);
       TokenizerTrainer.Result result = trainer.train(s, tokenizer, config, split.train());
       System.out.printf("%s: %d steps in %.0f s (%.2f steps/s); last losses %s; checkpoint %s%n", s.directoryName(),
           result.steps(), result.trainingSeconds(), result.stepsPerSecond(), result.lastLosses(), result.checkpoint());
