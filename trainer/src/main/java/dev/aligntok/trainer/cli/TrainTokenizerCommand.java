@@ -41,21 +41,38 @@ final class TrainTokenizerCommand implements Callable<Integer> {
   Path run;
 
 
-  @Option(names = "--steps", paramLabel = "N", description = "Steps per stage (defaults: stage 1 ${sys:aligntok.steps1:-1500}, "
-      + "stage 2 1000, stage 3 800, baseline = the three together).")
+  @Option(names = "--steps", paramLabel = "N", description = "Steps per stage (defaults: stage 1 1000, "
+      + "stage 2 500, stage 3 500, baseline = the three together).")
   Integer steps;
 
   @Option(names = "--batch-size", defaultValue = "16", description = "Images per step (default: ${DEFAULT-VALUE}).")
   int batchSize;
 
-  @Option(names = "--lr", description = "Peak learning rate (default: 2e-4; stage 3: 1e-4).")
+  @Option(names = "--lr", description = "Peak learning rate (default: 1e-3; stage 3: 5e-4).")
   Float learningRate;
 
+  @Option(names = "--perceptual-weight", paramLabel = "W", description = "Weight of the perceptual loss (default: 0.25).")
+  Float perceptualWeight;
 
+  @Option(names = "--sp-weight", paramLabel = "W",
+      description = "Weight w_sp of the semantic-preservation loss in stage 2 (default: 1).")
+  Float semanticWeight;
 
-  static final int STAGE1_STEPS = 1500;
-  static final int STAGE2_STEPS = 1000;
-  static final int STAGE3_STEPS = 800;
+  @Option(names = "--ema-decay", paramLabel = "D",
+      description = "EMA decay of the weights in stage 2, 0 = off (default: 1 - 10/steps, at most 0.999).")
+  Float emaDecay;
+
+  @Option(names = "--grad-clip", paramLabel = "NORM", description = "Global gradient-norm clip (default: 10).")
+  Float gradientClip;
+
+  @Option(names = "--gan-start", paramLabel = "STEP",
+      description = "Step at which the PatchGAN loss switches on in stages 2, 3 and the baseline "
+          + "(default: half-way; a value >= --steps turns it off).")
+  Integer ganStart;
+
+  static final int STAGE1_STEPS = 1000;
+  static final int STAGE2_STEPS = 500;
+  static final int STAGE3_STEPS = 500;
 
   @Override
   public Integer call() {
@@ -73,14 +90,20 @@ final class TrainTokenizerCommand implements Callable<Integer> {
       TokenizerConfig tokenizer = TokenizerConfig.emojiDefault(s != TokenizerStage.BASELINE);
       StageConfig defaults = StageConfig.defaults(s, steps != null ? steps : defaultSteps(s));
       StageConfig config = new StageConfig(defaults.steps(), batchSize,
-          learningRate != null ? learningRate : defaults.learningRate(), defaults.warmupSteps(), defaults.perceptualWeight(),
-          defaults.semanticWeight(), defaults.ganStartStep(), defaults.ganMaxWeight(), defaults.ganWeightEvery(),
-          defaults.emaDecay(), defaults.gradientClip(), defaults.checkpointEvery(), defaults.logEvery(), data.seed);
+          orDefault(learningRate, defaults.learningRate()), defaults.warmupSteps(),
+          orDefault(perceptualWeight, defaults.perceptualWeight()), orDefault(semanticWeight, defaults.semanticWeight()),
+          ganStart != null ? ganStart : defaults.ganStartStep(), defaults.ganMaxWeight(), defaults.ganWeightEvery(),
+          orDefault(emaDecay, defaults.emaDecay()), orDefault(gradientClip, defaults.gradientClip()),
+          defaults.checkpointEvery(), defaults.logEvery(), data.seed);
       TokenizerTrainer.Result result = trainer.train(s, tokenizer, config, split.train());
       System.out.printf("%s: %d steps in %.0f s (%.2f steps/s); last losses %s; checkpoint %s%n", s.directoryName(),
           result.steps(), result.trainingSeconds(), result.stepsPerSecond(), result.lastLosses(), result.checkpoint());
     }
     return 0;
+  }
+
+  private static float orDefault(Float value, float fallback) {
+    return value != null ? value : fallback;
   }
 
   private static int defaultSteps(TokenizerStage stage) {

@@ -34,12 +34,31 @@ public record StageConfig(int steps, int batchSize, float learningRate, int warm
     require(checkpointEvery > 0 && logEvery > 0, "checkpointEvery and logEvery must be positive");
   }
 
+  /** Peak learning rate; the pilot's 2e-4 left the small decoder far from converged after 600 steps. */
+  public static final float DEFAULT_LEARNING_RATE = 1e-3f;
+  /**
+   * w_p. Our LPIPS-style distance has no learned per-channel weights, so it runs several times larger
+   * than L1 (≈1.5 vs 0.3 in the pilot) and its gradient swamped L1's at w_p = 1 (the paper's LPIPS value).
+   */
+  public static final float DEFAULT_PERCEPTUAL_WEIGHT = 0.25f;
+  /** A safety net against spikes, not a brake: the pilot's clip of 1 was active on every step. */
+  public static final float DEFAULT_GRADIENT_CLIP = 10f;
+
   /** Sensible defaults for a stage of the given length. */
   public static StageConfig defaults(TokenizerStage stage, int steps) {
     boolean gan = stage == TokenizerStage.STAGE3 || stage == TokenizerStage.STAGE2 || stage == TokenizerStage.BASELINE;
-    return new StageConfig(steps, 16, stage == TokenizerStage.STAGE3 ? 1e-4f : 2e-4f, Math.min(100, steps / 10), 1.0f,
-        1.0f, gan ? steps / 2 : Integer.MAX_VALUE, 1.0f, 25, stage == TokenizerStage.STAGE2 ? 0.999f : 0f, 1.0f,
-        Math.max(1, Math.min(250, steps)), Math.max(1, Math.min(10, steps)), 7);
+    float learningRate = stage == TokenizerStage.STAGE3 ? DEFAULT_LEARNING_RATE / 2 : DEFAULT_LEARNING_RATE;
+    return new StageConfig(steps, 16, learningRate, Math.min(100, steps / 10), DEFAULT_PERCEPTUAL_WEIGHT,
+        1.0f, gan ? steps / 2 : Integer.MAX_VALUE, 1.0f, 25, stage == TokenizerStage.STAGE2 ? emaDecayFor(steps) : 0f,
+        DEFAULT_GRADIENT_CLIP, Math.max(1, Math.min(250, steps)), Math.max(1, Math.min(10, steps)), 7);
+  }
+
+  /**
+   * An EMA whose time constant is a tenth of the stage ({@code 1 − 10/steps}, at most 0.999), so the
+   * averaged weights that stage 3 and evaluation use come from the end of the stage, not its start.
+   */
+  public static float emaDecayFor(int steps) {
+    return Math.max(0f, Math.min(0.999f, 1f - 10f / steps));
   }
 
   public float learningRateAt(long step) {
