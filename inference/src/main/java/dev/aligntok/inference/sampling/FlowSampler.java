@@ -1,0 +1,142 @@
+package dev.aligntok.inference.sampling;
+
+import java.util.Arrays;
+
+/**
+ * Rectified-flow sampling: {@code z_t = (1−t)·z0 + t·ε}, the model predicts {@code v = ε − z0} =
+ * dz/dt, and a sample is the ODE integrated from noise at t = 1 down to data at t = 0 over
+ * {@link TimeSchedule#times}. Talks to the network only through {@link VelocityField}, so training
+ * (DJL) and serving (ONNX Runtime) share this one implementation.
+ *
+ * <p>Classifier-free guidance: while {@link SamplerSettings#guidanceActiveAt} the time of an
+ * evaluation, the n conditional rows and n unconditional rows (class {@code nullClass}) go to the
+ * model in one call of 2n rows, conditional first, and {@code v = v_u + w·(v_c − v_u)}; outside the
+ * interval only the n conditional rows are evaluated.
+ *
+ * <p>Arithmetic is float, in a fixed order, so the same inputs give bit-identical outputs. Rows are
+ * independent unless the model mixes them.
+ */
+public final class FlowSampler {
+  private final VelocityField model;
+
+  public FlowSampler(VelocityField model) {
+    if (model == null) {
+      throw new IllegalArgumentException("model must not be null");
+    }
+    this.model = model;
+  }
+
+  /**
+   * Integrates each row of {@code noise} (n × dim, row-major) from t = 1 to t = 0 under class
+   * {@code classes[i]}. The input array is not modified.
+   *
+   * @return n × dim latents
+   * @throws IllegalArgumentException for inconsistent sizes or non-finite noise
+   * @throws IllegalStateException if the model returns the wrong number of values or a non-finite one
+   */
+  public float[] sample(float[] noise, int[] classes, int nullClass, int n, int dim, SamplerSettings settings) {
+    if (n <= 0) {
+      throw new IllegalArgumentException("n must be > 0, got " + n);
+    }
+    if (dim <= 0) {
+      throw new IllegalArgumentException("dim must be > 0, got " + dim);
+    }
+    if (2L * n * dim > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException("n × dim is too large for a guided batch: n " + n + ", dim " + dim);
+    }
+    if (noise == null || noise.length != n * dim) {
+      throw new IllegalArgumentException("noise must have n × dim = " + n * dim + " values, got "
+          + (noise == null ? "null" : noise.length));
+    }
+    if (classes == null || classes.length != n) {
+      throw new IllegalArgumentException("classes must have n = " + n + " values, got "
+          + (classes == null ? "null" : classes.length));
+    }
+    if (settings == null) {
+      throw new IllegalArgumentException("settings must not be null");
+    }
+    for (int i = 0; i < noise.length; i++) {
+      if (!Float.isFinite(noise[i])) {
+        throw new IllegalArgumentException("noise must be finite, got " + noise[i] + " at index " + i);
+      }
+    }
+
+    float[] times = TimeSchedule.times(settings.steps(), settings.shift());
+    float[] z = noise.clone();
+    Evaluator evaluator = new Evaluator(classes, nullClass, n, dim, settings);
+    for (int step = 0; step < settings.steps(); step++) {
+      float t = times[step];
+      float next = times[step + 1];
+      float dt = next - t; // negative: we integrate towards t = 0
+      float[] v = evaluator.velocity(z, t, step);
+      if (settings.solver() == Solver.EULER || next == 0f) {
+        for (int j = 0; j < z.length; j++) {
+          z[j] += dt * v[j];
+        }
+      } else {
+        float[] predicted = new float[z.length];
+        for (int j = 0; j < z.length; j++) {
+          predicted[j] = z[j] + dt * v[j];
+        }
+        float[] vNext = evaluator.velocity(predicted, next, step);
+        for (int j = 0; j < z.length; j++) {
+          z[j] += dt * (0.5f * (v[j] + vNext[j]));
+        }
+      }
+    }
+    return z;
+  }
+
+  /** One guided or unguided model evaluation, with the model's answer checked. */
+  private final class Evaluator {
+    private final int[] classes;
+    private final int nullClass;
+    private final int n;
+    private final int dim;
+    private final SamplerSettings settings;
+
+    Evaluator(int[] classes, int nullClass, int n, int dim, SamplerSettings settings) {
+      this.classes = classes.clone();
+      this.nullClass = nullClass;
+      this.n = n;
+      this.dim = dim;
+      this.settings = settings;
+    }
+
+    float[] velocity(float[] z, float t, int step) {
+      if (!settings.guidanceActiveAt(t)) {
+        return call(z.clone(), t, classes.clone(), n, step);
+      }
+      float[] latents = Arrays.copyOf(z, 2 * z.length);
+      System.arraycopy(z, 0, latents, z.length, z.length);
+      int[] batchClasses = Arrays.copyOf(classes, 2 * n);
+      Arrays.fill(batchClasses, n, 2 * n, nullClass);
+      float[] both = call(latents, t, batchClasses, 2 * n, step);
+      float w = settings.cfgScale();
+      float[] v = new float[z.length];
+      for (int j = 0; j < v.length; j++) {
+        float conditional = both[j];
+        float unconditional = both[z.length + j];
+        v[j] = unconditional + w * (conditional - unconditional);
+      }
+      return v;
+    }
+
+    private float[] call(float[] latents, float t, int[] batchClasses, int rows, int step) {
+      float[] times = new float[rows];
+      Arrays.fill(times, t);
+      float[] v = model.velocity(latents, times, batchClasses, rows, dim);
+      if (v == null || v.length != rows * dim) {
+        throw new IllegalStateException("velocity model returned " + (v == null ? "null" : v.length + " values")
+            + " for " + rows + " rows × " + dim + " at step " + step + " (t=" + t + "), expected " + rows * dim);
+      }
+      for (int j = 0; j < v.length; j++) {
+        if (!Float.isFinite(v[j])) {
+          throw new IllegalStateException("velocity model returned " + v[j] + " at step " + step + " of "
+              + settings.steps() + " (t=" + t + "), row " + j / dim + ", element " + j % dim);
+        }
+      }
+      return v;
+    }
+  }
+}

@@ -1,0 +1,10 @@
+/**
+ * Rectified-flow sampling shared by the trainer and the serving runtime: a
+ * {@link dev.aligntok.inference.sampling.FlowSampler} integrates a
+ * {@link dev.aligntok.inference.sampling.VelocityField} (any model: DJL, ONNX Runtime, a test
+ * function) over a shifted {@link dev.aligntok.inference.sampling.TimeSchedule} from
+ * {@link dev.aligntok.inference.sampling.PortableNoise} starting latents, with classifier-free
+ * guidance in an interval, configured by {@link dev.aligntok.inference.sampling.SamplerSettings}.
+ * Plain Java, no native code.
+ */
+package dev.aligntok.inference.sampling;
