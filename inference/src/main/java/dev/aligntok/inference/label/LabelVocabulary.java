@@ -2,6 +2,7 @@ package dev.aligntok.inference.label;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -23,6 +24,8 @@ import java.util.regex.Pattern;
  * listed by {@link #ambiguousSynonyms()} rather than silently picking one.
  */
 public final class LabelVocabulary {
+  /** How many closest labels an unknown-prompt error lists. */
+  public static final int SUGGESTIONS = 5;
   private static final Pattern SEPARATORS = Pattern.compile("[\\s_\\-]+");
 
   private final List<String> names;
@@ -73,15 +76,73 @@ public final class LabelVocabulary {
     return names.get(id);
   }
 
-  /** The id of a label name or synonym; throws naming the unknown text. */
+  /**
+   * The id of a label name or synonym; for anything else throws naming the text and the
+   * {@value #SUGGESTIONS} {@linkplain #closest closest} labels, so a typo in a prompt is a one-look fix.
+   */
   public int id(String nameOrSynonym) {
+    if (nameOrSynonym == null) {
+      throw new IllegalArgumentException("class prompt must not be null");
+    }
     OptionalInt id = lookup(nameOrSynonym);
     if (id.isEmpty()) {
       String why = ambiguous.contains(normalize(nameOrSynonym)) ? " (ambiguous: it names several labels)" : "";
-      throw new IllegalArgumentException("unknown label '" + nameOrSynonym + "'" + why + "; " + size()
-          + " labels, e.g. " + names.subList(0, Math.min(5, names.size())));
+      throw new IllegalArgumentException("unknown class prompt '" + nameOrSynonym + "'" + why + "; closest: "
+          + String.join(", ", closest(nameOrSynonym, SUGGESTIONS)));
     }
     return id.getAsInt();
+  }
+
+  /**
+   * The k label names nearest to {@code text}: Levenshtein distance (in code points) between
+   * normalised strings, a label's distance being the smallest over its name and synonyms; ties go
+   * to the lower id. Fewer than k when the vocabulary is smaller. Meant for error messages and
+   * "did you mean" hints, not for resolving prompts: it always answers, however far the text is.
+   */
+  public List<String> closest(String text, int k) {
+    if (text == null) {
+      throw new IllegalArgumentException("text must not be null");
+    }
+    if (k < 0) {
+      throw new IllegalArgumentException("k must be >= 0, got " + k);
+    }
+    int[] query = normalize(text).codePoints().toArray();
+    int[] distance = new int[names.size()];
+    List<Integer> ids = new ArrayList<>(names.size());
+    for (int id = 0; id < names.size(); id++) {
+      int best = levenshtein(query, normalize(names.get(id)).codePoints().toArray());
+      for (String synonym : synonyms.get(id)) {
+        best = Math.min(best, levenshtein(query, normalize(synonym).codePoints().toArray()));
+      }
+      distance[id] = best;
+      ids.add(id);
+    }
+    ids.sort(Comparator.<Integer>comparingInt(id -> distance[id]).thenComparingInt(id -> id));
+    List<String> out = new ArrayList<>(Math.min(k, ids.size()));
+    for (int id : ids.subList(0, Math.min(k, ids.size()))) {
+      out.add(names.get(id));
+    }
+    return List.copyOf(out);
+  }
+
+  /** Edit distance (insertions, deletions, substitutions, each 1), two rows of dynamic programming. */
+  static int levenshtein(int[] a, int[] b) {
+    int[] previous = new int[b.length + 1];
+    int[] current = new int[b.length + 1];
+    for (int j = 0; j <= b.length; j++) {
+      previous[j] = j;
+    }
+    for (int i = 1; i <= a.length; i++) {
+      current[0] = i;
+      for (int j = 1; j <= b.length; j++) {
+        int substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+        current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+      }
+      int[] swap = previous;
+      previous = current;
+      current = swap;
+    }
+    return previous[b.length];
   }
 
   /** The id of a label name or synonym, if it resolves to exactly one label. */

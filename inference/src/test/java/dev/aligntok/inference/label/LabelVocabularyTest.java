@@ -52,4 +52,56 @@ class LabelVocabularyTest {
     assertThrows(IllegalArgumentException.class, () -> labels.name(2));
     assertThrows(IllegalStateException.class, () -> LabelVocabulary.builder().build());
   }
+
+  @Test
+  void closestRanksByEditDistanceThenId() {
+    LabelVocabulary labels = LabelVocabulary.of(List.of("cat", "car", "dog", "bird", "cart", "horse"));
+    // catt: cat 1, cart 1, car 2, dog 4, bird 4, horse 5.
+    assertEquals(List.of("cat", "cart", "car"), labels.closest("catt", 3));
+    assertEquals(List.of("cat", "cart", "car", "dog", "bird", "horse"), labels.closest("catt", 100));
+    assertEquals(List.of(), labels.closest("catt", 0));
+    assertEquals(List.of("ab", "ba"), LabelVocabulary.of(List.of("ab", "ba")).closest("aa", 2));
+    assertEquals(List.of("ba", "ab"), LabelVocabulary.of(List.of("ba", "ab")).closest("aa", 2));
+  }
+
+  @Test
+  void closestUsesSynonymsAndNormalisedText() {
+    LabelVocabulary labels = LabelVocabulary.of(List.of("T-shirt/top", "Trouser", "Sneaker"),
+        Map.of("T-shirt/top", List.of("t-shirt", "tee"), "Trouser", List.of("trousers", "pants")));
+    assertEquals(List.of("Trouser"), labels.closest("pantz", 1)); // 1 from the synonym "pants", far more from the name
+    assertEquals(List.of("T-shirt/top"), labels.closest("  T_SHIRTT ", 1)); // 1 from "t shirt"
+    assertEquals(List.of("Sneaker"), labels.closest("SNEAKERS", 1));
+  }
+
+  @Test
+  void unknownPromptsListTheFiveClosestLabels() {
+    LabelVocabulary labels = LabelVocabulary.of(List.of("cat", "car", "dog", "bird", "cart", "horse"));
+    IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> labels.id("catt"));
+    assertEquals("unknown class prompt 'catt'; closest: cat, cart, car, dog, bird", error.getMessage());
+    IllegalArgumentException none = assertThrows(IllegalArgumentException.class, () -> labels.id(null));
+    assertTrue(none.getMessage().contains("must not be null"), none.getMessage());
+  }
+
+  @Test
+  void closestRejectsBadArgumentsByName() {
+    LabelVocabulary labels = LabelVocabulary.of(List.of("cat"));
+    IllegalArgumentException negative = assertThrows(IllegalArgumentException.class, () -> labels.closest("cat", -1));
+    assertEquals("k must be >= 0, got -1", negative.getMessage());
+    IllegalArgumentException none = assertThrows(IllegalArgumentException.class, () -> labels.closest(null, 1));
+    assertEquals("text must not be null", none.getMessage());
+  }
+
+  @Test
+  void levenshteinCountsSingleCharacterEdits() {
+    assertEquals(3, distance("kitten", "sitting"));
+    assertEquals(2, distance("flaw", "lawn"));
+    assertEquals(3, distance("", "abc"));
+    assertEquals(3, distance("abc", ""));
+    assertEquals(0, distance("same", "same"));
+    assertEquals(1, distance("a\uD83D\uDE00b", "ab")); // one code point, not two chars
+  }
+
+  private static int distance(String a, String b) {
+    return LabelVocabulary.levenshtein(a.codePoints().toArray(), b.codePoints().toArray());
+  }
 }
