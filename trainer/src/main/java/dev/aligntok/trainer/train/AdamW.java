@@ -50,11 +50,14 @@ public final class AdamW implements AutoCloseable {
       if (!weight.hasGradient()) {
         continue;
       }
+      NDArray m = firstMoments.computeIfAbsent(entry.getKey(), k -> zerosLike(weight));
+      NDArray v = secondMoments.computeIfAbsent(entry.getKey(), k -> zerosLike(weight));
       try (NDManager scope = manager.newSubManager()) {
         NDArray grad = weight.getGradient();
         grad.attach(scope);
-        NDArray m = firstMoments.computeIfAbsent(entry.getKey(), k -> zerosLike(weight));
-        NDArray v = secondMoments.computeIfAbsent(entry.getKey(), k -> zerosLike(weight));
+        // results of an op live in its first operand's manager: borrow the long-lived arrays into the
+        // scope so every temporary below (m/(1−β1ᵗ), √v̂, …) is freed with it — they leaked before
+        scope.tempAttachAll(m, v, weight);
         m.muli(settings.beta1()).addi(grad.mul(1 - settings.beta1()));
         v.muli(settings.beta2()).addi(grad.square().muli(1 - settings.beta2()));
         NDArray update = m.div(correction1).divi(v.div(correction2).sqrt().addi(settings.epsilon()));

@@ -1,6 +1,7 @@
 package dev.aligntok.trainer.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import java.util.Collection;
@@ -33,8 +34,10 @@ public final class Autograd {
     if (!weight.hasGradient()) {
       return 0f;
     }
-    try (NDArray grad = weight.getGradient(); NDArray norm = grad.square().sum().sqrt()) {
-      return norm.getFloat();
+    try (NDManager scope = weight.getManager().newSubManager()) {
+      NDArray grad = weight.getGradient();
+      grad.attach(scope); // so square() and sum() are freed too, not left in the weight's manager
+      return grad.square().sum().sqrt().getFloat();
     }
   }
 

@@ -24,6 +24,14 @@ public final class Ema implements AutoCloseable {
     weights.forEach((name, weight) -> shadow.put(name, copy(weight)));
   }
 
+  /**
+   * A decay whose time constant is a tenth of the run ({@code 1 − 10/steps}, at most 0.9999), so the
+   * averaged weights come from the end of a short run rather than its start.
+   */
+  public static float decayFor(long steps) {
+    return (float) Math.max(0.0, Math.min(0.9999, 1.0 - 10.0 / steps));
+  }
+
   public void update(Map<String, NDArray> weights) {
     weights.forEach((name, weight) -> {
       NDArray average = shadow.get(name);

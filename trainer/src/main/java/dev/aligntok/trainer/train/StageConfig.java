@@ -49,16 +49,8 @@ public record StageConfig(int steps, int batchSize, float learningRate, int warm
     boolean gan = stage == TokenizerStage.STAGE3 || stage == TokenizerStage.STAGE2 || stage == TokenizerStage.BASELINE;
     float learningRate = stage == TokenizerStage.STAGE3 ? DEFAULT_LEARNING_RATE / 2 : DEFAULT_LEARNING_RATE;
     return new StageConfig(steps, 16, learningRate, Math.min(100, steps / 10), DEFAULT_PERCEPTUAL_WEIGHT,
-        1.0f, gan ? steps / 2 : Integer.MAX_VALUE, 1.0f, 25, stage == TokenizerStage.STAGE2 ? emaDecayFor(steps) : 0f,
+        1.0f, gan ? steps / 2 : Integer.MAX_VALUE, 1.0f, 25, stage == TokenizerStage.STAGE2 ? Ema.decayFor(steps) : 0f,
         DEFAULT_GRADIENT_CLIP, Math.max(1, Math.min(250, steps)), Math.max(1, Math.min(10, steps)), 7);
-  }
-
-  /**
-   * An EMA whose time constant is a tenth of the stage ({@code 1 − 10/steps}, at most 0.999), so the
-   * averaged weights that stage 3 and evaluation use come from the end of the stage, not its start.
-   */
-  public static float emaDecayFor(int steps) {
-    return Math.max(0f, Math.min(0.999f, 1f - 10f / steps));
   }
 
   public float learningRateAt(long step) {

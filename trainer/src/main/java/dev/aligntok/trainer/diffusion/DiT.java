@@ -1,0 +1,117 @@
+package dev.aligntok.trainer.diffusion;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.ConstantInitializer;
+import ai.djl.util.PairList;
+import dev.aligntok.trainer.nn.Layers;
+import dev.aligntok.trainer.nn.RmsNorm;
+import dev.aligntok.trainer.nn.Rotary2d;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The LightningDiT-style diffusion transformer, top to bottom: latent (N, C, H, W) → patches of
+ * p×p as tokens → Linear to width → blocks conditioned on timestep + class embedding (adaLN-Zero,
+ * RMSNorm, 2-D RoPE, optional QK-norm, SwiGLU) → final adaLN + zero-initialised Linear back to
+ * patches → velocity (N, C, H, W). Inputs: latent, t (N) in [0, 1], class ids (N).
+ */
+public final class DiT extends AbstractBlock {
+  private static final byte VERSION = 1;
+  private final DiTConfig config;
+  private final Linear patchEmbed;
+  private final TimestepEmbedding timeEmbed;
+  private final ClassEmbedding classEmbed;
+  private final List<DiTBlock> blocks = new ArrayList<>();
+  private final RmsNorm finalNorm;
+  private final Linear finalModulation;
+  private final Linear finalProjection;
+
+  public DiT(DiTConfig config) {
+    super(VERSION);
+    this.config = config;
+    int side = config.gridSize() / config.patchSize();
+    Rotary2d rotary = new Rotary2d(config.headWidth(), side, side, 10000f);
+    this.patchEmbed = addChildBlock("patch_embed", Linear.builder().setUnits(config.width()).build());
+    this.timeEmbed = addChildBlock("t_embed", new TimestepEmbedding(config.width()));
+    this.classEmbed = addChildBlock("y_embed", new ClassEmbedding(config.classes(), config.width()));
+    for (int i = 0; i < config.depth(); i++) {
+      blocks.add(addChildBlock("block" + i, new DiTBlock(config, rotary)));
+    }
+    this.finalNorm = addChildBlock("final_norm", new RmsNorm(config.width(), false));
+    this.finalModulation = addChildBlock("final_adaLN", Linear.builder().setUnits(2L * config.width()).build());
+    this.finalProjection = addChildBlock("final_proj", Linear.builder().setUnits(config.tokenFeatures()).build());
+    finalModulation.setInitializer(new ConstantInitializer(0f), Parameter.Type.WEIGHT);
+    finalProjection.setInitializer(new ConstantInitializer(0f), Parameter.Type.WEIGHT);
+  }
+
+  public DiTConfig config() {
+    return config;
+  }
+
+  @Override
+  protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
+    NDArray latent = inputs.get(0);
+    NDArray c = timeEmbed.forward(store, new NDList(inputs.get(1)), training).singletonOrThrow()
+        .add(classEmbed.forward(store, new NDList(inputs.get(2)), training).singletonOrThrow());
+    NDArray x = patchEmbed.forward(store, new NDList(patchify(latent)), training).singletonOrThrow();
+    for (DiTBlock block : blocks) {
+      x = block.forward(store, new NDList(x, c), training).singletonOrThrow();
+    }
+    NDList m = finalModulation.forward(store, new NDList(Layers.silu(c)), training).singletonOrThrow().split(2, 1);
+    x = DiTBlock.modulate(finalNorm.forward(store, new NDList(x), training).singletonOrThrow(), m.get(0), m.get(1));
+    return new NDList(unpatchify(finalProjection.forward(store, new NDList(x), training).singletonOrThrow()));
+  }
+
+  /** (N, C, H, W) → (N, (H/p)·(W/p), C·p·p), tokens row-major, features channel-major within a patch. */
+  NDArray patchify(NDArray latent) {
+    long n = latent.getShape().get(0);
+    int p = config.patchSize();
+    int side = config.gridSize() / p;
+    return latent.reshape(n, config.latentChannels(), side, p, side, p).transpose(0, 2, 4, 1, 3, 5)
+        .reshape(n, (long) side * side, config.tokenFeatures());
+  }
+
+  /** Inverse of {@link #patchify}. */
+  NDArray unpatchify(NDArray tokens) {
+    long n = tokens.getShape().get(0);
+    int p = config.patchSize();
+    int side = config.gridSize() / p;
+    return tokens.reshape(n, side, side, config.latentChannels(), p, p).transpose(0, 3, 1, 4, 2, 5)
+        .reshape(n, config.latentChannels(), config.gridSize(), config.gridSize());
+  }
+
+  @Override
+  public Shape[] getOutputShapes(Shape[] inputShapes) {
+    return new Shape[] {inputShapes[0]};
+  }
+
+  @Override
+  protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+    Shape latent = inputShapes[0];
+    if (latent.dimension() != 4 || latent.get(1) != config.latentChannels() || latent.get(2) != config.gridSize()
+        || latent.get(3) != config.gridSize()) {
+      throw new IllegalArgumentException("DiT for " + config.latentChannels() + "x" + config.gridSize() + "x"
+          + config.gridSize() + " latents got shape " + latent);
+    }
+    long n = latent.get(0);
+    Shape tokens = new Shape(n, config.tokens(), config.width());
+    Shape conditioning = new Shape(n, config.width());
+    patchEmbed.initialize(manager, dataType, new Shape(n, config.tokens(), config.tokenFeatures()));
+    timeEmbed.initialize(manager, dataType, new Shape(n));
+    classEmbed.initialize(manager, dataType, new Shape(n));
+    for (DiTBlock block : blocks) {
+      block.initialize(manager, dataType, tokens, conditioning);
+    }
+    finalNorm.initialize(manager, dataType, tokens);
+    finalModulation.initialize(manager, dataType, conditioning);
+    finalProjection.initialize(manager, dataType, tokens);
+  }
+}
