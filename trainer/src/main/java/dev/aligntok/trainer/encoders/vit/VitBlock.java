@@ -1,5 +1,7 @@
 package dev.aligntok.trainer.encoders.vit;
 
+import dev.aligntok.trainer.nn.SwiGluMlp;
+import dev.aligntok.trainer.nn.MultiHeadSelfAttention;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;

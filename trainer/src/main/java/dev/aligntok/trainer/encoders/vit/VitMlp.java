@@ -1,5 +1,6 @@
 package dev.aligntok.trainer.encoders.vit;
 
+import dev.aligntok.trainer.nn.DirectParameters;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
