@@ -22,6 +22,7 @@ import picocli.CommandLine.IExecutionExceptionHandler;
         TrainCommand.class,
         EvalCommand.class,
         FeaturesCommand.class,
+        ExtractLatentsCommand.class,
     })
 public final class AlignTokCli implements Runnable {
   /** Exit status when a command fails for a reason the message explains (missing data, failed fetch). */

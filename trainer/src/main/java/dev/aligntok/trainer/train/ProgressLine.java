@@ -3,20 +3,30 @@ package dev.aligntok.trainer.train;
 import java.io.PrintStream;
 import java.time.Duration;
 
-/** A one-line progress report: bar, step, loss, steps/s and ETA, rewritten in place on a terminal. */
+/**
+ * A one-line progress report: bar, step, details (loss), rate (steps/s, or images/s for another
+ * unit) and ETA, rewritten in place on a terminal.
+ */
 public final class ProgressLine {
   private final PrintStream out;
   private final String label;
   private final long total;
   private final long startNanos = System.nanoTime();
   private final long startStep;
+  private final String unit;
   private final boolean terminal = System.console() != null;
 
   public ProgressLine(PrintStream out, String label, long startStep, long total) {
+    this(out, label, startStep, total, "steps");
+  }
+
+  /** @param unit what is counted, plural ("steps", "images"): the rate reads "12.3 images/s" */
+  public ProgressLine(PrintStream out, String label, long startStep, long total, String unit) {
     this.out = out;
     this.label = label;
     this.startStep = startStep;
     this.total = total;
+    this.unit = unit;
   }
 
   public void update(long step, String details) {
@@ -25,8 +35,8 @@ public final class ProgressLine {
     long remaining = rate > 0 ? (long) ((total - step) / rate) : -1;
     int filled = (int) (20.0 * step / total);
     String bar = "#".repeat(Math.max(0, filled)) + ".".repeat(Math.max(0, 20 - filled));
-    String line = String.format("%s [%s] %d/%d %s %.2f steps/s ETA %s", label, bar, step, total, details, rate,
-        remaining < 0 ? "?" : format(Duration.ofSeconds(remaining)));
+    String line = String.format("%s [%s] %d/%d %s%.2f %s/s ETA %s", label, bar, step, total,
+        details.isEmpty() ? "" : details + " ", rate, unit, remaining < 0 ? "?" : format(Duration.ofSeconds(remaining)));
     if (terminal) {
       out.print("\r" + line);
       if (step >= total) {

@@ -165,6 +165,31 @@ public final class SafetensorsFile implements AutoCloseable {
     return values;
   }
 
+  /** An integer tensor's values (I64 or I32) as longs, row-major: class labels, token ids. */
+  public long[] readLongs(String name) {
+    Entry entry = entries.get(name);
+    if (entry == null) {
+      throw new IllegalArgumentException(path + " has no tensor '" + name + "'");
+    }
+    if (entry.elements() > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException("tensor " + entry + " in " + path + " has too many elements for one Java array");
+    }
+    int n = (int) entry.elements();
+    long[] values = new long[n];
+    ByteBuffer bytes = readFully(channel, dataStart + entry.begin(), Math.toIntExact(entry.end() - entry.begin()), path)
+        .order(ByteOrder.LITTLE_ENDIAN);
+    switch (entry.dtype()) {
+      case "I64" -> bytes.asLongBuffer().get(values);
+      case "I32" -> {
+        for (int i = 0; i < n; i++) {
+          values[i] = bytes.getInt();
+        }
+      }
+      default -> throw new IllegalArgumentException("tensor " + entry + " in " + path + " is not I64 or I32");
+    }
+    return values;
+  }
+
   /** IEEE 754 binary16 → binary32 (exact; Java 17 has no {@code Float.float16ToFloat}). */
   static float halfToFloat(short half) {
     int bits = half & 0xffff;

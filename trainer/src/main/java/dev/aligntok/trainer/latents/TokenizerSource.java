@@ -1,0 +1,54 @@
+package dev.aligntok.trainer.latents;
+
+import dev.aligntok.trainer.train.Checkpoints;
+import dev.aligntok.trainer.train.TokenizerTrainer;
+import dev.aligntok.trainer.train.TrainingState;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Which tokenizer produced a set of latents, recorded in its index: two extractions into one
+ * directory must name the same one.
+ *
+ * @param name e.g. {@code aligntok-stage3}
+ * @param checkpoint absolute path of the checkpoint directory ("" when not from a checkpoint)
+ * @param stage {@code stage1}, {@code stage2}, {@code stage3}, {@code baseline} (or "" when unknown)
+ * @param weightsSha256 SHA-256 over the weight files the tokenizer was loaded from ("" when unknown)
+ * @param imageSize side of the square images it encodes (pixels)
+ */
+public record TokenizerSource(String name, String checkpoint, String stage, String weightsSha256, int imageSize) {
+  public TokenizerSource {
+    if (name == null || name.isBlank()) {
+      throw new IllegalArgumentException("tokenizer name must not be blank");
+    }
+    if (imageSize <= 0) {
+      throw new IllegalArgumentException("tokenizer image size must be > 0, got " + imageSize);
+    }
+    checkpoint = checkpoint == null ? "" : checkpoint;
+    stage = stage == null ? "" : stage;
+    weightsSha256 = weightsSha256 == null ? "" : weightsSha256;
+  }
+
+  /**
+   * Describes a training checkpoint ({@code .../checkpoints/step-N/}) from its {@code state.json}
+   * and weight files, without loading it: the stage, the image size, and a hash of the model and
+   * EMA weights (what {@link dev.aligntok.trainer.tokenizer.TrainedTokenizer#load} reads).
+   */
+  public static TokenizerSource ofCheckpoint(Path checkpoint) {
+    if (!Files.isRegularFile(checkpoint.resolve("state.json"))) {
+      throw new IllegalArgumentException("checkpoint " + checkpoint + " has no state.json: expected a directory like "
+          + "RUN/stage3/checkpoints/step-00000500");
+    }
+    TrainingState state = Checkpoints.readState(checkpoint, TrainingState.class);
+    StringBuilder digests = new StringBuilder();
+    for (String group : new String[] {TokenizerTrainer.MODEL, TokenizerTrainer.EMA}) {
+      Path file = checkpoint.resolve(group + ".safetensors");
+      if (Files.isRegularFile(file)) {
+        digests.append(group).append(' ').append(Sha256.of(file)).append('\n');
+      }
+    }
+    String stage = state.stage().directoryName();
+    return new TokenizerSource("aligntok-" + stage, checkpoint.toAbsolutePath().normalize().toString(), stage,
+        Sha256.of(digests.toString()), state.tokenizer().imageSize());
+  }
+}
