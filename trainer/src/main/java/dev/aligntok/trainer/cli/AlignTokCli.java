@@ -23,6 +23,7 @@ import picocli.CommandLine.IExecutionExceptionHandler;
         EvalCommand.class,
         FeaturesCommand.class,
         ExtractLatentsCommand.class,
+        SampleCommand.class,
     })
 public final class AlignTokCli implements Runnable {
   /** Exit status when a command fails for a reason the message explains (missing data, failed fetch). */

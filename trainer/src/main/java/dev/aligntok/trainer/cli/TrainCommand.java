@@ -4,8 +4,8 @@ import picocli.CommandLine.Command;
 
 /** {@code aligntok train ...}: groups the training commands. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-    description = "Train models: the AlignTok tokenizer (three stages and the vanilla baseline).",
-    subcommands = {TrainTokenizerCommand.class})
+    description = "Train models: the AlignTok tokenizer (three stages and the vanilla baseline) and the diffusion transformer.",
+    subcommands = {TrainTokenizerCommand.class, TrainDitCommand.class})
 final class TrainCommand implements Runnable {
   @picocli.CommandLine.Spec
   picocli.CommandLine.Model.CommandSpec spec;

@@ -45,7 +45,7 @@ public final class FlowTrainer {
 
   public record Result(Path checkpoint, long steps, double trainingSeconds, double stepsPerSecond, Map<String, Double> lastLosses) {}
 
-  public Result train(DiTConfig model, FlowTrainingConfig config, RectifiedFlow flow, LatentTrainingData data, String latentSource) {
+  public Result train(DiTConfig model, FlowTrainingConfig config, RectifiedFlow flow, LatentTrainingData data, LatentProvenance provenance) {
     if (data.channels() != model.latentChannels() || data.height() != model.gridSize() || data.width() != model.gridSize()) {
       throw new IllegalArgumentException("DiT for " + model.latentChannels() + "x" + model.gridSize() + "x" + model.gridSize()
           + " latents cannot train on " + data.channels() + "x" + data.height() + "x" + data.width() + " latents");
@@ -59,7 +59,7 @@ public final class FlowTrainer {
       DiT dit = new DiT(model);
       dit.initialize(manager, DataType.FLOAT32, new Shape(1, model.latentChannels(), model.gridSize(), model.gridSize()),
           new Shape(1), new Shape(1));
-      return new Run(model, config, flow, data, latentSource, manager, dit).execute();
+      return new Run(model, config, flow, data, provenance, manager, dit).execute();
     }
   }
 
@@ -68,7 +68,7 @@ public final class FlowTrainer {
     private final FlowTrainingConfig config;
     private final RectifiedFlow flow;
     private final LatentTrainingData data;
-    private final String latentSource;
+    private final LatentProvenance provenance;
     private final NDManager manager;
     private final DiT dit;
     private final NamedParameters parameters;
@@ -80,13 +80,13 @@ public final class FlowTrainer {
     private double trainingSeconds;
     private Map<String, Double> lastLosses = new LinkedHashMap<>();
 
-    Run(DiTConfig model, FlowTrainingConfig config, RectifiedFlow flow, LatentTrainingData data, String latentSource,
+    Run(DiTConfig model, FlowTrainingConfig config, RectifiedFlow flow, LatentTrainingData data, LatentProvenance provenance,
         NDManager manager, DiT dit) {
       this.model = model;
       this.config = config;
       this.flow = flow;
       this.data = data;
-      this.latentSource = latentSource;
+      this.provenance = provenance;
       this.manager = manager;
       this.dit = dit;
       this.parameters = NamedParameters.of(Map.of(NETWORK, dit));
@@ -189,7 +189,7 @@ public final class FlowTrainer {
         groups.put(EMA, ema.state());
       }
       checkpoints.save(step, groups, new FlowTrainingState(step, model, config, data.channelMean(), data.channelStd(),
-          data.labelNames(), latentSource, trainingSeconds, lastLosses));
+          data.labelNames(), data.labelSynonyms(), provenance, trainingSeconds, lastLosses));
     }
 
     private void resumeIfPossible() {

@@ -8,4 +8,4 @@ import java.util.Map;
  * (architecture, latent statistics, class names, where the latents came from).
  */
 public record FlowTrainingState(long step, DiTConfig model, FlowTrainingConfig training, float[] channelMean,
-    float[] channelStd, List<String> classNames, String latentSource, double trainingSeconds, Map<String, Double> lastLosses) {}
+    float[] channelStd, List<String> classNames, Map<String, List<String>> classSynonyms, LatentProvenance provenance, double trainingSeconds, Map<String, Double> lastLosses) {}

@@ -2,15 +2,17 @@ package dev.aligntok.trainer.diffusion;
 
 import dev.aligntok.trainer.latents.LatentSet;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What the flow trainer reads: N latents (C×H×W each, row-major), optionally their horizontally
- * flipped twins, class labels, and the per-channel mean/std that normalise latents to unit scale.
+ * flipped twins, class labels (names and the synonyms prompts may use), and the per-channel mean/std that normalise latents to unit scale.
  */
 public record LatentTrainingData(int count, int channels, int height, int width, float[] latents, float[] flippedLatents,
-    int[] labels, List<String> labelNames, float[] channelMean, float[] channelStd) {
+    int[] labels, List<String> labelNames, Map<String, List<String>> labelSynonyms, float[] channelMean, float[] channelStd) {
 
   public LatentTrainingData {
+    labelSynonyms = labelSynonyms == null ? Map.of() : labelSynonyms;
     long size = (long) count * channels * height * width;
     if (count <= 0 || latents.length != size) {
       throw new IllegalArgumentException("latents: expected " + count + "x" + channels + "x" + height + "x" + width
@@ -40,7 +42,7 @@ public record LatentTrainingData(int count, int channels, int height, int width,
 
   public static LatentTrainingData from(LatentSet set) {
     return new LatentTrainingData(set.count(), set.channels(), set.height(), set.width(), set.latents(),
-        set.flippedLatents(), set.labels(), set.labelNames(), set.channelMean(), set.channelStd());
+        set.flippedLatents(), set.labels(), set.labelNames(), set.labelSynonyms(), set.channelMean(), set.channelStd());
   }
 
   public int latentSize() {

@@ -28,6 +28,10 @@ public final class RectifiedFlow {
     return new RectifiedFlow(0f, 1f, 0f);
   }
 
+  public RectifiedFlow withCosineWeight(float weight) {
+    return new RectifiedFlow(logitMean, logitStd, weight);
+  }
+
   public float cosineWeight() {
     return cosineWeight;
   }

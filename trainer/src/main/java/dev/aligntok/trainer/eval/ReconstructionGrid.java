@@ -141,7 +141,7 @@ public final class ReconstructionGrid {
     g.drawString(text, LABEL_WIDTH - metrics.stringWidth(text) - 2, baseline);
   }
 
-  private static BufferedImage tile(ImageBatch batch, int i) {
+  static BufferedImage tile(ImageBatch batch, int i) {
     return ImageTensors.fromChw(batch.pixels(), batch.offset(i), batch.height(), batch.width(), Normalization.ZERO_ONE);
   }
 }

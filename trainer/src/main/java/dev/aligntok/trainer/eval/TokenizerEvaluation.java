@@ -132,9 +132,9 @@ public final class TokenizerEvaluation {
   /** Linear probe of raw pixels averaged over a grid×grid layout (tokenizer-independent). */
   public static ProbeResult probeRawPixels(LabelledImages train, LabelledImages heldOut, int grid, ProbeConfig probe,
       int batchSize) {
-    LabelledFeatures trainSet = collect(train, batchSize, b -> pooledPixels(b.images(), grid));
-    LabelledFeatures heldSet = collect(heldOut, batchSize, b -> pooledPixels(b.images(), grid));
-    return new LinearProbe(probe).evaluate(trainSet.x, trainSet.y, heldSet.x, heldSet.y);
+    LabelledFeatures trainSet = LabelledFeatures.collect(train, batchSize, b -> pooledPixels(b.images(), grid));
+    LabelledFeatures heldSet = LabelledFeatures.collect(heldOut, batchSize, b -> pooledPixels(b.images(), grid));
+    return new LinearProbe(probe).evaluate(trainSet.x(), trainSet.y(), heldSet.x(), heldSet.y());
   }
 
   /**
@@ -144,9 +144,9 @@ public final class TokenizerEvaluation {
    */
   public static ProbeResult probeFeatures(FeatureExtractor features, LabelledImages train, LabelledImages heldOut,
       ProbeConfig probe, int batchSize) {
-    LabelledFeatures trainSet = collect(train, batchSize, b -> features.extract(b.images()));
-    LabelledFeatures heldSet = collect(heldOut, batchSize, b -> features.extract(b.images()));
-    return new LinearProbe(probe).evaluate(trainSet.x, trainSet.y, heldSet.x, heldSet.y);
+    LabelledFeatures trainSet = LabelledFeatures.collect(train, batchSize, b -> features.extract(b.images()));
+    LabelledFeatures heldSet = LabelledFeatures.collect(heldOut, batchSize, b -> features.extract(b.images()));
+    return new LinearProbe(probe).evaluate(trainSet.x(), trainSet.y(), heldSet.x(), heldSet.y());
   }
 
   /**
@@ -175,19 +175,6 @@ public final class TokenizerEvaluation {
 
   private static double[][] pooledPixels(ImageBatch images, int grid) {
     return Pooling.grid(images.pixels(), images.count(), ImageBatch.CHANNELS, images.height(), images.width(), grid);
-  }
-
-  private record LabelledFeatures(double[][] x, int[] y) {}
-
-  private static LabelledFeatures collect(LabelledImages split, int batchSize,
-      Function<LabelledImages.LabelledBatch, double[][]> features) {
-    List<double[]> rows = new ArrayList<>();
-    List<Integer> labels = new ArrayList<>();
-    split.forEachBatch(batchSize, batch -> {
-      rows.addAll(Arrays.asList(features.apply(batch)));
-      Arrays.stream(batch.labels()).forEach(labels::add);
-    });
-    return new LabelledFeatures(toArray(rows), labels.stream().mapToInt(Integer::intValue).toArray());
   }
 
   private static LatentBatch encode(TokenizerUnderTest tokenizer, ImageBatch images) {

@@ -16,12 +16,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class FlowTrainerTest {
   static final DiTConfig TINY = DiTConfig.tiny(2, 4, 2);
+  static final LatentProvenance SYNTHETIC = new LatentProvenance("synthetic", "none", "two patterns");
 
   /** Two classes of 2×4×4 latents: class 0 a positive left half, class 1 a positive bottom half, plus noise. */
   static LatentTrainingData twoPatterns(int count) {
@@ -43,7 +45,7 @@ class FlowTrainerTest {
         }
       }
     }
-    return new LatentTrainingData(count, 2, 4, 4, latents, flipped, labels, List.of("left", "bottom"),
+    return new LatentTrainingData(count, 2, 4, 4, latents, flipped, labels, List.of("left", "bottom"), Map.of("left", List.of("west")),
         new float[] {0.5f, 0.25f}, new float[] {1.5f, 0.75f});
   }
 
@@ -53,7 +55,7 @@ class FlowTrainerTest {
 
   @Test
   void velocityLossFallsOnATinyModel(@TempDir Path run) throws Exception {
-    FlowTrainer.Result result = new FlowTrainer(run, quiet()).train(TINY, config(120), RectifiedFlow.standard(), twoPatterns(64), "synthetic");
+    FlowTrainer.Result result = new FlowTrainer(run, quiet()).train(TINY, config(120), RectifiedFlow.standard(), twoPatterns(64), SYNTHETIC);
     assertEquals(120, result.steps());
     List<Double> losses = new ArrayList<>();
     ObjectMapper json = new ObjectMapper();
@@ -72,9 +74,9 @@ class FlowTrainerTest {
     LatentTrainingData data = twoPatterns(40);
     Path straight = root.resolve("straight");
     Path resumed = root.resolve("resumed");
-    new FlowTrainer(straight, quiet()).train(TINY, config(20), RectifiedFlow.standard(), data, "synthetic");
-    new FlowTrainer(resumed, quiet()).train(TINY, config(10), RectifiedFlow.standard(), data, "synthetic");
-    new FlowTrainer(resumed, quiet()).train(TINY, config(20), RectifiedFlow.standard(), data, "synthetic");
+    new FlowTrainer(straight, quiet()).train(TINY, config(20), RectifiedFlow.standard(), data, SYNTHETIC);
+    new FlowTrainer(resumed, quiet()).train(TINY, config(10), RectifiedFlow.standard(), data, SYNTHETIC);
+    new FlowTrainer(resumed, quiet()).train(TINY, config(20), RectifiedFlow.standard(), data, SYNTHETIC);
     try (NDManager manager = NDManager.newBaseManager()) {
       for (String group : List.of(FlowTrainer.MODEL, FlowTrainer.EMA)) {
         NDList a = Checkpoints.readTensors(new Checkpoints(straight, 3).latest().orElseThrow(), group, manager);
@@ -90,7 +92,7 @@ class FlowTrainerTest {
   @Test
   void mismatchedLatentsAreRejectedBeforeTraining(@TempDir Path run) {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new FlowTrainer(run, quiet())
-        .train(DiTConfig.tiny(4, 4, 2), config(5), RectifiedFlow.standard(), twoPatterns(8), "synthetic"));
+        .train(DiTConfig.tiny(4, 4, 2), config(5), RectifiedFlow.standard(), twoPatterns(8), SYNTHETIC));
     assertTrue(e.getMessage().contains("cannot train on 2x4x4"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> new FlowTrainingConfig(10, 0, 1e-3f, 1, 1f, 0f, 0.1f, 0f, true, 1, 1, 1));
     assertTrue(e.getMessage().contains("batch size"), e.getMessage());

@@ -37,8 +37,8 @@ import java.util.stream.Stream;
  * (ImageNet weights) at 32 px, a 2×2 grid of C = 4 channels, adapter and decoder freshly
  * initialised and saved as a real stage-1 checkpoint, then loaded with {@link TrainedTokenizer#load}.
  */
-final class TinyTokenizer {
-  static final TokenizerConfig CONFIG = new TokenizerConfig(16, 2, "mobilenet_v2", "block_10_expand_relu", true, 16,
+public final class TinyTokenizer {
+  public static final TokenizerConfig CONFIG = new TokenizerConfig(16, 2, "mobilenet_v2", "block_10_expand_relu", true, 16,
       new DecoderConfig(4, List.of(16, 16, 8, 8), 1, false));
   private static Path run;
   private static Path checkpoint;
@@ -48,7 +48,7 @@ final class TinyTokenizer {
   private TinyTokenizer() {}
 
   /** A run directory whose stage1 has one checkpoint. */
-  static synchronized Path run() {
+  public static synchronized Path run() {
     if (run == null) {
       nsfwjs = NsfwjsPackage.locateOrSkip();
       try {
@@ -68,18 +68,18 @@ final class TinyTokenizer {
     return run;
   }
 
-  static synchronized Path checkpoint() {
+  public static synchronized Path checkpoint() {
     run();
     return checkpoint;
   }
 
-  static synchronized Path nsfwjs() {
+  public static synchronized Path nsfwjs() {
     run();
     return nsfwjs;
   }
 
   /** The loaded tokenizer (shared; closed when the JVM exits). */
-  static synchronized TrainedTokenizer tokenizer() {
+  public static synchronized TrainedTokenizer tokenizer() {
     if (tokenizer == null) {
       tokenizer = TrainedTokenizer.load("tiny", checkpoint(), nsfwjs);
     }
@@ -91,7 +91,7 @@ final class TinyTokenizer {
   }
 
   /** Off-centre discs and squares on white (so a mirror image differs), 16×16, labels 0/1. */
-  static List<Sample> shapes(int count) {
+  public static List<Sample> shapes(int count) {
     List<Sample> list = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       list.add(new Sample("shape-" + i, null, i % 2, i % 2 == 0 ? "disc" : "square", List.of(),

@@ -1,0 +1,26 @@
+package dev.aligntok.trainer.cli;
+
+import dev.aligntok.trainer.diffusion.TrainedDiT;
+import dev.aligntok.trainer.tokenizer.TrainedTokenizer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Which DiT to sample and which tokenizer decodes it, shared by {@code sample} and {@code eval generation}. */
+final class DiTOptions {
+  @Option(names = "--dit", paramLabel = "DIR", defaultValue = "runs/emoji-default/dit",
+      description = "DiT run directory (its latest checkpoint) or one checkpoint directory (default: ${DEFAULT-VALUE}).")
+  Path dit;
+
+  @Option(names = "--tokenizer", paramLabel = "CHECKPOINT",
+      description = "Tokenizer checkpoint that decodes the samples (default: the one whose latents the DiT trained on).")
+  Path tokenizer;
+
+  TrainedTokenizer loadTokenizer(TrainedDiT model, Path nsfwjs) {
+    Path checkpoint = tokenizer != null ? tokenizer : Path.of(model.state().provenance().tokenizerCheckpoint());
+    if (!Files.isDirectory(checkpoint)) {
+      throw new IllegalArgumentException("tokenizer checkpoint " + checkpoint + " does not exist; pass --tokenizer");
+    }
+    return TrainedTokenizer.load("tokenizer", checkpoint, nsfwjs);
+  }
+}

@@ -1,0 +1,166 @@
+package dev.aligntok.trainer.diffusion;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.aligntok.inference.sampling.SamplerSettings;
+import dev.aligntok.trainer.eval.FeatureExtractor;
+import dev.aligntok.trainer.eval.FrechetDistance;
+import dev.aligntok.trainer.eval.ImageBatch;
+import dev.aligntok.trainer.eval.LabelledFeatures;
+import dev.aligntok.trainer.eval.LabelledImages;
+import dev.aligntok.trainer.eval.LatentBatch;
+import dev.aligntok.trainer.eval.LinearProbe;
+import dev.aligntok.trainer.eval.LossCurves;
+import dev.aligntok.trainer.eval.ProbeConfig;
+import dev.aligntok.trainer.eval.ProbeResult;
+import dev.aligntok.trainer.eval.SampleGrid;
+import dev.aligntok.trainer.eval.TokenizerUnderTest;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+/**
+ * Judges a trained DiT by its decoded samples: Fréchet distance to held-out images in a fixed
+ * feature space that is not the tokenizer's encoder, without and with classifier-free guidance,
+ * for one sample per held-out image of that image's class (so class frequencies match); class
+ * consistency = accuracy of a linear classifier trained on real training images when it is shown
+ * samples of each requested class. Writes {@value #REPORT_FILE}, sample grids and loss curves.
+ */
+public final class GenerationEvaluation {
+  public static final String REPORT_FILE = "generation.json";
+  private static final int BATCH = 32;
+
+  /**
+   * @param guided      the guided sampler (its CFG scale and interval); the unguided run uses the same with scale 1
+   * @param gridClasses rows of the sample grids (the most frequent training classes)
+   * @param gridColumns samples per row
+   * @param seed        seed of sample i is seed + i
+   */
+  public record Settings(SamplerSettings guided, int gridClasses, int gridColumns, long seed) {}
+
+  private final FeatureExtractor frechetSpace;
+  private final FeatureExtractor classifierSpace;
+  private final PrintStream out;
+
+  public GenerationEvaluation(FeatureExtractor frechetSpace, FeatureExtractor classifierSpace, PrintStream out) {
+    this.frechetSpace = frechetSpace;
+    this.classifierSpace = classifierSpace;
+    this.out = out;
+  }
+
+  public Map<String, Object> evaluate(TrainedDiT dit, TokenizerUnderTest tokenizer, LabelledImages train,
+      LabelledImages heldOut, Settings settings, Path outputDir, Path metricsJsonl) {
+    LatentGenerator generator = new LatentGenerator(dit, BATCH);
+    out.println("features of " + heldOut.size() + " held-out and " + train.size() + " training images...");
+    LabelledFeatures heldOutFrechet = LabelledFeatures.of(frechetSpace, heldOut, BATCH);
+    LabelledFeatures trainClassifier = LabelledFeatures.of(classifierSpace, train, BATCH);
+    LabelledFeatures heldOutClassifier = LabelledFeatures.of(classifierSpace, heldOut, BATCH);
+    LinearProbe classifier = new LinearProbe(ProbeConfig.defaults());
+    ProbeResult realAccuracy = classifier.evaluate(trainClassifier.x(), trainClassifier.y(), heldOutClassifier.x(),
+        heldOutClassifier.y());
+
+    Map<String, Object> report = new LinkedHashMap<>();
+    report.put("dit", dit.checkpoint().toString());
+    report.put("trainedSteps", dit.state().step());
+    report.put("trainingStepsPerSecond", dit.state().trainingSeconds() > 0 ? dit.state().step() / dit.state().trainingSeconds() : 0);
+    report.put("model", dit.config());
+    report.put("frechetFeatureSpace", frechetSpace.name());
+    report.put("classifierFeatureSpace", classifierSpace.name());
+    report.put("samples", heldOut.size());
+    report.put("classifierAccuracyOnRealHeldOut", realAccuracy.heldOutAccuracy());
+    int[] classes = heldOutFrechet.y();
+    Map<String, Object> runs = new LinkedHashMap<>();
+    for (SamplerSettings sampler : List.of(settings.guided().withGuidance(1f, 0f, 1f), settings.guided())) {
+      String name = sampler.cfgScale() == 1f ? "without_cfg" : "with_cfg";
+      long started = System.nanoTime();
+      ImageBatch samples = decode(tokenizer, generator.generate(classes, seeds(settings.seed(), classes.length),
+          new long[classes.length], sampler));
+      double seconds = (System.nanoTime() - started) / 1e9;
+      double[][] sampleFeatures = frechetSpace.extract(samples);
+      FrechetDistance.Result fd = FrechetDistance.between(heldOutFrechet.x(), sampleFeatures);
+      ProbeResult consistency = classifier.evaluate(trainClassifier.x(), trainClassifier.y(),
+          classifierSpace.extract(samples), classes);
+      Map<String, Object> run = new LinkedHashMap<>();
+      run.put("sampler", sampler);
+      run.put("frechetDistance", fd.distance());
+      run.put("frechet", fd);
+      run.put("classConsistency", consistency.heldOutAccuracy());
+      run.put("samplesPerSecond", classes.length / seconds);
+      runs.put(name, run);
+      out.printf("%s: Fréchet distance %.2f, class consistency %.1f%% (%d samples, %.1f samples/s)%n", name,
+          fd.distance(), 100 * consistency.heldOutAccuracy(), classes.length, classes.length / seconds);
+      writeGrid(dit, tokenizer, generator, train, settings, sampler, outputDir.resolve("samples-" + name + ".png"));
+    }
+    report.put("runs", runs);
+    try {
+      Files.createDirectories(outputDir);
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(outputDir.resolve(REPORT_FILE).toFile(), report);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + outputDir.resolve(REPORT_FILE), e);
+    }
+    if (metricsJsonl != null && Files.exists(metricsJsonl)) {
+      LossCurves.write(metricsJsonl, outputDir.resolve("loss-curves.png"), LossCurves.Options.defaults().withTitle("DiT training"));
+    }
+    return report;
+  }
+
+  /** A row per frequent class, the same seeds in every row so rows differ only by class. */
+  private void writeGrid(TrainedDiT dit, TokenizerUnderTest tokenizer, LatentGenerator generator, LabelledImages train,
+      Settings settings, SamplerSettings sampler, Path png) {
+    List<Integer> rows = mostFrequent(train, settings.gridClasses());
+    int columns = settings.gridColumns();
+    int[] classes = new int[rows.size() * columns];
+    long[] seeds = new long[classes.length];
+    List<String> labels = new ArrayList<>();
+    for (int r = 0; r < rows.size(); r++) {
+      labels.add(dit.classNames().get(rows.get(r)));
+      for (int c = 0; c < columns; c++) {
+        classes[r * columns + c] = rows.get(r);
+        seeds[r * columns + c] = settings.seed() + c;
+      }
+    }
+    ImageBatch images = decode(tokenizer, generator.generate(classes, seeds, new long[classes.length], sampler));
+    String title = String.format("DiT step %d samples, %d %s steps, CFG %.1f in [%.2f, %.2f]", dit.state().step(),
+        sampler.steps(), sampler.solver().name().toLowerCase(), sampler.cfgScale(), sampler.cfgLow(), sampler.cfgHigh());
+    SampleGrid.write(png, images, labels, columns, 2, title);
+  }
+
+  static List<Integer> mostFrequent(LabelledImages images, int k) {
+    Map<Integer, Integer> counts = new LinkedHashMap<>();
+    images.forEachBatch(BATCH, batch -> Arrays.stream(batch.labels()).forEach(l -> counts.merge(l, 1, Integer::sum)));
+    return counts.entrySet().stream()
+        .sorted(Map.Entry.<Integer, Integer>comparingByValue(Comparator.reverseOrder()).thenComparing(Map.Entry.comparingByKey()))
+        .limit(k).map(Map.Entry::getKey).toList();
+  }
+
+  private static long[] seeds(long seed, int n) {
+    return IntStream.range(0, n).mapToLong(i -> seed + i).toArray();
+  }
+
+  private static ImageBatch decode(TokenizerUnderTest tokenizer, LatentBatch latents) {
+    List<ImageBatch> parts = new ArrayList<>();
+    for (int from = 0; from < latents.count(); from += BATCH) {
+      int n = Math.min(BATCH, latents.count() - from);
+      int size = latents.channels() * latents.height() * latents.width();
+      float[] chunk = Arrays.copyOfRange(latents.values(), from * size, (from + n) * size);
+      parts.add(tokenizer.decode(new LatentBatch(chunk, n, latents.channels(), latents.height(), latents.width())));
+    }
+    ImageBatch first = parts.get(0);
+    float[] pixels = new float[latents.count() * first.imageFloats()];
+    int at = 0;
+    for (ImageBatch part : parts) {
+      System.arraycopy(part.pixels(), 0, pixels, at, part.pixels().length);
+      at += part.pixels().length;
+    }
+    return new ImageBatch(pixels, latents.count(), first.height(), first.width());
+  }
+}

@@ -1,0 +1,116 @@
+package dev.aligntok.trainer.diffusion;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import dev.aligntok.inference.label.LabelVocabulary;
+import dev.aligntok.inference.sampling.VelocityField;
+import dev.aligntok.trainer.train.Checkpoints;
+import dev.aligntok.trainer.train.NamedParameters;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A DiT loaded from a checkpoint (EMA weights when present) for sampling: a {@link VelocityField}
+ * over normalised latents, with the class vocabulary and latent statistics it was trained with.
+ */
+public final class TrainedDiT implements VelocityField, AutoCloseable {
+  private final NDManager manager;
+  private final DiT dit;
+  private final ParameterStore store;
+  private final FlowTrainingState state;
+  private final Path checkpoint;
+  private final LabelVocabulary vocabulary;
+
+  private TrainedDiT(NDManager manager, DiT dit, FlowTrainingState state, Path checkpoint) {
+    this.manager = manager;
+    this.dit = dit;
+    this.store = new ParameterStore(manager, false);
+    this.state = state;
+    this.checkpoint = checkpoint;
+    this.vocabulary = LabelVocabulary.of(state.classNames(), state.classSynonyms() == null ? Map.of() : state.classSynonyms());
+  }
+
+  /** Loads a checkpoint directory, or the latest checkpoint of a DiT run directory. */
+  public static TrainedDiT load(Path checkpointOrRun) {
+    Path checkpoint = Files.exists(checkpointOrRun.resolve("state.json")) ? checkpointOrRun
+        : new Checkpoints(checkpointOrRun, 1).latest().orElseThrow(() -> new IllegalArgumentException(
+            "no DiT checkpoint in " + checkpointOrRun + " (expected state.json there or checkpoints/step-*/ below it); "
+                + "train one with: aligntok train dit"));
+    FlowTrainingState state = Checkpoints.readState(checkpoint, FlowTrainingState.class);
+    NDManager manager = NDManager.newBaseManager();
+    try {
+      DiTConfig config = state.model();
+      DiT dit = new DiT(config);
+      dit.initialize(manager, DataType.FLOAT32, new Shape(1, config.latentChannels(), config.gridSize(), config.gridSize()),
+          new Shape(1), new Shape(1));
+      Map<String, NDArray> arrays = NamedParameters.of(Map.of(FlowTrainer.NETWORK, dit)).arrays();
+      Checkpoints.restoreInto(Checkpoints.readTensors(checkpoint, FlowTrainer.MODEL, manager), arrays, checkpoint);
+      if (Files.exists(checkpoint.resolve(FlowTrainer.EMA + ".safetensors"))) {
+        Checkpoints.restoreInto(Checkpoints.readTensors(checkpoint, FlowTrainer.EMA, manager), arrays, checkpoint);
+      }
+      return new TrainedDiT(manager, dit, state, checkpoint);
+    } catch (RuntimeException e) {
+      manager.close();
+      throw e;
+    }
+  }
+
+  public DiTConfig config() {
+    return state.model();
+  }
+
+  public FlowTrainingState state() {
+    return state;
+  }
+
+  public Path checkpoint() {
+    return checkpoint;
+  }
+
+  public LabelVocabulary vocabulary() {
+    return vocabulary;
+  }
+
+  public List<String> classNames() {
+    return state.classNames();
+  }
+
+  public int latentSize() {
+    DiTConfig c = config();
+    return c.latentChannels() * c.gridSize() * c.gridSize();
+  }
+
+  @Override
+  public float[] velocity(float[] latents, float[] t, int[] classes, int n, int dim) {
+    DiTConfig c = config();
+    if (dim != latentSize()) {
+      throw new IllegalArgumentException("DiT works on latents of " + latentSize() + " values, got " + dim);
+    }
+    try (NDManager scope = manager.newSubManager()) {
+      NDArray z = scope.create(latents, new Shape(n, c.latentChannels(), c.gridSize(), c.gridSize()));
+      NDList inputs = new NDList(z, scope.create(t), scope.create(classes));
+      return dit.forward(store, inputs, false).singletonOrThrow().toFloatArray();
+    }
+  }
+
+  /** Normalised latents (unit scale per channel) back to the tokenizer's latent space, in place. */
+  public float[] denormalise(float[] latents) {
+    int plane = config().gridSize() * config().gridSize();
+    for (int i = 0; i < latents.length; i++) {
+      int channel = (i / plane) % config().latentChannels();
+      latents[i] = latents[i] * state.channelStd()[channel] + state.channelMean()[channel];
+    }
+    return latents;
+  }
+
+  @Override
+  public void close() {
+    manager.close();
+  }
+}

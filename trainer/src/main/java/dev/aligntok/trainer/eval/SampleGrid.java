@@ -1,0 +1,77 @@
+package dev.aligntok.trainer.eval;
+
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.FontMetrics;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Generated samples as a PNG: one row per class, its name at the left, a title on top. */
+public final class SampleGrid {
+  private static final Color BACKGROUND = new Color(0xd8d8d8);
+  private static final Color TEXT = new Color(0x202020);
+  private static final int GAP = 4;
+  private static final int LABEL_WIDTH = 180;
+
+  private SampleGrid() {}
+
+  /**
+   * @param images  rows × columns images, row-major (row r = samples of {@code rowLabels.get(r)})
+   * @param scale   integer enlargement of each tile
+   */
+  public static BufferedImage render(ImageBatch images, List<String> rowLabels, int columns, int scale, String title) {
+    int rows = rowLabels.size();
+    if (columns <= 0 || rows * columns != images.count()) {
+      throw new IllegalArgumentException("sample grid of " + rows + " rows x " + columns + " columns needs "
+          + rows * columns + " images, got " + images.count());
+    }
+    int tileW = images.width() * scale;
+    int tileH = images.height() * scale;
+    int titleH = title == null ? 0 : 28;
+    int width = LABEL_WIDTH + GAP + columns * (tileW + GAP);
+    int height = titleH + GAP + rows * (tileH + GAP);
+    BufferedImage canvas = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = canvas.createGraphics();
+    try {
+      g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+      g.setColor(BACKGROUND);
+      g.fillRect(0, 0, width, height);
+      g.setColor(TEXT);
+      if (title != null) {
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
+        g.drawString(title, GAP + 2, 20);
+      }
+      g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+      FontMetrics metrics = g.getFontMetrics();
+      for (int r = 0; r < rows; r++) {
+        int y = titleH + GAP + r * (tileH + GAP);
+        String label = fit(rowLabels.get(r), metrics, LABEL_WIDTH - 6);
+        g.drawString(label, LABEL_WIDTH - metrics.stringWidth(label) - 2, y + (tileH + metrics.getAscent()) / 2);
+        for (int c = 0; c < columns; c++) {
+          g.drawImage(ReconstructionGrid.tile(images, r * columns + c), LABEL_WIDTH + GAP + c * (tileW + GAP), y, tileW, tileH, null);
+        }
+      }
+    } finally {
+      g.dispose();
+    }
+    return canvas;
+  }
+
+  public static void write(Path png, ImageBatch images, List<String> rowLabels, int columns, int scale, String title) {
+    ReconstructionGrid.writePng(png, render(images, rowLabels, columns, scale, title));
+  }
+
+  private static String fit(String text, FontMetrics metrics, int width) {
+    if (metrics.stringWidth(text) <= width) {
+      return text;
+    }
+    String cut = text;
+    while (cut.length() > 1 && metrics.stringWidth(cut + "…") > width) {
+      cut = cut.substring(0, cut.length() - 1);
+    }
+    return cut + "…";
+  }
+}

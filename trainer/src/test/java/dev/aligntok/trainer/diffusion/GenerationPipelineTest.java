@@ -1,0 +1,87 @@
+package dev.aligntok.trainer.diffusion;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.aligntok.inference.sampling.SamplerSettings;
+import dev.aligntok.trainer.cli.AlignTokCli;
+import dev.aligntok.trainer.eval.ImageBatch;
+import dev.aligntok.trainer.eval.LatentBatch;
+import dev.aligntok.trainer.eval.SampleGrid;
+import dev.aligntok.trainer.latents.ExtractionInput;
+import dev.aligntok.trainer.latents.ExtractionOptions;
+import dev.aligntok.trainer.latents.LatentExtractor;
+import dev.aligntok.trainer.latents.LatentSet;
+import dev.aligntok.trainer.latents.TinyTokenizer;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Tokenizer latents → extraction → DiT training → sampling → decoding, CI-sized, through the real pieces. */
+class GenerationPipelineTest {
+
+  @Test
+  void extractedLatentsTrainADiTWhoseSeededSamplesRepeatAndDecode(@TempDir Path dir) throws Exception {
+    Path latents = dir.resolve("latents");
+    ExtractionInput input = new ExtractionInput("shapes", "train", TinyTokenizer.shapes(24), List.of("disc", "square"),
+        Map.of("disc", List.of("circle")), null);
+    LatentExtractor.of(TinyTokenizer.tokenizer(), TinyTokenizer.checkpoint(), FlowTrainerTest.quiet())
+        .extract(input, latents, new ExtractionOptions(16, 8, true, false));
+    LatentSet set = LatentSet.read(latents);
+    LatentTrainingData data = LatentTrainingData.from(set);
+    Path run = dir.resolve("dit");
+    DiTConfig config = DiTConfig.tiny(data.channels(), data.height(), 2);
+    new FlowTrainer(run, FlowTrainerTest.quiet()).train(config, FlowTrainerTest.config(10), RectifiedFlow.standard(), data,
+        LatentProvenance.of(set));
+
+    try (TrainedDiT dit = TrainedDiT.load(run)) {
+      assertEquals(TinyTokenizer.checkpoint().toAbsolutePath().toString(),
+          Path.of(dit.state().provenance().tokenizerCheckpoint()).toAbsolutePath().toString());
+      assertEquals(0, dit.vocabulary().id("Circle"), "synonyms from the extraction resolve");
+      assertEquals(1, dit.vocabulary().id("SQUARE"));
+      IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> dit.vocabulary().id("sqare"));
+      assertTrue(unknown.getMessage().contains("closest: square"), unknown.getMessage());
+
+      LatentGenerator generator = new LatentGenerator(dit, 3);
+      SamplerSettings settings = new SamplerSettings(6, dev.aligntok.inference.sampling.Solver.HEUN, 2f, 3f, 0.1f, 0.9f);
+      int[] classes = {0, 1, 1, 0};
+      long[] seeds = {5, 5, 6, 7};
+      LatentBatch first = generator.generate(classes, seeds, new long[4], settings);
+      LatentBatch again = new LatentGenerator(dit, 4).generate(classes, seeds, new long[4], settings);
+      assertArrayEquals(first.values(), again.values(), "same seeds → same latents, whatever the chunking");
+      int size = first.channels() * first.height() * first.width();
+      assertFalse(Arrays.equals(Arrays.copyOfRange(first.values(), size, 2 * size),
+          Arrays.copyOfRange(first.values(), 2 * size, 3 * size)), "different seeds → different samples");
+      for (float v : first.values()) {
+        assertTrue(Float.isFinite(v));
+      }
+      ImageBatch images = TinyTokenizer.tokenizer().decode(first);
+      assertEquals(16, images.height());
+      Path png = dir.resolve("grid.png");
+      SampleGrid.write(png, images, List.of("disc", "square"), 2, 2, "test");
+      assertTrue(Files.size(png) > 100);
+    }
+
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    Path cache = TinyTokenizer.nsfwjs().getParent().getParent().getParent();
+    int exit = AlignTokCli.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute("sample",
+        "--cache", cache.toString(), "--dit", run.toString(), "--prompt", "sqare", "--steps", "4");
+    assertEquals(2, exit, err.toString());
+    assertTrue(err.toString().contains("closest: square"), err.toString());
+    exit = AlignTokCli.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute("sample",
+        "--cache", cache.toString(), "--dit", run.toString(), "--prompt", "circle", "--prompt", "square", "--count", "3",
+        "--steps", "4", "--out", dir.resolve("samples.png").toString());
+    assertEquals(0, exit, err.toString());
+    assertTrue(Files.size(dir.resolve("samples.png")) > 100);
+  }
+}
