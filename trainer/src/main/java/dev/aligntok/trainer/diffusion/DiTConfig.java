@@ -34,7 +34,7 @@ public record DiTConfig(int latentChannels, int gridSize, int patchSize, int wid
 
   /**
    * The demo size for the 8×8×8 emoji latents: 64 tokens of width 192, 6 blocks, 3 heads of 64
-   * (≈4.5 M parameters, ≈0.3 GFLOP per sample for a training step) — the largest that trains to
+   * (≈4.2 M parameters, ≈0.2 GFLOP per sample per training step) — the largest that trains to
    * recognisable samples within a session on 2 CPU cores; see the README.
    */
   public static DiTConfig demo(int latentChannels, int gridSize, int classes) {

@@ -37,9 +37,16 @@ public final class GroupNorm extends AbstractBlock {
     this.beta = addParameter(Parameter.builder().setName("beta").setType(Parameter.Type.BETA).optShape(new Shape(channels)).build());
   }
 
-  /** The usual choice: 32 groups, or fewer when the channel count is small. */
+  /** Fewest channels a group may hold when there are enough channels (LDM's narrowest level: 128 / 32). */
+  static final int MIN_CHANNELS_PER_GROUP = 4;
+
+  /**
+   * LDM's choice, 32 groups, but never fewer than {@value #MIN_CHANNELS_PER_GROUP} channels per
+   * group: with one channel per group the norm becomes an instance norm, which wipes each
+   * channel's per-image mean — at the decoder's output that erased the colour of whole emoji.
+   */
   public static GroupNorm forChannels(int channels) {
-    int groups = Math.min(32, channels);
+    int groups = Math.max(1, Math.min(32, channels / MIN_CHANNELS_PER_GROUP));
     while (channels % groups != 0) {
       groups--;
     }

@@ -42,9 +42,10 @@ class GroupNormTest {
   void rejectsChannelsThatDoNotSplitIntoGroups() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new GroupNorm(4, 6));
     assertEquals("GroupNorm: 6 channels cannot be split into 4 groups", e.getMessage());
-    assertEquals(3, GroupNorm.forChannels(3).groups());
+    assertEquals(1, GroupNorm.forChannels(3).groups());
+    assertEquals(8, GroupNorm.forChannels(32).groups(), "at least 4 channels per group, never an instance norm");
     assertEquals(32, GroupNorm.forChannels(128).groups());
-    assertEquals(24, GroupNorm.forChannels(48).groups());
+    assertEquals(12, GroupNorm.forChannels(48).groups());
   }
 
   @Test
