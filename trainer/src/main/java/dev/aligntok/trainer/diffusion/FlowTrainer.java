@@ -12,10 +12,9 @@ import dev.aligntok.trainer.train.AdamW;
 import dev.aligntok.trainer.train.Autograd;
 import dev.aligntok.trainer.train.Checkpoints;
 import dev.aligntok.trainer.train.Ema;
-import dev.aligntok.trainer.train.MetricsLog;
 import dev.aligntok.trainer.train.NamedParameters;
 import dev.aligntok.trainer.train.NonFiniteLossException;
-import dev.aligntok.trainer.train.ProgressLine;
+import dev.aligntok.trainer.train.StepReporter;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -102,24 +101,19 @@ public final class FlowTrainer {
         out.println("DiT training already finished at step " + step + " (" + runDirectory + ")");
         return result();
       }
-      ProgressLine progress = new ProgressLine(out, "dit", step, config.steps());
       LatentBatches batches = new LatentBatches(data, config.batchSize(), config.seed());
-      try (MetricsLog metrics = new MetricsLog(runDirectory.resolve("metrics.jsonl"))) {
+      try (StepReporter reporter = new StepReporter(runDirectory.resolve("metrics.jsonl"), out, "dit", step, config.steps(),
+          config.logEvery())) {
         while (step < config.steps()) {
           long started = System.nanoTime();
           Map<String, Double> losses = trainStep(batches.batch(step));
           trainingSeconds += (System.nanoTime() - started) / 1e9;
           step++;
           lastLosses = losses;
-          if (step % config.logEvery() == 0 || step == config.steps()) {
-            Map<String, Object> line = new LinkedHashMap<>();
-            line.put("step", step);
-            line.putAll(losses);
-            line.put("lr", config.learningRateAt(step));
-            line.put("seconds", trainingSeconds);
-            metrics.write(line);
-            progress.update(step, String.format("loss %.4f", losses.get("total")));
-          }
+          Map<String, Object> extras = new LinkedHashMap<>();
+          extras.put("lr", config.learningRateAt(step));
+          extras.put("seconds", trainingSeconds);
+          reporter.afterStep(step, losses, extras);
           if (step % config.checkpointEvery() == 0 || step == config.steps()) {
             save();
           }

@@ -149,8 +149,8 @@ public final class TokenizerTrainer {
       }
       BatchSpec spec = new BatchSpec(config.batchSize(), tokenizerConfig.imageSize(), Normalization.ZERO_ONE, true);
       Augmentation augmentation = new Augmentation(true, 1.0);
-      ProgressLine progress = new ProgressLine(out, stage.directoryName(), step, config.steps());
-      try (MetricsLog metrics = new MetricsLog(stageDir.resolve("metrics.jsonl"))) {
+      try (StepReporter reporter = new StepReporter(stageDir.resolve("metrics.jsonl"), out, stage.directoryName(), step,
+          config.steps(), config.logEvery())) {
         long batchesPerEpoch = samples.size() / config.batchSize();
         while (step < config.steps()) {
           int epoch = (int) (step / batchesPerEpoch);
@@ -164,16 +164,11 @@ public final class TokenizerTrainer {
             trainingSeconds += (System.nanoTime() - started) / 1e9;
             step++;
             lastLosses = losses;
-            if (step % config.logEvery() == 0 || step == config.steps()) {
-              Map<String, Object> line = new LinkedHashMap<>();
-              line.put("step", step);
-              line.putAll(losses);
-              line.put("gan_weight", ganWeight);
-              line.put("lr", config.learningRateAt(step));
-              line.put("seconds", trainingSeconds);
-              metrics.write(line);
-              progress.update(step, String.format("loss %.4f", losses.get("total")));
-            }
+            Map<String, Object> extras = new LinkedHashMap<>();
+            extras.put("gan_weight", ganWeight);
+            extras.put("lr", config.learningRateAt(step));
+            extras.put("seconds", trainingSeconds);
+            reporter.afterStep(step, losses, extras);
             if (step % config.checkpointEvery() == 0 || step == config.steps()) {
               save();
             }
