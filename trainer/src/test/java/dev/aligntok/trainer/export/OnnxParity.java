@@ -48,7 +48,7 @@ final class OnnxParity {
   record Result(String label, int batch, int elements, double maxAbs, double maxRel, double refMax) {
     @Override
     public String toString() {
-      return String.format(Locale.ROOT, "%-28s batch=%d n=%-7d maxAbs=%.3e maxRel=%.3e (max|ref|=%.3g)",
+      return String.format(Locale.ROOT, "%-36s batch=%d n=%-7d maxAbs=%.3e maxRel=%.3e (max|ref|=%.3g)",
           label, batch, elements, maxAbs, maxRel, refMax);
     }
   }
