@@ -8,12 +8,14 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.aligntok.export.onnx.OnnxEmitter;
+import dev.aligntok.export.onnx.OnnxGraph;
 
 /**
  * Group normalisation of NCHW tensors with a learned per-channel scale and shift. DJL's PyTorch
  * engine has no group norm, so it is written from reshape, mean and variance (biased, as PyTorch).
  */
-public final class GroupNorm extends AbstractBlock {
+public final class GroupNorm extends AbstractBlock implements OnnxEmitter {
   private static final byte VERSION = 1;
   private final int groups;
   private final int channels;
@@ -73,6 +75,22 @@ public final class GroupNorm extends AbstractBlock {
     NDArray scale = store.getValue(gamma, x.getDevice(), training).reshape(1, channels, 1, 1);
     NDArray shift = store.getValue(beta, x.getDevice(), training).reshape(1, channels, 1, 1);
     return new NDList(normalised.mul(scale).add(shift));
+  }
+
+  /**
+   * The same computation, op for op (rather than ONNX's GroupNormalization, so that the two
+   * definitions cannot drift and any runtime without that op still runs it).
+   */
+  @Override
+  public String emit(OnnxGraph graph, String input, String prefix) {
+    String grouped = graph.reshape(input, 0, groups, -1);
+    String mean = graph.reduceMean(grouped, true, 2);
+    String centred = graph.sub(grouped, mean);
+    String variance = graph.reduceMean(graph.mul(centred, centred), true, 2);
+    String normalised = graph.reshapeLike(graph.div(centred, graph.sqrt(graph.add(variance, graph.scalar(epsilon)))), input);
+    String scale = graph.initializer(prefix + "gamma", Layers.values(gamma, prefix + "gamma"), 1, channels, 1, 1);
+    String shift = graph.initializer(prefix + "beta", Layers.values(beta, prefix + "beta"), 1, channels, 1, 1);
+    return graph.add(graph.mul(normalised, scale), shift);
   }
 
   @Override

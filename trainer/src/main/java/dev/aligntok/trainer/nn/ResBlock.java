@@ -9,12 +9,14 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.aligntok.export.onnx.OnnxEmitter;
+import dev.aligntok.export.onnx.OnnxGraph;
 
 /**
  * LDM-style residual block: GroupNorm → SiLU → 3×3 conv, twice, plus the input (through a 1×1 conv
  * when the channel count changes).
  */
-public final class ResBlock extends AbstractBlock {
+public final class ResBlock extends AbstractBlock implements OnnxEmitter {
   private static final byte VERSION = 1;
   private final int inChannels;
   private final int outChannels;
@@ -52,6 +54,16 @@ public final class ResBlock extends AbstractBlock {
     h = conv2.forward(store, new NDList(h), training).singletonOrThrow();
     NDArray shortcut = skip == null ? x : skip.forward(store, inputs, training).singletonOrThrow();
     return new NDList(shortcut.add(h));
+  }
+
+  @Override
+  public String emit(OnnxGraph graph, String input, String prefix) {
+    String h = Layers.emitSilu(graph, norm1.emit(graph, input, prefix + "norm1."));
+    h = Layers.emitConv(graph, conv1, h, prefix + "conv1.");
+    h = Layers.emitSilu(graph, norm2.emit(graph, h, prefix + "norm2."));
+    h = Layers.emitConv(graph, conv2, h, prefix + "conv2.");
+    String shortcut = skip == null ? input : Layers.emitConv(graph, skip, input, prefix + "skip.");
+    return graph.add(shortcut, h);
   }
 
   @Override

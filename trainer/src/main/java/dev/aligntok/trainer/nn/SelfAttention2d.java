@@ -9,12 +9,14 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.aligntok.export.onnx.OnnxEmitter;
+import dev.aligntok.export.onnx.OnnxGraph;
 
 /**
  * Single-head spatial self-attention over an NCHW feature map (the LDM decoder's mid attention):
  * GroupNorm, 1×1 q/k/v, softmax(qᵀk/√c) over positions, 1×1 projection, residual.
  */
-public final class SelfAttention2d extends AbstractBlock {
+public final class SelfAttention2d extends AbstractBlock implements OnnxEmitter {
   private static final byte VERSION = 1;
   private final int channels;
   private final GroupNorm norm;
@@ -46,6 +48,17 @@ public final class SelfAttention2d extends AbstractBlock {
     NDArray weights = q.matMul(k).div((float) Math.sqrt(channels)).softmax(2);           // n × positions × positions
     NDArray attended = v.matMul(weights.transpose(0, 2, 1)).reshape(shape);      // n × c × positions
     return new NDList(x.add(projection.forward(store, new NDList(attended), training).singletonOrThrow()));
+  }
+
+  @Override
+  public String emit(OnnxGraph graph, String input, String prefix) {
+    String normed = norm.emit(graph, input, prefix + "norm.");
+    String q = graph.transpose(graph.reshape(Layers.emitConv(graph, query, normed, prefix + "q."), 0, channels, -1), 0, 2, 1);
+    String k = graph.reshape(Layers.emitConv(graph, key, normed, prefix + "k."), 0, channels, -1);
+    String v = graph.reshape(Layers.emitConv(graph, value, normed, prefix + "v."), 0, channels, -1);
+    String weights = graph.softmax(graph.div(graph.matMul(q, k), graph.scalar((float) Math.sqrt(channels))), 2);
+    String attended = graph.reshapeLike(graph.matMul(v, graph.transpose(weights, 0, 2, 1)), input);
+    return graph.add(input, Layers.emitConv(graph, projection, attended, prefix + "proj."));
   }
 
   @Override

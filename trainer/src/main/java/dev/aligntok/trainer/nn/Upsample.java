@@ -8,9 +8,11 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.aligntok.export.onnx.OnnxEmitter;
+import dev.aligntok.export.onnx.OnnxGraph;
 
 /** Doubles the resolution: nearest-neighbour ×2, then a 3×3 conv (instead of a transposed conv). */
-public final class Upsample extends AbstractBlock {
+public final class Upsample extends AbstractBlock implements OnnxEmitter {
   private static final byte VERSION = 1;
   private final Conv2d conv;
   private final int channels;
@@ -24,6 +26,11 @@ public final class Upsample extends AbstractBlock {
   @Override
   protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
     return conv.forward(store, new NDList(Layers.upsampleNearest(inputs.singletonOrThrow(), 2)), training);
+  }
+
+  @Override
+  public String emit(OnnxGraph graph, String input, String prefix) {
+    return Layers.emitConv(graph, conv, Layers.emitUpsampleNearest(graph, input, 2), prefix + "conv.");
   }
 
   @Override

@@ -8,6 +8,8 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.aligntok.export.onnx.OnnxEmitter;
+import dev.aligntok.export.onnx.OnnxGraph;
 import dev.aligntok.trainer.nn.Layers;
 
 /**
@@ -15,7 +17,7 @@ import dev.aligntok.trainer.nn.Layers;
  * (as 1×1 convolutions on the N×D×H×W feature map), mapping encoder width D to C latent channels.
  * Deterministic: no KL term, no noise.
  */
-public final class Adapter extends AbstractBlock {
+public final class Adapter extends AbstractBlock implements OnnxEmitter {
   private static final byte VERSION = 1;
   private final int latentChannels;
   private final Conv2d hidden;
@@ -39,6 +41,21 @@ public final class Adapter extends AbstractBlock {
   protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
     NDList h = hidden.forward(store, inputs, training);
     return out.forward(store, new NDList(Layers.silu(h.singletonOrThrow())), training);
+  }
+
+  @Override
+  public String emit(OnnxGraph graph, String input, String prefix) {
+    String h = Layers.emitConv(graph, hidden, input, prefix + "fc1.");
+    return Layers.emitConv(graph, out, Layers.emitSilu(graph, h), prefix + "fc2.");
+  }
+
+  /** Encoder width D this adapter reads (known once it is initialised). */
+  public int featureChannels() {
+    var weight = hidden.getParameters().get("weight");
+    if (!weight.isInitialized()) {
+      throw new IllegalStateException("adapter is not initialised: its input width is not known yet");
+    }
+    return Math.toIntExact(weight.getArray().getShape().get(1));
   }
 
   @Override

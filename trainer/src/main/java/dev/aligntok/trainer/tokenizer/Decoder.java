@@ -9,23 +9,26 @@ import ai.djl.nn.Block;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.aligntok.export.onnx.OnnxEmitter;
+import dev.aligntok.export.onnx.OnnxGraph;
 import dev.aligntok.trainer.nn.GroupNorm;
 import dev.aligntok.trainer.nn.Layers;
 import dev.aligntok.trainer.nn.ResBlock;
 import dev.aligntok.trainer.nn.SelfAttention2d;
 import dev.aligntok.trainer.nn.Upsample;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The tokenizer decoder {@code D} in the LDM / VA-VAE style: conv-in, mid (ResBlock, optional
  * attention, ResBlock), then per level residual blocks and a ×2 upsample, then GroupNorm, SiLU and
  * a 3×3 conv to RGB. Output is unbounded; images are compared in [-1, 1].
  */
-public final class Decoder extends AbstractBlock {
+public final class Decoder extends AbstractBlock implements OnnxEmitter {
   private static final byte VERSION = 1;
   private final DecoderConfig config;
-  private final List<Block> body = new ArrayList<>();
+  private final Map<String, Block> body = new LinkedHashMap<>();
   private final GroupNorm normOut;
   private final Conv2d convOut;
 
@@ -34,24 +37,28 @@ public final class Decoder extends AbstractBlock {
     this.config = config;
     List<Integer> widths = config.channels();
     int width = widths.get(0);
-    body.add(addChildBlock("conv_in", Layers.conv(width, 3, 1)));
-    body.add(addChildBlock("mid_block1", new ResBlock(width, width)));
+    addToBody("conv_in", Layers.conv(width, 3, 1));
+    addToBody("mid_block1", new ResBlock(width, width));
     if (config.midAttention()) {
-      body.add(addChildBlock("mid_attention", new SelfAttention2d(width)));
+      addToBody("mid_attention", new SelfAttention2d(width));
     }
-    body.add(addChildBlock("mid_block2", new ResBlock(width, width)));
+    addToBody("mid_block2", new ResBlock(width, width));
     for (int level = 0; level < widths.size(); level++) {
       int levelWidth = widths.get(level);
       for (int b = 0; b < config.blocksPerLevel(); b++) {
-        body.add(addChildBlock("level" + level + "_block" + b, new ResBlock(width, levelWidth)));
+        addToBody("level" + level + "_block" + b, new ResBlock(width, levelWidth));
         width = levelWidth;
       }
       if (level < widths.size() - 1) {
-        body.add(addChildBlock("level" + level + "_upsample", new Upsample(width)));
+        addToBody("level" + level + "_upsample", new Upsample(width));
       }
     }
     this.normOut = addChildBlock("norm_out", GroupNorm.forChannels(width));
     this.convOut = addChildBlock("conv_out", Layers.conv(3, 3, 1));
+  }
+
+  private void addToBody(String name, Block block) {
+    body.put(name, addChildBlock(name, block));
   }
 
   public DecoderConfig config() {
@@ -61,11 +68,21 @@ public final class Decoder extends AbstractBlock {
   @Override
   protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
     NDList h = inputs;
-    for (Block block : body) {
+    for (Block block : body.values()) {
       h = block.forward(store, h, training);
     }
     h = normOut.forward(store, h, training);
     return convOut.forward(store, new NDList(Layers.silu(h.singletonOrThrow())), training);
+  }
+
+  @Override
+  public String emit(OnnxGraph graph, String input, String prefix) {
+    String h = input;
+    for (Map.Entry<String, Block> entry : body.entrySet()) {
+      h = Layers.emit(graph, entry.getValue(), h, prefix + entry.getKey() + ".");
+    }
+    h = normOut.emit(graph, h, prefix + "norm_out.");
+    return Layers.emitConv(graph, convOut, Layers.emitSilu(graph, h), prefix + "conv_out.");
   }
 
   @Override
@@ -81,7 +98,7 @@ public final class Decoder extends AbstractBlock {
       throw new IllegalArgumentException("decoder expects " + config.latentChannels() + " latent channels, got shape " + inputShapes[0]);
     }
     Shape[] shapes = inputShapes;
-    for (Block block : body) {
+    for (Block block : body.values()) {
       block.initialize(manager, dataType, shapes);
       shapes = block.getOutputShapes(shapes);
     }
