@@ -9,6 +9,8 @@ import dev.aligntok.trainer.eval.EvaluationConfig;
 import dev.aligntok.trainer.eval.EvaluationReport;
 import dev.aligntok.trainer.eval.InceptionV3Features;
 import dev.aligntok.trainer.eval.LabelledImages;
+import dev.aligntok.trainer.eval.MobileNetV2Features;
+import dev.aligntok.trainer.eval.ProbeConfig;
 import dev.aligntok.trainer.eval.LossCurves;
 import dev.aligntok.trainer.eval.TokenizerEvaluation;
 import dev.aligntok.trainer.tokenizer.TrainedTokenizer;
@@ -50,6 +52,11 @@ final class EvalTokenizerCommand implements Callable<Integer> {
       description = "Emoji label level for the linear probe: CATEGORY or SUBCATEGORY (default: ${DEFAULT-VALUE}).")
   LabelLevel probeLabels;
 
+  @Option(names = "--frozen-encoder-probe", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Also probe the pretrained MobileNetV2's own pooled block_10 features (the frozen-encoder baseline; "
+          + "about a minute; default: on).")
+  boolean frozenEncoderProbe;
+
   @Override
   public Integer call() throws Exception {
     TokenizerStage which = TokenizerStage.parse(stage);
@@ -70,6 +77,14 @@ final class EvalTokenizerCommand implements Callable<Integer> {
       Path metrics = trainer.stageDirectory(which).resolve("metrics.jsonl");
       if (Files.exists(metrics)) {
         TokenizerEvaluation.writeLossCurves(metrics, out, LossCurves.Options.defaults());
+      }
+      if (frozenEncoderProbe) {
+        try (MobileNetV2Features frozen = MobileNetV2Features.fromNsfwjs(nsfwjs)) {
+          report = report.withProbe("frozen_encoder:" + frozen.name(), TokenizerEvaluation.probeFeatures(frozen,
+              LabelledImages.fromSamples(name + " train", split.train(), size),
+              LabelledImages.fromSamples(name + " held-out", split.validation(), size), ProbeConfig.defaults(), 32));
+          TokenizerEvaluation.writeReport(out.resolve(TokenizerEvaluation.REPORT_FILE), report);
+        }
       }
       System.out.println("evaluated " + checkpoint + " → " + out.resolve(TokenizerEvaluation.REPORT_FILE));
       System.out.println(report);

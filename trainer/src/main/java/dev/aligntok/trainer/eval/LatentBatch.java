@@ -39,6 +39,11 @@ public record LatentBatch(float[] values, int count, int channels, int height, i
     return Pooling.globalAverage(values, count, channels, height, width);
   }
 
+  /** C·G·G cell means per latent: pooling that keeps a coarse layout (G = 2 → 4C values). */
+  public double[][] pooled(int cells) {
+    return Pooling.grid(values, count, channels, height, width, cells);
+  }
+
   @Override
   public boolean equals(Object other) {
     return other instanceof LatentBatch o && count == o.count && channels == o.channels && height == o.height

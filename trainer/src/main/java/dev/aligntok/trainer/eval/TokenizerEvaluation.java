@@ -30,6 +30,12 @@ public final class TokenizerEvaluation {
   public static final String REPORT_FILE = "eval.json";
   public static final String GRID_FILE = "reconstructions.png";
   public static final String LOSS_CURVES_FILE = "loss-curves.png";
+  /**
+   * The paper's probe pools latents globally, which leaves only C = 8 numbers here; a second probe
+   * pools to a 2×2 grid (4·C values, the same order as the 4×4 raw-pixel probe's 48).
+   */
+  static final int LATENT_PROBE_GRID = 2;
+  public static final String LATENT_GRID_PROBE = "latents_2x2";
   static final List<String> DEFINITIONS = List.of(
       "images: RGB in [0, 1]; reconstructions clamped to [0, 1] before every metric",
       "psnr: per image 10*log10(1/MSE) over all 3*H*W values, capped at " + ImageMetrics.PSNR_CAP_DB
@@ -42,7 +48,8 @@ public final class TokenizerEvaluation {
       "probes: multinomial logistic regression (L-BFGS, standardised features, L2 chosen on a seeded selection "
           + "fold of the training split), trained on the training split, accuracy on the held-out split; "
           + "majorityBaseline = always answering the most common training class",
-      "latents probe: latents averaged over their spatial grid (one value per channel)",
+      "latents probe: latents averaged over their spatial grid (one value per channel); latents_2x2: averaged over "
+          + "a 2x2 grid (4 values per channel); frozen_encoder:*: the pretrained encoder's own features, pooled",
       "latentStats: per-channel mean and population std over held-out latents and grid positions");
 
   private final EvaluationConfig config;
@@ -106,6 +113,10 @@ public final class TokenizerEvaluation {
     probes.put("latents", probe.evaluate(toArray(trainPass.pooledLatents), trainPass.labels(), toArray(held.pooledLatents),
         held.labels()));
     seconds.put("probeLatents", elapsed(start));
+    start = System.nanoTime();
+    probes.put(LATENT_GRID_PROBE, probe.evaluate(toArray(trainPass.gridLatents), trainPass.labels(), toArray(held.gridLatents),
+        held.labels()));
+    seconds.put("probeLatentGrid", elapsed(start));
     if (config.probeRawPixels()) {
       start = System.nanoTime();
       probes.put(pixelProbeName(config.pixelProbeGrid()), probe.evaluate(toArray(trainPass.pooledPixels), trainPass.labels(),
@@ -201,6 +212,7 @@ public final class TokenizerEvaluation {
     final List<Double> psnr = new ArrayList<>();
     final List<Double> ssim = new ArrayList<>();
     final List<double[]> pooledLatents = new ArrayList<>();
+    final List<double[]> gridLatents = new ArrayList<>();
     final List<double[]> pooledPixels = new ArrayList<>();
     final List<Integer> labelList = new ArrayList<>();
     final List<double[]> originalFeatures = new ArrayList<>();
@@ -228,6 +240,7 @@ public final class TokenizerEvaluation {
       Arrays.stream(ImageMetrics.ssim(images, reconstructions)).forEach(ssim::add);
       latentStats.add(latents);
       pooledLatents.addAll(Arrays.asList(latents.pooled()));
+      gridLatents.addAll(Arrays.asList(latents.pooled(LATENT_PROBE_GRID)));
       if (config.probeRawPixels()) {
         pooledPixels.addAll(Arrays.asList(pooledPixels(images, config.pixelProbeGrid())));
       }
@@ -260,6 +273,7 @@ public final class TokenizerEvaluation {
   private final class TrainPass {
     final TokenizerUnderTest tokenizer;
     final List<double[]> pooledLatents = new ArrayList<>();
+    final List<double[]> gridLatents = new ArrayList<>();
     final List<double[]> pooledPixels = new ArrayList<>();
     final List<Integer> labelList = new ArrayList<>();
 
@@ -268,7 +282,9 @@ public final class TokenizerEvaluation {
     }
 
     void add(LabelledImages.LabelledBatch batch) {
-      pooledLatents.addAll(Arrays.asList(encode(tokenizer, batch.images()).pooled()));
+      LatentBatch latents = encode(tokenizer, batch.images());
+      pooledLatents.addAll(Arrays.asList(latents.pooled()));
+      gridLatents.addAll(Arrays.asList(latents.pooled(LATENT_PROBE_GRID)));
       if (config.probeRawPixels()) {
         pooledPixels.addAll(Arrays.asList(pooledPixels(batch.images(), config.pixelProbeGrid())));
       }

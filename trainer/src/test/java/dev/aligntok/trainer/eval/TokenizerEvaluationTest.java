@@ -109,7 +109,9 @@ class TokenizerEvaluationTest {
         .evaluate(new AveragePoolTokenizer(4), train, held)
         .withProbe("frozen_encoder:pixels/4x4", features);
     assertNull(report.frechet(), "no feature extractor, no Fréchet distance");
-    assertEquals(List.of("latents", "raw_pixels_4x4", "frozen_encoder:pixels/4x4"), List.copyOf(report.probes().keySet()));
+    assertEquals(List.of("latents", "latents_2x2", "raw_pixels_4x4", "frozen_encoder:pixels/4x4"),
+        List.copyOf(report.probes().keySet()));
+    assertEquals(3 * 2 * 2, report.probes().get("latents_2x2").dimensions(), "2x2 cells of the 3 latent channels");
   }
 
   @Test
