@@ -56,8 +56,11 @@ class GenerationPipelineTest {
       int[] classes = {0, 1, 1, 0};
       long[] seeds = {5, 5, 6, 7};
       LatentBatch first = generator.generate(classes, seeds, new long[4], settings);
-      LatentBatch again = new LatentGenerator(dit, 4).generate(classes, seeds, new long[4], settings);
-      assertArrayEquals(first.values(), again.values(), "same seeds → same latents, whatever the chunking");
+      LatentBatch again = generator.generate(classes, seeds, new long[4], settings);
+      assertArrayEquals(first.values(), again.values(), "same seeds and chunking → bit-identical latents");
+      // Another chunking changes libtorch's GEMM blocking, so only the last float bits may move.
+      LatentBatch rechunked = new LatentGenerator(dit, 4).generate(classes, seeds, new long[4], settings);
+      assertArrayEquals(first.values(), rechunked.values(), 1e-4f, "same seeds → same latents, whatever the chunking");
       int size = first.channels() * first.height() * first.width();
       assertFalse(Arrays.equals(Arrays.copyOfRange(first.values(), size, 2 * size),
           Arrays.copyOfRange(first.values(), 2 * size, 3 * size)), "different seeds → different samples");
