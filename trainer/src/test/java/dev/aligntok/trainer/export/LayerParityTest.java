@@ -14,10 +14,15 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.util.Pair;
 import dev.aligntok.export.onnx.OnnxEmitter;
 import dev.aligntok.trainer.encoders.Conv2dLayer;
+import dev.aligntok.trainer.encoders.FoundationEncoder;
+import dev.aligntok.trainer.encoders.MobileNetV2Config;
+import dev.aligntok.trainer.encoders.MobileNetV2Encoder;
 import dev.aligntok.trainer.encoders.LayerSequence;
 import dev.aligntok.trainer.encoders.Relu6Layer;
 import dev.aligntok.trainer.encoders.ResidualBlock;
 import dev.aligntok.trainer.encoders.ZeroPad2dLayer;
+import dev.aligntok.trainer.encoders.vit.VisionTransformer;
+import dev.aligntok.trainer.encoders.vit.VitConfig;
 import dev.aligntok.trainer.nn.GroupNorm;
 import dev.aligntok.trainer.nn.Layers;
 import dev.aligntok.trainer.nn.ResBlock;
@@ -116,6 +121,15 @@ class LayerParityTest {
         .add("depthwise_relu", new Relu6Layer("depthwise_relu"))
         .add("project", new Conv2dLayer("project", new Conv2dLayer.Spec(12, 4, 1, 1, 0, 1)));
     check("inverted_residual", new ResidualBlock("block_add", branch), 4, 6, 6);
+  }
+
+  @Test
+  void encoderInputMappingsFromUnitRange() throws Exception {
+    for (FoundationEncoder encoder : List.of(MobileNetV2Encoder.untrained(MobileNetV2Config.defaults()),
+        new VisionTransformer(VitConfig.of(32, 8, 32, 2, 4)))) {
+      check("from_unit_range_" + encoder.name(), LambdaBlock.singleton(encoder::fromUnitRange),
+          (g, x, p) -> encoder.emitFromUnitRange(g, x), 3, 4, 5);
+    }
   }
 
   private <T extends Block & OnnxEmitter> void check(String label, T layer, long... sampleShape) throws Exception {
