@@ -307,6 +307,30 @@ public final class OnnxGraph {
         intAttr("group", groups));
   }
 
+  /** Clamps to [min, max] (from opset 11 the bounds are scalar inputs, not attributes). */
+  public String clip(String x, float min, float max) {
+    if (!(min <= max)) {
+      throw new IllegalArgumentException("clip needs min <= max, got [" + min + ", " + max + "]");
+    }
+    return op("Clip", List.of(x, scalar(min), scalar(max)));
+  }
+
+  /**
+   * Zero padding in ONNX order: the begin counts of every axis, then the end counts
+   * ({@code [x1_begin, x2_begin, ..., x1_end, x2_end, ...]}), so one call can pad asymmetrically.
+   */
+  public String pad(String x, long... pads) {
+    if (pads.length == 0 || pads.length % 2 != 0) {
+      throw new IllegalArgumentException("pad needs a begin and an end count per axis, got " + Arrays.toString(pads));
+    }
+    for (long p : pads) {
+      if (p < 0) {
+        throw new IllegalArgumentException("pad counts must not be negative (that would crop), got " + Arrays.toString(pads));
+      }
+    }
+    return op("Pad", List.of(x, int64s(pads)), stringAttr("mode", "constant"));
+  }
+
   /** Nearest-neighbour upsampling of NCHW by an integer factor: every pixel copied factor×factor times. */
   public String upsampleNearest(String x, int factor) {
     if (factor < 1) {

@@ -64,6 +64,23 @@ class OnnxGraphTest {
   }
 
   @Test
+  void clipClampsToItsBounds() throws Exception {
+    OnnxGraph g = new OnnxGraph("clip");
+    String x = g.input("x", 4);
+    g.output(g.clip(x, 0f, 6f), "y", 4);
+    assertArrayEquals(new float[] {0, 0.5f, 6, 6}, run(g, new float[] {-3, 0.5f, 6, 7.5f}, new long[] {1, 4}));
+  }
+
+  @Test
+  void padAddsZerosOnlyWhereAsked() throws Exception {
+    // NCHW 1×1×2×2 padded top 0, left 0, bottom 1, right 1 (Keras MobileNetV2's stride-2 padding).
+    OnnxGraph g = new OnnxGraph("pad");
+    String x = g.input("x", 1, 2, 2);
+    g.output(g.pad(x, 0, 0, 0, 0, 0, 0, 1, 1), "y", 1, 3, 3);
+    assertArrayEquals(new float[] {1, 2, 0, 3, 4, 0, 0, 0, 0}, run(g, new float[] {1, 2, 3, 4}, new long[] {1, 1, 2, 2}));
+  }
+
+  @Test
   void reduceMeanSoftmaxTransposeAndMatMul() throws Exception {
     OnnxGraph g = new OnnxGraph("ops");
     String x = g.input("x", 2, 2);                           // [[a, b], [c, d]]
@@ -108,6 +125,10 @@ class OnnxGraphTest {
     assertThrows(IllegalArgumentException.class, () -> g.input("y", 3, 0));
     assertThrows(IllegalArgumentException.class, () -> g.reduceMean(x, true));
     assertThrows(IllegalArgumentException.class, () -> g.upsampleNearest(x, 0));
+    assertThrows(IllegalArgumentException.class, () -> g.clip(x, 6f, 0f));
+    assertThrows(IllegalArgumentException.class, () -> g.pad(x, 0, 1, 0));
+    IllegalArgumentException crop = assertThrows(IllegalArgumentException.class, () -> g.pad(x, 0, -1));
+    assertTrue(crop.getMessage().contains("must not be negative"), crop.getMessage());
     IllegalStateException noOutput = assertThrows(IllegalStateException.class, g::build);
     assertTrue(noOutput.getMessage().contains("needs at least one input and one output"), noOutput.getMessage());
   }

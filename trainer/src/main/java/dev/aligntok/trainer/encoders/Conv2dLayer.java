@@ -8,6 +8,9 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.aligntok.export.onnx.OnnxEmitter;
+import dev.aligntok.export.onnx.OnnxGraph;
+import dev.aligntok.trainer.nn.Layers;
 
 /**
  * A 2-D convolution with bias over NCHW input: square kernel, symmetric zero padding, optional
@@ -16,7 +19,7 @@ import ai.djl.util.PairList;
  *
  * <p>Parameters: {@code weight} (out, in/groups, k, k) and {@code bias} (out), trainable.
  */
-public final class Conv2dLayer extends AbstractBlock {
+public final class Conv2dLayer extends AbstractBlock implements OnnxEmitter {
   private static final byte VERSION = 1;
 
   /** Geometry of the convolution. */
@@ -95,6 +98,17 @@ public final class Conv2dLayer extends AbstractBlock {
     NDArray b = store.getValue(bias, x.getDevice(), training);
     return Conv2d.conv2d(x, w, b, new Shape(spec.stride(), spec.stride()), new Shape(spec.padding(), spec.padding()),
         new Shape(1, 1), spec.groups());
+  }
+
+  /** ONNX twin of the forward: Conv with the same kernel, stride, symmetric padding and groups. */
+  @Override
+  public String emit(OnnxGraph graph, String input, String prefix) {
+    String w = graph.initializer(prefix + "weight", Layers.values(weight, prefix + "weight"), spec.weightShape().getShape());
+    String b = graph.initializer(prefix + "bias", Layers.values(bias, prefix + "bias"), spec.outChannels());
+    long k = spec.kernel();
+    long s = spec.stride();
+    long p = spec.padding();
+    return graph.conv(input, w, b, new long[] {k, k}, new long[] {s, s}, new long[] {p, p}, new long[] {1, 1}, spec.groups());
   }
 
   @Override

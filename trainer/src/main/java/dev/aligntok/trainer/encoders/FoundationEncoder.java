@@ -2,6 +2,7 @@ package dev.aligntok.trainer.encoders;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Block;
+import dev.aligntok.export.onnx.OnnxGraph;
 
 /**
  * A pretrained vision encoder {@code E} (DESIGN.md section 1) as a DJL block: NCHW RGB images in
@@ -20,4 +21,7 @@ public interface FoundationEncoder extends Block {
 
   /** Maps NCHW RGB images with values in [0, 1] to this encoder's input range (new array, same manager). */
   NDArray fromUnitRange(NDArray images);
+
+  /** ONNX twin of {@link #fromUnitRange}, so an exported encoder takes the same [0, 1] images. */
+  String emitFromUnitRange(OnnxGraph graph, String images);
 }

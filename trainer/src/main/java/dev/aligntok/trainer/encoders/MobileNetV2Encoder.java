@@ -8,6 +8,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.aligntok.export.onnx.OnnxEmitter;
+import dev.aligntok.export.onnx.OnnxGraph;
 import dev.aligntok.trainer.encoders.MobileNetV2Architecture.ConvBn;
 import dev.aligntok.trainer.encoders.MobileNetV2Architecture.Layer;
 import dev.aligntok.trainer.encoders.MobileNetV2Architecture.Pad;
@@ -36,7 +38,7 @@ import java.util.Map;
  * biases: trainable (stage 2 of AlignTok) with no running statistics that small batches could
  * corrupt. Freeze with {@code freezeParameters(true)}.
  */
-public final class MobileNetV2Encoder extends AbstractBlock implements FoundationEncoder {
+public final class MobileNetV2Encoder extends AbstractBlock implements FoundationEncoder, OnnxEmitter {
   private static final byte VERSION = 1;
   /** Where nsfwjs@4.4.0 keeps this model, relative to the package root. */
   public static final String NSFWJS_MODEL_DIR = "dist/models/mobilenet_v2";
@@ -118,6 +120,15 @@ public final class MobileNetV2Encoder extends AbstractBlock implements Foundatio
     return body.forward(store, inputs, training, params);
   }
 
+  /**
+   * ONNX twin of the forward: input in [-1, 1] like the DJL block, weights under
+   * {@code prefix + stage + "." + Keras layer name + "."} (e.g. {@code encoder.block_1.block_1_expand.weight}).
+   */
+  @Override
+  public String emit(OnnxGraph graph, String input, String prefix) {
+    return body.emit(graph, input, prefix);
+  }
+
   @Override
   protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
     checkInput(inputShapes[0]);
@@ -140,6 +151,12 @@ public final class MobileNetV2Encoder extends AbstractBlock implements Foundatio
   @Override
   public NDArray fromUnitRange(NDArray images) {
     return images.mul(2f).sub(1f);
+  }
+
+  /** ONNX twin of {@link #fromUnitRange}: x · 2 − 1. */
+  @Override
+  public String emitFromUnitRange(OnnxGraph graph, String images) {
+    return graph.sub(graph.mul(images, graph.scalar(2f)), graph.scalar(1f));
   }
 
   @Override

@@ -9,9 +9,12 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.aligntok.export.onnx.OnnxEmitter;
+import dev.aligntok.export.onnx.OnnxGraph;
+import dev.aligntok.trainer.nn.Layers;
 
 /** {@code x + branch(x)}: the identity shortcut of an inverted residual block (Keras {@code Add}). */
-public final class ResidualBlock extends AbstractBlock {
+public final class ResidualBlock extends AbstractBlock implements OnnxEmitter {
   private static final byte VERSION = 1;
   private final String name;
   private final Block branch;
@@ -39,6 +42,12 @@ public final class ResidualBlock extends AbstractBlock {
       throw new IllegalStateException(name + ": branch output " + y.getShape() + " cannot be added to its input " + x.getShape());
     }
     return new NDList(x.add(y));
+  }
+
+  /** ONNX twin: Add(x, branch(x)), the branch's weights under {@code prefix + "branch."}. */
+  @Override
+  public String emit(OnnxGraph graph, String input, String prefix) {
+    return graph.add(input, Layers.emit(graph, branch, input, prefix + "branch."));
   }
 
   @Override

@@ -5,13 +5,15 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.aligntok.export.onnx.OnnxEmitter;
+import dev.aligntok.export.onnx.OnnxGraph;
 
 /**
  * Keras {@code ZeroPadding2D} on NCHW: zeros added per side, possibly asymmetric. Keras MobileNetV2
  * pads stride-2 convolutions by (top 0, bottom 1, left 0, right 1) and then convolves "valid",
  * which a symmetric conv padding cannot express.
  */
-public final class ZeroPad2dLayer extends AbstractBlock {
+public final class ZeroPad2dLayer extends AbstractBlock implements OnnxEmitter {
   private static final byte VERSION = 1;
   private final String name;
   private final int top;
@@ -44,6 +46,12 @@ public final class ZeroPad2dLayer extends AbstractBlock {
   protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
     // NDArray.pad follows torch.nn.functional.pad: pairs from the last axis inwards (W, then H).
     return new NDList(inputs.singletonOrThrow().pad(new Shape(left, right, top, bottom), 0));
+  }
+
+  /** ONNX twin: Pad, whose pads list every axis's begin (N, C, top, left), then every end (N, C, bottom, right). */
+  @Override
+  public String emit(OnnxGraph graph, String input, String prefix) {
+    return graph.pad(input, 0, 0, top, left, 0, 0, bottom, right);
   }
 
   @Override

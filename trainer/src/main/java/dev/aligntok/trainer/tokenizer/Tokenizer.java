@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
+import dev.aligntok.export.onnx.OnnxGraph;
 import dev.aligntok.trainer.encoders.FoundationEncoder;
 import dev.aligntok.trainer.encoders.MobileNetV2Config;
 import dev.aligntok.trainer.encoders.MobileNetV2Encoder;
@@ -79,6 +80,17 @@ public final class Tokenizer {
   /** Latent {@code z = A(E(x))} of images in [0, 1]: N × C × g × g. */
   public NDArray encode(ParameterStore store, NDArray imagesUnit, boolean training) {
     return adapter.forward(store, new NDList(features(store, imagesUnit, training)), training).singletonOrThrow();
+  }
+
+  /** ONNX twin of {@link #features}: upsampling and the encoder's input mapping, then the encoder under {@code "encoder."}. */
+  public String emitFeatures(OnnxGraph graph, String imagesUnit) {
+    String enlarged = config.encoderScale() == 1 ? imagesUnit : Layers.emitUpsampleNearest(graph, imagesUnit, config.encoderScale());
+    return Layers.emit(graph, encoder, encoder.emitFromUnitRange(graph, enlarged), ENCODER + ".");
+  }
+
+  /** ONNX twin of {@link #encode} in inference mode: {@link #emitFeatures}, then the adapter under {@code "adapter."}. */
+  public String emitEncode(OnnxGraph graph, String imagesUnit) {
+    return adapter.emit(graph, emitFeatures(graph, imagesUnit), ADAPTER + ".");
   }
 
   /** Reconstruction {@code D(z)} in [-1, 1]. */

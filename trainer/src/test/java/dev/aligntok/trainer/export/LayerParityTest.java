@@ -1,5 +1,7 @@
 package dev.aligntok.trainer.export;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -11,6 +13,16 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.util.Pair;
 import dev.aligntok.export.onnx.OnnxEmitter;
+import dev.aligntok.trainer.encoders.Conv2dLayer;
+import dev.aligntok.trainer.encoders.FoundationEncoder;
+import dev.aligntok.trainer.encoders.MobileNetV2Config;
+import dev.aligntok.trainer.encoders.MobileNetV2Encoder;
+import dev.aligntok.trainer.encoders.LayerSequence;
+import dev.aligntok.trainer.encoders.Relu6Layer;
+import dev.aligntok.trainer.encoders.ResidualBlock;
+import dev.aligntok.trainer.encoders.ZeroPad2dLayer;
+import dev.aligntok.trainer.encoders.vit.VisionTransformer;
+import dev.aligntok.trainer.encoders.vit.VitConfig;
 import dev.aligntok.trainer.nn.GroupNorm;
 import dev.aligntok.trainer.nn.Layers;
 import dev.aligntok.trainer.nn.ResBlock;
@@ -18,9 +30,10 @@ import dev.aligntok.trainer.nn.SelfAttention2d;
 import dev.aligntok.trainer.nn.Upsample;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Every decoder layer, exported alone, agrees with its DJL forward (ONNX Runtime CPU, fp32, batch 1 and 3). */
+/** Every decoder and encoder layer, exported alone, agrees with its DJL forward (ONNX Runtime CPU, fp32, batch 1 and 3). */
 class LayerParityTest {
   private NDManager manager;
 
@@ -74,17 +87,67 @@ class LayerParityTest {
     check("self_attention", new SelfAttention2d(16), 16, 4, 4);
   }
 
+  @Test
+  void encoderConvolutions() throws Exception {
+    check("enc_conv3x3_pad1", new Conv2dLayer("c", new Conv2dLayer.Spec(4, 8, 3, 1, 1, 1)), 4, 6, 6);
+    check("enc_conv3x3_stride2_valid", new Conv2dLayer("c", new Conv2dLayer.Spec(4, 8, 3, 2, 0, 1)), 4, 7, 7);
+    check("enc_depthwise3x3_stride2", new Conv2dLayer("c", new Conv2dLayer.Spec(6, 6, 3, 2, 0, 6)), 6, 9, 9);
+    check("enc_grouped3x3", new Conv2dLayer("c", new Conv2dLayer.Spec(6, 4, 3, 1, 1, 2)), 6, 5, 5);
+    check("enc_pointwise", new Conv2dLayer("c", new Conv2dLayer.Spec(8, 3, 1, 1, 0, 1)), 8, 4, 4);
+  }
+
+  @Test
+  void relu6ClipsBothEnds() throws Exception {
+    // Standard-normal inputs rarely pass 6: a ×8 depthwise 1×1 conv in front makes the cap bite.
+    Conv2dLayer times8 = new Conv2dLayer("times8", new Conv2dLayer.Spec(4, 4, 1, 1, 0, 4));
+    times8.setWeights(manager.full(times8.spec().weightShape(), 8f), manager.zeros(new Shape(4)));
+    LayerSequence scaled = new LayerSequence("scaled_relu6").add("times8", times8).add("relu6", new Relu6Layer("relu6"));
+    List<OnnxParity.Result> results = OnnxParity.assertLayerParity("relu6", manager, initialised(scaled, 4, 5, 5), scaled, 4, 5, 5);
+    results.forEach(r -> assertEquals(Relu6Layer.CAP, r.refMax(), 0.0, "the cap at 6 was not reached: " + r));
+  }
+
+  @Test
+  void asymmetricZeroPadding() throws Exception {
+    check("zero_pad_keras_stride2", new ZeroPad2dLayer("p", 0, 1, 0, 1), 3, 4, 5);
+    check("zero_pad_every_side_differs", new ZeroPad2dLayer("p", 1, 2, 3, 0), 3, 4, 5);
+  }
+
+  @Test
+  void invertedResidualSequence() throws Exception {
+    LayerSequence branch = new LayerSequence("block")
+        .add("expand", new Conv2dLayer("expand", new Conv2dLayer.Spec(4, 12, 1, 1, 0, 1)))
+        .add("expand_relu", new Relu6Layer("expand_relu"))
+        .add("depthwise", new Conv2dLayer("depthwise", new Conv2dLayer.Spec(12, 12, 3, 1, 1, 12)))
+        .add("depthwise_relu", new Relu6Layer("depthwise_relu"))
+        .add("project", new Conv2dLayer("project", new Conv2dLayer.Spec(12, 4, 1, 1, 0, 1)));
+    check("inverted_residual", new ResidualBlock("block_add", branch), 4, 6, 6);
+  }
+
+  @Test
+  void encoderInputMappingsFromUnitRange() throws Exception {
+    for (FoundationEncoder encoder : List.of(MobileNetV2Encoder.untrained(MobileNetV2Config.defaults()),
+        new VisionTransformer(VitConfig.of(32, 8, 32, 2, 4)))) {
+      check("from_unit_range_" + encoder.name(), LambdaBlock.singleton(encoder::fromUnitRange),
+          (g, x, p) -> encoder.emitFromUnitRange(g, x), 3, 4, 5);
+    }
+  }
+
   private <T extends Block & OnnxEmitter> void check(String label, T layer, long... sampleShape) throws Exception {
     check(label, layer, layer, sampleShape);
   }
 
   private void check(String label, Block block, OnnxEmitter emitter, long... sampleShape) throws Exception {
+    initialised(block, sampleShape);
+    randomiseOneDimensional(block, label.hashCode());
+    OnnxParity.assertLayerParity(label, manager, block, emitter, sampleShape);
+  }
+
+  private Block initialised(Block block, long... sampleShape) {
     long[] dims = new long[sampleShape.length + 1];
     dims[0] = 1;
     System.arraycopy(sampleShape, 0, dims, 1, sampleShape.length);
     block.initialize(manager, DataType.FLOAT32, new Shape(dims));
-    randomiseOneDimensional(block, label.hashCode());
-    OnnxParity.assertLayerParity(label, manager, block, emitter, sampleShape);
+    return block;
   }
 
   /**

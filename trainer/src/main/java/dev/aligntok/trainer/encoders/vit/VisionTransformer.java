@@ -9,6 +9,7 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.aligntok.export.onnx.OnnxGraph;
 import dev.aligntok.trainer.encoders.FoundationEncoder;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -86,6 +87,14 @@ public final class VisionTransformer extends AbstractBlock implements Foundation
     NDArray mean = manager.create(IMAGENET_MEAN, new Shape(1, 3, 1, 1)).toDevice(images.getDevice(), false);
     NDArray std = manager.create(IMAGENET_STD, new Shape(1, 3, 1, 1)).toDevice(images.getDevice(), false);
     return images.sub(mean).div(std);
+  }
+
+  /** ONNX twin of {@link #fromUnitRange}: (x − mean) ÷ std per channel (the transformer itself has no emitter yet). */
+  @Override
+  public String emitFromUnitRange(OnnxGraph graph, String images) {
+    String mean = graph.constant(IMAGENET_MEAN, 1, 3, 1, 1);
+    String std = graph.constant(IMAGENET_STD, 1, 3, 1, 1);
+    return graph.div(graph.sub(images, mean), std);
   }
 
   /**
