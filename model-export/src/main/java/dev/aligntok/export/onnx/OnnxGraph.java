@@ -26,8 +26,8 @@ import java.util.Set;
 
 /**
  * A small builder of one ONNX graph (opset {@value #OPSET}, IR version {@value #IR_VERSION}) over the
- * ONNX protobuf classes. Every graph input and output is float32 with a symbolic first axis
- * {@value #BATCH}. Weights are named initializers; small constants (scalars, shapes, axes) are
+ * ONNX protobuf classes. Every graph input and output has a symbolic first axis {@value #BATCH};
+ * outputs are float32, inputs float32 or int64 (ids). Weights are named initializers; small constants (scalars, shapes, axes) are
  * deduplicated by value. The op helpers each add one node and return the name of its output, so
  * an emitter reads like the forward it mirrors.
  */
@@ -85,8 +85,17 @@ public final class OnnxGraph {
 
   /** A float32 graph input of shape [batch, dims...]; returns its name. */
   public String input(String inputName, long... dims) {
+    return input(inputName, TensorProto.DataType.FLOAT, dims);
+  }
+
+  /** An int64 graph input of shape [batch, dims...] (ids, e.g. class labels); returns its name. */
+  public String inputInt64(String inputName, long... dims) {
+    return input(inputName, TensorProto.DataType.INT64, dims);
+  }
+
+  private String input(String inputName, TensorProto.DataType type, long[] dims) {
     claim(inputName, "input");
-    inputs.add(valueInfo(inputName, dims));
+    inputs.add(valueInfo(inputName, type, dims));
     values.add(inputName);
     return inputName;
   }
@@ -99,7 +108,7 @@ public final class OnnxGraph {
         throw new IllegalArgumentException("'" + valueName + "' is already an output of graph '" + name + "'");
       }
     }
-    outputs.add(valueInfo(valueName, dims));
+    outputs.add(valueInfo(valueName, TensorProto.DataType.FLOAT, dims));
   }
 
   /** Renames a value to a chosen output name (with Identity) and declares it an output. */
@@ -257,6 +266,14 @@ public final class OnnxGraph {
     return op("Sigmoid", List.of(x));
   }
 
+  public String cos(String x) {
+    return op("Cos", List.of(x));
+  }
+
+  public String sin(String x) {
+    return op("Sin", List.of(x));
+  }
+
   public String matMul(String a, String b) {
     return op("MatMul", List.of(a, b));
   }
@@ -277,6 +294,42 @@ public final class OnnxGraph {
   /** Reshape to the runtime shape of another value (e.g. back to the input's shape after a grouped op). */
   public String reshapeLike(String x, String like) {
     return op("Reshape", List.of(x, op("Shape", List.of(like))));
+  }
+
+  /** Inserts size-1 axes at {@code axes} (of the output). */
+  public String unsqueeze(String x, long... axes) {
+    return op("Unsqueeze", List.of(x, int64s(axes)));
+  }
+
+  /** Removes the size-1 axes {@code axes}. */
+  public String squeeze(String x, long... axes) {
+    return op("Squeeze", List.of(x, int64s(axes)));
+  }
+
+  /** Joins values along {@code axis}; all other dimensions must agree. */
+  public String concat(int axis, String... parts) {
+    if (parts.length == 0) {
+      throw new IllegalArgumentException("concat needs at least one input");
+    }
+    return op("Concat", List.of(parts), intAttr("axis", axis));
+  }
+
+  /** Cuts {@code x} into {@code parts} equal pieces along {@code axis}; returns their names in order. */
+  public List<String> split(String x, int axis, int parts) {
+    if (parts < 1) {
+      throw new IllegalArgumentException("split needs at least one part, got " + parts);
+    }
+    List<String> pieces = new ArrayList<>();
+    for (int i = 0; i < parts; i++) {
+      pieces.add(fresh("split"));
+    }
+    node("Split", List.of(x), pieces, intAttr("axis", axis), intAttr("num_outputs", parts));
+    return pieces;
+  }
+
+  /** Rows of {@code data} picked along {@code axis} by the int64 {@code indices} (a table lookup). */
+  public String gather(String data, String indices, int axis) {
+    return op("Gather", List.of(data, indices), intAttr("axis", axis));
   }
 
   /** Mean over {@code axes} (from opset 18 the axes are an input, not an attribute). */
@@ -391,7 +444,7 @@ public final class OnnxGraph {
     values.add(initializerName);
   }
 
-  private static ValueInfoProto valueInfo(String valueName, long[] dims) {
+  private static ValueInfoProto valueInfo(String valueName, TensorProto.DataType elementType, long[] dims) {
     TensorShapeProto.Builder shape = TensorShapeProto.newBuilder()
         .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam(BATCH));
     for (long d : dims) {
@@ -402,7 +455,7 @@ public final class OnnxGraph {
       shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d));
     }
     TypeProto type = TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder()
-        .setElemType(TensorProto.DataType.FLOAT.getNumber()).setShape(shape)).build();
+        .setElemType(elementType.getNumber()).setShape(shape)).build();
     return ValueInfoProto.newBuilder().setName(valueName).setType(type).build();
   }
 

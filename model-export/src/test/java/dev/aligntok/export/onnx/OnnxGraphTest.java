@@ -6,13 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -92,6 +95,30 @@ class OnnxGraphTest {
     // centred = [[-1, 1], [0, 0]]; gram = [[2, 0], [0, 0]]; softmax rows
     float e2 = (float) Math.exp(2);
     assertArrayEquals(new float[] {e2 / (e2 + 1), 1 / (e2 + 1), 0.5f, 0.5f}, y, 1e-6f);
+  }
+
+  @Test
+  void int64IdsGatherRowsAndSplitConcatSqueezeAndTrigRun() throws Exception {
+    OnnxGraph g = new OnnxGraph("ids");
+    String table = g.initializer("table", new float[] {0, 0, 1, 2, 3, 4}, 3, 2);
+    String rows = g.gather(table, g.inputInt64("id"), 0);                  // (N, 2)
+    List<String> halves = g.split(rows, 1, 2);                              // (N, 1) each
+    String swapped = g.concat(1, halves.get(1), halves.get(0));            // (N, 2)
+    String trig = g.concat(0, g.cos(g.squeeze(halves.get(0), 1)), g.sin(g.squeeze(halves.get(1), 1)));  // (2N)
+    g.output(g.unsqueeze(g.add(g.reshape(swapped, -1), trig), 0), "y", 4);
+
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    try (OrtSession session = env.createSession(g.toBytes(), new OrtSession.SessionOptions());
+         OnnxTensor ids = OnnxTensor.createTensor(env, LongBuffer.wrap(new long[] {2, 1}), new long[] {2});
+         OrtSession.Result result = session.run(Map.of("id", ids))) {
+      FloatBuffer buffer = ((OnnxTensor) result.get(0)).getFloatBuffer();
+      float[] y = new float[buffer.remaining()];
+      buffer.get(y);
+      // rows (3, 4), (1, 2) → swapped 4, 3, 2, 1; plus cos 3, cos 1, sin 4, sin 2
+      float[] expected = {4 + (float) Math.cos(3), 3 + (float) Math.cos(1), 2 + (float) Math.sin(4), 1 + (float) Math.sin(2)};
+      assertArrayEquals(expected, y, 1e-6f);
+    }
+    assertEquals(TensorProto.DataType.INT64.getNumber(), g.build().getGraph().getInput(0).getType().getTensorType().getElemType());
   }
 
   @Test

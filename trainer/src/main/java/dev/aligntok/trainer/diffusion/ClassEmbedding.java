@@ -10,12 +10,15 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
+import dev.aligntok.export.onnx.OnnxEmitter;
+import dev.aligntok.export.onnx.OnnxGraph;
+import dev.aligntok.trainer.nn.Layers;
 
 /**
  * A learned vector per class plus one for the null class (id = classes) that classifier-free
  * guidance uses; looked up as one-hot × table so the gradient reaches only the rows used.
  */
-public final class ClassEmbedding extends AbstractBlock {
+public final class ClassEmbedding extends AbstractBlock implements OnnxEmitter {
   private static final byte VERSION = 1;
   private final int rows;
   private final int width;
@@ -35,6 +38,17 @@ public final class ClassEmbedding extends AbstractBlock {
     NDArray ids = inputs.singletonOrThrow();
     NDArray oneHot = ids.toType(DataType.INT64, false).oneHot(rows).toType(DataType.FLOAT32, false);
     return new NDList(oneHot.matMul(store.getValue(table, ids.getDevice(), training)));
+  }
+
+  /**
+   * Class ids (N) int64 → (N, width) by Gather on the table: a one-hot row times the table picks
+   * that row exactly, so the lookup is the same values without the (N, rows) one-hot. Ids must lie
+   * in 0..classes: ONNX Gather would read a negative id from the end, which the caller prevents.
+   */
+  @Override
+  public String emit(OnnxGraph graph, String input, String prefix) {
+    String weights = graph.initializer(prefix + "table", Layers.values(table, prefix + "table"), rows, width);
+    return graph.gather(weights, input, 0);
   }
 
   @Override

@@ -11,6 +11,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.util.PairList;
+import dev.aligntok.export.onnx.OnnxGraph;
 import dev.aligntok.trainer.nn.Layers;
 import dev.aligntok.trainer.nn.RmsNorm;
 import dev.aligntok.trainer.nn.Rotary2d;
@@ -70,6 +71,22 @@ public final class DiT extends AbstractBlock {
     return new NDList(unpatchify(finalProjection.forward(store, new NDList(x), training).singletonOrThrow()));
   }
 
+  /**
+   * ONNX twin of the forward: latent (N, C, H, W) float32, t (N) float32, class ids (N) int64 →
+   * velocity (N, C, H, W). Three inputs, so not an {@link dev.aligntok.export.onnx.OnnxEmitter}.
+   */
+  public String emit(OnnxGraph graph, String latent, String t, String classIds, String prefix) {
+    String c = graph.add(timeEmbed.emit(graph, t, prefix + "t_embed."), classEmbed.emit(graph, classIds, prefix + "y_embed."));
+    String x = Layers.emitLinear(graph, patchEmbed, emitPatchify(graph, latent), prefix + "patch_embed.");
+    for (int i = 0; i < blocks.size(); i++) {
+      x = blocks.get(i).emit(graph, x, c, prefix + "block" + i + ".");
+    }
+    List<String> m = graph.split(
+        Layers.emitLinear(graph, finalModulation, Layers.emitSilu(graph, c), prefix + "final_adaLN."), 1, 2);
+    x = DiTBlock.emitModulate(graph, finalNorm.emit(graph, x, prefix + "final_norm."), m.get(0), m.get(1));
+    return emitUnpatchify(graph, Layers.emitLinear(graph, finalProjection, x, prefix + "final_proj."));
+  }
+
   /** (N, C, H, W) → (N, (H/p)·(W/p), C·p·p), tokens row-major, features channel-major within a patch. */
   NDArray patchify(NDArray latent) {
     long n = latent.getShape().get(0);
@@ -86,6 +103,21 @@ public final class DiT extends AbstractBlock {
     int side = config.gridSize() / p;
     return tokens.reshape(n, side, side, config.latentChannels(), p, p).transpose(0, 3, 1, 4, 2, 5)
         .reshape(n, config.latentChannels(), config.gridSize(), config.gridSize());
+  }
+
+  private String emitPatchify(OnnxGraph graph, String latent) {
+    int p = config.patchSize();
+    int side = config.gridSize() / p;
+    String patches = graph.reshape(latent, 0, config.latentChannels(), side, p, side, p);
+    return graph.reshape(graph.transpose(patches, 0, 2, 4, 1, 3, 5), 0, (long) side * side, config.tokenFeatures());
+  }
+
+  private String emitUnpatchify(OnnxGraph graph, String tokens) {
+    int p = config.patchSize();
+    int side = config.gridSize() / p;
+    String patches = graph.reshape(tokens, 0, side, side, config.latentChannels(), p, p);
+    return graph.reshape(graph.transpose(patches, 0, 3, 1, 4, 2, 5), 0, config.latentChannels(), config.gridSize(),
+        config.gridSize());
   }
 
   @Override

@@ -11,11 +11,13 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.util.PairList;
+import dev.aligntok.export.onnx.OnnxGraph;
 import dev.aligntok.trainer.nn.Layers;
 import dev.aligntok.trainer.nn.MultiHeadSelfAttention;
 import dev.aligntok.trainer.nn.RmsNorm;
 import dev.aligntok.trainer.nn.Rotary2d;
 import dev.aligntok.trainer.nn.SwiGluMlp;
+import java.util.List;
 
 /**
  * One LightningDiT block with adaLN-Zero: from the conditioning vector c, a zero-initialised
@@ -43,6 +45,24 @@ public final class DiTBlock extends AbstractBlock {
   /** {@code x · (1 + scale) + shift} with per-sample (N, width) shift and scale over all tokens. */
   static NDArray modulate(NDArray x, NDArray shift, NDArray scale) {
     return x.mul(scale.expandDims(1).add(1f)).add(shift.expandDims(1));
+  }
+
+  /** ONNX twin of {@link #modulate}. */
+  static String emitModulate(OnnxGraph graph, String x, String shift, String scale) {
+    return graph.add(graph.mul(x, graph.add(graph.unsqueeze(scale, 1), graph.scalar(1f))), graph.unsqueeze(shift, 1));
+  }
+
+  /**
+   * ONNX twin of the forward: tokens (N, S, width) and conditioning (N, width) → tokens. Two
+   * inputs, so not an {@link dev.aligntok.export.onnx.OnnxEmitter}.
+   */
+  public String emit(OnnxGraph graph, String tokens, String conditioning, String prefix) {
+    String modulationOut = Layers.emitLinear(graph, modulation, Layers.emitSilu(graph, conditioning), prefix + "adaLN.");
+    List<String> m = graph.split(modulationOut, 1, 6);
+    String h = emitModulate(graph, norm1.emit(graph, tokens, prefix + "norm1."), m.get(0), m.get(1));
+    String x = graph.add(tokens, graph.mul(graph.unsqueeze(m.get(2), 1), attention.emit(graph, h, prefix + "attn.")));
+    h = emitModulate(graph, norm2.emit(graph, x, prefix + "norm2."), m.get(3), m.get(4));
+    return graph.add(x, graph.mul(graph.unsqueeze(m.get(5), 1), mlp.emit(graph, h, prefix + "mlp.")));
   }
 
   @Override

@@ -65,6 +65,11 @@ public final class TrainedDiT implements VelocityField, AutoCloseable {
     return state.model();
   }
 
+  /** The network with the weights it samples with (the EMA weights when the checkpoint has them). */
+  public DiT network() {
+    return dit;
+  }
+
   public FlowTrainingState state() {
     return state;
   }

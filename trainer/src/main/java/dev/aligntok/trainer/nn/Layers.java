@@ -7,6 +7,7 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
 import dev.aligntok.export.onnx.OnnxEmitter;
 import dev.aligntok.export.onnx.OnnxGraph;
 
@@ -66,8 +67,32 @@ public final class Layers {
   }
 
   /**
+   * ONNX twin of a DJL {@link Linear} over the last axis of a tensor of any rank: MatMul by the
+   * weight stored transposed ({@code prefix + "weight_t"}, in × out, as MatMul wants it), plus the bias.
+   */
+  public static String emitLinear(OnnxGraph graph, Linear linear, String input, String prefix) {
+    Parameter weight = linear.getParameters().get("weight");
+    long[] shape = initialised(weight, prefix + "weight").getShape().getShape();  // (out, in)
+    int out = Math.toIntExact(shape[0]);
+    int in = Math.toIntExact(shape[1]);
+    float[] values = values(weight, prefix + "weight");
+    float[] transposed = new float[values.length];
+    for (int o = 0; o < out; o++) {
+      for (int i = 0; i < in; i++) {
+        transposed[i * out + o] = values[o * in + i];
+      }
+    }
+    String y = graph.matMul(input, graph.initializer(prefix + "weight_t", transposed, in, out));
+    Parameter bias = linear.getParameters().get("bias");
+    if (bias == null) {
+      return y;
+    }
+    return graph.add(y, graph.initializer(prefix + "bias", values(bias, prefix + "bias"), out));
+  }
+
+  /**
    * Emits a child block: an {@link OnnxEmitter} emits itself, a DJL {@link Conv2d} through
-   * {@link #emitConv}; anything else has no ONNX form yet.
+   * {@link #emitConv}, a DJL {@link Linear} through {@link #emitLinear}; anything else has no ONNX form yet.
    */
   public static String emit(OnnxGraph graph, Block block, String input, String prefix) {
     if (block instanceof OnnxEmitter emitter) {
@@ -75,6 +100,9 @@ public final class Layers {
     }
     if (block instanceof Conv2d conv) {
       return emitConv(graph, conv, input, prefix);
+    }
+    if (block instanceof Linear linear) {
+      return emitLinear(graph, linear, input, prefix);
     }
     throw new UnsupportedOperationException("no ONNX emitter for " + block.getClass().getName() + " at '" + prefix + "'");
   }

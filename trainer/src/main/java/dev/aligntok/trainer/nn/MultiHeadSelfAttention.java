@@ -11,7 +11,10 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.TruncatedNormalInitializer;
 import ai.djl.util.PairList;
+import dev.aligntok.export.onnx.OnnxEmitter;
+import dev.aligntok.export.onnx.OnnxGraph;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -19,7 +22,7 @@ import java.util.Map;
  * original DINOv2 ({@code attn.qkv}, rows ordered q, k, v and, within each, head by head) followed
  * by the output projection ({@code attn.proj}). softmax(q·kᵀ/√d)·v per head; no mask, no dropout.
  */
-public final class MultiHeadSelfAttention extends AbstractBlock {
+public final class MultiHeadSelfAttention extends AbstractBlock implements OnnxEmitter {
   private static final byte VERSION = 1;
   private final int width;
   private final int heads;
@@ -89,6 +92,29 @@ public final class MultiHeadSelfAttention extends AbstractBlock {
     NDArray weights = q.matMul(k.transpose(0, 1, 3, 2)).softmax(-1);         // N × heads × S × S
     NDArray attended = weights.matMul(v).transpose(0, 2, 1, 3).reshape(n, s, width);
     return projection.forward(store, new NDList(attended), training);
+  }
+
+  /** The same computation on tokens (N, S, width); q, k and v are split apart on the leading axis of 3. */
+  @Override
+  public String emit(OnnxGraph graph, String input, String prefix) {
+    String fused = Layers.emitLinear(graph, qkv, input, prefix + "qkv.");
+    String split = graph.transpose(graph.reshape(fused, 0, 0, 3, heads, width / heads), 2, 0, 3, 1, 4);
+    List<String> qkvParts = graph.split(split, 0, 3);
+    String q = graph.squeeze(qkvParts.get(0), 0);
+    String k = graph.squeeze(qkvParts.get(1), 0);
+    String v = graph.squeeze(qkvParts.get(2), 0);
+    if (queryNorm != null) {
+      q = queryNorm.emit(graph, q, prefix + "q_norm.");
+      k = keyNorm.emit(graph, k, prefix + "k_norm.");
+    }
+    if (rotary != null) {
+      q = rotary.emit(graph, q);
+      k = rotary.emit(graph, k);
+    }
+    q = graph.mul(q, graph.scalar(scale));
+    String weights = graph.softmax(graph.matMul(q, graph.transpose(k, 0, 1, 3, 2)), -1);
+    String attended = graph.reshape(graph.transpose(graph.matMul(weights, v), 0, 2, 1, 3), 0, 0, width);
+    return Layers.emitLinear(graph, projection, attended, prefix + "proj.");
   }
 
   @Override

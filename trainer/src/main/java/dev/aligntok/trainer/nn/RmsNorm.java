@@ -10,12 +10,14 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.util.PairList;
+import dev.aligntok.export.onnx.OnnxEmitter;
+import dev.aligntok.export.onnx.OnnxGraph;
 
 /**
  * RMSNorm over the last axis: {@code x / √(mean(x²) + ε)}, times a learned per-feature weight when
  * {@code affine} (LightningDiT's norm; without affine when adaLN supplies scale and shift).
  */
-public final class RmsNorm extends AbstractBlock {
+public final class RmsNorm extends AbstractBlock implements OnnxEmitter {
   private static final byte VERSION = 1;
   private final int features;
   private final float epsilon;
@@ -47,6 +49,17 @@ public final class RmsNorm extends AbstractBlock {
     NDArray x = inputs.singletonOrThrow();
     NDArray normalised = x.div(x.square().mean(new int[] {-1}, true).add(epsilon).sqrt());
     return new NDList(weight == null ? normalised : normalised.mul(store.getValue(weight, x.getDevice(), training)));
+  }
+
+  /** The same computation op for op (not ONNX's RMSNormalization, which needs opset 23). */
+  @Override
+  public String emit(OnnxGraph graph, String input, String prefix) {
+    String meanSquare = graph.reduceMean(graph.mul(input, input), true, -1);
+    String normalised = graph.div(input, graph.sqrt(graph.add(meanSquare, graph.scalar(epsilon))));
+    if (weight == null) {
+      return normalised;
+    }
+    return graph.mul(normalised, graph.initializer(prefix + "weight", Layers.values(weight, prefix + "weight"), features));
   }
 
   @Override

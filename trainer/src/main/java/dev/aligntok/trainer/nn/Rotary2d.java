@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
+import dev.aligntok.export.onnx.OnnxGraph;
+import java.util.List;
 
 /**
  * 2-D rotary position embedding over a row-major H×W token grid: the first half of each head's
@@ -68,5 +70,23 @@ public final class Rotary2d {
     NDArray rotatedA = a.mul(c).sub(b.mul(s));
     NDArray rotatedB = b.mul(c).add(a.mul(s));
     return NDArrays.stack(new NDList(rotatedA, rotatedB), halfAxis).reshape(shape);
+  }
+
+  /**
+   * ONNX twin of {@link #apply} for q or k of shape (…, H·W, headDim). The cos/sin tables become
+   * constants (stored once per graph however many layers rotate); the pair-half axis is kept at
+   * size 1 instead of squeezed and re-stacked, which moves no value.
+   */
+  public String emit(OnnxGraph graph, String x) {
+    int quarter = headDim / 4;
+    String c = graph.constant(cos, tokens(), 2, 1, quarter);
+    String s = graph.constant(sin, tokens(), 2, 1, quarter);
+    String parts = graph.reshape(x, -1, tokens(), 2, 2, quarter);   // (…·, S, axis, pair half, d/4)
+    List<String> halves = graph.split(parts, 3, 2);
+    String a = halves.get(0);
+    String b = halves.get(1);
+    String rotatedA = graph.sub(graph.mul(a, c), graph.mul(b, s));
+    String rotatedB = graph.add(graph.mul(b, c), graph.mul(a, s));
+    return graph.reshapeLike(graph.concat(3, rotatedA, rotatedB), x);
   }
 }

@@ -11,14 +11,17 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.TruncatedNormalInitializer;
 import ai.djl.util.PairList;
+import dev.aligntok.export.onnx.OnnxEmitter;
+import dev.aligntok.export.onnx.OnnxGraph;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * The SwiGLU feed-forward network of DINOv2 ViT-g: one Linear to 2·hidden, split into halves
  * (x1, x2), SiLU(x1)·x2, Linear back to width ({@code mlp.w12} / {@code mlp.w3}).
  */
-public final class SwiGluMlp extends AbstractBlock {
+public final class SwiGluMlp extends AbstractBlock implements OnnxEmitter {
   private static final byte VERSION = 1;
   private final Linear w12;
   private final Linear w3;
@@ -45,6 +48,13 @@ public final class SwiGluMlp extends AbstractBlock {
     NDList halves = both.split(2, both.getShape().dimension() - 1);
     NDArray gated = Layers.silu(halves.get(0)).mul(halves.get(1));
     return w3.forward(store, new NDList(gated), training);
+  }
+
+  @Override
+  public String emit(OnnxGraph graph, String input, String prefix) {
+    List<String> halves = graph.split(Layers.emitLinear(graph, w12, input, prefix + "w12."), -1, 2);
+    String gated = graph.mul(Layers.emitSilu(graph, halves.get(0)), halves.get(1));
+    return Layers.emitLinear(graph, w3, gated, prefix + "w3.");
   }
 
   @Override

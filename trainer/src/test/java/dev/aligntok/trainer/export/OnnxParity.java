@@ -9,25 +9,30 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
+import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.aligntok.export.onnx.OnnxEmitter;
+import com.google.protobuf.InvalidProtocolBufferException;
 import dev.aligntok.export.onnx.OnnxGraph;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.IntFunction;
 
 /**
  * Runs a DJL block and its ONNX export (ONNX Runtime, CPU) on the same random inputs and compares
@@ -84,23 +89,62 @@ final class OnnxParity {
   /** Runs both sides at every batch size of {@link #BATCHES} on seeded standard-normal inputs. */
   static List<Result> measure(String label, NDManager manager, Block block, byte[] model, long... sampleShape)
       throws OrtException {
+    String inputName = firstInputName(model);
+    return measure(label, manager, block, model, batch -> {
+      Shape shape = withBatch(batch, sampleShape);
+      float[] values = randomNormal(Math.toIntExact(shape.size()), 31L * batch + label.hashCode());
+      return List.of(Input.floats(inputName, values, shape.getShape()));
+    }, BATCHES);
+  }
+
+  /**
+   * One named model input at one batch size: float32 or int64 values with their shape. The same
+   * values go to ONNX Runtime (by name) and to the DJL block (in list order).
+   */
+  record Input(String name, long[] shape, float[] floats, long[] ids) {
+    static Input floats(String name, float[] values, long... shape) {
+      return new Input(name, shape, values, null);
+    }
+
+    static Input int64(String name, long[] values, long... shape) {
+      return new Input(name, shape, null, values);
+    }
+
+    NDArray toNDArray(NDManager manager) {
+      return floats != null ? manager.create(floats, new Shape(shape)) : manager.create(ids, new Shape(shape));
+    }
+
+    OnnxTensor toTensor(OrtEnvironment env) throws OrtException {
+      return floats != null ? OnnxTensor.createTensor(env, FloatBuffer.wrap(floats), shape)
+          : OnnxTensor.createTensor(env, LongBuffer.wrap(ids), shape);
+    }
+  }
+
+  /** {@link #measure(String, NDManager, Block, byte[], IntFunction, int...)}, failing above {@link #MAX_ABS_ERROR}. */
+  static List<Result> assertParity(String label, NDManager manager, Block block, byte[] model,
+      IntFunction<List<Input>> inputsForBatch, int... batches) throws OrtException {
+    List<Result> results = measure(label, manager, block, model, inputsForBatch, batches);
+    for (Result r : results) {
+      assertTrue(r.maxAbs() <= MAX_ABS_ERROR, "ONNX Runtime and DJL disagree: " + r);
+    }
+    return results;
+  }
+
+  /**
+   * Runs a (possibly multi-input) block and its model at each batch size through one ONNX Runtime
+   * session, so the batch axis must really be dynamic; compares the first output.
+   */
+  static List<Result> measure(String label, NDManager manager, Block block, byte[] model,
+      IntFunction<List<Input>> inputsForBatch, int... batches) throws OrtException {
     List<Result> results = new ArrayList<>();
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
       options.setIntraOpNumThreads(1);
       try (OrtSession session = env.createSession(model, options)) {
-        String inputName = session.getInputNames().iterator().next();
-        for (int batch : BATCHES) {
-          Shape shape = withBatch(batch, sampleShape);
-          float[] input = randomNormal(Math.toIntExact(shape.size()), 31L * batch + label.hashCode());
-          float[] expected = djl(manager, block, input, shape);
-          float[] actual;
-          try (OnnxTensor tensor = OnnxTensor.createTensor(env, FloatBuffer.wrap(input), shape.getShape());
-               OrtSession.Result out = session.run(Map.of(inputName, tensor))) {
-            FloatBuffer buffer = ((OnnxTensor) out.get(0)).getFloatBuffer();
-            actual = new float[buffer.remaining()];
-            buffer.get(actual);
-          }
+        for (int batch : batches) {
+          List<Input> inputs = inputsForBatch.apply(batch);
+          float[] expected = djl(manager, block, inputs);
+          float[] actual = ort(env, session, inputs);
           assertArrayEquals(new int[] {expected.length}, new int[] {actual.length}, label + ": output sizes differ");
           Result result = compare(label, batch, expected, actual);
           record(result);
@@ -111,10 +155,38 @@ final class OnnxParity {
     return results;
   }
 
-  private static float[] djl(NDManager manager, Block block, float[] input, Shape shape) {
+  private static float[] djl(NDManager manager, Block block, List<Input> inputs) {
     try (NDManager scope = manager.newSubManager()) {
-      NDArray x = scope.create(input, shape);
-      return block.forward(new ParameterStore(scope, false), new NDList(x), false).singletonOrThrow().toFloatArray();
+      NDList arrays = new NDList();
+      for (Input input : inputs) {
+        arrays.add(input.toNDArray(scope));
+      }
+      return block.forward(new ParameterStore(scope, false), arrays, false).singletonOrThrow().toFloatArray();
+    }
+  }
+
+  private static float[] ort(OrtEnvironment env, OrtSession session, List<Input> inputs) throws OrtException {
+    Map<String, OnnxTensor> tensors = new LinkedHashMap<>();
+    try {
+      for (Input input : inputs) {
+        tensors.put(input.name(), input.toTensor(env));
+      }
+      try (OrtSession.Result out = session.run(tensors)) {
+        FloatBuffer buffer = ((OnnxTensor) out.get(0)).getFloatBuffer();
+        float[] actual = new float[buffer.remaining()];
+        buffer.get(actual);
+        return actual;
+      }
+    } finally {
+      tensors.values().forEach(OnnxTensor::close);
+    }
+  }
+
+  private static String firstInputName(byte[] model) {
+    try {
+      return ModelProto.parseFrom(model).getGraph().getInput(0).getName();
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalArgumentException("not an ONNX model", e);
     }
   }
 
@@ -141,7 +213,7 @@ final class OnnxParity {
     return values;
   }
 
-  private static Shape withBatch(long batch, long... sampleShape) {
+  static Shape withBatch(long batch, long... sampleShape) {
     long[] dims = new long[sampleShape.length + 1];
     dims[0] = batch;
     System.arraycopy(sampleShape, 0, dims, 1, sampleShape.length);
