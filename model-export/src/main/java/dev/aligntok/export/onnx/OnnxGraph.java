@@ -26,9 +26,9 @@ import java.util.Set;
 
 /**
  * A small builder of one ONNX graph (opset {@value #OPSET}, IR version {@value #IR_VERSION}) over the
- * ONNX protobuf classes. Every graph input and output is float32 with a symbolic first axis
- * {@value #BATCH}. Weights are named initializers; small constants (scalars, shapes, axes) are
- * deduplicated by value. The op helpers each add one node and return the name of its output, so
+ * ONNX protobuf classes. Every graph input and output has a symbolic first axis {@value #BATCH} and
+ * is float32 (an input may also be int64). Weights are named initializers; small constants (scalars,
+ * shapes, axes) are deduplicated by value. The op helpers each add one node and return the name of its output, so
  * an emitter reads like the forward it mirrors.
  */
 public final class OnnxGraph {
@@ -86,7 +86,15 @@ public final class OnnxGraph {
   /** A float32 graph input of shape [batch, dims...]; returns its name. */
   public String input(String inputName, long... dims) {
     claim(inputName, "input");
-    inputs.add(valueInfo(inputName, dims));
+    inputs.add(valueInfo(inputName, TensorProto.DataType.FLOAT, dims));
+    values.add(inputName);
+    return inputName;
+  }
+
+  /** An int64 graph input of shape [batch, dims...] (class ids, token ids); returns its name. */
+  public String inputInt64(String inputName, long... dims) {
+    claim(inputName, "input");
+    inputs.add(valueInfo(inputName, TensorProto.DataType.INT64, dims));
     values.add(inputName);
     return inputName;
   }
@@ -99,7 +107,7 @@ public final class OnnxGraph {
         throw new IllegalArgumentException("'" + valueName + "' is already an output of graph '" + name + "'");
       }
     }
-    outputs.add(valueInfo(valueName, dims));
+    outputs.add(valueInfo(valueName, TensorProto.DataType.FLOAT, dims));
   }
 
   /** Renames a value to a chosen output name (with Identity) and declares it an output. */
@@ -367,7 +375,7 @@ public final class OnnxGraph {
     values.add(initializerName);
   }
 
-  private static ValueInfoProto valueInfo(String valueName, long[] dims) {
+  private static ValueInfoProto valueInfo(String valueName, TensorProto.DataType elemType, long[] dims) {
     TensorShapeProto.Builder shape = TensorShapeProto.newBuilder()
         .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam(BATCH));
     for (long d : dims) {
@@ -378,7 +386,7 @@ public final class OnnxGraph {
       shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d));
     }
     TypeProto type = TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder()
-        .setElemType(TensorProto.DataType.FLOAT.getNumber()).setShape(shape)).build();
+        .setElemType(elemType.getNumber()).setShape(shape)).build();
     return ValueInfoProto.newBuilder().setName(valueName).setType(type).build();
   }
 
