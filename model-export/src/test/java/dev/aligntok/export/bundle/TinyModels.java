@@ -43,19 +43,25 @@ final class TinyModels {
   }
 
   static OnnxGraph encoder() {
+    return encoder(SIZE);
+  }
+
+  /** The encoder for images of side {@code size} (a multiple of the grid), still to a 2×2×2 latent. */
+  static OnnxGraph encoder(int size) {
+    int factor = size / GRID;
     OnnxGraph g = new OnnxGraph("tiny_encoder");
-    String image = g.input("image", 3, SIZE, SIZE);
-    float[] w = new float[CHANNELS * 3 * FACTOR * FACTOR];
+    String image = g.input("image", 3, size, size);
+    float[] w = new float[CHANNELS * 3 * factor * factor];
     for (int o = 0; o < CHANNELS; o++) {
       for (int c = 0; c < 3; c++) {
-        for (int k = 0; k < FACTOR * FACTOR; k++) {
-          w[(o * 3 + c) * FACTOR * FACTOR + k] = encoderWeight(o, c);
+        for (int k = 0; k < factor * factor; k++) {
+          w[(o * 3 + c) * factor * factor + k] = encoderWeight(o, c);
         }
       }
     }
-    String weight = g.initializer("w", w, CHANNELS, 3, FACTOR, FACTOR);
+    String weight = g.initializer("w", w, CHANNELS, 3, factor, factor);
     String bias = g.initializer("b", ENCODER_BIAS, CHANNELS);
-    String latent = g.conv(image, weight, bias, new long[] {FACTOR, FACTOR}, new long[] {FACTOR, FACTOR},
+    String latent = g.conv(image, weight, bias, new long[] {factor, factor}, new long[] {factor, factor},
         new long[] {0, 0}, new long[] {1, 1}, 1);
     g.output(latent, "latent", CHANNELS, GRID, GRID);
     return g;
