@@ -1,5 +1,6 @@
 package dev.aligntok.inference.bundle;
 
+import dev.aligntok.inference.bundle.BundleManifest.Checkpoint;
 import dev.aligntok.inference.bundle.BundleManifest.Labels;
 import dev.aligntok.inference.bundle.BundleManifest.Latent;
 import dev.aligntok.inference.bundle.BundleManifest.ModelEntry;
@@ -39,6 +40,8 @@ public final class ManifestChecks {
     }
     require(m.tensorrt() != null, "tensorrt", "missing (the tensorrt.json entry)");
     fileName(m.tensorrt().file(), "tensorrt.file");
+    sha256(m.tensorrt().sha256(), "tensorrt.sha256");
+    source(m);
     preprocessing(m.preprocessing());
     latent(m.latent());
     m.models().forEach((role, entry) -> model(role, entry, m));
@@ -49,6 +52,24 @@ public final class ManifestChecks {
     } else {
       require(m.labels() == null && m.sampler() == null, "labels/sampler", "present, but the bundle has no dit");
     }
+  }
+
+  private void source(BundleManifest m) {
+    require(m.source() != null, "source", "missing (the checkpoints the models were exported from)");
+    checkpoint(m.source().tokenizer(), "source.tokenizer");
+    if (m.hasDit()) {
+      checkpoint(m.source().dit(), "source.dit");
+    }
+  }
+
+  private void checkpoint(Checkpoint checkpoint, String field) {
+    require(checkpoint != null, field, "missing");
+    require(checkpoint.path() != null && !checkpoint.path().isBlank(), field + ".path", "missing");
+    sha256(checkpoint.weightsSha256(), field + ".weightsSha256");
+  }
+
+  private void sha256(String hex, String field) {
+    require(hex != null && hex.matches("[0-9a-f]{64}"), field, "must be 64 lower-case hex digits, got '" + hex + "'");
   }
 
   private void preprocessing(Preprocessing p) {
@@ -94,8 +115,7 @@ public final class ManifestChecks {
     String field = "models." + role;
     require(entry != null, field, "missing");
     fileName(entry.file(), field + ".file");
-    require(entry.sha256() != null && entry.sha256().matches("[0-9a-f]{64}"), field + ".sha256",
-        "must be 64 lower-case hex digits, got '" + entry.sha256() + "'");
+    sha256(entry.sha256(), field + ".sha256");
     ModelContract.Signature expected = ModelContract.of(role, m.preprocessing().size(), m.latent());
     signature(field + ".inputs", expected.inputs(), entry.inputs());
     signature(field + ".outputs", expected.outputs(), entry.outputs());

@@ -150,6 +150,12 @@ class BrokenBundleTest {
     assertRefused("tensorrt.json: no batch profile for model 'dit'");
   }
 
+  @Test
+  void sourceWithoutTheDitCheckpointHash() throws Exception {
+    TestBundles.editAndResign(dir, m -> ((ObjectNode) m.path("source").path("dit")).remove("weightsSha256"));
+    assertRefused("manifest.json field source.dit.weightsSha256: must be 64 lower-case hex digits, got 'null'");
+  }
+
   private void assertRefused(String fragment) {
     BundleException e = assertMessage(BundleException.class, fragment, this::load);
     assertTrue(e.getMessage().startsWith("bundle " + dir + ": "), e.getMessage());

@@ -45,6 +45,7 @@ final class TestBundles {
   static BundleManifest writeTokenizerOnly(Path dir) throws IOException {
     return new BundleWriter("tiny-tokenizer")
         .tokenizer(TinyModels.encoder(), TinyModels.decoder(), TinyModels.SIZE, TinyModels.LATENT)
+        .tokenizerSource(Path.of("runs/tok/checkpoints/step-100"), "ab".repeat(32))
         .write(dir);
   }
 
