@@ -42,10 +42,16 @@ public final class Feed {
     return name;
   }
 
-  /** A new native tensor; the caller closes it. */
-  OnnxTensor toTensor(OrtEnvironment env) throws OrtException {
-    return floats != null
-        ? OnnxTensor.createTensor(env, FloatBuffer.wrap(floats), shape)
-        : OnnxTensor.createTensor(env, LongBuffer.wrap(longs), shape);
+  /**
+   * A new native tensor over {@code buffer} (direct, native order, which the data is copied into);
+   * the caller closes the tensor before reusing the buffer.
+   */
+  OnnxTensor toTensor(OrtEnvironment env, InputBuffers buffers, int slot) throws OrtException {
+    if (floats != null) {
+      FloatBuffer data = buffers.take(slot, Float.BYTES * floats.length).asFloatBuffer().put(floats).flip();
+      return OnnxTensor.createTensor(env, data, shape);
+    }
+    LongBuffer data = buffers.take(slot, Long.BYTES * longs.length).asLongBuffer().put(longs).flip();
+    return OnnxTensor.createTensor(env, data, shape);
   }
 }

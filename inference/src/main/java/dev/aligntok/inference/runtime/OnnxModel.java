@@ -24,11 +24,13 @@ public final class OnnxModel implements AutoCloseable {
   private final String file;
   private final OrtEnvironment env;
   private final OrtSession session;
+  private final InputBuffers buffers;
 
   public OnnxModel(String file, OrtEnvironment env, OrtSession session) {
     this.file = file;
     this.env = env;
     this.session = session;
+    this.buffers = new InputBuffers((int) session.getNumInputs());
   }
 
   /** The model's file name, for messages. */
@@ -58,8 +60,11 @@ public final class OnnxModel implements AutoCloseable {
   public float[] run(String outputName, Feed... feeds) {
     Map<String, OnnxTensor> tensors = new LinkedHashMap<>();
     try {
-      for (Feed feed : feeds) {
-        tensors.put(feed.name(), feed.toTensor(env));
+      if (feeds.length > session.getNumInputs()) {
+        throw new IllegalArgumentException(file + " has " + session.getNumInputs() + " inputs, given " + feeds.length);
+      }
+      for (int slot = 0; slot < feeds.length; slot++) {
+        tensors.put(feeds[slot].name(), feeds[slot].toTensor(env, buffers, slot));
       }
       try (OrtSession.Result result = session.run(tensors, java.util.Set.of(outputName))) {
         OnnxValue value = result.get(outputName).orElseThrow(() -> new IllegalStateException(
