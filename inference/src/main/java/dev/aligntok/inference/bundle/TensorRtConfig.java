@@ -1,5 +1,7 @@
 package dev.aligntok.inference.bundle;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -25,8 +27,8 @@ public record TensorRtConfig(boolean fp16, String engineCacheDir, String timingC
 
   /** fp16, caches "trt-engines" and "trt-timing", the same profile for every role. */
   public static TensorRtConfig uniform(BatchProfile profile, boolean fp16, Iterable<String> roles) {
-    Map<String, BatchProfile> profiles = new java.util.LinkedHashMap<>();
+    Map<String, BatchProfile> profiles = new LinkedHashMap<>();
     roles.forEach(role -> profiles.put(role, profile));
-    return new TensorRtConfig(fp16, "trt-engines", "trt-timing", java.util.Collections.unmodifiableMap(profiles));
+    return new TensorRtConfig(fp16, "trt-engines", "trt-timing", Collections.unmodifiableMap(profiles));
   }
 }

@@ -1,5 +1,6 @@
 package dev.aligntok.inference.runtime;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -10,7 +11,7 @@ import java.util.stream.Collectors;
  */
 public record ProviderSelection(ExecutionProvider provider, Map<ExecutionProvider, String> skipped) {
   public ProviderSelection {
-    skipped = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(skipped));
+    skipped = Collections.unmodifiableMap(new LinkedHashMap<>(skipped));
   }
 
   public String summary() {
