@@ -3,6 +3,7 @@ package dev.aligntok.inference.bundle;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.aligntok.inference.label.LabelVocabulary;
 import dev.aligntok.inference.sampling.SamplerSettings;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -112,6 +113,19 @@ public record BundleManifest(
    * normalises it with: the DiT sees {@code (z − mean) / std}.
    */
   public record Latent(int channels, int height, int width, List<Float> mean, List<Float> std) {
+    /** From the per-channel arrays a trainer holds (e.g. a DiT checkpoint's channel mean and std). */
+    public static Latent of(int channels, int height, int width, float[] mean, float[] std) {
+      return new Latent(channels, height, width, boxed(mean), boxed(std));
+    }
+
+    private static List<Float> boxed(float[] values) {
+      List<Float> list = new ArrayList<>(values.length);
+      for (float v : values) {
+        list.add(v);
+      }
+      return List.copyOf(list);
+    }
+
     public int size() {
       return channels * height * width;
     }
