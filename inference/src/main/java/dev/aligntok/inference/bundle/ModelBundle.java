@@ -59,7 +59,10 @@ public final class ModelBundle implements AutoCloseable {
     BundleFiles.Verified files = BundleFiles.verify(dir);
     SessionFactory.Opened opened;
     try {
-      opened = new SessionFactory(options, files.tensorRt(), dir).open(files.modelFiles(), files.manifest().models());
+      Path defaultCache = Path.of(System.getProperty("java.io.tmpdir"), "aligntok-trt",
+          files.manifest().id().substring("sha256:".length(), "sha256:".length() + 16));
+      opened = new SessionFactory(options, files.tensorRt(), dir.toString(), defaultCache)
+          .open(files.modelFiles(), files.manifest().models());
     } catch (IllegalStateException e) {
       throw new BundleException(dir, "models", e.getMessage(), e);
     }

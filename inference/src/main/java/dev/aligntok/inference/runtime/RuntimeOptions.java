@@ -9,7 +9,8 @@ import java.util.List;
  * @param providers tried in order until one works (ONNX Runtime refuses unavailable ones; see {@link SessionFactory})
  * @param intraOpThreads threads inside one operator; 0 lets ONNX Runtime choose
  * @param interOpThreads threads across independent operators; 0 lets ONNX Runtime choose
- * @param cacheRoot where TensorRT engine and timing caches go; null = the bundle directory
+ * @param cacheRoot where TensorRT engine and timing caches go; null = {@code java.io.tmpdir/aligntok-trt/<bundle id>}
+ *     (bundle directories may be read-only, and engines must not outlive the models they were built from)
  * @param tensorRtWorkspaceBytes TensorRT's scratch memory limit
  * @param allowFp16 false forces fp32 engines even when {@code tensorrt.json} allows fp16
  * @param deviceId GPU ordinal for TensorRT and CUDA
@@ -40,7 +41,7 @@ public record RuntimeOptions(List<ExecutionProvider> providers, int intraOpThrea
     }
   }
 
-  /** TensorRT → CUDA → CPU, ONNX Runtime's thread defaults, caches in the bundle, 2 GiB workspace, fp16 as the bundle says. */
+  /** TensorRT → CUDA → CPU, ONNX Runtime's thread defaults, caches under tmpdir per bundle id, 2 GiB workspace, fp16 as the bundle says. */
   public static RuntimeOptions defaults() {
     return new RuntimeOptions(DEFAULT_PROVIDERS, 0, 0, null, 2L << 30, true, 0);
   }

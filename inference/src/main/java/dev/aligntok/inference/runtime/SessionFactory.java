@@ -27,12 +27,18 @@ public final class SessionFactory {
 
   private final RuntimeOptions options;
   private final TensorRtConfig tensorRt;
+  private final String bundle;
   private final Path cacheRoot;
 
-  public SessionFactory(RuntimeOptions options, TensorRtConfig tensorRt, Path bundleDir) {
+  /**
+   * @param bundle names the bundle in the log line
+   * @param defaultCacheRoot where TensorRT caches go unless {@link RuntimeOptions#cacheRoot} says otherwise
+   */
+  public SessionFactory(RuntimeOptions options, TensorRtConfig tensorRt, String bundle, Path defaultCacheRoot) {
     this.options = options;
     this.tensorRt = tensorRt;
-    this.cacheRoot = options.cacheRoot() != null ? options.cacheRoot() : bundleDir;
+    this.bundle = bundle;
+    this.cacheRoot = options.cacheRoot() != null ? options.cacheRoot() : defaultCacheRoot;
   }
 
   /** Sessions by role, and the provider they run on. */
@@ -53,7 +59,7 @@ public final class SessionFactory {
           models.put(role, openOne(provider, role, file.getValue(), entries.get(role)));
         }
         ProviderSelection selection = new ProviderSelection(provider, skipped);
-        LOG.info("{}", selection.summary());
+        LOG.info("bundle {}: {}", bundle, selection.summary());
         return new Opened(selection, models);
       } catch (OrtException | RuntimeException e) {
         models.values().forEach(OnnxModel::close);
