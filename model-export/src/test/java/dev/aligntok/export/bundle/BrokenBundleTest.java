@@ -1,0 +1,168 @@
+package dev.aligntok.export.bundle;
+
+import static dev.aligntok.export.bundle.BundleRuntimeTest.assertMessage;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aligntok.inference.bundle.BundleException;
+import dev.aligntok.inference.bundle.ModelBundle;
+import dev.aligntok.inference.image.ImageLimits;
+import dev.aligntok.inference.runtime.ExecutionProvider;
+import dev.aligntok.inference.runtime.RuntimeOptions;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** One kind of broken bundle per test: each is refused, and the message names the directory, the place and the problem. */
+class BrokenBundleTest {
+  private static final RuntimeOptions CPU = RuntimeOptions.defaults().withProviders(List.of(ExecutionProvider.CPU)).withThreads(1, 1);
+
+  @TempDir Path tmp;
+  Path dir;
+
+  @BeforeEach
+  void writeAGoodBundle() throws Exception {
+    dir = tmp.resolve("bundle");
+    TestBundles.writeGenerator(dir);
+  }
+
+  @Test
+  void theGoodBundleLoads() {
+    try (ModelBundle bundle = load()) {
+      assertTrue(bundle.canGenerate());
+    }
+  }
+
+  @Test
+  void missingManifest() throws Exception {
+    Files.delete(dir.resolve("manifest.json"));
+    assertRefused("manifest.json: missing");
+  }
+
+  @Test
+  void manifestThatIsNotJson() throws Exception {
+    Files.writeString(dir.resolve("manifest.json"), "{\"format\": \"aligntok-bundle\",");
+    assertRefused("manifest.json: is not valid JSON");
+  }
+
+  @Test
+  void unknownFormatVersion() throws Exception {
+    TestBundles.editAndResign(dir, m -> m.put("formatVersion", 2));
+    assertRefused("manifest.json field formatVersion: is 2, this runtime reads only version 1");
+  }
+
+  @Test
+  void missingModelFile() throws Exception {
+    Files.delete(dir.resolve("decoder.onnx"));
+    assertRefused("decoder.onnx: missing (declared by manifest.json field models.decoder)");
+  }
+
+  @Test
+  void modelFileWhoseHashDoesNotMatch() throws Exception {
+    Files.write(dir.resolve("dit.onnx"), new byte[] {0}, StandardOpenOption.APPEND);
+    assertRefused("dit.onnx: sha256 is ");
+    assertRefused("but manifest.json field models.dit.sha256 says");
+  }
+
+  @Test
+  void manifestEditedWithoutANewId() throws Exception {
+    ObjectNode manifest = (ObjectNode) TestBundles.readManifest(dir);
+    manifest.put("name", "renamed by hand");
+    Files.writeString(dir.resolve("manifest.json"), manifest.toPrettyString());
+    assertRefused("manifest.json field id: is 'sha256:");
+    assertRefused("the manifest or a file was changed after export");
+  }
+
+  @Test
+  void ditWhoseInputNameDiffersFromTheManifest() throws Exception {
+    TestBundles.replaceModel(dir, "dit", TinyModels.dit(TinyModels.LABELS.size(), "x").toBytes());
+    assertRefused("dit.onnx: graph inputs are [x float32[-1, 2, 2, 2], t float32[-1], class int64[-1]]"
+        + " but the manifest declares [latent float32[-1, 2, 2, 2]");
+  }
+
+  @Test
+  void writerRefusesAGraphThatBreaksTheModelContract() {
+    BundleException e = assertMessage(BundleException.class, "manifest.json field models.dit.inputs: expected [latent",
+        () -> TestBundles.writeGenerator(tmp.resolve("never-written"), TinyModels.dit(TinyModels.LABELS.size(), "x")));
+    assertTrue(e.getMessage().contains("manifest declares [x float32"), e.getMessage());
+    assertFalse(Files.exists(tmp.resolve("never-written")));
+  }
+
+  @Test
+  void encoderWhoseImageShapeDiffersFromTheManifest() throws Exception {
+    TestBundles.replaceModel(dir, "encoder", TinyModels.encoder(16).toBytes());
+    assertRefused("encoder.onnx: graph inputs are [image float32[-1, 3, 16, 16]] but the manifest declares"
+        + " [image float32[-1, 3, 8, 8]]");
+  }
+
+  @Test
+  void manifestShapeThatBreaksTheContract() throws Exception {
+    TestBundles.editAndResign(dir, m -> {
+      ArrayNode shape = (ArrayNode) m.path("models").path("encoder").path("outputs").path(0).path("shape");
+      shape.set(2, 4);
+    });
+    assertRefused("manifest.json field models.encoder.outputs: expected [latent float32[-1, 2, 2, 2]]");
+  }
+
+  @Test
+  void latentStatisticsOfTheWrongLength() throws Exception {
+    TestBundles.editAndResign(dir, m -> ((ArrayNode) m.path("latent").path("std")).remove(1));
+    assertRefused("manifest.json field latent.std: has 1 values but latent.channels is 2");
+  }
+
+  @Test
+  void moreLabelsThanTheDitHasClasses() throws Exception {
+    TestBundles.editAndResign(dir, m -> {
+      ((ArrayNode) m.path("labels").path("names")).add("emu");
+      ((ObjectNode) m.path("labels")).put("nullClass", 4);
+    });
+    assertRefused("dit.onnx: cannot evaluate class ids 0 and 4 (the null class for 4 labels): the dit's class range"
+        + " does not match the manifest's labels");
+  }
+
+  @Test
+  void nullClassThatIsNotTheLabelCount() throws Exception {
+    TestBundles.editAndResign(dir, m -> ((ObjectNode) m.path("labels")).put("nullClass", 2));
+    assertRefused("manifest.json field labels.nullClass: must equal the number of labels (3), got 2");
+  }
+
+  @Test
+  void samplerDefaultsOutOfRange() throws Exception {
+    TestBundles.editAndResign(dir, m -> ((ObjectNode) m.path("sampler")).put("steps", 0));
+    assertRefused("manifest.json field sampler: steps must be in [1, 1000], got 0");
+  }
+
+  @Test
+  void tensorRtConfigWithoutAProfileForAModel() throws Exception {
+    Path trt = dir.resolve("tensorrt.json");
+    String edited = Files.readString(trt).replace("\"dit\"", "\"ditto\"");
+    Files.writeString(trt, edited);
+    TestBundles.editAndResign(dir, m -> ((ObjectNode) m.path("tensorrt"))
+        .put("sha256", dev.aligntok.inference.bundle.ContentHash.sha256(edited.getBytes(StandardCharsets.UTF_8))));
+    assertRefused("tensorrt.json: no batch profile for model 'dit'");
+  }
+
+  @Test
+  void sourceWithoutTheDitCheckpointHash() throws Exception {
+    TestBundles.editAndResign(dir, m -> ((ObjectNode) m.path("source").path("dit")).remove("weightsSha256"));
+    assertRefused("manifest.json field source.dit.weightsSha256: must be 64 lower-case hex digits, got 'null'");
+  }
+
+  private void assertRefused(String fragment) {
+    BundleException e = assertMessage(BundleException.class, fragment, this::load);
+    assertTrue(e.getMessage().startsWith("bundle " + dir + ": "), e.getMessage());
+    assertEquals(dir, e.directory());
+  }
+
+  private ModelBundle load() {
+    return ModelBundle.load(dir, CPU, ImageLimits.DEFAULT);
+  }
+}

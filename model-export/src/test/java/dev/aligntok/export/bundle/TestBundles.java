@@ -1,0 +1,79 @@
+package dev.aligntok.export.bundle;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aligntok.export.onnx.OnnxGraph;
+import dev.aligntok.inference.bundle.BundleJson;
+import dev.aligntok.inference.bundle.BundleManifest;
+import dev.aligntok.inference.bundle.ContentHash;
+import dev.aligntok.inference.label.LabelVocabulary;
+import dev.aligntok.inference.sampling.SamplerSettings;
+import dev.aligntok.inference.sampling.Solver;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/** Writes tiny bundles, and edits written ones the way a buggy exporter or a hand edit would. */
+final class TestBundles {
+  static final SamplerSettings SAMPLER = new SamplerSettings(6, Solver.HEUN, 2f, 3f, 0.1f, 0.9f);
+
+  private TestBundles() {}
+
+  /** A complete bundle (encoder, decoder, dit) of {@link TinyModels}. */
+  static BundleManifest writeGenerator(Path dir) throws IOException {
+    return writeGenerator(dir, TinyModels.dit());
+  }
+
+  static BundleManifest writeGenerator(Path dir, OnnxGraph dit) throws IOException {
+    LabelVocabulary.Builder labels = LabelVocabulary.builder();
+    TinyModels.LABELS.forEach(labels::add);
+    labels.addSynonym("owl", "night bird");
+    return new BundleWriter("tiny")
+        .createdAt(Instant.parse("2026-11-29T00:00:00Z"))
+        .tokenizer(TinyModels.encoder(), TinyModels.decoder(), TinyModels.SIZE, TinyModels.LATENT)
+        .tokenizerSource(Path.of("runs/tok/checkpoints/step-100"), "ab".repeat(32))
+        .dit(dit, labels.build(), SAMPLER)
+        .ditSource(Path.of("runs/dit/checkpoints/step-200"), "cd".repeat(32))
+        .metric("rFID", 12.5)
+        .write(dir);
+  }
+
+  static BundleManifest writeTokenizerOnly(Path dir) throws IOException {
+    return new BundleWriter("tiny-tokenizer")
+        .tokenizer(TinyModels.encoder(), TinyModels.decoder(), TinyModels.SIZE, TinyModels.LATENT)
+        .tokenizerSource(Path.of("runs/tok/checkpoints/step-100"), "ab".repeat(32))
+        .write(dir);
+  }
+
+  /** Edits manifest.json and recomputes the id, as a writer with a bug would produce it. */
+  static void editAndResign(Path dir, Consumer<ObjectNode> edit) throws IOException {
+    ObjectNode manifest = (ObjectNode) readManifest(dir);
+    edit.accept(manifest);
+    resign(dir, manifest);
+  }
+
+  /** Replaces a model file, updates its sha256 in the manifest, and recomputes the id. */
+  static void replaceModel(Path dir, String role, byte[] onnx) throws IOException {
+    ObjectNode manifest = (ObjectNode) readManifest(dir);
+    ObjectNode entry = (ObjectNode) manifest.path("models").path(role);
+    Files.write(dir.resolve(entry.path("file").asText()), onnx);
+    entry.put("sha256", ContentHash.sha256(onnx));
+    resign(dir, manifest);
+  }
+
+  static JsonNode readManifest(Path dir) throws IOException {
+    return BundleJson.mapper().readTree(dir.resolve(BundleManifest.MANIFEST_FILE).toFile());
+  }
+
+  private static void resign(Path dir, ObjectNode manifest) throws IOException {
+    Map<String, String> hashes = new HashMap<>();
+    manifest.path("models").forEach(entry -> hashes.put(entry.path("file").asText(), entry.path("sha256").asText()));
+    hashes.put(manifest.path("tensorrt").path("file").asText(), manifest.path("tensorrt").path("sha256").asText());
+    manifest.put("id", ContentHash.bundleId(manifest, hashes));
+    BundleJson.mapper().writeValue(dir.resolve(BundleManifest.MANIFEST_FILE).toFile(), manifest);
+  }
+}
