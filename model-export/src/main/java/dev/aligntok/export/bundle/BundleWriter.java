@@ -17,6 +17,7 @@ import dev.aligntok.inference.bundle.ManifestChecks;
 import dev.aligntok.inference.bundle.TensorRtConfig;
 import dev.aligntok.inference.label.LabelVocabulary;
 import dev.aligntok.inference.sampling.SamplerSettings;
+import dev.aligntok.inference.io.Directories;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -188,11 +189,8 @@ public final class BundleWriter {
   }
 
   private static void deleteQuietly(Path staging) {
-    try (Stream<Path> paths = Files.list(staging)) {
-      for (Path p : (Iterable<Path>) paths::iterator) {
-        Files.deleteIfExists(p);
-      }
-      Files.deleteIfExists(staging);
+    try {
+      Directories.deleteRecursively(staging);
     } catch (IOException | UncheckedIOException ignored) {
       // best effort: a leftover ".writing-" directory is harmless and visibly named
     }

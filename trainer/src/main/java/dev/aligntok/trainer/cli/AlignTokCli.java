@@ -24,6 +24,7 @@ import picocli.CommandLine.IExecutionExceptionHandler;
         FeaturesCommand.class,
         ExtractLatentsCommand.class,
         SampleCommand.class,
+        ExportCommand.class,
     })
 public final class AlignTokCli implements Runnable {
   /** Exit status when a command fails for a reason the message explains (missing data, failed fetch). */

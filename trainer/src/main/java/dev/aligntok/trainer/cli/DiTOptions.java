@@ -17,10 +17,15 @@ final class DiTOptions {
   Path tokenizer;
 
   TrainedTokenizer loadTokenizer(TrainedDiT model, Path nsfwjs) {
+    return TrainedTokenizer.load("tokenizer", tokenizerCheckpoint(model), nsfwjs);
+  }
+
+  /** --tokenizer, else the checkpoint recorded in the DiT's latent provenance; it must exist. */
+  Path tokenizerCheckpoint(TrainedDiT model) {
     Path checkpoint = tokenizer != null ? tokenizer : Path.of(model.state().provenance().tokenizerCheckpoint());
     if (!Files.isDirectory(checkpoint)) {
       throw new IllegalArgumentException("tokenizer checkpoint " + checkpoint + " does not exist; pass --tokenizer");
     }
-    return TrainedTokenizer.load("tokenizer", checkpoint, nsfwjs);
+    return checkpoint;
   }
 }

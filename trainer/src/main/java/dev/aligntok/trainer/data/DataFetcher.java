@@ -3,6 +3,7 @@ package dev.aligntok.trainer.data;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.aligntok.trainer.data.DataSource.Kind;
+import dev.aligntok.inference.io.Directories;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -428,13 +429,8 @@ public final class DataFetcher {
   }
 
   private void deleteRecursively(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(path);
-      }
+    try {
+      Directories.deleteRecursively(dir);
     } catch (IOException e) {
       // Leftovers under .tmp/ are harmless scratch: warn rather than fail a fetch that otherwise worked.
       out.println("warning: could not remove scratch directory " + dir + ": " + e.getMessage());

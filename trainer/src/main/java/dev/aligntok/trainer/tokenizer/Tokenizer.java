@@ -106,6 +106,15 @@ public final class Tokenizer {
     return encoder;
   }
 
+  public Decoder decoder() {
+    return decoder;
+  }
+
+  /** Side of the latent grid: the image size seen by the encoder divided by its stride. */
+  public int gridSize() {
+    return config.gridSize(encoder.stride());
+  }
+
   public NamedParameters parameters() {
     return parameters;
   }

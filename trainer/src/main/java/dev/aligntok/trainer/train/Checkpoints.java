@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.aligntok.inference.io.Directories;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -48,7 +49,7 @@ public final class Checkpoints {
     Path temporary = directory.resolve(".tmp-" + target.getFileName());
     try {
       Files.createDirectories(directory);
-      deleteRecursively(temporary);
+      Directories.deleteRecursively(temporary);
       Files.createDirectories(temporary);
       for (Map.Entry<String, NDList> group : tensorGroups.entrySet()) {
         try (OutputStream out = Files.newOutputStream(temporary.resolve(group.getKey() + ".safetensors"))) {
@@ -56,7 +57,7 @@ public final class Checkpoints {
         }
       }
       JSON.writeValue(temporary.resolve(STATE).toFile(), state);
-      deleteRecursively(target);
+      Directories.deleteRecursively(target);
       try {
         Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
       } catch (AtomicMoveNotSupportedException e) {
@@ -75,9 +76,14 @@ public final class Checkpoints {
     return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
   }
 
+  /** The file of one tensor group of a checkpoint ({@code model}, {@code ema}, ...). */
+  public static Path groupFile(Path checkpoint, String group) {
+    return checkpoint.resolve(group + ".safetensors");
+  }
+
   /** Reads one tensor group of a checkpoint into {@code manager}. */
   public static NDList readTensors(Path checkpoint, String group, NDManager manager) {
-    Path file = checkpoint.resolve(group + ".safetensors");
+    Path file = groupFile(checkpoint, group);
     if (!Files.isRegularFile(file)) {
       throw new IllegalArgumentException("checkpoint " + checkpoint + " has no tensor group '" + group + "' (" + file + ")");
     }
@@ -139,18 +145,8 @@ public final class Checkpoints {
   private void prune() throws IOException {
     List<Path> all = new ArrayList<>(complete());
     while (all.size() > keep) {
-      deleteRecursively(all.remove(0));
+      Directories.deleteRecursively(all.remove(0));
     }
   }
 
-  private static void deleteRecursively(Path path) throws IOException {
-    if (!Files.exists(path)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(path)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
-  }
 }

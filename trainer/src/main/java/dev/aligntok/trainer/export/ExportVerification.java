@@ -1,0 +1,125 @@
+package dev.aligntok.trainer.export;
+
+import dev.aligntok.inference.bundle.ModelBundle;
+import dev.aligntok.inference.runtime.GeneratedImage;
+import dev.aligntok.inference.runtime.GenerationRequest;
+import dev.aligntok.inference.runtime.RuntimeOptions;
+import dev.aligntok.inference.runtime.ExecutionProvider;
+import dev.aligntok.inference.image.ImageLimits;
+import dev.aligntok.inference.sampling.SamplerSettings;
+import dev.aligntok.inference.sampling.Solver;
+import dev.aligntok.trainer.diffusion.LatentGenerator;
+import dev.aligntok.trainer.eval.ImageBatch;
+import dev.aligntok.trainer.eval.LatentBatch;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.stream.Collectors;
+
+/**
+ * Runs a written bundle in ONNX Runtime (CPU) and the DJL models it came from on the same seeded
+ * inputs: encoder on random images, decoder on latents drawn from the training statistics, and a
+ * short guided Heun generation from the same portable seeds through both samplers.
+ */
+public final class ExportVerification {
+  private static final int IMAGES = 4;
+  private static final long SEED = 20261129L;
+  /** Few steps but every sampler feature: Heun, a shift and CFG active on part of the interval. */
+  static final SamplerSettings GENERATION_CHECK = new SamplerSettings(8, Solver.HEUN, 2f, 3f, 0.1f, 0.9f);
+
+  private ExportVerification() {}
+
+  /** Max abs error per check (encoder, decoder, generation latents). */
+  public record Report(Map<String, Double> maxAbs, Map<String, Double> relative) {
+    public double worst() {
+      return maxAbs.values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
+    }
+
+    public String describe() {
+      return maxAbs.keySet().stream()
+          .map(k -> String.format("%s max abs %.2e (relative %.2e)", k, maxAbs.get(k), relative.get(k)))
+          .collect(Collectors.joining("; "));
+    }
+
+    /** Manifest metrics: {@code parity.<check>.max_abs} and {@code .relative}. */
+    public Map<String, Object> asMetrics() {
+      Map<String, Object> metrics = new LinkedHashMap<>();
+      maxAbs.forEach((k, v) -> {
+        metrics.put("parity." + k + ".max_abs", v);
+        metrics.put("parity." + k + ".relative", relative.get(k));
+      });
+      return metrics;
+    }
+  }
+
+  public static Report run(Path bundleDir, BundleExport.Sources sources) {
+    RuntimeOptions cpu = RuntimeOptions.defaults().withProviders(List.of(ExecutionProvider.CPU));
+    try (ModelBundle bundle = ModelBundle.load(bundleDir, cpu, ImageLimits.DEFAULT)) {
+      Map<String, Double> maxAbs = new LinkedHashMap<>();
+      Map<String, Double> relative = new LinkedHashMap<>();
+      SplittableRandom random = new SplittableRandom(SEED);
+
+      int size = bundle.tokenizer().imageSize();
+      float[] images = new float[IMAGES * 3 * size * size];
+      for (int i = 0; i < images.length; i++) {
+        images[i] = (float) random.nextDouble();
+      }
+      LatentBatch djlLatents = sources.tokenizer().encode(new ImageBatch(images, IMAGES, size, size));
+      record(maxAbs, relative, "encoder", djlLatents.values(), bundle.tokenizer().encode(images, IMAGES));
+
+      float[] latents = randomLatents(random, bundle.tokenizer().latent().mean(), bundle.tokenizer().latent().std(),
+          bundle.tokenizer().latentFloats());
+      ImageBatch djlImages = sources.tokenizer().decode(new LatentBatch(latents, IMAGES, djlLatents.channels(),
+          djlLatents.height(), djlLatents.width()));
+      record(maxAbs, relative, "decoder", djlImages.pixels(), bundle.tokenizer().decode(latents, IMAGES).pixels());
+
+      int[] classes = new int[IMAGES];
+      long[] seeds = new long[IMAGES];
+      List<GenerationRequest> requests = new ArrayList<>();
+      for (int i = 0; i < IMAGES; i++) {
+        classes[i] = random.nextInt(sources.dit().config().classes());
+        seeds[i] = random.nextLong(1_000_000);
+        requests.add(GenerationRequest.ofClass(classes[i], seeds[i], 0).withSettings(GENERATION_CHECK));
+      }
+      float[] djlGenerated = new LatentGenerator(sources.dit(), IMAGES).generate(classes, seeds, new long[IMAGES],
+          GENERATION_CHECK).values();
+      List<GeneratedImage> generated = bundle.generation().generate(requests);
+      float[] ortGenerated = new float[djlGenerated.length];
+      for (int i = 0; i < IMAGES; i++) {
+        float[] latent = generated.get(i).latent();
+        System.arraycopy(latent, 0, ortGenerated, i * latent.length, latent.length);
+      }
+      record(maxAbs, relative, "generation", djlGenerated, ortGenerated);
+      return new Report(maxAbs, relative);
+    }
+  }
+
+  private static float[] randomLatents(SplittableRandom random, List<Float> mean, List<Float> std, int perImage) {
+    int channels = mean.size();
+    int cells = perImage / channels;
+    float[] values = new float[IMAGES * perImage];
+    for (int i = 0; i < values.length; i++) {
+      int channel = (i / cells) % channels;
+      values[i] = (float) (mean.get(channel) + std.get(channel) * random.nextGaussian());
+    }
+    return values;
+  }
+
+  private static void record(Map<String, Double> maxAbs, Map<String, Double> relative, String check, float[] expected,
+      float[] actual) {
+    if (expected.length != actual.length) {
+      throw new IllegalStateException(check + ": DJL gave " + expected.length + " values, ONNX Runtime " + actual.length);
+    }
+    double worst = 0;
+    double scale = 0;
+    for (int i = 0; i < expected.length; i++) {
+      worst = Math.max(worst, Math.abs(expected[i] - actual[i]));
+      scale = Math.max(scale, Math.abs(expected[i]));
+    }
+    maxAbs.put(check, worst);
+    relative.put(check, scale == 0 ? worst : worst / scale);
+  }
+}
