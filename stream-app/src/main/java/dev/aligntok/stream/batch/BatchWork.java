@@ -3,6 +3,7 @@ package dev.aligntok.stream.batch;
 import dev.aligntok.stream.output.Emitter;
 import java.util.List;
 import java.util.Optional;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
 
 /**
  * What a {@link MicroBatchProcessor} does with records; one implementation per topology. Every
@@ -12,6 +13,9 @@ import java.util.Optional;
  * replays the input later, nothing lost or doubled.
  */
 public interface BatchWork {
+  /** Called once when the processor starts, for work that reads other state stores. */
+  default void init(ProcessorContext<?, ?> context) {}
+
   /**
    * Checks a new input. Returns how to queue it; or empty after emitting its final outcome itself
    * (a dead letter for a bad payload or invalid request).

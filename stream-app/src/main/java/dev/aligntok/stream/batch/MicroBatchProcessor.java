@@ -53,6 +53,7 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], Stri
     this.store = context.getStateStore(storeName);
     this.queue = PendingQueue.rebuiltFrom(store);
     this.emitter = new Emitter(context, deadLetterTopic, deadLetterSerializer);
+    work.init(context);
     context.schedule(batching.checkInterval(), PunctuationType.WALL_CLOCK_TIME, now -> runDueBatches());
   }
 
