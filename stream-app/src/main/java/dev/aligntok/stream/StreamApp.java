@@ -1,0 +1,62 @@
+package dev.aligntok.stream;
+
+import dev.aligntok.stream.config.GenerateConfig;
+import dev.aligntok.stream.config.TokenizeConfig;
+import dev.aligntok.stream.generate.GenerateTopology;
+import dev.aligntok.stream.model.ImageGeneratorPort;
+import dev.aligntok.stream.model.LatentEncoderPort;
+import dev.aligntok.stream.output.EventSerdes;
+import dev.aligntok.stream.tokenize.TokenizeTopology;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+
+/**
+ * Assembles the service's topology and its Kafka Streams settings; the configuration framework
+ * (Micronaut, later) only supplies the values.
+ */
+public final class StreamApp {
+  private StreamApp() {}
+
+  /**
+   * Both topologies in one application; a null port leaves its topology out (a tokenize-only or
+   * generate-only deployment).
+   */
+  public static Topology topology(TokenizeConfig tokenize, LatentEncoderPort encoder,
+                                  GenerateConfig generate, ImageGeneratorPort generator, EventSerdes serdes) {
+    if (encoder == null && generator == null) {
+      throw new IllegalArgumentException("at least one of the encoder and the generator is needed, both are null");
+    }
+    StreamsBuilder builder = new StreamsBuilder();
+    if (encoder != null) {
+      TokenizeTopology.build(builder, tokenize, encoder, serdes);
+    }
+    if (generator != null) {
+      GenerateTopology.build(builder, generate, generator, serdes);
+    }
+    return builder.build();
+  }
+
+  /**
+   * Streams settings: exactly_once_v2 unless an override says otherwise, and
+   * {@code max.poll.interval.ms} at least 10 × the longest batch budget, so a slow batch never
+   * gets its member kicked out of the group mid-transaction.
+   *
+   * @param maxBatchMillis the longest a single batch may take (model time)
+   * @param overrides      passed through last (security, tuning); they win
+   */
+  public static Properties streamsProperties(String applicationId, String bootstrapServers, long maxBatchMillis,
+                                             Map<String, ?> overrides) {
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    long pollInterval = Math.max(300_000L, 10 * maxBatchMillis);
+    props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG), Long.toString(pollInterval));
+    props.putAll(overrides);
+    return props;
+  }
+}

@@ -1,0 +1,110 @@
+package dev.aligntok.stream.batch;
+
+import dev.aligntok.events.DeadLetter;
+import dev.aligntok.stream.config.BatchingConfig;
+import dev.aligntok.stream.output.Emitter;
+import dev.aligntok.stream.output.OutputRecord;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Buffers admitted records in a persistent, changelogged store and hands them to {@link BatchWork}
+ * in batches: when the queued units reach the batch size, or when the oldest queued record has
+ * waited {@code maxWait} (checked by a wall-clock punctuation). Batches follow
+ * {@link BatchSelector}: priority, then deadline, compatible records together.
+ *
+ * <p>Exactly-once: a batch's outputs and its store deletions are made in the same process or
+ * punctuate call, so with {@code exactly_once_v2} they commit in one transaction with the input
+ * offsets. A crash before the commit replays the inputs and the restored store holds the same
+ * queue: nothing lost, nothing produced twice.
+ */
+public final class MicroBatchProcessor implements Processor<byte[], byte[], String, OutputRecord> {
+  private final String storeName;
+  private final BatchingConfig batching;
+  private final BatchSelector selector;
+  private final BatchWork work;
+  private final String deadLetterTopic;
+  private final Serializer<DeadLetter> deadLetterSerializer;
+
+  private ProcessorContext<String, OutputRecord> context;
+  private KeyValueStore<Long, PendingRecord> store;
+  private PendingQueue queue;
+  private Emitter emitter;
+
+  public MicroBatchProcessor(String storeName, BatchingConfig batching, BatchWork work, String deadLetterTopic,
+                             Serializer<DeadLetter> deadLetterSerializer) {
+    this.storeName = storeName;
+    this.batching = batching;
+    this.selector = new BatchSelector(batching.maxBatchSize());
+    this.work = work;
+    this.deadLetterTopic = deadLetterTopic;
+    this.deadLetterSerializer = deadLetterSerializer;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, OutputRecord> context) {
+    this.context = context;
+    this.store = context.getStateStore(storeName);
+    this.queue = PendingQueue.rebuiltFrom(store);
+    this.emitter = new Emitter(context, deadLetterTopic, deadLetterSerializer);
+    work.init(context);
+    context.schedule(batching.checkInterval(), PunctuationType.WALL_CLOCK_TIME, now -> runDueBatches());
+  }
+
+  @Override
+  public void process(Record<byte[], byte[]> record) {
+    InputRecord input = InputRecord.from(record, context.recordMetadata());
+    work.admit(input, emitter).ifPresent(admission -> enqueue(input, admission));
+    runDueBatches();
+  }
+
+  private void enqueue(InputRecord input, BatchWork.Admission admission) {
+    QueueEntry entry = new QueueEntry(queue.nextSequence(), emitter.nowMs(), admission.recordId(), admission.traits());
+    store.put(entry.sequence(), new PendingRecord(entry, input));
+    queue.add(entry);
+  }
+
+  /** Retires what may no longer run, then runs batches while one is due. */
+  private void runDueBatches() {
+    for (QueueEntry entry : queue.entries()) {
+      if (work.retire(entry, emitter)) {
+        remove(entry);
+      }
+    }
+    while (!queue.isEmpty() && batchDue()) {
+      runOneBatch();
+    }
+  }
+
+  private boolean batchDue() {
+    boolean full = queue.units() >= batching.maxBatchSize();
+    boolean waitedLongEnough = emitter.nowMs() - queue.oldestEnqueuedAtMs() >= batching.maxWait().toMillis();
+    return full || waitedLongEnough;
+  }
+
+  private void runOneBatch() {
+    List<QueueEntry> selected = selector.select(queue.entries());
+    List<PendingRecord> batch = new ArrayList<>(selected.size());
+    for (QueueEntry entry : selected) {
+      PendingRecord pending = store.get(entry.sequence());
+      if (pending == null) {
+        throw new IllegalStateException("pending store " + storeName + " lost sequence " + entry.sequence()
+            + " (" + entry.recordId() + ") that its index still holds");
+      }
+      batch.add(pending);
+    }
+    work.run(batch, emitter);
+    selected.forEach(this::remove);
+  }
+
+  private void remove(QueueEntry entry) {
+    store.delete(entry.sequence());
+    queue.remove(entry);
+  }
+}

@@ -1,0 +1,57 @@
+package dev.aligntok.stream.batch;
+
+import dev.aligntok.events.DeadLetter;
+import dev.aligntok.stream.config.BatchingConfig;
+import dev.aligntok.stream.output.OutputRecord;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/** Adds "raw source topic → micro-batch processor → one sink routing each output to its topic" to a builder. */
+public final class MicroBatching {
+  private MicroBatching() {}
+
+  /**
+   * @param name  names the processor; its pending store is {@code name + "-pending"}
+   * @param works one {@link BatchWork} per task
+   */
+  public static void addTo(StreamsBuilder builder, String name, String sourceTopic, BatchingConfig batching,
+                           Supplier<BatchWork> works, String deadLetterTopic, Serializer<DeadLetter> deadLetterSerializer) {
+    String storeName = pendingStoreName(name);
+    ProcessorSupplier<byte[], byte[], String, OutputRecord> processors = new ProcessorSupplier<>() {
+      @Override
+      public MicroBatchProcessor get() {
+        return new MicroBatchProcessor(storeName, batching, works.get(), deadLetterTopic, deadLetterSerializer);
+      }
+
+      @Override
+      public Set<StoreBuilder<?>> stores() {
+        return Set.of(pendingStore(storeName));
+      }
+    };
+    builder.stream(sourceTopic, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(name + "-source"))
+        .process(processors, Named.as(name))
+        .to((key, output, context) -> output.topic(),
+            Produced.with(Serdes.String(), OutputRecord.SERDE).withName(name + "-outputs"));
+  }
+
+  public static String pendingStoreName(String name) {
+    return name + "-pending";
+  }
+
+  /** Persistent (RocksDB) and changelogged, so a queue survives a crash and moves with its task. */
+  static StoreBuilder<KeyValueStore<Long, PendingRecord>> pendingStore(String storeName) {
+    return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(storeName), Serdes.Long(), new PendingRecordSerde())
+        .withLoggingEnabled(Map.of());
+  }
+}

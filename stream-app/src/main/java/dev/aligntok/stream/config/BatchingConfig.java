@@ -1,0 +1,41 @@
+package dev.aligntok.stream.config;
+
+import java.time.Duration;
+
+/**
+ * When a micro-batch runs: as soon as {@code maxBatchSize} units are pending (images for
+ * tokenization, requested images for generation), or when the oldest pending record has waited
+ * {@code maxWait}. The wait is checked by a wall-clock punctuation every {@code checkInterval}.
+ *
+ * @param maxBatchSize  units per model call, &ge; 1
+ * @param maxWait       longest a record waits for companions before a partial batch runs
+ * @param checkInterval how often the wait is checked; at most {@code maxWait}
+ */
+public record BatchingConfig(int maxBatchSize, Duration maxWait, Duration checkInterval) {
+  public static final BatchingConfig DEFAULT = of(32, Duration.ofMillis(50));
+
+  public BatchingConfig {
+    if (maxBatchSize < 1) {
+      throw new IllegalArgumentException("maxBatchSize must be >= 1, got " + maxBatchSize);
+    }
+    if (maxWait == null || maxWait.isNegative() || maxWait.isZero()) {
+      throw new IllegalArgumentException("maxWait must be > 0, got " + maxWait);
+    }
+    if (checkInterval == null || checkInterval.isNegative() || checkInterval.isZero()) {
+      throw new IllegalArgumentException("checkInterval must be > 0, got " + checkInterval);
+    }
+    if (checkInterval.compareTo(maxWait) > 0) {
+      throw new IllegalArgumentException("checkInterval " + checkInterval + " must not exceed maxWait " + maxWait
+          + ": a record would wait up to checkInterval, not maxWait");
+    }
+  }
+
+  /** Checks the wait four times per {@code maxWait} (at least every millisecond), so a record waits at most 1.25 × maxWait. */
+  public static BatchingConfig of(int maxBatchSize, Duration maxWait) {
+    Duration check = maxWait == null ? null : maxWait.dividedBy(4);
+    if (check != null && check.toMillis() < 1) {
+      check = Duration.ofMillis(1);
+    }
+    return new BatchingConfig(maxBatchSize, maxWait, check == null || check.compareTo(maxWait) > 0 ? maxWait : check);
+  }
+}

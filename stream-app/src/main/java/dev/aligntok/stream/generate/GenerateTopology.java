@@ -1,0 +1,43 @@
+package dev.aligntok.stream.generate;
+
+import dev.aligntok.events.DeadLetter;
+import dev.aligntok.events.GeneratedImage;
+import dev.aligntok.events.GenerationRequest;
+import dev.aligntok.events.GenerationStatus;
+import dev.aligntok.stream.batch.MicroBatching;
+import dev.aligntok.stream.batch.PayloadReader;
+import dev.aligntok.stream.config.GenerateConfig;
+import dev.aligntok.stream.model.ImageGeneratorPort;
+import dev.aligntok.stream.output.EventSerdes;
+import dev.aligntok.stream.output.OutputEncoder;
+import org.apache.kafka.streams.StreamsBuilder;
+
+/**
+ * prompts → (read, validate: QUEUED) → micro-batch by priority, deadline and sampler settings →
+ * RUNNING → generate → generated images → SUCCEEDED; cancellations (a compacted topic, as a global
+ * store) and deadlines end requests CANCELLED / EXPIRED before they run; every failure to the
+ * dead-letter topic with a FAILED status. See {@link GenerateWork}.
+ */
+public final class GenerateTopology {
+  /** Name of the processor; its pending store is {@code generate-pending}. */
+  public static final String NAME = "generate";
+
+  private GenerateTopology() {}
+
+  public static void build(StreamsBuilder builder, GenerateConfig config, ImageGeneratorPort generator,
+                           EventSerdes serdes) {
+    Cancellations.addTo(builder, config.topics().cancellations());
+    PayloadReader<GenerationRequest> reader =
+        new PayloadReader<>(GenerationRequest.class, serdes.serde(GenerationRequest.class).deserializer());
+    int maxBytes = config.output().maxRecordBytes();
+    OutputEncoder<GeneratedImage> images =
+        new OutputEncoder<>(config.topics().generated(), serdes.serde(GeneratedImage.class).serializer(), maxBytes);
+    OutputEncoder<GenerationStatus> statuses =
+        new OutputEncoder<>(config.topics().status(), serdes.serde(GenerationStatus.class).serializer(), maxBytes);
+    GenerationValidator validator = new GenerationValidator(config.limits(), generator);
+    StatusUpdates status = new StatusUpdates(statuses, generator.bundleId());
+    MicroBatching.addTo(builder, NAME, config.topics().prompts(), config.batching(),
+        () -> new GenerateWork(reader, validator, generator, images, status),
+        config.topics().deadLetters(), serdes.serde(DeadLetter.class).serializer());
+  }
+}

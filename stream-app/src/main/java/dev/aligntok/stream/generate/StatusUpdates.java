@@ -1,0 +1,72 @@
+package dev.aligntok.stream.generate;
+
+import dev.aligntok.events.GenerationState;
+import dev.aligntok.events.GenerationStatus;
+import dev.aligntok.stream.output.Emitter;
+import dev.aligntok.stream.output.OutputEncoder;
+import java.time.Instant;
+
+/** Writes a request's state to the compacted status topic, keyed by request id. */
+final class StatusUpdates {
+  /** Error kinds on FAILED statuses, for machines. */
+  static final String INVALID_REQUEST = "InvalidRequest";
+  static final String UNREADABLE_PAYLOAD = "UnreadablePayload";
+  static final String MODEL_FAILURE = "ModelFailure";
+  static final String OVERSIZED_RESULT = "OversizedResult";
+
+  private final OutputEncoder<GenerationStatus> statuses;
+  private final String bundleId;
+
+  StatusUpdates(OutputEncoder<GenerationStatus> statuses, String bundleId) {
+    this.statuses = statuses;
+    this.bundleId = bundleId;
+  }
+
+  void queued(Emitter out, String requestId, int total) {
+    send(out, status(out, requestId, GenerationState.QUEUED, total));
+  }
+
+  void running(Emitter out, String requestId, int total) {
+    send(out, status(out, requestId, GenerationState.RUNNING, total));
+  }
+
+  void succeeded(Emitter out, String requestId, int total) {
+    GenerationStatus status = status(out, requestId, GenerationState.SUCCEEDED, total);
+    status.setProgress(1f);
+    status.setCompleted(total);
+    send(out, status);
+  }
+
+  void failed(Emitter out, String requestId, int total, String errorKind, String error) {
+    ended(out, requestId, GenerationState.FAILED, total, errorKind, error);
+  }
+
+  void cancelled(Emitter out, String requestId, int total, String reason) {
+    ended(out, requestId, GenerationState.CANCELLED, total, "Cancelled", reason);
+  }
+
+  void expired(Emitter out, String requestId, int total, String reason) {
+    ended(out, requestId, GenerationState.EXPIRED, total, "DeadlinePassed", reason);
+  }
+
+  private void ended(Emitter out, String requestId, GenerationState state, int total, String errorKind, String error) {
+    GenerationStatus status = status(out, requestId, state, total);
+    status.setErrorClass(errorKind);
+    status.setError(error);
+    send(out, status);
+  }
+
+  private GenerationStatus status(Emitter out, String requestId, GenerationState state, int total) {
+    return GenerationStatus.newBuilder()
+        .setRequestId(requestId)
+        .setState(state)
+        .setTotal(Math.max(total, 0))
+        .setBundleId(bundleId)
+        .setUpdatedAtMs(Instant.ofEpochMilli(out.nowMs()))
+        .build();
+  }
+
+  private void send(Emitter out, GenerationStatus status) {
+    out.send(status.getRequestId(), statuses.encodeUnchecked(status));
+  }
+}

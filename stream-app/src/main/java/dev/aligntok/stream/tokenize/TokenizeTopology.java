@@ -1,0 +1,34 @@
+package dev.aligntok.stream.tokenize;
+
+import dev.aligntok.events.DeadLetter;
+import dev.aligntok.events.ImageEvent;
+import dev.aligntok.events.LatentEvent;
+import dev.aligntok.inference.image.ImageDecoder;
+import dev.aligntok.stream.batch.MicroBatching;
+import dev.aligntok.stream.batch.PayloadReader;
+import dev.aligntok.stream.config.TokenizeConfig;
+import dev.aligntok.stream.model.LatentEncoderPort;
+import dev.aligntok.stream.output.EventSerdes;
+import dev.aligntok.stream.output.OutputEncoder;
+import org.apache.kafka.streams.StreamsBuilder;
+
+/**
+ * images → (read, validate, check limits) → micro-batch → encode → latents; every failure to the
+ * dead-letter topic. See {@link TokenizeWork}.
+ */
+public final class TokenizeTopology {
+  /** Name of the processor; its pending store is {@code tokenize-pending}. */
+  public static final String NAME = "tokenize";
+
+  private TokenizeTopology() {}
+
+  public static void build(StreamsBuilder builder, TokenizeConfig config, LatentEncoderPort encoder, EventSerdes serdes) {
+    PayloadReader<ImageEvent> reader = new PayloadReader<>(ImageEvent.class, serdes.serde(ImageEvent.class).deserializer());
+    OutputEncoder<LatentEvent> latents = new OutputEncoder<>(config.topics().latents(),
+        serdes.serde(LatentEvent.class).serializer(), config.output().maxRecordBytes());
+    ImageDecoder decoder = new ImageDecoder(config.imageLimits());
+    MicroBatching.addTo(builder, NAME, config.topics().images(), config.batching(),
+        () -> new TokenizeWork(reader, decoder, encoder, latents),
+        config.topics().deadLetters(), serdes.serde(DeadLetter.class).serializer());
+  }
+}

@@ -1,0 +1,157 @@
+package dev.aligntok.stream.tokenize;
+
+import dev.aligntok.events.FailureStage;
+import dev.aligntok.events.ImageEvent;
+import dev.aligntok.events.LatentEvent;
+import dev.aligntok.inference.image.ImageDecodeException;
+import dev.aligntok.inference.image.ImageDecoder;
+import dev.aligntok.schemas.serde.PayloadDecodeException;
+import dev.aligntok.stream.batch.BatchTraits;
+import dev.aligntok.stream.batch.BatchWork;
+import dev.aligntok.stream.batch.InputRecord;
+import dev.aligntok.stream.batch.InvalidInputException;
+import dev.aligntok.stream.batch.MissingValueException;
+import dev.aligntok.stream.batch.PayloadReader;
+import dev.aligntok.stream.batch.PendingRecord;
+import dev.aligntok.stream.batch.QueueEntry;
+import dev.aligntok.stream.model.BatchEncodeResult;
+import dev.aligntok.stream.model.DecodedImage;
+import dev.aligntok.stream.model.LatentEncoderPort;
+import dev.aligntok.stream.output.Emitter;
+import dev.aligntok.stream.output.LatentCodec;
+import dev.aligntok.stream.output.OutputEncoder;
+import dev.aligntok.stream.output.OversizedOutputException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Tokenization: admits an ImageEvent once it is readable, valid and its header is within the image
+ * limits (no pixel decoded yet); at batch time decodes the pixels, encodes the whole batch in one
+ * model call and emits one LatentEvent per image. Each failure dead-letters only its own image,
+ * except a model failure, which dead-letters the batch.
+ */
+final class TokenizeWork implements BatchWork {
+  private final PayloadReader<ImageEvent> reader;
+  private final ImageDecoder decoder;
+  private final LatentEncoderPort encoder;
+  private final OutputEncoder<LatentEvent> latents;
+
+  TokenizeWork(PayloadReader<ImageEvent> reader, ImageDecoder decoder, LatentEncoderPort encoder,
+               OutputEncoder<LatentEvent> latents) {
+    this.reader = reader;
+    this.decoder = decoder;
+    this.encoder = encoder;
+    this.latents = latents;
+  }
+
+  @Override
+  public Optional<Admission> admit(InputRecord input, Emitter out) {
+    ImageEvent event;
+    try {
+      event = reader.read(input);
+    } catch (PayloadDecodeException | MissingValueException e) {
+      out.deadLetter(input, null, FailureStage.DESERIALIZE, e);
+      return Optional.empty();
+    }
+    byte[] image;
+    try {
+      image = ImageEventCheck.inlineBytes(event);
+    } catch (InvalidInputException e) {
+      out.deadLetter(input, event.getId(), FailureStage.VALIDATE, e);
+      return Optional.empty();
+    }
+    try {
+      decoder.probe(image, event.getId());
+    } catch (ImageDecodeException e) {
+      out.deadLetter(input, event.getId(), FailureStage.DECODE, e);
+      return Optional.empty();
+    }
+    return Optional.of(new Admission(event.getId(), BatchTraits.fifo(1)));
+  }
+
+  @Override
+  public boolean retire(QueueEntry entry, Emitter out) {
+    return false;
+  }
+
+  @Override
+  public void run(List<PendingRecord> batch, Emitter out) {
+    List<Decoded> decoded = decodeAll(batch, out);
+    if (decoded.isEmpty()) {
+      return;
+    }
+    long started = System.nanoTime();
+    BatchEncodeResult result;
+    try {
+      result = encoder.encode(decoded.stream().map(Decoded::image).toList());
+      if (result.latents().size() != decoded.size()) {
+        throw new IllegalStateException("encoder of bundle " + encoder.bundleId() + " returned "
+            + result.latents().size() + " latents for " + decoded.size() + " images");
+      }
+    } catch (RuntimeException e) {
+      decoded.forEach(item -> out.deadLetter(item.pending().input(), item.event().getId(), FailureStage.MODEL, e));
+      return;
+    }
+    double encodeMs = millisSince(started);
+    for (int i = 0; i < decoded.size(); i++) {
+      Decoded item = decoded.get(i);
+      LatentEvent latent = LatentEvent.newBuilder()
+          .setId(item.event().getId())
+          .setBundleId(encoder.bundleId())
+          .setLatent(LatentCodec.toF32(result.latents().get(i)))
+          .setLabel(item.event().getLabel())
+          .setMetadata(item.event().getMetadata())
+          .setTimingsMs(timings(item, result, encodeMs, decoded.size(), out.nowMs()))
+          .setProducedAtMs(Instant.ofEpochMilli(out.nowMs()))
+          .build();
+      try {
+        out.send(latent.getId(), latents.encode(latent, "latent of image " + latent.getId()));
+      } catch (OversizedOutputException e) {
+        out.deadLetter(item.pending().input(), latent.getId(), FailureStage.ENCODE_OUTPUT, e);
+      }
+    }
+  }
+
+  /** Decodes every image of the batch; one that fails is dead-lettered and left out. */
+  private List<Decoded> decodeAll(List<PendingRecord> batch, Emitter out) {
+    List<Decoded> decoded = new ArrayList<>(batch.size());
+    for (PendingRecord pending : batch) {
+      ImageEvent event;
+      try {
+        event = reader.read(pending.input());
+      } catch (PayloadDecodeException | MissingValueException e) {
+        out.deadLetter(pending.input(), pending.entry().recordId(), FailureStage.DESERIALIZE, e);
+        continue;
+      }
+      long started = System.nanoTime();
+      try {
+        DecodedImage image = new DecodedImage(event.getId(),
+            decoder.decodeRgb(ImageEventCheck.inlineBytes(event), event.getId()));
+        decoded.add(new Decoded(pending, event, image, millisSince(started)));
+      } catch (ImageDecodeException e) {
+        out.deadLetter(pending.input(), event.getId(), FailureStage.DECODE, e);
+      }
+    }
+    return decoded;
+  }
+
+  private static Map<String, Double> timings(Decoded item, BatchEncodeResult result, double encodeMs, int batchSize,
+                                             long nowMs) {
+    Map<String, Double> timings = new LinkedHashMap<>(result.timingsMs());
+    timings.put("queue", (double) (nowMs - item.pending().entry().enqueuedAtMs()));
+    timings.put("decode", item.decodeMs());
+    timings.put("encode", encodeMs);
+    timings.put("batch", (double) batchSize);
+    return timings;
+  }
+
+  private static double millisSince(long startNanos) {
+    return (System.nanoTime() - startNanos) / 1e6;
+  }
+
+  private record Decoded(PendingRecord pending, ImageEvent event, DecodedImage image, double decodeMs) {}
+}

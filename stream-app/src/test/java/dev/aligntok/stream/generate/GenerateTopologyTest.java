@@ -1,0 +1,331 @@
+package dev.aligntok.stream.generate;
+
+import static dev.aligntok.events.GenerationState.CANCELLED;
+import static dev.aligntok.events.GenerationState.EXPIRED;
+import static dev.aligntok.events.GenerationState.FAILED;
+import static dev.aligntok.events.GenerationState.QUEUED;
+import static dev.aligntok.events.GenerationState.RUNNING;
+import static dev.aligntok.events.GenerationState.SUCCEEDED;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.aligntok.events.DeadLetter;
+import dev.aligntok.events.FailureStage;
+import dev.aligntok.events.GeneratedImage;
+import dev.aligntok.events.GenerationRequest;
+import dev.aligntok.events.GenerationState;
+import dev.aligntok.events.GenerationStatus;
+import dev.aligntok.events.ImageEvent;
+import dev.aligntok.stream.config.BatchingConfig;
+import dev.aligntok.stream.config.GenerateConfig;
+import dev.aligntok.stream.config.OutputLimits;
+import dev.aligntok.stream.config.TopicNames;
+import dev.aligntok.stream.testing.ClassColourGenerator;
+import dev.aligntok.stream.testing.DriverFixture;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.imageio.ImageIO;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class GenerateTopologyTest {
+  private static final TopicNames TOPICS = TopicNames.defaults();
+  private static final Duration MAX_WAIT = Duration.ofMillis(200);
+
+  private final ClassColourGenerator generator = new ClassColourGenerator();
+  private final List<KeyValue<String, GenerationStatus>> statuses = new ArrayList<>();
+  private DriverFixture fixture;
+  private TestInputTopic<byte[], byte[]> prompts;
+  private TestInputTopic<String, String> cancellations;
+  private TestOutputTopic<String, GeneratedImage> generated;
+  private TestOutputTopic<String, GenerationStatus> statusTopic;
+  private TestOutputTopic<String, DeadLetter> deadLetters;
+
+  private void start(GenerateConfig config) {
+    fixture = new DriverFixture((builder, serdes) -> GenerateTopology.build(builder, config, generator, serdes));
+    prompts = fixture.rawInput(TOPICS.prompts());
+    cancellations = fixture.textInput(TOPICS.cancellations());
+    generated = fixture.output(TOPICS.generated(), GeneratedImage.class);
+    statusTopic = fixture.output(TOPICS.status(), GenerationStatus.class);
+    deadLetters = fixture.output(TOPICS.deadLetters(), DeadLetter.class);
+  }
+
+  private void startWithBatch(int images) {
+    start(GenerateConfig.DEFAULT.withBatching(BatchingConfig.of(images, MAX_WAIT)));
+  }
+
+  @AfterEach
+  void close() {
+    if (fixture != null) {
+      fixture.close();
+    }
+  }
+
+  private static GenerationRequest.Builder request(String id) {
+    return GenerationRequest.newBuilder().setId(id).setPrompt("cat");
+  }
+
+  private void send(GenerationRequest.Builder request) {
+    GenerationRequest built = request.build();
+    fixture.send(prompts, TOPICS.prompts(), built.getId(), built);
+  }
+
+  private List<GenerationState> states(String id) {
+    statusTopic.readKeyValuesToList().forEach(statuses::add);
+    return statuses.stream().filter(kv -> kv.key.equals(id)).map(kv -> kv.value.getState()).toList();
+  }
+
+  private GenerationStatus last(String id) {
+    states(id);
+    return statuses.stream().filter(kv -> kv.key.equals(id)).reduce((a, b) -> b).orElseThrow().value;
+  }
+
+  private static Instant at(long millisAfterStart) {
+    return DriverFixture.START.plusMillis(millisAfterStart);
+  }
+
+  @Test
+  void aRequestGoesQueuedRunningSucceededAndItsImagesComeFromItsParameters() throws IOException {
+    startWithBatch(2);
+    send(request("r1").setPrompt("Kitten").setCount(2).setSeed(300L).setSteps(7).setReturnLatents(true)
+        .setMetadata(Map.of("user", "u1")));
+
+    assertEquals(List.of(QUEUED, RUNNING, SUCCEEDED), states("r1"));
+    GenerationStatus done = last("r1");
+    assertEquals(2, done.getCompleted());
+    assertEquals(1f, done.getProgress());
+    assertEquals(ClassColourGenerator.BUNDLE_ID, done.getBundleId());
+
+    List<KeyValue<String, GeneratedImage>> images = generated.readKeyValuesToList();
+    assertEquals(2, images.size());
+    for (int index = 0; index < 2; index++) {
+      GeneratedImage image = images.get(index).value;
+      assertEquals("r1", images.get(index).key);
+      assertEquals(index, image.getIndex());
+      assertEquals(2, image.getCount());
+      assertEquals(300L + index, image.getSeed());
+      assertEquals(0, image.getClassId());
+      assertEquals("cat", image.getClassName(), "the synonym resolved to its class");
+      assertEquals(7, image.getSteps());
+      assertEquals(ClassColourGenerator.BUNDLE_ID, image.getBundleId());
+      assertEquals("u1", image.getMetadata().get("user"));
+      BufferedImage png = ImageIO.read(new ByteArrayInputStream(bytes(image.getPng())));
+      assertEquals(ClassColourGenerator.colour(0, 300L + index, 7), png.getRGB(1, 1) & 0xffffff);
+      assertArrayEquals(new float[] {0f, 300f + index, 1f}, floats(image.getLatent().getData()));
+      assertTrue(image.getTimingsMs().keySet().containsAll(List.of("queue", "generate", "batch", "testSample")));
+    }
+    assertTrue(deadLetters.isEmpty());
+  }
+
+  @Test
+  void aPartialBatchWaitsForMaxWait() {
+    startWithBatch(4);
+    send(request("a"));
+    assertEquals(List.of(QUEUED), states("a"));
+    fixture.advanceWallClock(MAX_WAIT.minusMillis(50));
+    assertTrue(generator.batches().isEmpty());
+    fixture.advanceWallClock(Duration.ofMillis(50));
+    assertEquals(List.of(List.of("a")), generator.batches());
+    assertEquals(List.of(QUEUED, RUNNING, SUCCEEDED), states("a"));
+  }
+
+  @Test
+  void higherPriorityJumpsTheQueueAndFillsTheBatchFirst() {
+    startWithBatch(4);
+    send(request("low-a").setCount(2));
+    send(request("low-b").setCount(1));
+    send(request("high").setCount(2).setPriority(5));
+
+    assertEquals(List.of(List.of("high", "low-a")), generator.batches(), "5 images pending, 4 fit: high first");
+    assertEquals(List.of(QUEUED), states("low-b"));
+    fixture.advanceWallClock(MAX_WAIT);
+    assertEquals(List.of("low-b"), generator.batches().get(1));
+  }
+
+  @Test
+  void amongEqualPrioritiesTheEarlierDeadlineRunsFirst() {
+    startWithBatch(3);
+    send(request("none").setCount(2));
+    send(request("late").setCount(2).setDeadlineMs(at(60_000)));
+    assertEquals(List.of(List.of("late")), generator.batches(), "4 pending, 3 fit: the deadline goes first, alone");
+
+    send(request("soon").setCount(1).setDeadlineMs(at(30_000)));
+    assertEquals(List.of("soon", "none"), generator.batches().get(1));
+  }
+
+  @Test
+  void onlyRequestsWithTheSameSamplerSettingsShareABatch() {
+    startWithBatch(4);
+    send(request("s10-a").setSteps(10));
+    send(request("s20-a").setSteps(20));
+    send(request("s10-b").setSteps(10));
+    send(request("s20-b").setSteps(20));
+    fixture.advanceWallClock(MAX_WAIT);
+
+    assertEquals(List.of(List.of("s10-a", "s10-b"), List.of("s20-a", "s20-b")), generator.batches());
+    assertEquals(List.of(10, 20), generator.batchSettings().stream().map(s -> s.steps()).toList());
+  }
+
+  @Test
+  void aRequestPastItsDeadlineEndsExpiredWithoutRunning() {
+    startWithBatch(4);
+    send(request("slow").setDeadlineMs(at(100)));
+    send(request("already-late").setDeadlineMs(at(-1)));
+    assertEquals(List.of(QUEUED, EXPIRED), states("already-late"));
+
+    fixture.advanceWallClock(Duration.ofMillis(150));
+    assertEquals(List.of(QUEUED, EXPIRED), states("slow"));
+    assertTrue(last("slow").getError().contains("deadline"), last("slow").getError());
+    assertTrue(generator.batches().isEmpty());
+    assertTrue(deadLetters.isEmpty(), "expiry is an outcome, not a failure");
+  }
+
+  @Test
+  void aCancelledRequestEndsCancelledWithoutRunningAndAWithdrawnCancellationDoesNotCancel() {
+    startWithBatch(4);
+    send(request("keep"));
+    send(request("drop"));
+    cancellations.pipeInput("keep", "oops");
+    cancellations.pipeInput("keep", (String) null);
+    cancellations.pipeInput("drop", "user changed their mind");
+    fixture.advanceWallClock(MAX_WAIT);
+
+    assertEquals(List.of(QUEUED, CANCELLED), states("drop"));
+    assertTrue(last("drop").getError().contains("user changed their mind"));
+    assertEquals(List.of(QUEUED, RUNNING, SUCCEEDED), states("keep"));
+    assertEquals(List.of(List.of("keep")), generator.batches());
+  }
+
+  @Test
+  void invalidParametersFailWithEveryProblemNamed() {
+    startWithBatch(1);
+    send(request("bad").setCount(0).setSteps(5000).setCfgScale(-1f));
+    send(request("typo").setPrompt("caat"));
+
+    List<DeadLetter> letters = deadLetters.readValuesToList();
+    assertEquals(List.of("bad", "typo"), letters.stream().map(DeadLetter::getRecordId).toList());
+    assertTrue(letters.stream().allMatch(l -> l.getStage() == FailureStage.VALIDATE));
+    assertEquals(List.of(FAILED), states("bad"));
+    String error = last("bad").getError();
+    assertTrue(error.contains("count 0") && error.contains("steps 5000") && error.contains("cfgScale -1.0"), error);
+    assertEquals(StatusUpdates.INVALID_REQUEST, last("bad").getErrorClass());
+    assertTrue(last("typo").getError().contains("closest: cat"), last("typo").getError());
+    assertTrue(generator.batches().isEmpty());
+  }
+
+  @Test
+  void anUnreadablePayloadIsDeadLetteredAndItsKeyGetsAFailedStatus() {
+    startWithBatch(1);
+    byte[] corrupt = {0, 0, 0, 0, 1, (byte) 0xff, (byte) 0xff};
+    prompts.pipeInput("lost".getBytes(StandardCharsets.UTF_8), corrupt);
+    ImageEvent wrongType = ImageEvent.newBuilder().setId("img").build();
+    fixture.send(prompts, TOPICS.prompts(), "img", wrongType);
+
+    List<DeadLetter> letters = deadLetters.readValuesToList();
+    assertEquals(2, letters.size());
+    assertTrue(letters.stream().allMatch(l -> l.getStage() == FailureStage.DESERIALIZE));
+    assertArrayEquals(corrupt, bytes(letters.get(0).getValue()));
+    assertEquals(List.of(FAILED), states("lost"));
+    assertEquals(List.of(FAILED), states("img"));
+  }
+
+  @Test
+  void aModelFailureFailsEveryRequestOfTheBatchAndTheNextBatchRuns() {
+    startWithBatch(2);
+    generator.failNextBatch(new IllegalStateException("TensorRT engine lost"));
+    send(request("x"));
+    send(request("y"));
+    send(request("z").setCount(2));
+
+    assertEquals(List.of(QUEUED, RUNNING, FAILED), states("x"));
+    assertEquals(List.of(QUEUED, RUNNING, FAILED), states("y"));
+    assertTrue(last("x").getError().contains("TensorRT engine lost"));
+    List<DeadLetter> letters = deadLetters.readValuesToList();
+    assertEquals(List.of("x", "y"), letters.stream().map(DeadLetter::getRecordId).toList());
+    assertEquals(FailureStage.MODEL, letters.get(0).getStage());
+    assertEquals(List.of(QUEUED, RUNNING, SUCCEEDED), states("z"));
+    assertEquals(2, generated.getQueueSize());
+  }
+
+  @Test
+  void aResultAboveTheRecordLimitFailsItsRequestWithNoPartialImages() {
+    start(GenerateConfig.DEFAULT.withBatching(BatchingConfig.of(1, MAX_WAIT)).withOutput(new OutputLimits(300)));
+    send(request("huge").setCount(1).setMetadata(Map.of("pad", "x".repeat(400))));
+
+    assertEquals(List.of(QUEUED, RUNNING, FAILED), states("huge"));
+    assertEquals(StatusUpdates.OVERSIZED_RESULT, last("huge").getErrorClass());
+    assertEquals(FailureStage.ENCODE_OUTPUT, deadLetters.readValue().getStage());
+    assertTrue(generated.isEmpty());
+  }
+
+  @Test
+  void everyRequestEndsInExactlyOneFinalStateAndDeadLettersMatchFailures() {
+    startWithBatch(4);
+    Map<String, Integer> counts = new LinkedHashMap<>();
+    for (int i = 0; i < 30; i++) {
+      String id = "req-" + i;
+      int count = 1 + i % 3;
+      counts.put(id, count);
+      switch (i % 6) {
+        case 0 -> prompts.pipeInput(id.getBytes(StandardCharsets.UTF_8), new byte[] {1, 2, 3});
+        case 1 -> send(request(id).setCount(count).setSteps(0));
+        case 2 -> send(request(id).setCount(count).setDeadlineMs(at(-5)));
+        default -> send(request(id).setCount(count).setPriority(i % 4).setSteps(10 + i % 2));
+      }
+      if (i == 20) {
+        cancellations.pipeInput("req-21", "");
+        generator.failNextBatch(new RuntimeException("provider crash"));
+      }
+    }
+    fixture.advanceWallClock(MAX_WAIT);
+    fixture.advanceWallClock(MAX_WAIT);
+
+    Set<GenerationState> finals = Set.of(SUCCEEDED, FAILED, CANCELLED, EXPIRED);
+    int failed = 0;
+    int expectedImages = 0;
+    Set<GenerationState> seen = new HashSet<>();
+    for (String id : counts.keySet()) {
+      List<GenerationState> ends = states(id).stream().filter(finals::contains).toList();
+      assertEquals(1, ends.size(), id + " has exactly one final state, got " + states(id));
+      seen.add(ends.get(0));
+      failed += ends.get(0) == FAILED ? 1 : 0;
+      expectedImages += ends.get(0) == SUCCEEDED ? counts.get(id) : 0;
+    }
+    assertEquals(finals, seen, "the mix reaches every final state");
+    List<GeneratedImage> images = generated.readValuesToList();
+    assertEquals(failed, deadLetters.readValuesToList().size(), "one dead letter per failed request");
+    assertEquals(expectedImages, images.size(), "every succeeded request's images, no more");
+    Set<String> unique = new HashSet<>();
+    images.forEach(image -> assertTrue(unique.add(image.getRequestId() + "/" + image.getIndex()), "no duplicates"));
+  }
+
+  private static byte[] bytes(ByteBuffer buffer) {
+    ByteBuffer view = buffer.duplicate();
+    byte[] bytes = new byte[view.remaining()];
+    view.get(bytes);
+    return bytes;
+  }
+
+  private static float[] floats(ByteBuffer buffer) {
+    ByteBuffer data = buffer.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+    float[] values = new float[data.remaining() / 4];
+    data.asFloatBuffer().get(values);
+    return values;
+  }
+}
