@@ -74,7 +74,8 @@ public final class ExportVerification {
           bundle.tokenizer().latentFloats());
       ImageBatch djlImages = sources.tokenizer().decode(new LatentBatch(latents, IMAGES, djlLatents.channels(),
           djlLatents.height(), djlLatents.width()));
-      record(maxAbs, relative, "decoder", djlImages.pixels(), bundle.tokenizer().decode(latents, IMAGES).pixels());
+      // The runtime serves displayable pixels, clamped to [0, 1]; DJL's decoder output is not clamped.
+      record(maxAbs, relative, "decoder", clampUnit(djlImages.pixels()), bundle.tokenizer().decode(latents, IMAGES).pixels());
 
       int[] classes = new int[IMAGES];
       long[] seeds = new long[IMAGES];
@@ -95,6 +96,14 @@ public final class ExportVerification {
       record(maxAbs, relative, "generation", djlGenerated, ortGenerated);
       return new Report(maxAbs, relative);
     }
+  }
+
+  private static float[] clampUnit(float[] pixels) {
+    float[] clamped = new float[pixels.length];
+    for (int i = 0; i < pixels.length; i++) {
+      clamped[i] = Math.max(0f, Math.min(1f, pixels[i]));
+    }
+    return clamped;
   }
 
   private static float[] randomLatents(SplittableRandom random, List<Float> mean, List<Float> std, int perImage) {

@@ -11,10 +11,6 @@ import dev.aligntok.trainer.cli.AlignTokCli;
 import dev.aligntok.trainer.eval.ImageBatch;
 import dev.aligntok.trainer.eval.LatentBatch;
 import dev.aligntok.trainer.eval.SampleGrid;
-import dev.aligntok.trainer.latents.ExtractionInput;
-import dev.aligntok.trainer.latents.ExtractionOptions;
-import dev.aligntok.trainer.latents.LatentExtractor;
-import dev.aligntok.trainer.latents.LatentSet;
 import dev.aligntok.trainer.latents.TinyTokenizer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -22,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,17 +26,7 @@ class GenerationPipelineTest {
 
   @Test
   void extractedLatentsTrainADiTWhoseSeededSamplesRepeatAndDecode(@TempDir Path dir) throws Exception {
-    Path latents = dir.resolve("latents");
-    ExtractionInput input = new ExtractionInput("shapes", "train", TinyTokenizer.shapes(24), List.of("disc", "square"),
-        Map.of("disc", List.of("circle")), null);
-    LatentExtractor.of(TinyTokenizer.tokenizer(), TinyTokenizer.checkpoint(), FlowTrainerTest.quiet())
-        .extract(input, latents, new ExtractionOptions(16, 8, true, false));
-    LatentSet set = LatentSet.read(latents);
-    LatentTrainingData data = LatentTrainingData.from(set);
-    Path run = dir.resolve("dit");
-    DiTConfig config = DiTConfig.tiny(data.channels(), data.height(), 2);
-    new FlowTrainer(run, FlowTrainerTest.quiet()).train(config, FlowTrainerTest.config(10), RectifiedFlow.standard(), data,
-        LatentProvenance.of(set));
+    Path run = TinyDiT.train(dir, 10);
 
     try (TrainedDiT dit = TrainedDiT.load(run)) {
       assertEquals(TinyTokenizer.checkpoint().toAbsolutePath().toString(),

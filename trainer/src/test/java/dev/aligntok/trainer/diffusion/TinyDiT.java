@@ -1,0 +1,31 @@
+package dev.aligntok.trainer.diffusion;
+
+import dev.aligntok.trainer.latents.ExtractionInput;
+import dev.aligntok.trainer.latents.ExtractionOptions;
+import dev.aligntok.trainer.latents.LatentExtractor;
+import dev.aligntok.trainer.latents.LatentSet;
+import dev.aligntok.trainer.latents.TinyTokenizer;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/** Test fixture: the tiny tokenizer's latents of 24 shapes, and a tiny DiT trained on them for a few steps. */
+public final class TinyDiT {
+  private TinyDiT() {}
+
+  /** Extracts latents into {@code dir/latents} and trains a tiny DiT into {@code dir/dit}; returns the DiT run. */
+  public static Path train(Path dir, int steps) {
+    Path latents = dir.resolve("latents");
+    ExtractionInput input = new ExtractionInput("shapes", "train", TinyTokenizer.shapes(24), List.of("disc", "square"),
+        Map.of("disc", List.of("circle")), null);
+    LatentExtractor.of(TinyTokenizer.tokenizer(), TinyTokenizer.checkpoint(), FlowTrainerTest.quiet())
+        .extract(input, latents, new ExtractionOptions(16, 8, true, false));
+    LatentSet set = LatentSet.read(latents);
+    LatentTrainingData data = LatentTrainingData.from(set);
+    Path run = dir.resolve("dit");
+    DiTConfig config = DiTConfig.tiny(data.channels(), data.height(), 2);
+    new FlowTrainer(run, FlowTrainerTest.quiet()).train(config, FlowTrainerTest.config(steps), RectifiedFlow.standard(), data,
+        LatentProvenance.of(set));
+    return run;
+  }
+}
