@@ -13,7 +13,7 @@ import dev.aligntok.trainer.train.Autograd;
 import dev.aligntok.trainer.train.Checkpoints;
 import dev.aligntok.trainer.train.Ema;
 import dev.aligntok.trainer.train.NamedParameters;
-import dev.aligntok.trainer.train.NonFiniteLossException;
+import dev.aligntok.trainer.train.NonFiniteGuard;
 import dev.aligntok.trainer.train.StepReporter;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -75,6 +75,7 @@ public final class FlowTrainer {
     private final AdamW optimizer;
     private final Ema ema;
     private final Checkpoints checkpoints;
+    private final NonFiniteGuard guard = new NonFiniteGuard("DiT");
     private long step;
     private double trainingSeconds;
     private Map<String, Double> lastLosses = new LinkedHashMap<>();
@@ -159,20 +160,29 @@ public final class FlowTrainer {
           }
           float value = total.getFloat();
           losses.put("total", (double) value);
-          if (!Float.isFinite(value)) {
-            throw new NonFiniteLossException("DiT step " + step + ": loss is " + value + " (" + losses
-                + "); stopped, the last good checkpoint " + checkpoints.latest().map(Path::toString).orElse("(none)")
-                + " is kept. Try a lower learning rate.");
+          if (Float.isFinite(value)) {
+            collector.backward(total);
           }
-          collector.backward(total);
         }
-        losses.put("grad_norm", (double) Autograd.clipGlobalNorm(trainable.values(), config.gradientClip()));
+        boolean finiteLoss = Double.isFinite(losses.get("total"));
+        float gradientNorm = finiteLoss ? Autograd.clipGlobalNorm(trainable.values(), config.gradientClip()) : Float.NaN;
+        losses.put("grad_norm", (double) gradientNorm);
+        if (!guard.allows(step, losses.get("total"), gradientNorm, this::lastGoodCheckpoint)) {
+          Autograd.zeroGradients(trainable.values());
+          out.println("DiT step " + step + ": loss " + losses.get("total") + ", gradient norm " + gradientNorm
+              + " — not finite, step skipped (" + guard.skipped() + " so far)");
+          return losses;
+        }
         optimizer.step(trainable, config.learningRateAt(step));
         if (ema != null) {
           ema.update(trainable);
         }
       }
       return losses;
+    }
+
+    private String lastGoodCheckpoint() {
+      return checkpoints.latest().map(Path::toString).orElse("(none)");
     }
 
     private void save() {

@@ -111,6 +111,7 @@ public final class TokenizerTrainer {
     private final AdamW discriminatorOptimizer;
     private final Ema ema;
     private final Checkpoints checkpoints;
+    private final NonFiniteGuard guard;
     private long step;
     private float ganWeight;
     private double trainingSeconds;
@@ -138,6 +139,7 @@ public final class TokenizerTrainer {
       this.ema = config.emaDecay() > 0 ? new Ema(config.emaDecay(), tokenizer.parameters().trainable(), manager) : null;
       this.checkpoints = new Checkpoints(stageDirectory(stage), 3);
       this.ganWeight = 0f;
+      this.guard = new NonFiniteGuard(stage.directoryName());
     }
 
     Result execute() {
@@ -216,14 +218,20 @@ public final class TokenizerTrainer {
           }
           float totalValue = total.getFloat();
           losses.put("total", (double) totalValue);
-          if (!Float.isFinite(totalValue)) {
-            throw new NonFiniteLossException(stage.directoryName() + " step " + step + ": loss is " + totalValue
-                + " (" + losses + "); stopped, the last good checkpoint " + checkpoints.latest().map(Path::toString).orElse("(none)")
-                + " is kept. Try a lower learning rate or gradient clip.");
+          if (Float.isFinite(totalValue)) {
+            collector.backward(total);
           }
-          collector.backward(total);
         }
-        losses.put("grad_norm", (double) Autograd.clipGlobalNorm(trainable.values(), config.gradientClip()));
+        float gradientNorm = Float.isFinite(losses.get("total").floatValue())
+            ? Autograd.clipGlobalNorm(trainable.values(), config.gradientClip()) : Float.NaN;
+        losses.put("grad_norm", (double) gradientNorm);
+        if (!guard.allows(step, losses.get("total"), gradientNorm, this::lastGoodCheckpoint)) {
+          Autograd.zeroGradients(trainable.values());
+          Autograd.zeroGradients(discriminatorParameters.arrays().values());
+          out.println(stage.directoryName() + " step " + step + ": loss " + losses.get("total") + ", gradient norm "
+              + gradientNorm + " — not finite, step skipped (" + guard.skipped() + " so far)");
+          return losses;
+        }
         generatorOptimizer.step(trainable, config.learningRateAt(step));
         Autograd.zeroGradients(discriminatorParameters.arrays().values());
         if (gan) {
@@ -261,6 +269,10 @@ public final class TokenizerTrainer {
       }
       discriminatorOptimizer.step(discriminatorParameters.arrays(), config.learningRateAt(step));
       return value;
+    }
+
+    private String lastGoodCheckpoint() {
+      return checkpoints.latest().map(Path::toString).orElse("(none)");
     }
 
     private void save() {
