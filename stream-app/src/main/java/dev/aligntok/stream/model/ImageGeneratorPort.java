@@ -12,18 +12,23 @@ import java.util.List;
  * concurrently, so implementations must be thread-safe, as an ONNX Runtime session is.
  */
 public interface ImageGeneratorPort {
-  /** Content hash of the bundle that generates; put on every output. */
+  /**
+   * Content hash of the bundle loaded now (on QUEUED/RUNNING statuses and in logs). Images and
+   * SUCCEEDED statuses carry {@link GenerationBatchResult#bundleId()} instead: a hot reload may swap
+   * the bundle between the two calls.
+   */
   String bundleId();
 
-  /** The bundle's classes; prompts resolve against it. */
+  /** The loaded bundle's classes; prompts resolve against it. */
   LabelVocabulary labels();
 
-  /** The bundle's sampler defaults, used for parameters a request leaves unset. */
+  /** The loaded bundle's sampler defaults, used for parameters a request leaves unset. */
   SamplerSettings defaultSettings();
 
   /**
-   * Generates every request's {@code count} images. All requests share one {@link SamplerSettings};
-   * {@code requests} is never empty.
+   * Generates every request's {@code count} images, all with one bundle. All requests share one
+   * {@link SamplerSettings}; {@code requests} is never empty. A request validated against a bundle
+   * that has since been swapped for one without its class fails the batch.
    */
   GenerationBatchResult generate(List<ValidatedGeneration> requests);
 }

@@ -10,9 +10,15 @@ import java.util.List;
  * as an ONNX Runtime session is.
  */
 public interface LatentEncoderPort {
-  /** Content hash of the bundle that encodes; put on every LatentEvent. */
+  /**
+   * Content hash of the bundle loaded now (for logs and health). LatentEvents carry
+   * {@link BatchEncodeResult#bundleId()} instead: a hot reload may swap the bundle between the two calls.
+   */
   String bundleId();
 
-  /** Latents of {@code images}, one per image, in order. {@code images} is never empty. */
+  /**
+   * Latents of {@code images}, one per image, in order, all computed by one bundle. {@code images}
+   * is never empty. Resizing and normalisation are the bundle's preprocessing, applied here.
+   */
   BatchEncodeResult encode(List<DecodedImage> images);
 }
