@@ -6,10 +6,11 @@ import java.util.List;
 
 /**
  * The diffusion model + decoder as the generate topology sees it: one batched call per
- * micro-batch of requests sharing the same {@link SamplerSettings}. An adapter over the ONNX runtime
- * implements it by delegating. Any runtime exception fails every request of the batch (dead letter
- * + FAILED) and the stream goes on. Stream threads (one per task) may call it
- * concurrently, so implementations must be thread-safe, as an ONNX Runtime session is.
+ * micro-batch of requests sharing the same {@link SamplerSettings}.
+ * {@link dev.aligntok.stream.runtime.BundleModels#generator()} implements it over the ONNX runtime.
+ * Any runtime exception fails every request of the batch (dead letter + FAILED) and the stream goes
+ * on. Stream threads (one per task) may call it concurrently, so implementations must be
+ * thread-safe, as an ONNX Runtime session is.
  */
 public interface ImageGeneratorPort {
   /**

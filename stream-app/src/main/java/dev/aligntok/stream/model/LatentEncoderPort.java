@@ -3,11 +3,11 @@ package dev.aligntok.stream.model;
 import java.util.List;
 
 /**
- * The tokenizer's encoder as the tokenize topology sees it: one batched call per micro-batch. An
- * adapter over the ONNX runtime implements it by delegating. Implementations may throw any
- * runtime exception: the whole batch is then dead-lettered at stage MODEL and the stream goes on.
- * Stream threads (one per task) may call it concurrently, so implementations must be thread-safe,
- * as an ONNX Runtime session is.
+ * The tokenizer's encoder as the tokenize topology sees it: one batched call per micro-batch.
+ * {@link dev.aligntok.stream.runtime.BundleModels#encoder()} implements it over the ONNX runtime.
+ * Implementations may throw any runtime exception: the whole batch is then dead-lettered at stage
+ * MODEL and the stream goes on. Stream threads (one per task) may call it concurrently, so
+ * implementations must be thread-safe, as an ONNX Runtime session is.
  */
 public interface LatentEncoderPort {
   /**
