@@ -8,23 +8,39 @@ import dev.aligntok.schemas.serde.AvroSerdeConfig;
 import dev.aligntok.stream.config.GenerateConfig;
 import dev.aligntok.stream.config.TokenizeConfig;
 import dev.aligntok.stream.output.EventSerdes;
-import dev.aligntok.stream.testing.ChannelMeanEncoder;
-import dev.aligntok.stream.testing.ClassColourGenerator;
+import dev.aligntok.stream.runtime.BundleModels;
 import dev.aligntok.stream.testing.InProcessSchemaRegistry;
+import dev.aligntok.stream.testing.TinyBundles;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyDescription;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class StreamAppTest {
+  @TempDir static Path tmp;
+  private static BundleModels models;
   private final EventSerdes serdes = new EventSerdes(new InProcessSchemaRegistry(), AvroSerdeConfig.DEFAULT);
+
+  @BeforeAll
+  static void loadModels() {
+    models = TinyBundles.serve(tmp.resolve("bundle"), "tiny");
+  }
+
+  @AfterAll
+  static void closeModels() {
+    models.close();
+  }
 
   @Test
   void bothTopologiesWithTheirStoresAndTheCancellationsGlobalStore() {
-    Topology topology = StreamApp.topology(TokenizeConfig.DEFAULT, new ChannelMeanEncoder(),
-        GenerateConfig.DEFAULT, new ClassColourGenerator(), serdes);
+    Topology topology = StreamApp.topology(TokenizeConfig.DEFAULT, models.encoder(),
+        GenerateConfig.DEFAULT, models.generator(), serdes);
     TopologyDescription description = topology.describe();
     assertEquals(2, description.subtopologies().size());
     assertEquals(1, description.globalStores().size());
@@ -35,7 +51,7 @@ class StreamAppTest {
 
   @Test
   void aDeploymentMayRunOneTopologyButNotNone() {
-    Topology tokenizeOnly = StreamApp.topology(TokenizeConfig.DEFAULT, new ChannelMeanEncoder(), GenerateConfig.DEFAULT, null, serdes);
+    Topology tokenizeOnly = StreamApp.topology(TokenizeConfig.DEFAULT, models.encoder(), GenerateConfig.DEFAULT, null, serdes);
     assertEquals(1, tokenizeOnly.describe().subtopologies().size());
     assertThrows(IllegalArgumentException.class,
         () -> StreamApp.topology(TokenizeConfig.DEFAULT, null, GenerateConfig.DEFAULT, null, serdes));

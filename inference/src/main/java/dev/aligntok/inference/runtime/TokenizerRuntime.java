@@ -6,6 +6,8 @@ import dev.aligntok.inference.image.ImageDecoder;
 import dev.aligntok.inference.image.ImageTensors;
 import dev.aligntok.inference.image.Normalization;
 import dev.aligntok.inference.image.Resize;
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -73,15 +75,25 @@ public final class TokenizerRuntime {
    * @throws dev.aligntok.inference.image.ImageDecodeException naming "image i" and the reason
    */
   public float[] encodeImages(List<byte[]> encodedImages) {
-    if (encodedImages == null || encodedImages.isEmpty() || encodedImages.size() > MAX_BATCH) {
-      throw new IllegalArgumentException("need 1.." + MAX_BATCH + " images, got "
-          + (encodedImages == null ? "null" : encodedImages.size()));
+    checkImageCount(encodedImages);
+    List<BufferedImage> decoded = new ArrayList<>(encodedImages.size());
+    for (int i = 0; i < encodedImages.size(); i++) {
+      decoded.add(imageDecoder.decodeRgb(encodedImages.get(i), "image " + i));
     }
-    int n = encodedImages.size();
+    return encodeRgb(decoded);
+  }
+
+  /**
+   * Encodes images already decoded to RGB on white (as {@link ImageDecoder} yields them): each is
+   * resized to S × S by the bundle's policy ({@link Resize#toSquare}), scaled to [0, 1], and the
+   * whole list runs as one batch. For callers that decode (and dead-letter) images one by one first.
+   */
+  public float[] encodeRgb(List<BufferedImage> images) {
+    checkImageCount(images);
+    int n = images.size();
     float[] batch = new float[n * imageFloats()];
     for (int i = 0; i < n; i++) {
-      var rgb = imageDecoder.decodeRgb(encodedImages.get(i), "image " + i);
-      ImageTensors.toChw(Resize.toSquare(rgb, imageSize), Normalization.ZERO_ONE, batch, i * imageFloats());
+      ImageTensors.toChw(Resize.toSquare(images.get(i), imageSize), Normalization.ZERO_ONE, batch, i * imageFloats());
     }
     return encode(batch, n);
   }
@@ -97,6 +109,12 @@ public final class TokenizerRuntime {
     float[] output = decoder.run(ModelContract.IMAGE,
         Feed.floats(ModelContract.LATENT, latents, n, latent.channels(), latent.height(), latent.width()));
     return DecodedImages.fromDecoderOutput(output, n, imageSize);
+  }
+
+  private static void checkImageCount(List<?> images) {
+    if (images == null || images.isEmpty() || images.size() > MAX_BATCH) {
+      throw new IllegalArgumentException("need 1.." + MAX_BATCH + " images, got " + (images == null ? "null" : images.size()));
+    }
   }
 
   private static void checkBatch(int n, float[] data, int perItem, String what) {

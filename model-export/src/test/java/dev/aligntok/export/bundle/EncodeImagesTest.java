@@ -69,6 +69,19 @@ class EncodeImagesTest {
   }
 
   @Test
+  void alreadyDecodedImagesGetExactlyThePreprocessingOfTheirBytes() {
+    // 24×12: centre-cropped to 12×12, then area-averaged to 8×8 (non-integer ratio).
+    BufferedImage wide = new BufferedImage(24, 12, BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < 12; y++) {
+      for (int x = 0; x < 24; x++) {
+        wide.setRGB(x, y, (10 * x) << 16 | (20 * y) << 8 | (x * y) % 256);
+      }
+    }
+    float[] fromBytes = bundle.tokenizer().encodeImages(List.of(ImageTensors.toPng(wide)));
+    assertArrayEquals(fromBytes, bundle.tokenizer().encodeRgb(List.of(wide)), 0f);
+  }
+
+  @Test
   void jpegAndPngInOneBatch() {
     BufferedImage grey = new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB);
     for (int y = 0; y < 8; y++) {

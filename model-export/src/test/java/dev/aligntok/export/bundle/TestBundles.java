@@ -17,22 +17,34 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 
-/** Writes tiny bundles, and edits written ones the way a buggy exporter or a hand edit would. */
-final class TestBundles {
-  static final SamplerSettings SAMPLER = new SamplerSettings(6, Solver.HEUN, 2f, 3f, 0.1f, 0.9f);
+/**
+ * Writes tiny bundles, and edits written ones the way a buggy exporter or a hand edit would. Public,
+ * and shipped in model-export's test-jar, for other modules' tests.
+ */
+public final class TestBundles {
+  public static final SamplerSettings SAMPLER = new SamplerSettings(6, Solver.HEUN, 2f, 3f, 0.1f, 0.9f);
 
   private TestBundles() {}
 
   /** A complete bundle (encoder, decoder, dit) of {@link TinyModels}. */
-  static BundleManifest writeGenerator(Path dir) throws IOException {
+  public static BundleManifest writeGenerator(Path dir) throws IOException {
     return writeGenerator(dir, TinyModels.dit());
   }
 
-  static BundleManifest writeGenerator(Path dir, OnnxGraph dit) throws IOException {
+  /** The same models under another name: a bundle with another id (as a re-export would have). */
+  public static BundleManifest writeGenerator(Path dir, String name) throws IOException {
+    return writeGenerator(dir, name, TinyModels.dit());
+  }
+
+  public static BundleManifest writeGenerator(Path dir, OnnxGraph dit) throws IOException {
+    return writeGenerator(dir, "tiny", dit);
+  }
+
+  private static BundleManifest writeGenerator(Path dir, String name, OnnxGraph dit) throws IOException {
     LabelVocabulary.Builder labels = LabelVocabulary.builder();
     TinyModels.LABELS.forEach(labels::add);
     labels.addSynonym("owl", "night bird");
-    return new BundleWriter("tiny")
+    return new BundleWriter(name)
         .createdAt(Instant.parse("2026-11-29T00:00:00Z"))
         .tokenizer(TinyModels.encoder(), TinyModels.decoder(), TinyModels.SIZE, TinyModels.LATENT)
         .tokenizerSource(Path.of("runs/tok/checkpoints/step-100"), "ab".repeat(32))
@@ -42,7 +54,7 @@ final class TestBundles {
         .write(dir);
   }
 
-  static BundleManifest writeTokenizerOnly(Path dir) throws IOException {
+  public static BundleManifest writeTokenizerOnly(Path dir) throws IOException {
     return new BundleWriter("tiny-tokenizer")
         .tokenizer(TinyModels.encoder(), TinyModels.decoder(), TinyModels.SIZE, TinyModels.LATENT)
         .tokenizerSource(Path.of("runs/tok/checkpoints/step-100"), "ab".repeat(32))
@@ -50,14 +62,14 @@ final class TestBundles {
   }
 
   /** Edits manifest.json and recomputes the id, as a writer with a bug would produce it. */
-  static void editAndResign(Path dir, Consumer<ObjectNode> edit) throws IOException {
+  public static void editAndResign(Path dir, Consumer<ObjectNode> edit) throws IOException {
     ObjectNode manifest = (ObjectNode) readManifest(dir);
     edit.accept(manifest);
     resign(dir, manifest);
   }
 
   /** Replaces a model file, updates its sha256 in the manifest, and recomputes the id. */
-  static void replaceModel(Path dir, String role, byte[] onnx) throws IOException {
+  public static void replaceModel(Path dir, String role, byte[] onnx) throws IOException {
     ObjectNode manifest = (ObjectNode) readManifest(dir);
     ObjectNode entry = (ObjectNode) manifest.path("models").path(role);
     Files.write(dir.resolve(entry.path("file").asText()), onnx);
@@ -65,7 +77,7 @@ final class TestBundles {
     resign(dir, manifest);
   }
 
-  static JsonNode readManifest(Path dir) throws IOException {
+  public static JsonNode readManifest(Path dir) throws IOException {
     return BundleJson.mapper().readTree(dir.resolve(BundleManifest.MANIFEST_FILE).toFile());
   }
 

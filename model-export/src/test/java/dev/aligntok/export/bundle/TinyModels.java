@@ -13,41 +13,42 @@ import java.util.List;
  *   decoder  image[c,y,x]  = bD[c] + Σ_o wD[c,o] · latent[o, y/4, x/4]                   (nearest ×4, 1×1 conv)
  *   dit      velocity      = latent · (0.5 + 0.5·t) + table[class]                        (per-row scalars)
  * </pre>
- * Image side 8, latent 2×2×2.
+ * Image side 8, latent 2×2×2. Public, and shipped in model-export's test-jar, so other modules'
+ * tests (stream-app, tests) run the real runtime on bundles they can check number by number.
  */
-final class TinyModels {
-  static final int SIZE = 8;
-  static final int CHANNELS = 2;
-  static final int GRID = 2;
-  static final int FACTOR = SIZE / GRID;
-  static final int LATENT_SIZE = CHANNELS * GRID * GRID;
-  static final Latent LATENT = new Latent(CHANNELS, GRID, GRID, List.of(0.25f, -0.5f), List.of(1.5f, 0.75f));
-  static final List<String> LABELS = List.of("cat", "dog", "owl");
+public final class TinyModels {
+  public static final int SIZE = 8;
+  public static final int CHANNELS = 2;
+  public static final int GRID = 2;
+  public static final int FACTOR = SIZE / GRID;
+  public static final int LATENT_SIZE = CHANNELS * GRID * GRID;
+  public static final Latent LATENT = new Latent(CHANNELS, GRID, GRID, List.of(0.25f, -0.5f), List.of(1.5f, 0.75f));
+  public static final List<String> LABELS = List.of("cat", "dog", "owl");
 
   private static final float[] ENCODER_BIAS = {0.1f, -0.2f};
   private static final float[] DECODER_BIAS = {0.05f, -0.1f, 0.2f};
 
   private TinyModels() {}
 
-  static float encoderWeight(int out, int in) {
+  public static float encoderWeight(int out, int in) {
     return (out + 1) * (in + 2) / (16f * 10f) * (out == 1 ? -1f : 1f);
   }
 
-  static float decoderWeight(int out, int in) {
+  public static float decoderWeight(int out, int in) {
     return 0.3f * (out - 1) + 0.2f * (in + 1);
   }
 
   /** table[class] for classes 0..labels, the last one the null class. */
-  static float classBias(int classId) {
+  public static float classBias(int classId) {
     return 0.1f * classId - 0.15f;
   }
 
-  static OnnxGraph encoder() {
+  public static OnnxGraph encoder() {
     return encoder(SIZE);
   }
 
   /** The encoder for images of side {@code size} (a multiple of the grid), still to a 2×2×2 latent. */
-  static OnnxGraph encoder(int size) {
+  public static OnnxGraph encoder(int size) {
     int factor = size / GRID;
     OnnxGraph g = new OnnxGraph("tiny_encoder");
     String image = g.input("image", 3, size, size);
@@ -67,7 +68,7 @@ final class TinyModels {
     return g;
   }
 
-  static OnnxGraph decoder() {
+  public static OnnxGraph decoder() {
     OnnxGraph g = new OnnxGraph("tiny_decoder");
     String latent = g.input("latent", CHANNELS, GRID, GRID);
     float[] w = new float[3 * CHANNELS];
@@ -84,7 +85,7 @@ final class TinyModels {
   }
 
   /** The dit with a class table for {@code classes} labels plus the null class, and the given input name for the latent. */
-  static OnnxGraph dit(int classes, String latentInputName) {
+  public static OnnxGraph dit(int classes, String latentInputName) {
     OnnxGraph g = new OnnxGraph("tiny_dit");
     String latent = g.input(latentInputName, CHANNELS, GRID, GRID);
     String t = g.input("t");
@@ -99,13 +100,13 @@ final class TinyModels {
     return g;
   }
 
-  static OnnxGraph dit() {
+  public static OnnxGraph dit() {
     return dit(LABELS.size(), "latent");
   }
 
   // ---------------------------------------------------------------- pure-Java references
 
-  static float[] encode(float[] images, int n) {
+  public static float[] encode(float[] images, int n) {
     float[] out = new float[n * LATENT_SIZE];
     for (int i = 0; i < n; i++) {
       for (int o = 0; o < CHANNELS; o++) {
@@ -128,7 +129,7 @@ final class TinyModels {
   }
 
   /** The decoder's raw output, in [-1, 1] space, unclamped. */
-  static float[] decodeRaw(float[] latents, int n) {
+  public static float[] decodeRaw(float[] latents, int n) {
     float[] out = new float[n * 3 * SIZE * SIZE];
     for (int i = 0; i < n; i++) {
       for (int c = 0; c < 3; c++) {
@@ -147,7 +148,7 @@ final class TinyModels {
   }
 
   /** Decoder output to displayable pixels: clamp((y + 1) / 2, 0, 1). */
-  static float[] decodeToUnit(float[] latents, int n) {
+  public static float[] decodeToUnit(float[] latents, int n) {
     float[] raw = decodeRaw(latents, n);
     for (int i = 0; i < raw.length; i++) {
       raw[i] = Math.max(0f, Math.min(1f, (raw[i] + 1f) / 2f));
@@ -155,7 +156,7 @@ final class TinyModels {
     return raw;
   }
 
-  static final VelocityField VELOCITY = (latents, t, classes, n, dim) -> {
+  public static final VelocityField VELOCITY = (latents, t, classes, n, dim) -> {
     float[] v = new float[n * dim];
     for (int i = 0; i < n; i++) {
       float scale = t[i] * 0.5f + 0.5f;
@@ -167,7 +168,7 @@ final class TinyModels {
   };
 
   /** Normalised latents to raw: x·std + mean per channel. */
-  static float[] denormalise(float[] x) {
+  public static float[] denormalise(float[] x) {
     float[] out = new float[x.length];
     int plane = GRID * GRID;
     for (int j = 0; j < x.length; j++) {
@@ -178,7 +179,7 @@ final class TinyModels {
   }
 
   /** Images with values spread over [0, 1]: n × 3 × 8 × 8. */
-  static float[] images(int n, long seed) {
+  public static float[] images(int n, long seed) {
     float[] images = new float[n * 3 * SIZE * SIZE];
     java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
     for (int k = 0; k < images.length; k++) {

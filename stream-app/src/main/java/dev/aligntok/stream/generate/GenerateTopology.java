@@ -35,7 +35,7 @@ public final class GenerateTopology {
     OutputEncoder<GenerationStatus> statuses =
         new OutputEncoder<>(config.topics().status(), serdes.serde(GenerationStatus.class).serializer(), maxBytes);
     GenerationValidator validator = new GenerationValidator(config.limits(), generator);
-    StatusUpdates status = new StatusUpdates(statuses, generator.bundleId());
+    StatusUpdates status = new StatusUpdates(statuses, generator::bundleId);
     MicroBatching.addTo(builder, NAME, config.topics().prompts(), config.batching(),
         () -> new GenerateWork(reader, validator, generator, images, status),
         config.topics().deadLetters(), serdes.serde(DeadLetter.class).serializer());

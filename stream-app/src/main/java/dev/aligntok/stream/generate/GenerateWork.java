@@ -142,7 +142,7 @@ final class GenerateWork implements BatchWork {
       timings.put("queue", (double) (out.nowMs() - r.pending().entry().enqueuedAtMs()));
       timings.put("generate", generateMs);
       timings.put("batch", (double) batchImages);
-      emitImages(r, result.samples().get(i), timings, out);
+      emitImages(r, result.bundleId(), result.samples().get(i), timings, out);
     }
   }
 
@@ -170,26 +170,27 @@ final class GenerateWork implements BatchWork {
 
   private void checkShape(GenerationBatchResult result, List<ReadyRequest> ready) {
     if (result.samples().size() != ready.size()) {
-      throw new IllegalStateException("generator of bundle " + generator.bundleId() + " returned results for "
+      throw new IllegalStateException("generator of bundle " + result.bundleId() + " returned results for "
           + result.samples().size() + " requests, expected " + ready.size());
     }
     for (int i = 0; i < ready.size(); i++) {
       int expected = ready.get(i).request().count();
       int got = result.samples().get(i).size();
       if (got != expected) {
-        throw new IllegalStateException("generator of bundle " + generator.bundleId() + " returned " + got
+        throw new IllegalStateException("generator of bundle " + result.bundleId() + " returned " + got
             + " images for request " + ready.get(i).request().requestId() + ", expected " + expected);
       }
     }
   }
 
   /** All of a request's images go out, or none: one too large fails the request. */
-  private void emitImages(ReadyRequest r, List<GeneratedSample> samples, Map<String, Double> timings, Emitter out) {
+  private void emitImages(ReadyRequest r, String bundleId, List<GeneratedSample> samples, Map<String, Double> timings,
+                          Emitter out) {
     ValidatedGeneration request = r.request();
     List<OutputRecord> encoded = new ArrayList<>(samples.size());
     try {
       for (int index = 0; index < samples.size(); index++) {
-        GeneratedImage image = image(request, index, samples.get(index), timings, out.nowMs());
+        GeneratedImage image = image(request, bundleId, index, samples.get(index), timings, out.nowMs());
         encoded.add(images.encode(image, "image " + index + " of request " + request.requestId()));
       }
     } catch (OversizedOutputException e) {
@@ -198,10 +199,10 @@ final class GenerateWork implements BatchWork {
       return;
     }
     encoded.forEach(record -> out.send(request.requestId(), record));
-    status.succeeded(out, request.requestId(), request.count());
+    status.succeeded(out, request.requestId(), request.count(), bundleId);
   }
 
-  private GeneratedImage image(ValidatedGeneration request, int index, GeneratedSample sample,
+  private GeneratedImage image(ValidatedGeneration request, String bundleId, int index, GeneratedSample sample,
                                Map<String, Double> timings, long nowMs) {
     return GeneratedImage.newBuilder()
         .setRequestId(request.requestId())
@@ -215,7 +216,7 @@ final class GenerateWork implements BatchWork {
         .setClassName(request.className())
         .setSteps(request.settings().steps())
         .setCfgScale(request.settings().cfgScale())
-        .setBundleId(generator.bundleId())
+        .setBundleId(bundleId)
         .setLatent(request.returnLatents() && sample.latent() != null ? LatentCodec.toF32(sample.latent()) : null)
         .setMetadata(request.metadata())
         .setTimingsMs(timings)

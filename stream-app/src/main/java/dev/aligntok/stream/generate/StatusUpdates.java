@@ -5,6 +5,7 @@ import dev.aligntok.events.GenerationStatus;
 import dev.aligntok.stream.output.Emitter;
 import dev.aligntok.stream.output.OutputEncoder;
 import java.time.Instant;
+import java.util.function.Supplier;
 
 /** Writes a request's state to the compacted status topic, keyed by request id. */
 final class StatusUpdates {
@@ -15,11 +16,12 @@ final class StatusUpdates {
   static final String OVERSIZED_RESULT = "OversizedResult";
 
   private final OutputEncoder<GenerationStatus> statuses;
-  private final String bundleId;
+  private final Supplier<String> currentBundleId;
 
-  StatusUpdates(OutputEncoder<GenerationStatus> statuses, String bundleId) {
+  /** @param currentBundleId the bundle loaded now (it changes on hot reload), for statuses before a result exists */
+  StatusUpdates(OutputEncoder<GenerationStatus> statuses, Supplier<String> currentBundleId) {
     this.statuses = statuses;
-    this.bundleId = bundleId;
+    this.currentBundleId = currentBundleId;
   }
 
   void queued(Emitter out, String requestId, int total) {
@@ -30,8 +32,10 @@ final class StatusUpdates {
     send(out, status(out, requestId, GenerationState.RUNNING, total));
   }
 
-  void succeeded(Emitter out, String requestId, int total) {
+  /** @param producedBy the bundle that generated the images */
+  void succeeded(Emitter out, String requestId, int total, String producedBy) {
     GenerationStatus status = status(out, requestId, GenerationState.SUCCEEDED, total);
+    status.setBundleId(producedBy);
     status.setProgress(1f);
     status.setCompleted(total);
     send(out, status);
@@ -61,7 +65,7 @@ final class StatusUpdates {
         .setRequestId(requestId)
         .setState(state)
         .setTotal(Math.max(total, 0))
-        .setBundleId(bundleId)
+        .setBundleId(currentBundleId.get())
         .setUpdatedAtMs(Instant.ofEpochMilli(out.nowMs()))
         .build();
   }

@@ -3,16 +3,22 @@ package dev.aligntok.stream.model;
 import java.util.List;
 
 /**
- * The tokenizer's encoder as the tokenize topology sees it: one batched call per micro-batch. An
- * adapter over the ONNX runtime implements it by delegating. Implementations may throw any
- * runtime exception: the whole batch is then dead-lettered at stage MODEL and the stream goes on.
- * Stream threads (one per task) may call it concurrently, so implementations must be thread-safe,
- * as an ONNX Runtime session is.
+ * The tokenizer's encoder as the tokenize topology sees it: one batched call per micro-batch.
+ * {@link dev.aligntok.stream.runtime.BundleModels#encoder()} implements it over the ONNX runtime.
+ * Implementations may throw any runtime exception: the whole batch is then dead-lettered at stage
+ * MODEL and the stream goes on. Stream threads (one per task) may call it concurrently, so
+ * implementations must be thread-safe, as an ONNX Runtime session is.
  */
 public interface LatentEncoderPort {
-  /** Content hash of the bundle that encodes; put on every LatentEvent. */
+  /**
+   * Content hash of the bundle loaded now (for logs and health). LatentEvents carry
+   * {@link BatchEncodeResult#bundleId()} instead: a hot reload may swap the bundle between the two calls.
+   */
   String bundleId();
 
-  /** Latents of {@code images}, one per image, in order. {@code images} is never empty. */
+  /**
+   * Latents of {@code images}, one per image, in order, all computed by one bundle. {@code images}
+   * is never empty. Resizing and normalisation are the bundle's preprocessing, applied here.
+   */
   BatchEncodeResult encode(List<DecodedImage> images);
 }

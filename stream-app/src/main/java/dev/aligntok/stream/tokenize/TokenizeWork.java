@@ -89,7 +89,7 @@ final class TokenizeWork implements BatchWork {
     try {
       result = encoder.encode(decoded.stream().map(Decoded::image).toList());
       if (result.latents().size() != decoded.size()) {
-        throw new IllegalStateException("encoder of bundle " + encoder.bundleId() + " returned "
+        throw new IllegalStateException("encoder of bundle " + result.bundleId() + " returned "
             + result.latents().size() + " latents for " + decoded.size() + " images");
       }
     } catch (RuntimeException e) {
@@ -101,7 +101,7 @@ final class TokenizeWork implements BatchWork {
       Decoded item = decoded.get(i);
       LatentEvent latent = LatentEvent.newBuilder()
           .setId(item.event().getId())
-          .setBundleId(encoder.bundleId())
+          .setBundleId(result.bundleId())
           .setLatent(LatentCodec.toF32(result.latents().get(i)))
           .setLabel(item.event().getLabel())
           .setMetadata(item.event().getMetadata())

@@ -21,14 +21,17 @@ import dev.aligntok.stream.config.BatchingConfig;
 import dev.aligntok.stream.config.GenerateConfig;
 import dev.aligntok.stream.config.OutputLimits;
 import dev.aligntok.stream.config.TopicNames;
-import dev.aligntok.stream.testing.ClassColourGenerator;
+import dev.aligntok.export.bundle.TestBundles;
+import dev.aligntok.inference.bundle.ModelBundle;
+import dev.aligntok.inference.image.ImageLimits;
+import dev.aligntok.stream.runtime.BundleModels;
 import dev.aligntok.stream.testing.DriverFixture;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
+import dev.aligntok.stream.testing.RecordingGenerator;
+import dev.aligntok.stream.testing.TinyBundles;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,18 +40,29 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import javax.imageio.ImageIO;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+/**
+ * The generate topology on TopologyTestDriver, generating with the ONNX runtime on a tiny real
+ * bundle (classes cat, dog, owl; "night bird" a synonym of owl).
+ */
 class GenerateTopologyTest {
   private static final TopicNames TOPICS = TopicNames.defaults();
   private static final Duration MAX_WAIT = Duration.ofMillis(200);
 
-  private final ClassColourGenerator generator = new ClassColourGenerator();
+  @TempDir static Path tmp;
+  private static BundleModels models;
+  /** The same bundle opened on its own, to run the runtime directly. */
+  private static ModelBundle reference;
+
+  private final RecordingGenerator generator = new RecordingGenerator(models.generator());
   private final List<KeyValue<String, GenerationStatus>> statuses = new ArrayList<>();
   private DriverFixture fixture;
   private TestInputTopic<byte[], byte[]> prompts;
@@ -68,6 +82,19 @@ class GenerateTopologyTest {
 
   private void startWithBatch(int images) {
     start(GenerateConfig.DEFAULT.withBatching(BatchingConfig.of(images, MAX_WAIT)));
+  }
+
+  @BeforeAll
+  static void loadModels() {
+    Path dir = TinyBundles.write(tmp.resolve("bundle"), "tiny");
+    models = TinyBundles.load(dir);
+    reference = ModelBundle.load(dir, TinyBundles.CPU, ImageLimits.DEFAULT);
+  }
+
+  @AfterAll
+  static void closeModels() {
+    models.close();
+    reference.close();
   }
 
   @AfterEach
@@ -101,16 +128,16 @@ class GenerateTopologyTest {
   }
 
   @Test
-  void aRequestGoesQueuedRunningSucceededAndItsImagesComeFromItsParameters() throws IOException {
+  void aRequestGoesQueuedRunningSucceededAndItsImagesAreTheRuntimesForItsParameters() {
     startWithBatch(2);
-    send(request("r1").setPrompt("Kitten").setCount(2).setSeed(300L).setSteps(7).setReturnLatents(true)
+    send(request("r1").setPrompt("Night Bird").setCount(2).setSeed(300L).setSteps(7).setReturnLatents(true)
         .setMetadata(Map.of("user", "u1")));
 
     assertEquals(List.of(QUEUED, RUNNING, SUCCEEDED), states("r1"));
     GenerationStatus done = last("r1");
     assertEquals(2, done.getCompleted());
     assertEquals(1f, done.getProgress());
-    assertEquals(ClassColourGenerator.BUNDLE_ID, done.getBundleId());
+    assertEquals(models.bundleId(), done.getBundleId());
 
     List<KeyValue<String, GeneratedImage>> images = generated.readKeyValuesToList();
     assertEquals(2, images.size());
@@ -120,15 +147,16 @@ class GenerateTopologyTest {
       assertEquals(index, image.getIndex());
       assertEquals(2, image.getCount());
       assertEquals(300L + index, image.getSeed());
-      assertEquals(0, image.getClassId());
-      assertEquals("cat", image.getClassName(), "the synonym resolved to its class");
+      assertEquals(2, image.getClassId());
+      assertEquals("owl", image.getClassName(), "the synonym resolved to its class");
       assertEquals(7, image.getSteps());
-      assertEquals(ClassColourGenerator.BUNDLE_ID, image.getBundleId());
+      assertEquals(models.bundleId(), image.getBundleId());
       assertEquals("u1", image.getMetadata().get("user"));
-      BufferedImage png = ImageIO.read(new ByteArrayInputStream(bytes(image.getPng())));
-      assertEquals(ClassColourGenerator.colour(0, 300L + index, 7), png.getRGB(1, 1) & 0xffffff);
-      assertArrayEquals(new float[] {0f, 300f + index, 1f}, floats(image.getLatent().getData()));
-      assertTrue(image.getTimingsMs().keySet().containsAll(List.of("queue", "generate", "batch", "testSample")));
+      assertEquals(8, image.getWidth());
+      var expected = directly(2, 300L + index, 7);
+      assertArrayEquals(expected.latent(), floats(image.getLatent().getData()), 1e-6f);
+      assertArrayEquals(expected.png(), bytes(image.getPng()), "the runtime's image for seed " + (300 + index));
+      assertTrue(image.getTimingsMs().keySet().containsAll(List.of("queue", "generate", "batch", "sampleAndDecode")));
     }
     assertTrue(deadLetters.isEmpty());
   }
@@ -313,6 +341,12 @@ class GenerateTopologyTest {
     assertEquals(expectedImages, images.size(), "every succeeded request's images, no more");
     Set<String> unique = new HashSet<>();
     images.forEach(image -> assertTrue(unique.add(image.getRequestId() + "/" + image.getIndex()), "no duplicates"));
+  }
+
+  /** The runtime run directly on one image: class, seed (noise stream 0), the bundle's settings with these steps. */
+  private static dev.aligntok.inference.runtime.GeneratedImage directly(int classId, long seed, int steps) {
+    return reference.generation().generate(List.of(dev.aligntok.inference.runtime.GenerationRequest
+        .ofClass(classId, seed, 0).withSettings(TestBundles.SAMPLER.withSteps(steps)))).get(0);
   }
 
   private static byte[] bytes(ByteBuffer buffer) {
