@@ -56,15 +56,23 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- if has .Values.kafka.securityProtocol (list "SASL_PLAINTEXT" "SASL_SSL") }}true{{ end }}
 {{- end }}
 
+{{- define "aligntok.kafkaTlsDir" -}}
+/etc/aligntok/kafka-tls
+{{- end }}
+
 {{/* Where the app finds the bundle directory. */}}
 {{- define "aligntok.bundlePath" -}}
 {{ trimSuffix "/" .Values.bundle.mountPath }}/{{ .Values.bundle.directory }}
 {{- end }}
 
 {{/*
-Rules JSON Schema cannot express (they compare two values). Rendering stops with the reason.
+Rules the JSON schema cannot state with a clear message (comparisons of two values, literals that
+look like secrets). Rendering stops with the reason.
 */}}
 {{- define "aligntok.validate" -}}
+{{- if ge (int .Values.kafka.closeTimeoutSeconds) (int .Values.terminationGracePeriodSeconds) }}
+{{- fail (printf "kafka.closeTimeoutSeconds (%d) must be below terminationGracePeriodSeconds (%d): the pod would be killed before the in-flight batch commits" (int .Values.kafka.closeTimeoutSeconds) (int .Values.terminationGracePeriodSeconds)) }}
+{{- end }}
 {{- if not (or .Values.tokenize.enabled .Values.generate.enabled) }}
 {{- fail "tokenize.enabled and generate.enabled are both false: enable at least one topology" }}
 {{- end }}

@@ -66,7 +66,7 @@ class HelmChartTest {
       Container app = appContainer(chart);
       assertEquals("aligntok/stream-app:0.1.0-cpu", app.getImage());
       assertNull(app.getResources().getLimits().get("nvidia.com/gpu"), "CPU defaults must not request a GPU");
-      assertEquals(List.of("CPU"), textList(appConfig(chart).at("/aligntok/inference/providers")));
+      assertEquals(List.of("CPU"), textList(appConfig(chart).at("/aligntok/model/providers")));
     }
 
     @Test
@@ -106,18 +106,19 @@ class HelmChartTest {
       PersistentVolumeClaim state = claimTemplate(set, "state");
       assertEquals(new Quantity("20Gi"), state.getSpec().getResources().getRequests().get("storage"));
       String stateDir = mount(appContainer(chart), "state").getMountPath();
-      assertEquals(stateDir, appConfig(chart).at("/aligntok/kafka/streams/state.dir").asText());
+      assertEquals(stateDir, appConfig(chart).at("/aligntok/kafka/properties/state.dir").asText());
     }
 
     @Test
     void mountTheBundleReadOnlyAndGiveTheEngineCacheItsOwnVolume() {
       Container app = appContainer(chart);
-      JsonNode config = appConfig(chart).at("/aligntok");
       VolumeMount bundle = mount(app, "bundle");
       assertEquals(Boolean.TRUE, bundle.getReadOnly());
-      assertEquals(bundle.getMountPath() + "/bundle", config.at("/bundle/path").asText());
+      assertEquals(bundle.getMountPath() + "/bundle", appConfig(chart).at("/aligntok/model/bundle-path").asText());
       assertEquals("aligntok-bundles", volume(podSpec(chart), "bundle").getPersistentVolumeClaim().getClaimName());
-      assertEquals(mount(app, "engine-cache").getMountPath(), config.at("/inference/cache-dir").asText());
+      // The runtime caches engines under java.io.tmpdir/aligntok-trt/<bundle id>: that is the volume.
+      assertTrue(env(app, "JAVA_TOOL_OPTIONS").getValue().contains("-Djava.io.tmpdir=/tmp"));
+      assertEquals("/tmp/aligntok-trt", mount(app, "engine-cache").getMountPath());
       assertNotNull(volume(podSpec(chart), "engine-cache").getEmptyDir());
     }
 
@@ -133,8 +134,10 @@ class HelmChartTest {
       assertEquals("aligntok.images", config.at("/aligntok/topics/images").asText());
       // Interactive queries reach a pod through its stable name in the headless service.
       assertEquals("${POD_NAME}.aligntok-headless.streams.svc:8080",
-          config.at("/aligntok/kafka/streams/application.server").asText());
-      assertEquals("api-key", config.at("/aligntok/api/auth/mode").asText());
+          config.at("/aligntok/kafka/application-server").asText());
+      assertEquals("90s", config.at("/aligntok/kafka/close-timeout").asText());
+      assertTrue(config.at("/aligntok/auth/enabled").asBoolean(), "API keys are required unless disabled explicitly");
+      assertSecretRef(app, "ALIGNTOK_AUTH_API_KEYS", "aligntok-api-keys", "api-keys");
     }
 
     @Test
@@ -181,7 +184,7 @@ class HelmChartTest {
       assertEquals("true", pod.getNodeSelector().get("nvidia.com/gpu.present"));
       assertEquals("nvidia.com/gpu", pod.getTolerations().get(0).getKey());
       assertNotNull(pod.getAffinity().getPodAntiAffinity());
-      assertEquals(List.of("TENSORRT", "CUDA", "CPU"), textList(appConfig(chart).at("/aligntok/inference/providers")));
+      assertEquals(List.of("TENSORRT", "CUDA", "CPU"), textList(appConfig(chart).at("/aligntok/model/providers")));
     }
 
     @Test
@@ -205,14 +208,14 @@ class HelmChartTest {
       PodSpec pod = podSpec(chart);
       assertEquals("kafka-client-tls", volume(pod, "kafka-tls").getSecret().getSecretName());
       assertEquals(Boolean.TRUE, mount(app, "kafka-tls").getReadOnly());
-      assertEquals("aligntok-api-keys", volume(pod, "api-keys").getSecret().getSecretName());
+      assertSecretRef(app, "ALIGNTOK_AUTH_API_KEYS", "aligntok-api-keys", "api-keys");
       assertEquals(List.of("registry-pull"), pod.getImagePullSecrets().stream().map(LocalObjectReference::getName).toList());
       assertTrue(chart.all(Secret.class).isEmpty());
     }
 
     @Test
     void pointsKafkaAtTheMountedTrustStoreAndSecretPlaceholders() {
-      JsonNode streams = appConfig(chart).at("/aligntok/kafka/streams");
+      JsonNode streams = appConfig(chart).at("/aligntok/kafka/properties");
       assertEquals("SASL_SSL", streams.get("security.protocol").asText());
       assertEquals(mount(appContainer(chart), "kafka-tls").getMountPath() + "/truststore.p12",
           streams.get("ssl.truststore.location").asText());
@@ -221,7 +224,8 @@ class HelmChartTest {
       assertEquals("org.apache.kafka.common.security.scram.ScramLoginModule required"
               + " username=\"${KAFKA_SASL_USERNAME}\" password=\"${KAFKA_SASL_PASSWORD}\";",
           streams.get("sasl.jaas.config").asText());
-      assertEquals("${SCHEMA_REGISTRY_PASSWORD}", appConfig(chart).at("/aligntok/schema-registry/password").asText());
+      assertEquals("${SCHEMA_REGISTRY_USERNAME}:${SCHEMA_REGISTRY_PASSWORD}",
+          appConfig(chart).at("/aligntok/registry/user-info").asText());
       assertEquals("4194304", streams.get("producer.max.request.size").asText(), "pass-through properties reach Streams");
     }
 
@@ -270,13 +274,14 @@ class HelmChartTest {
           Arguments.of(Map.of("kafka.bootstrapServers", ""), List.of("kafka.bootstrapServers", "length must be greater")),
           Arguments.of(Map.of("kafka.bootstrapServers", "kafka"), List.of("kafka.bootstrapServers", "pattern")),
           Arguments.of(Map.of("schemaRegistry.url", "registry:8081"), List.of("schemaRegistry.url", "pattern")),
-          Arguments.of(Map.of("inference.providers[0]", "OPENVINO"),
-              List.of("inference.providers.0", "must be one of the following: \"TENSORRT\", \"CUDA\", \"CPU\"")),
-          Arguments.of(Map.of("api.auth", "basic"), List.of("api.auth", "must be one of")),
+          Arguments.of(Map.of("model.providers[0]", "OPENVINO"),
+              List.of("model.providers.0", "must be one of the following: \"TENSORRT\", \"CUDA\", \"CPU\"")),
+          Arguments.of(Map.of("auth.existingSecret", ""), List.of("auth.existingSecret")),
+          Arguments.of(Map.of("generate.maxWait", "soon"), List.of("generate.maxWait", "pattern")),
           Arguments.of(Map.of("kafka.securityProtocol", "SASL_SSL"),
               List.of("kafka.tls.existingSecret", "kafka.sasl.existingSecret")),
           Arguments.of(Map.of("gpu.enabled", true), List.of("image.flavor", "\"gpu\"")),
-          Arguments.of(Map.of("inference.providers[0]", "TENSORRT"), List.of("image.flavor", "\"gpu\"")),
+          Arguments.of(Map.of("model.providers[0]", "TENSORRT"), List.of("image.flavor", "\"gpu\"")),
           Arguments.of(Map.of("bundle.source", "initContainer"), List.of("bundle.initContainer.image")),
           Arguments.of(Map.of("securityContext.readOnlyRootFilesystem", false),
               List.of("securityContext.readOnlyRootFilesystem")),
@@ -289,6 +294,8 @@ class HelmChartTest {
           Arguments.of(Map.of("autoscaling.keda.enabled", true, "autoscaling.hpa.enabled", true),
               List.of("choose one autoscaler")),
           Arguments.of(Map.of("tokenize.enabled", false, "generate.enabled", false), List.of("enable at least one topology")),
+          Arguments.of(Map.of("kafka.closeTimeoutSeconds", 120),
+              List.of("kafka.closeTimeoutSeconds (120) must be below terminationGracePeriodSeconds (120)")),
           Arguments.of(Map.of("extraEnv[0].name", "DB_PASSWORD", "extraEnv[0].value", "hunter2"),
               List.of("extraEnv[0] (DB_PASSWORD)", "secretKeyRef")),
           Arguments.of(Map.of("kafka.properties.sasl\\.jaas\\.config", "x"),
@@ -306,8 +313,10 @@ class HelmChartTest {
 
     @Test
     void aValidChangeStillRenders() {
-      RenderedChart chart = AligntokChart.template(null, Map.of("replicaCount", 12, "inference.providers[0]", "CPU"));
+      RenderedChart chart = AligntokChart.template(null, Map.of("replicaCount", 12, "auth.enabled", false));
       assertEquals(12, chart.single(StatefulSet.class).getSpec().getReplicas());
+      assertFalse(appConfig(chart).at("/aligntok/auth/enabled").asBoolean());
+      assertTrue(appContainer(chart).getEnv().stream().noneMatch(e -> e.getName().equals("ALIGNTOK_AUTH_API_KEYS")));
     }
   }
 
