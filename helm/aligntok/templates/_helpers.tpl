@@ -83,9 +83,9 @@ look like secrets). Rendering stops with the reason.
 {{- end }}
 {{- end }}
 {{- end }}
-{{- range $name, $_ := .Values.kafka.properties }}
-{{- if regexMatch "(?i)(password|jaas|secret)" $name }}
-{{- fail (printf "kafka.properties.%s looks like a secret: credentials come from kafka.tls / kafka.sasl Secrets, never from values" $name) }}
+{{- range $name, $value := merge (dict) .Values.kafka.properties .Values.schemaRegistry.properties }}
+{{- if and (regexMatch "(?i)(password|jaas|secret|token)" $name) (not (regexMatch "\\$\\{[A-Z0-9_]+\\}" (toString $value))) }}
+{{- fail (printf "%s holds a literal credential: write it as a ${ENV_VAR} placeholder and set that variable from a Secret (extraEnv with valueFrom.secretKeyRef)" $name) }}
 {{- end }}
 {{- end }}
 {{- $partitions := int .Values.topics.partitions }}

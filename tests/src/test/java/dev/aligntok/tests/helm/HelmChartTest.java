@@ -299,7 +299,7 @@ class HelmChartTest {
           Arguments.of(Map.of("extraEnv[0].name", "DB_PASSWORD", "extraEnv[0].value", "hunter2"),
               List.of("extraEnv[0] (DB_PASSWORD)", "secretKeyRef")),
           Arguments.of(Map.of("kafka.properties.sasl\\.jaas\\.config", "x"),
-              List.of("kafka.properties.sasl.jaas.config looks like a secret")));
+              List.of("sasl.jaas.config holds a literal credential", "${ENV_VAR} placeholder")));
     }
 
     @ParameterizedTest
