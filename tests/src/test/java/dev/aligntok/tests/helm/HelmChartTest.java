@@ -266,6 +266,36 @@ class HelmChartTest {
   }
 
   @Nested
+  class BundleDelivery {
+    @Test
+    void anInitContainerFetchesTheBundleIntoAnEmptyDirTheAppReadsReadOnly() {
+      RenderedChart chart = AligntokChart.template(null, Map.of(
+          "bundle.source", "initContainer",
+          "bundle.initContainer.image", "example/bundle-fetcher:1",
+          "bundle.initContainer.args[0]", "s3://bundles/v3",
+          "bundle.initContainer.env[0].name", "AWS_SECRET_ACCESS_KEY",
+          "bundle.initContainer.env[0].valueFrom.secretKeyRef.name", "bundle-store",
+          "bundle.initContainer.env[0].valueFrom.secretKeyRef.key", "secret-key"));
+      PodSpec pod = podSpec(chart);
+      Container fetch = pod.getInitContainers().get(0);
+      assertEquals("example/bundle-fetcher:1", fetch.getImage());
+      assertEquals("/models/bundle", env(fetch, "BUNDLE_DIR").getValue());
+      assertSecretRef(fetch, "AWS_SECRET_ACCESS_KEY", "bundle-store", "secret-key");
+      assertEquals(Boolean.TRUE, fetch.getSecurityContext().getReadOnlyRootFilesystem());
+      assertEquals("/models", mount(fetch, "bundle").getMountPath());
+      assertNotNull(volume(pod, "bundle").getEmptyDir());
+      assertEquals(Boolean.TRUE, mount(appContainer(chart), "bundle").getReadOnly());
+    }
+
+    @Test
+    void withoutPersistenceStateLivesInAnEmptyDir() {
+      RenderedChart chart = AligntokChart.template(null, Map.of("persistence.enabled", false));
+      assertNotNull(volume(podSpec(chart), "state").getEmptyDir());
+      assertTrue(chart.single(StatefulSet.class).getSpec().getVolumeClaimTemplates().isEmpty());
+    }
+  }
+
+  @Nested
   class InvalidValues {
     /** Each case: --set pairs, then fragments the refusal must contain (the offending key and why). */
     static Stream<Arguments> refused() {
