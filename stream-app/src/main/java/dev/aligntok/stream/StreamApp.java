@@ -10,6 +10,7 @@ import dev.aligntok.stream.tokenize.TokenizeTopology;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -43,7 +44,8 @@ public final class StreamApp {
   /**
    * Streams settings: exactly_once_v2 unless an override says otherwise, and
    * {@code max.poll.interval.ms} at least 10 × the longest batch budget, so a slow batch never
-   * gets its member kicked out of the group mid-transaction.
+   * gets its member kicked out of the group mid-transaction, and a transaction timeout of 3 × the
+   * batch budget (at least 60 s, at most the broker's default cap of 15 min).
    *
    * @param maxBatchMillis the longest a single batch may take (model time)
    * @param overrides      passed through last (security, tuning); they win
@@ -56,6 +58,10 @@ public final class StreamApp {
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     long pollInterval = Math.max(300_000L, 10 * maxBatchMillis);
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG), Long.toString(pollInterval));
+    // Streams' exactly-once default of 10 s would let the coordinator abort a transaction that is
+    // still open while a long batch runs; brokers cap it at transaction.max.timeout.ms (15 min default).
+    long transactionTimeout = Math.min(900_000L, Math.max(60_000L, 3 * maxBatchMillis));
+    props.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), Long.toString(transactionTimeout));
     props.putAll(overrides);
     return props;
   }

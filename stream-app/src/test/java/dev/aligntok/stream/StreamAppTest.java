@@ -62,6 +62,9 @@ class StreamAppTest {
     Properties props = StreamApp.streamsProperties("app", "localhost:9092", 60_000L, Map.of("security.protocol", "SSL"));
     assertEquals(StreamsConfig.EXACTLY_ONCE_V2, props.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
     assertEquals("600000", props.get("consumer.max.poll.interval.ms"));
+    assertEquals("180000", props.get("producer.transaction.timeout.ms"), "a 60 s batch fits in its transaction");
+    assertEquals("900000", StreamApp.streamsProperties("app", "b:9092", 3_600_000L, Map.of())
+        .get("producer.transaction.timeout.ms"), "capped at the broker's default maximum");
     assertEquals("SSL", props.get("security.protocol"), "security settings pass straight through");
   }
 }
