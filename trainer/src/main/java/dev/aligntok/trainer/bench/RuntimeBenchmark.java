@@ -8,7 +8,7 @@ import dev.aligntok.inference.runtime.GenerationRequest;
 import dev.aligntok.inference.sampling.SamplerSettings;
 import dev.aligntok.trainer.diffusion.LatentGenerator;
 import dev.aligntok.trainer.diffusion.TrainedDiT;
-import dev.aligntok.trainer.eval.ImageBatch;
+import dev.aligntok.inference.image.ImageBatch;
 import dev.aligntok.trainer.eval.LatentBatch;
 import dev.aligntok.trainer.tokenizer.TrainedTokenizer;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package dev.aligntok.trainer.eval;
 
+import dev.aligntok.inference.image.ReconstructionGrid;
 /**
  * How {@link TokenizerEvaluation} runs.
  *

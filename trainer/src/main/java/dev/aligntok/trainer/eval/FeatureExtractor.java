@@ -1,5 +1,6 @@
 package dev.aligntok.trainer.eval;
 
+import dev.aligntok.inference.image.ImageBatch;
 /**
  * A fixed, pretrained network that maps images to one feature vector each — the space Fréchet
  * distances are measured in, and the "frozen encoder" baseline of the linear probe. Implementations

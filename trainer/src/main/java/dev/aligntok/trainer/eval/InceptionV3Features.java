@@ -1,5 +1,6 @@
 package dev.aligntok.trainer.eval;
 
+import dev.aligntok.inference.image.ImageBatch;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;

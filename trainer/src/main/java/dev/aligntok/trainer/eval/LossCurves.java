@@ -1,5 +1,6 @@
 package dev.aligntok.trainer.eval;
 
+import dev.aligntok.inference.image.ReconstructionGrid;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;

@@ -1,5 +1,6 @@
 package dev.aligntok.trainer.eval;
 
+import dev.aligntok.inference.image.ImageBatch;
 import dev.aligntok.inference.image.ImageTensors;
 import dev.aligntok.inference.image.Normalization;
 import dev.aligntok.inference.image.Resize;

@@ -1,5 +1,8 @@
 package dev.aligntok.trainer.eval;
 
+import dev.aligntok.inference.image.ImageMetrics;
+import dev.aligntok.inference.image.ReconstructionGrid;
+import dev.aligntok.inference.image.ImageBatch;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;

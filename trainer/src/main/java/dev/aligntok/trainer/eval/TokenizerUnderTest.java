@@ -1,5 +1,6 @@
 package dev.aligntok.trainer.eval;
 
+import dev.aligntok.inference.image.ImageBatch;
 /**
  * What the evaluation needs from a tokenizer: images to latents and back. Deliberately tiny, so
  * the AlignTok tokenizer, the baseline, an ONNX bundle or a plain Java function can all be

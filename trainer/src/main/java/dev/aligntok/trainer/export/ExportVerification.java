@@ -9,7 +9,7 @@ import dev.aligntok.inference.image.ImageLimits;
 import dev.aligntok.inference.sampling.SamplerSettings;
 import dev.aligntok.inference.sampling.Solver;
 import dev.aligntok.trainer.diffusion.LatentGenerator;
-import dev.aligntok.trainer.eval.ImageBatch;
+import dev.aligntok.inference.image.ImageBatch;
 import dev.aligntok.trainer.eval.LatentBatch;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package dev.aligntok.trainer.latents;
 
+import dev.aligntok.inference.io.Sha256;
 import dev.aligntok.trainer.data.ImageDataset;
 import dev.aligntok.trainer.data.Sample;
 import dev.aligntok.trainer.data.SkippedImagesReport;

@@ -1,5 +1,7 @@
 package dev.aligntok.trainer.latents;
 
+import dev.aligntok.inference.io.Sha256;
+import dev.aligntok.inference.io.SafetensorsWriter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -13,7 +15,7 @@ import dev.aligntok.trainer.data.FileImage;
 import dev.aligntok.trainer.data.Sample;
 import dev.aligntok.trainer.data.SkipReason;
 import dev.aligntok.trainer.data.SkippedImagesReport;
-import dev.aligntok.trainer.eval.ImageBatch;
+import dev.aligntok.inference.image.ImageBatch;
 import dev.aligntok.trainer.eval.LatentBatch;
 import dev.aligntok.trainer.eval.TokenizerUnderTest;
 import dev.aligntok.trainer.tokenizer.TrainedTokenizer;

@@ -1,5 +1,6 @@
 package dev.aligntok.trainer.latents;
 
+import dev.aligntok.inference.io.Sha256;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aligntok.trainer.encoders.vit.SafetensorsFile;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package dev.aligntok.trainer.latents;
 
+import dev.aligntok.inference.io.Sha256;
 import dev.aligntok.trainer.train.Checkpoints;
 import dev.aligntok.trainer.train.TokenizerTrainer;
 import dev.aligntok.trainer.train.TrainingState;

@@ -8,9 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.aligntok.inference.sampling.SamplerSettings;
 import dev.aligntok.trainer.cli.AlignTokCli;
-import dev.aligntok.trainer.eval.ImageBatch;
+import dev.aligntok.inference.image.ImageBatch;
 import dev.aligntok.trainer.eval.LatentBatch;
-import dev.aligntok.trainer.eval.SampleGrid;
+import dev.aligntok.inference.image.SampleGrid;
 import dev.aligntok.trainer.latents.TinyTokenizer;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -1,5 +1,6 @@
 package dev.aligntok.trainer.eval;
 
+import dev.aligntok.inference.image.ImageBatch;
 /**
  * A tokenizer made of two plain functions, for testing the evaluation: encode = f×f average pooling
  * (latent = the RGB block means, 3 channels), decode = nearest-neighbour upsampling. Averages are

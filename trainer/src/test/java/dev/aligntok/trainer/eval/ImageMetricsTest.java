@@ -1,5 +1,8 @@
 package dev.aligntok.trainer.eval;
 
+import dev.aligntok.inference.image.ImageBatch;
+import dev.aligntok.inference.image.ImageMetrics;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,6 @@
 package dev.aligntok.trainer.eval;
 
+import dev.aligntok.inference.image.ImageBatch;
 import dev.aligntok.trainer.encoders.NsfwjsPackage;
 import dev.aligntok.trainer.encoders.SyntheticImage;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;

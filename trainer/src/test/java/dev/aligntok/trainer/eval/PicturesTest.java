@@ -1,5 +1,7 @@
 package dev.aligntok.trainer.eval;
 
+import dev.aligntok.inference.image.ReconstructionGrid;
+import dev.aligntok.inference.image.ImageBatch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,5 +1,6 @@
 package dev.aligntok.trainer.eval;
 
+import dev.aligntok.inference.image.ImageBatch;
 /** A pure-Java stand-in feature space for tests: RGB averaged over a 4×4 grid (48 values). */
 final class PixelGridFeatures implements FeatureExtractor {
   @Override

@@ -1,5 +1,6 @@
 package dev.aligntok.trainer.eval;
 
+import dev.aligntok.inference.image.ImageBatch;
 import java.util.function.IntUnaryOperator;
 
 /** Small deterministic image batches for the evaluation tests. */

@@ -18,7 +18,7 @@ import dev.aligntok.trainer.data.BatchSpec;
 import dev.aligntok.trainer.data.Sample;
 import dev.aligntok.trainer.data.SkipReason;
 import dev.aligntok.trainer.data.SkippedImagesReport;
-import dev.aligntok.trainer.eval.ImageBatch;
+import dev.aligntok.inference.image.ImageBatch;
 import dev.aligntok.trainer.eval.TokenizerUnderTest;
 import java.io.InputStream;
 import java.io.PrintStream;

@@ -6,7 +6,7 @@ import dev.aligntok.trainer.data.FileImage;
 import dev.aligntok.trainer.data.InMemoryImage;
 import dev.aligntok.trainer.data.Sample;
 import dev.aligntok.trainer.encoders.NsfwjsPackage;
-import dev.aligntok.trainer.eval.ImageBatch;
+import dev.aligntok.inference.image.ImageBatch;
 import dev.aligntok.trainer.eval.LatentBatch;
 import dev.aligntok.trainer.eval.TokenizerUnderTest;
 import dev.aligntok.trainer.tokenizer.DecoderConfig;

@@ -1,4 +1,4 @@
-package dev.aligntok.trainer.eval;
+package dev.aligntok.inference.image;
 
 /**
  * Full-reference image quality, per image, on images in [0, 1] ({@link ImageBatch}).
@@ -144,7 +144,7 @@ public final class ImageMetrics {
     return out;
   }
 
-  static double[] gaussianWindow(int size, double sigma) {
+  public static double[] gaussianWindow(int size, double sigma) {
     double[] window = new double[size];
     double sum = 0;
     for (int t = 0; t < size; t++) {

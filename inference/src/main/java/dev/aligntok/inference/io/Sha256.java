@@ -1,4 +1,4 @@
-package dev.aligntok.trainer.latents;
+package dev.aligntok.inference.io;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,11 +10,11 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** SHA-256 of files and text, as lower-case hex. */
-final class Sha256 {
+/** SHA-256 of files, bytes and text, as lower-case hex (the one home of hashing for bundles, shards and checkpoints). */
+public final class Sha256 {
   private Sha256() {}
 
-  static MessageDigest newDigest() {
+  public static MessageDigest newDigest() {
     try {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
@@ -22,11 +22,11 @@ final class Sha256 {
     }
   }
 
-  static String hex(byte[] digest) {
+  public static String hex(byte[] digest) {
     return HexFormat.of().formatHex(digest);
   }
 
-  static String of(Path file) {
+  public static String of(Path file) {
     MessageDigest sha = newDigest();
     byte[] buffer = new byte[1 << 16];
     try (InputStream in = Files.newInputStream(file)) {
@@ -39,7 +39,11 @@ final class Sha256 {
     return hex(sha.digest());
   }
 
-  static String of(String text) {
-    return hex(newDigest().digest(text.getBytes(StandardCharsets.UTF_8)));
+  public static String of(String text) {
+    return of(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  public static String of(byte[] bytes) {
+    return hex(newDigest().digest(bytes));
   }
 }

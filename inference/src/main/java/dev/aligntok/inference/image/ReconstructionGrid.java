@@ -1,7 +1,5 @@
-package dev.aligntok.trainer.eval;
+package dev.aligntok.inference.image;
 
-import dev.aligntok.inference.image.ImageTensors;
-import dev.aligntok.inference.image.Normalization;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.FontMetrics;
@@ -24,7 +22,8 @@ import java.util.Locale;
 public final class ReconstructionGrid {
   private static final Color BACKGROUND = new Color(0xd8d8d8);
   private static final Color TEXT = new Color(0x202020);
-  static final int GAP = 4;
+  /** Pixels between tiles (tests measure layouts with it). */
+  public static final int GAP = 4;
   private static final int PAIR_GAP = 12;
   private static final int LABEL_WIDTH = 104;
 
@@ -112,7 +111,7 @@ public final class ReconstructionGrid {
     writePng(png, render(originals, reconstructions, options));
   }
 
-  static void writePng(Path png, BufferedImage image) {
+  public static void writePng(Path png, BufferedImage image) {
     try {
       if (png.toAbsolutePath().getParent() != null) {
         Files.createDirectories(png.toAbsolutePath().getParent());
@@ -141,7 +140,7 @@ public final class ReconstructionGrid {
     g.drawString(text, LABEL_WIDTH - metrics.stringWidth(text) - 2, baseline);
   }
 
-  static BufferedImage tile(ImageBatch batch, int i) {
+  public static BufferedImage tile(ImageBatch batch, int i) {
     return ImageTensors.fromChw(batch.pixels(), batch.offset(i), batch.height(), batch.width(), Normalization.ZERO_ONE);
   }
 }

@@ -1,4 +1,4 @@
-package dev.aligntok.trainer.eval;
+package dev.aligntok.inference.image;
 
 import java.awt.Color;
 import java.awt.Font;

@@ -1,4 +1,4 @@
-package dev.aligntok.trainer.latents;
+package dev.aligntok.inference.io;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -18,17 +18,17 @@ import java.util.Map;
  * implementation does, and the data forced to disk before returning. Returns the file's SHA-256.
  *
  * <p>Not DJL's {@code NDList.encode}: that needs an engine for plain arrays, has no metadata and
- * int offsets (2 GiB), and orders the header by a hash map. {@link
- * dev.aligntok.trainer.encoders.vit.SafetensorsFile} reads what this writes; DJL and Python's
+ * int offsets (2 GiB), and orders the header by a hash map. The trainer's
+ * {@code SafetensorsFile} reads what this writes; DJL and Python's
  * {@code safetensors} read it too.
  */
-final class SafetensorsWriter {
+public final class SafetensorsWriter {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int CHUNK = 1 << 16;
 
   /** One tensor: F32 from {@code floats} or I64 from {@code longs} (exactly one is set). */
-  record Tensor(String name, long[] shape, float[] floats, long[] longs) {
-    Tensor {
+  public record Tensor(String name, long[] shape, float[] floats, long[] longs) {
+    public Tensor {
       long elements = 1;
       for (long d : shape) {
         elements *= d;
@@ -40,11 +40,11 @@ final class SafetensorsWriter {
       }
     }
 
-    static Tensor f32(String name, float[] values, long... shape) {
+    public static Tensor f32(String name, float[] values, long... shape) {
       return new Tensor(name, shape, values, null);
     }
 
-    static Tensor i64(String name, long[] values, long... shape) {
+    public static Tensor i64(String name, long[] values, long... shape) {
       return new Tensor(name, shape, null, values);
     }
 
@@ -60,7 +60,7 @@ final class SafetensorsWriter {
   private SafetensorsWriter() {}
 
   /** Writes (replacing) {@code file} and returns the SHA-256 of its bytes, lower-case hex. */
-  static String write(Path file, Map<String, String> metadata, List<Tensor> tensors) throws IOException {
+  public static String write(Path file, Map<String, String> metadata, List<Tensor> tensors) throws IOException {
     Map<String, Object> header = new LinkedHashMap<>();
     if (!metadata.isEmpty()) {
       header.put("__metadata__", metadata);
