@@ -1,0 +1,63 @@
+package dev.aligntok.stream.service.kafka;
+
+import dev.aligntok.stream.service.config.KafkaSettings;
+import dev.aligntok.stream.service.metrics.PipelineMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micronaut.context.annotation.Context;
+import jakarta.annotation.PreDestroy;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns the Kafka Streams instance: topics ensured, then started with the application context, and
+ * closed with a timeout at shutdown so the in-flight batch finishes and commits (or, if it cannot
+ * within {@code aligntok.kafka.close-timeout}, its transaction aborts and the records are processed
+ * again by whoever takes over the partitions: handed back, not lost).
+ */
+@Context
+public final class StreamsRunner {
+  private static final Logger LOG = LoggerFactory.getLogger(StreamsRunner.class);
+
+  private final KafkaStreams streams;
+  private final KafkaStreamsMetrics clientMetrics;
+  private final KafkaSettings settings;
+
+  public StreamsRunner(TopicProvisioner topics, ServiceTopology topology, KafkaClientConfigs clients,
+                       PipelineMetrics metrics, MeterRegistry registry) {
+    this.settings = clients.settings();
+    topics.ensure();
+    this.streams = new KafkaStreams(topology.build(), clients.streams(metrics));
+    // An exception that escapes the topologies is a bug, not bad input (that goes to the DLQ):
+    // stop this client so readiness turns DOWN and the pod is replaced, rather than spin on it.
+    streams.setUncaughtExceptionHandler(e -> {
+      LOG.error("Kafka Streams thread failed; shutting this instance's streams down", e);
+      return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+    });
+    streams.setStateListener((now, before) -> LOG.info("Kafka Streams {} -> {}", before, now));
+    this.clientMetrics = new KafkaStreamsMetrics(streams);
+    clientMetrics.bindTo(registry);
+    streams.start();
+  }
+
+  public KafkaStreams streams() {
+    return streams;
+  }
+
+  public KafkaStreams.State state() {
+    return streams.state();
+  }
+
+  @PreDestroy
+  public void close() {
+    LOG.info("closing Kafka Streams (waiting up to {} for the in-flight batch)", settings.closeTimeout());
+    // Leaving the group hands the partitions to the other instances at once, not after the session timeout.
+    boolean clean = streams.close(new KafkaStreams.CloseOptions().timeout(settings.closeTimeout()).leaveGroup(true));
+    if (!clean) {
+      LOG.warn("Kafka Streams did not stop within {}; uncommitted work will be reprocessed", settings.closeTimeout());
+    }
+    clientMetrics.close();
+  }
+}
