@@ -65,7 +65,7 @@ public final class StoreReader {
       return access.get();
     } catch (InvalidStateStoreException e) {
       throw new StoreUnavailableException("store " + name + " is not queryable now (Kafka Streams is "
-          + runner.state() + "); retry shortly", e);
+          + runner.state() + ")", e);
     }
   }
 }
