@@ -82,7 +82,14 @@ final class LoopbackKafka implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
-    cluster.close();
+  public void close() {
+    try {
+      cluster.close();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while stopping Kafka", e);
+    } catch (Exception e) {
+      throw new IllegalStateException("Kafka did not stop cleanly: " + e, e);
+    }
   }
 }

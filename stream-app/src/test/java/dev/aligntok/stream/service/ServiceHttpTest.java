@@ -48,7 +48,7 @@ class ServiceHttpTest {
   }
 
   @AfterAll
-  void stop() throws Exception {
+  void stop() {
     try {
       if (service != null) {
         service.close();

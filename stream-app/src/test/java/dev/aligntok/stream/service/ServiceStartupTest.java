@@ -34,7 +34,7 @@ class ServiceStartupTest {
   }
 
   @AfterAll
-  void stopKafka() throws Exception {
+  void stopKafka() {
     if (kafka != null) {
       kafka.close();
     }
