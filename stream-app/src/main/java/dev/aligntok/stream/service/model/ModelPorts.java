@@ -19,7 +19,11 @@ public interface ModelPorts extends AutoCloseable {
   /** Execution provider actually in use (for example TensorRT, CUDA, CPU), for metrics and health. */
   String provider();
 
-  /** Releases native sessions; called once at shutdown, after Kafka Streams has stopped. */
+  /**
+   * Releases native sessions; called once at shutdown, after Kafka Streams has closed. If that close
+   * timed out, a stream thread may still be inside a model call: wait for in-flight calls before
+   * freeing native memory.
+   */
   @Override
   default void close() {}
 }
