@@ -85,6 +85,16 @@ class ServiceHttpTest {
     assertTrue(errors.get("count").contains("[1, 8]"), errors.toString());
     assertTrue(errors.get("prompt").contains("either prompt or classId"), errors.toString());
 
+    HttpResponse<String> wrongType = service.postJson("/v1/generations", "{\"prompt\":\"cat\",\"count\":\"many\"}");
+    assertEquals(400, wrongType.statusCode(), wrongType.body());
+    assertTrue(fieldErrors(wrongType).get("body").contains("Integer"), wrongType.body());
+    HttpResponse<String> notJson = service.postJson("/v1/generations", "{not json");
+    assertEquals(400, notJson.statusCode(), notJson.body());
+    assertEquals("the body is not valid JSON", JSON.readTree(notJson.body()).get("message").asText());
+    HttpResponse<String> badIndex = service.get("/v1/generations/x/images/first");
+    assertEquals(400, badIndex.statusCode(), badIndex.body());
+    assertTrue(fieldErrors(badIndex).containsKey("index"), badIndex.body());
+
     HttpResponse<String> unknownClass = service.postJson("/v1/generations", "{\"prompt\":\"unicorn\"}");
     assertEquals(400, unknownClass.statusCode(), unknownClass.body());
     assertTrue(fieldErrors(unknownClass).containsKey("prompt"), unknownClass.body());
