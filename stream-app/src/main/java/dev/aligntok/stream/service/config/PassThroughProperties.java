@@ -1,8 +1,9 @@
 package dev.aligntok.stream.service.config;
 
 import io.micronaut.context.env.Environment;
-import io.micronaut.core.naming.conventions.StringConvention;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -10,7 +11,10 @@ import java.util.TreeMap;
  * Client properties handed verbatim to Kafka ({@code aligntok.kafka.properties.*}) and to the
  * registry client ({@code aligntok.registry.properties.*}). Their keys contain dots
  * ({@code security.protocol}), which configuration binding would split into nested names, so they
- * are read raw from the environment and joined back.
+ * are read as flat names under the prefix. Micronaut cannot list environment variables under a
+ * prefix, so those are read here: {@code ALIGNTOK_KAFKA_PROPERTIES_SASL_JAAS_CONFIG} sets
+ * {@code sasl.jaas.config} (Kafka and registry property names have no underscores, so the mapping
+ * is unambiguous) and wins over configuration files, as environment variables do in Micronaut.
  */
 @Singleton
 public final class PassThroughProperties {
@@ -18,9 +22,16 @@ public final class PassThroughProperties {
   public static final String REGISTRY = "aligntok.registry.properties";
 
   private final Environment environment;
+  private final Map<String, String> environmentVariables;
 
+  @Inject
   public PassThroughProperties(Environment environment) {
+    this(environment, System.getenv());
+  }
+
+  PassThroughProperties(Environment environment, Map<String, String> environmentVariables) {
     this.environment = environment;
+    this.environmentVariables = environmentVariables;
   }
 
   public Map<String, String> kafka() {
@@ -32,19 +43,18 @@ public final class PassThroughProperties {
   }
 
   private Map<String, String> under(String prefix) {
-    Map<String, String> flat = new TreeMap<>();
-    flatten("", environment.getProperties(prefix, StringConvention.RAW), flat);
-    return Map.copyOf(flat);
-  }
-
-  private static void flatten(String path, Map<?, ?> values, Map<String, String> into) {
-    values.forEach((key, value) -> {
-      String name = path.isEmpty() ? key.toString() : path + "." + key;
-      if (value instanceof Map<?, ?> nested) {
-        flatten(name, nested, into);
-      } else if (value != null) {
-        into.put(name, value.toString());
+    Map<String, String> properties = new TreeMap<>();
+    environment.getProperties(prefix).forEach((key, value) -> {
+      if (value != null && !(value instanceof Map)) {
+        properties.put(key, value.toString());
       }
     });
+    String variablePrefix = prefix.toUpperCase(Locale.ROOT).replace('.', '_') + "_";
+    environmentVariables.forEach((name, value) -> {
+      if (name.startsWith(variablePrefix) && name.length() > variablePrefix.length()) {
+        properties.put(name.substring(variablePrefix.length()).toLowerCase(Locale.ROOT).replace('_', '.'), value);
+      }
+    });
+    return Map.copyOf(properties);
   }
 }
