@@ -11,7 +11,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 
@@ -43,7 +42,7 @@ final class ServiceUnderTest implements AutoCloseable {
     props.put("aligntok.kafka.properties.state.dir", stateDir.toString());
     props.put("aligntok.topics.partitions", 2);
     props.put("aligntok.registry.url", "http://127.0.0.1:9"); // replaced by the in-process double
-    props.put("aligntok.auth.api-keys", List.of(API_KEY, "test-key-2"));
+    props.put("aligntok.auth.api-keys", API_KEY + ",test-key-2"); // comma-separated, as in an environment variable
     // A lone request waits 20 s for companions (long enough to see it QUEUED); 8 images run at once.
     props.put("aligntok.generate.batch-size", 8);
     props.put("aligntok.generate.max-wait", "20s");
