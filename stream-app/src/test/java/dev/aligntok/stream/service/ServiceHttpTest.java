@@ -172,6 +172,12 @@ class ServiceHttpTest {
     assertEquals("RUNNING", details.get("kafkaStreams").get("details").get("state").asText(), health.body());
     assertEquals("UP", details.get("model").get("status").asText(), health.body());
     assertEquals(ServiceTestDoubles.PROVIDER, details.get("model").get("details").get("provider").asText());
+    HttpResponse<String> readiness = service.get("/health/readiness");
+    assertEquals(200, readiness.statusCode(), readiness.body());
+    assertTrue(readiness.body().contains("kafkaStreams") && readiness.body().contains("model"), readiness.body());
+    HttpResponse<String> liveness = service.get("/health/liveness");
+    assertEquals(200, liveness.statusCode(), liveness.body());
+    assertTrue(liveness.body().contains("kafkaStreamsAlive"), liveness.body());
   }
 
   @Test
