@@ -50,6 +50,11 @@ public final class BundleModels implements AutoCloseable {
     return slot.peek().id();
   }
 
+  /** Execution provider the bundle in service runs on (TENSORRT, CUDA or CPU). */
+  public String provider() {
+    return slot.peek().providerSelection().provider().name();
+  }
+
   /** Whether the bundle in service can generate (has a DiT). Reloads keep this true once it is. */
   public boolean canGenerate() {
     return slot.peek().canGenerate();
