@@ -36,6 +36,8 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], Stri
   private KeyValueStore<Long, PendingRecord> store;
   private PendingQueue queue;
   private Emitter emitter;
+  private BatchObserver observer;
+  private long deadLettersReported;
 
   public MicroBatchProcessor(String storeName, BatchingConfig batching, BatchWork work, String deadLetterTopic,
                              Serializer<DeadLetter> deadLetterSerializer) {
@@ -53,15 +55,37 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], Stri
     this.store = context.getStateStore(storeName);
     this.queue = PendingQueue.rebuiltFrom(store);
     this.emitter = new Emitter(context, deadLetterTopic, deadLetterSerializer);
+    this.observer = BatchObserver.from(context.appConfigs());
     work.init(context);
-    context.schedule(batching.checkInterval(), PunctuationType.WALL_CLOCK_TIME, now -> runDueBatches());
+    context.schedule(batching.checkInterval(), PunctuationType.WALL_CLOCK_TIME, now -> {
+      runDueBatches();
+      report();
+    });
+    report();
   }
 
   @Override
   public void process(Record<byte[], byte[]> record) {
+    observer.recordIn(storeName);
     InputRecord input = InputRecord.from(record, context.recordMetadata());
     work.admit(input, emitter).ifPresent(admission -> enqueue(input, admission));
     runDueBatches();
+    report();
+  }
+
+  @Override
+  public void close() {
+    // The queue stays in the store (it moves with the task); this instance no longer holds it.
+    observer.pendingUnits(storeName, context.taskId(), 0);
+  }
+
+  private void report() {
+    long deadLetters = emitter.deadLetterCount();
+    if (deadLetters > deadLettersReported) {
+      observer.deadLettered(storeName, deadLetters - deadLettersReported);
+      deadLettersReported = deadLetters;
+    }
+    observer.pendingUnits(storeName, context.taskId(), queue.units());
   }
 
   private void enqueue(InputRecord input, BatchWork.Admission admission) {
@@ -99,8 +123,11 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], Stri
       }
       batch.add(pending);
     }
+    long started = System.nanoTime();
     work.run(batch, emitter);
     selected.forEach(this::remove);
+    observer.batchRan(storeName, batch.size(), selected.stream().mapToInt(entry -> entry.traits().units()).sum(),
+        System.nanoTime() - started);
   }
 
   private void remove(QueueEntry entry) {

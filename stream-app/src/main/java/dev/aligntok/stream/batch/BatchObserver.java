@@ -1,0 +1,44 @@
+package dev.aligntok.stream.batch;
+
+import java.util.Map;
+import org.apache.kafka.streams.processor.TaskId;
+
+/**
+ * What a {@link MicroBatchProcessor} reports as it works, for metrics. The service hands one
+ * instance to every processor through the Streams configuration (an object value under
+ * {@link #CONFIG_KEY}), so topology builders and tests need not know about it. Every stream
+ * thread calls the same instance: implementations must be thread-safe and cheap.
+ *
+ * <p>{@code store} is the processor's pending store ({@link MicroBatching#pendingStoreName}).
+ */
+public interface BatchObserver {
+  /** Streams config key whose value, if set, is the observer (not a string). */
+  String CONFIG_KEY = "aligntok.batch.observer";
+
+  BatchObserver NONE = new BatchObserver() {};
+
+  /** An input record arrived, before it is admitted or refused. */
+  default void recordIn(String store) {}
+
+  /** A batch of {@code records} inputs holding {@code units} units ran in {@code nanos}, outputs included. */
+  default void batchRan(String store, int records, int units, long nanos) {}
+
+  /** {@code count} more records went to the dead-letter topic. */
+  default void deadLettered(String store, long count) {}
+
+  /** Units now waiting in one task's queue (0 when the task closes). */
+  default void pendingUnits(String store, TaskId task, long units) {}
+
+  /** The observer in {@code appConfigs}, or {@link #NONE}. */
+  static BatchObserver from(Map<String, Object> appConfigs) {
+    Object value = appConfigs.get(CONFIG_KEY);
+    if (value == null) {
+      return NONE;
+    }
+    if (!(value instanceof BatchObserver observer)) {
+      throw new IllegalArgumentException(CONFIG_KEY + " must be a " + BatchObserver.class.getName()
+          + " instance, got " + value.getClass().getName());
+    }
+    return observer;
+  }
+}

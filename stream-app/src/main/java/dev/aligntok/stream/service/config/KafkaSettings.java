@@ -1,0 +1,38 @@
+package dev.aligntok.stream.service.config;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.core.annotation.Nullable;
+import java.time.Duration;
+
+/**
+ * How the service talks to Kafka ({@code aligntok.kafka.*}).
+ *
+ * @param bootstrapServers  {@code host:port,...}
+ * @param applicationId     Kafka Streams application id (consumer group, internal topic prefix)
+ * @param applicationServer this instance's {@code host:port} as other instances reach its HTTP API;
+ *     set it when more than one instance runs, so status queries are routed to the owner of a key.
+ *     Unset: every query is answered from the local stores (one instance).
+ * @param maxBatchDuration  longest one model batch may take; the poll interval is kept well above it
+ * @param closeTimeout      how long shutdown waits for the in-flight batch to finish and commit
+ * @param adminTimeout      how long topic creation / verification may take at start-up
+ * @see PassThroughProperties#kafka() {@code aligntok.kafka.properties.*}, copied verbatim into the
+ *     admin, producer and Streams configurations (security.protocol, sasl.*, ssl.*, num.stream.threads, state.dir)
+ */
+@ConfigurationProperties("aligntok.kafka")
+public record KafkaSettings(
+    String bootstrapServers,
+    String applicationId,
+    @Nullable String applicationServer,
+    Duration maxBatchDuration,
+    Duration closeTimeout,
+    Duration adminTimeout) {
+
+  public KafkaSettings {
+    Settings.requireText("aligntok.kafka.bootstrap-servers", bootstrapServers);
+    Settings.requireText("aligntok.kafka.application-id", applicationId);
+    Settings.requirePositive("aligntok.kafka.max-batch-duration", maxBatchDuration);
+    Settings.requirePositive("aligntok.kafka.close-timeout", closeTimeout);
+    Settings.requirePositive("aligntok.kafka.admin-timeout", adminTimeout);
+    applicationServer = Settings.blankToNull(applicationServer);
+  }
+}

@@ -1,0 +1,40 @@
+package dev.aligntok.stream.service.http;
+
+import dev.aligntok.stream.service.query.KeyOwner;
+import dev.aligntok.stream.service.query.KeyOwners;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MutableHttpResponse;
+import jakarta.inject.Singleton;
+import java.util.function.Supplier;
+
+/** Answers a request about one key here when this instance owns the key, else at its owner. */
+@Singleton
+final class QueryRouting {
+  private final KeyOwners owners;
+  private final PeerForwarder forwarder;
+
+  QueryRouting(KeyOwners owners, PeerForwarder forwarder) {
+    this.owners = owners;
+    this.forwarder = forwarder;
+  }
+
+  MutableHttpResponse<?> route(String store, String requestId, HttpRequest<?> request,
+                               Supplier<MutableHttpResponse<?>> local) {
+    KeyOwner owner = owners.of(store, requestId);
+    return switch (owner.kind()) {
+      case LOCAL -> local.get();
+      case REMOTE -> request.getHeaders().contains(PeerForwarder.FORWARDED)
+          ? retryLater("request " + requestId + " is moving between instances")
+          : forwarder.forward(request.getMethodName(), owner.host(), request.getPath(),
+              request.getHeaders().get(ApiKeyFilter.HEADER));
+      case UNAVAILABLE -> retryLater("no instance owns request " + requestId + " right now (rebalancing)");
+    };
+  }
+
+  static MutableHttpResponse<?> retryLater(String why) {
+    return HttpResponse.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", "1")
+        .body(ErrorBody.of(why + "; retry shortly"));
+  }
+}

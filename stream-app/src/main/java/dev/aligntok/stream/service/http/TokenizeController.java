@@ -1,0 +1,87 @@
+package dev.aligntok.stream.service.http;
+
+import dev.aligntok.events.ImageEvent;
+import dev.aligntok.stream.config.TokenizeConfig;
+import dev.aligntok.stream.service.kafka.EventPublisher;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Header;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Accepts one image (PNG or JPEG bytes as the body) for tokenization: written to the images topic,
+ * its latent appears on the latents topic under the returned id. The bytes are checked only as far
+ * as the declared type's signature and the size limit; decoding happens in the pipeline, whose
+ * failures go to the dead-letter topic.
+ */
+@Controller("/v1/tokenize")
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class TokenizeController {
+  private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+  private static final byte[] JPEG_SIGNATURE = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF};
+
+  private final EventPublisher publisher;
+  private final RequestIds ids;
+  private final long maxBytes;
+
+  TokenizeController(EventPublisher publisher, RequestIds ids, TokenizeConfig config) {
+    this.publisher = publisher;
+    this.ids = ids;
+    this.maxBytes = config.imageLimits().maxEncodedBytes();
+  }
+
+  @Post(consumes = {MediaType.IMAGE_PNG, MediaType.IMAGE_JPEG})
+  public MutableHttpResponse<?> submit(@Body byte[] image, @Header("Content-Type") String contentType,
+                                       @Nullable @QueryValue String id, @Nullable @QueryValue String label) {
+    if (image.length > maxBytes) {
+      return HttpResponse.status(HttpStatus.REQUEST_ENTITY_TOO_LARGE)
+          .body(ErrorBody.of("image has " + image.length + " bytes, at most " + maxBytes + " are accepted"));
+    }
+    String type = MediaType.of(contentType).getName();
+    List<FieldError> errors = new ArrayList<>();
+    String imageId = id == null ? ids.newId() : id;
+    ids.problem(imageId).ifPresent(problem -> errors.add(new FieldError("id", problem)));
+    if (image.length == 0) {
+      errors.add(new FieldError("body", "is empty; send the image bytes"));
+    } else if (!startsWith(image, MediaType.IMAGE_PNG.equals(type) ? PNG_SIGNATURE : JPEG_SIGNATURE)) {
+      errors.add(new FieldError("body", "is not a " + type + " image (its first bytes do not match)"));
+    }
+    if (!errors.isEmpty()) {
+      return HttpResponse.badRequest(new ErrorBody("invalid image", errors));
+    }
+    publisher.image(ImageEvent.newBuilder()
+        .setId(imageId)
+        .setData(ByteBuffer.wrap(image))
+        .setContentType(type)
+        .setLabel(label)
+        .setMetadata(Map.of())
+        .setCreatedAtMs(Instant.now())
+        .build());
+    return HttpResponse.accepted().body(new Accepted(imageId));
+  }
+
+  private static boolean startsWith(byte[] data, byte[] prefix) {
+    if (data.length < prefix.length) {
+      return false;
+    }
+    for (int i = 0; i < prefix.length; i++) {
+      if (data[i] != prefix[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,72 @@
+package dev.aligntok.stream.service.metrics;
+
+import dev.aligntok.inference.label.LabelVocabulary;
+import dev.aligntok.inference.sampling.SamplerSettings;
+import dev.aligntok.stream.generate.GenerateTopology;
+import dev.aligntok.stream.model.BatchEncodeResult;
+import dev.aligntok.stream.model.DecodedImage;
+import dev.aligntok.stream.model.GenerationBatchResult;
+import dev.aligntok.stream.model.ImageGeneratorPort;
+import dev.aligntok.stream.model.LatentEncoderPort;
+import dev.aligntok.stream.model.ValidatedGeneration;
+import dev.aligntok.stream.tokenize.TokenizeTopology;
+import jakarta.inject.Singleton;
+import java.util.List;
+
+/** Wraps the model ports so every model call is timed ({@code aligntok.inference.time}). */
+@Singleton
+public final class TimedPorts {
+  private final PipelineMetrics metrics;
+
+  public TimedPorts(PipelineMetrics metrics) {
+    this.metrics = metrics;
+  }
+
+  public LatentEncoderPort timed(LatentEncoderPort encoder) {
+    return new LatentEncoderPort() {
+      @Override
+      public String bundleId() {
+        return encoder.bundleId();
+      }
+
+      @Override
+      public BatchEncodeResult encode(List<DecodedImage> images) {
+        long started = System.nanoTime();
+        try {
+          return encoder.encode(images);
+        } finally {
+          metrics.inference(TokenizeTopology.NAME, System.nanoTime() - started);
+        }
+      }
+    };
+  }
+
+  public ImageGeneratorPort timed(ImageGeneratorPort generator) {
+    return new ImageGeneratorPort() {
+      @Override
+      public String bundleId() {
+        return generator.bundleId();
+      }
+
+      @Override
+      public LabelVocabulary labels() {
+        return generator.labels();
+      }
+
+      @Override
+      public SamplerSettings defaultSettings() {
+        return generator.defaultSettings();
+      }
+
+      @Override
+      public GenerationBatchResult generate(List<ValidatedGeneration> requests) {
+        long started = System.nanoTime();
+        try {
+          return generator.generate(requests);
+        } finally {
+          metrics.inference(GenerateTopology.NAME, System.nanoTime() - started);
+        }
+      }
+    };
+  }
+}

@@ -1,0 +1,213 @@
+package dev.aligntok.stream.service;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.aligntok.stream.service.kafka.KafkaClientConfigs;
+import dev.aligntok.stream.testing.ClassColourGenerator;
+import dev.aligntok.stream.testing.TestPngs;
+import java.io.ByteArrayInputStream;
+import java.awt.image.BufferedImage;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The HTTP API of the running service: Micronaut + Kafka Streams against a real KRaft broker on
+ * loopback; model and schema registry are in-process doubles (see {@link ServiceTestDoubles}).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ServiceHttpTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir
+  static Path work;
+
+  private LoopbackKafka kafka;
+  private ServiceUnderTest service;
+
+  @BeforeAll
+  void start() throws Exception {
+    kafka = LoopbackKafka.start(Files.createDirectories(work.resolve("kafka")));
+    service = ServiceUnderTest.start(kafka.bootstrapServers(), "http-test", work.resolve("state"), Map.of())
+        .awaitReady();
+  }
+
+  @AfterAll
+  void stop() {
+    try {
+      if (service != null) {
+        service.close();
+      }
+    } finally {
+      if (kafka != null) {
+        kafka.close();
+      }
+    }
+  }
+
+  @Test
+  void requestsWithoutAValidKeyAre401AndWithOneAreServed() throws Exception {
+    byte[] png = TestPngs.solid(4, 4, 10, 20, 30);
+    HttpResponse<String> missing = service.send("POST", "/v1/tokenize", null, "image/png", png);
+    assertEquals(401, missing.statusCode(), missing.body());
+    assertTrue(missing.body().contains("missing X-API-Key"), missing.body());
+    assertEquals(401, service.send("GET", "/v1/generations/anything", "wrong-key", null, null).statusCode());
+
+    HttpResponse<String> accepted = service.send("POST", "/v1/tokenize?id=img-auth-1", "test-key-2", "image/png", png);
+    assertEquals(202, accepted.statusCode(), accepted.body());
+    assertEquals("img-auth-1", JSON.readTree(accepted.body()).get("id").asText());
+  }
+
+  @Test
+  void invalidGenerationRequestsAre400WithEveryFieldsProblem() throws Exception {
+    HttpResponse<String> response = service.postJson("/v1/generations",
+        "{\"id\":\"has space\",\"count\":99,\"steps\":0,\"cfgScale\":-1,\"sampler\":\"DDIM\","
+            + "\"cfgInterval\":{\"low\":0.9,\"high\":0.1}}");
+    assertEquals(400, response.statusCode(), response.body());
+    Map<String, String> errors = fieldErrors(response);
+    assertEquals(List.of("cfgInterval", "cfgScale", "count", "id", "prompt", "sampler", "steps"),
+        new ArrayList<>(errors.keySet()), response.body());
+    assertTrue(errors.get("count").contains("[1, 8]"), errors.toString());
+    assertTrue(errors.get("prompt").contains("either prompt or classId"), errors.toString());
+
+    HttpResponse<String> wrongType = service.postJson("/v1/generations", "{\"prompt\":\"cat\",\"count\":\"many\"}");
+    assertEquals(400, wrongType.statusCode(), wrongType.body());
+    assertTrue(fieldErrors(wrongType).get("body").contains("Integer"), wrongType.body());
+    HttpResponse<String> notJson = service.postJson("/v1/generations", "{not json");
+    assertEquals(400, notJson.statusCode(), notJson.body());
+    assertEquals("the body is not valid JSON", JSON.readTree(notJson.body()).get("message").asText());
+    HttpResponse<String> badIndex = service.get("/v1/generations/x/images/first");
+    assertEquals(400, badIndex.statusCode(), badIndex.body());
+    assertTrue(fieldErrors(badIndex).containsKey("index"), badIndex.body());
+
+    HttpResponse<String> unknownClass = service.postJson("/v1/generations", "{\"prompt\":\"unicorn\"}");
+    assertEquals(400, unknownClass.statusCode(), unknownClass.body());
+    assertTrue(fieldErrors(unknownClass).containsKey("prompt"), unknownClass.body());
+  }
+
+  @Test
+  void anUnseenIdIs404ASubmittedOneIsQueuedAndCanBeCancelledOnce() throws Exception {
+    HttpResponse<String> unseen = service.get("/v1/generations/never-submitted");
+    assertEquals(404, unseen.statusCode(), unseen.body());
+    assertEquals(404, service.send("DELETE", "/v1/generations/never-submitted", ServiceUnderTest.API_KEY, null, null)
+        .statusCode());
+
+    HttpResponse<String> accepted = service.postJson("/v1/generations", "{\"id\":\"gen-queued-1\",\"prompt\":\"cat\"}");
+    assertEquals(202, accepted.statusCode(), accepted.body());
+    assertEquals("/v1/generations/gen-queued-1", accepted.headers().firstValue("Location").orElseThrow());
+
+    // One image waits up to max-wait (20 s) for companions: QUEUED, not 404.
+    HttpResponse<String> queued = service.awaitGet("/v1/generations/gen-queued-1", r -> r.statusCode() == 200);
+    JsonNode status = JSON.readTree(queued.body());
+    assertEquals("QUEUED", status.get("state").asText(), queued.body());
+    assertEquals(1, status.get("total").asInt());
+
+    HttpResponse<String> cancel = service.send("DELETE", "/v1/generations/gen-queued-1", ServiceUnderTest.API_KEY,
+        null, null);
+    assertEquals(202, cancel.statusCode(), cancel.body());
+    HttpResponse<String> cancelled = service.awaitGet("/v1/generations/gen-queued-1",
+        r -> r.body().contains("\"CANCELLED\""));
+    assertEquals("Cancelled", JSON.readTree(cancelled.body()).get("errorClass").asText());
+    HttpResponse<String> again = service.send("DELETE", "/v1/generations/gen-queued-1", ServiceUnderTest.API_KEY,
+        null, null);
+    assertEquals(409, again.statusCode(), again.body());
+  }
+
+  @Test
+  void aFullBatchRunsAndItsImagesAreServedAsPng() throws Exception {
+    HttpResponse<String> accepted = service.postJson("/v1/generations",
+        "{\"id\":\"gen-full-1\",\"classId\":2,\"count\":8,\"seed\":5,\"steps\":12,\"priority\":10}");
+    assertEquals(202, accepted.statusCode(), accepted.body());
+    HttpResponse<String> done = service.awaitGet("/v1/generations/gen-full-1",
+        r -> r.body().contains("\"SUCCEEDED\""));
+    JsonNode status = JSON.readTree(done.body());
+    assertEquals(8, status.get("completed").asInt());
+    assertEquals(ClassColourGenerator.BUNDLE_ID, status.get("bundleId").asText());
+
+    service.awaitGet("/v1/generations/gen-full-1/images/7", r -> r.statusCode() == 200);
+    HttpResponse<byte[]> image = service.getBytes("/v1/generations/gen-full-1/images/3");
+    assertEquals(200, image.statusCode());
+    assertEquals("image/png", image.headers().firstValue("Content-Type").orElseThrow());
+    BufferedImage decoded = ImageIO.read(new ByteArrayInputStream(image.body()));
+    assertEquals(ClassColourGenerator.colour(2, 5 + 3, 12), decoded.getRGB(0, 0) & 0xffffff,
+        "image 3 is the one generated with seed + 3");
+    assertEquals(404, service.get("/v1/generations/gen-full-1/images/8").statusCode());
+  }
+
+  @Test
+  void tokenizeAcceptsPngAndJpegOnlyAndChecksTheBytes() throws Exception {
+    assertEquals(415, service.send("POST", "/v1/tokenize", ServiceUnderTest.API_KEY, "text/plain",
+        "hello".getBytes(StandardCharsets.UTF_8)).statusCode());
+    HttpResponse<String> notPng = service.send("POST", "/v1/tokenize?id=bad%20id", ServiceUnderTest.API_KEY,
+        "image/png", new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9});
+    assertEquals(400, notPng.statusCode(), notPng.body());
+    assertEquals(List.of("body", "id"), new ArrayList<>(fieldErrors(notPng).keySet()), notPng.body());
+    HttpResponse<String> accepted = service.send("POST", "/v1/tokenize", ServiceUnderTest.API_KEY, "image/png",
+        TestPngs.solid(8, 8, 200, 100, 0));
+    assertEquals(202, accepted.statusCode(), accepted.body());
+    assertTrue(JSON.readTree(accepted.body()).get("id").asText().length() >= 32, "a UUID is assigned");
+  }
+
+  @Test
+  void healthReportsKafkaStreamsRunningAndTheModelLoaded() throws Exception {
+    HttpResponse<String> health = service.get("/health");
+    assertEquals(200, health.statusCode(), health.body());
+    JsonNode details = JSON.readTree(health.body()).get("details");
+    assertEquals("UP", details.get("kafkaStreams").get("status").asText(), health.body());
+    assertEquals("RUNNING", details.get("kafkaStreams").get("details").get("state").asText(), health.body());
+    assertEquals("UP", details.get("model").get("status").asText(), health.body());
+    assertEquals(ServiceTestDoubles.PROVIDER, details.get("model").get("details").get("provider").asText());
+    HttpResponse<String> readiness = service.get("/health/readiness");
+    assertEquals(200, readiness.statusCode(), readiness.body());
+    assertTrue(readiness.body().contains("kafkaStreams") && readiness.body().contains("model"), readiness.body());
+    HttpResponse<String> liveness = service.get("/health/liveness");
+    assertEquals(200, liveness.statusCode(), liveness.body());
+    assertTrue(liveness.body().contains("kafkaStreamsAlive"), liveness.body());
+  }
+
+  @Test
+  void openApiDocumentAndMetricsAreServedWithoutAKey() {
+    HttpResponse<String> openapi = service.send("GET", "/openapi.yml", null, null, null);
+    assertEquals(200, openapi.statusCode());
+    assertTrue(openapi.body().startsWith("openapi: 3"), openapi.body());
+    assertTrue(openapi.body().contains("/v1/generations/{id}/images/{index}"));
+
+    HttpResponse<String> metrics = service.send("GET", "/prometheus", null, null, null);
+    assertEquals(200, metrics.statusCode(), metrics.body());
+    for (String name : List.of("aligntok_records_in_total{pipeline=\"tokenize\"", "aligntok_records_in_total{pipeline=\"generate\"",
+        "aligntok_batch_size_images_bucket", "aligntok_batch_latency_seconds_bucket", "aligntok_inference_time_seconds",
+        "aligntok_pending_units", "aligntok_dead_letters_total", "aligntok_model_loaded{provider=\"test-double\"")) {
+      assertTrue(metrics.body().contains(name), "missing " + name);
+    }
+  }
+
+  @Test
+  void passThroughKafkaPropertiesReachKafkaStreams() {
+    Map<String, String> passThrough = service.context().getBean(KafkaClientConfigs.class).passThrough();
+    assertEquals(Map.of("state.dir", work.resolve("state").toString()), passThrough);
+    assertTrue(Files.isDirectory(work.resolve("state").resolve("http-test")), "Streams state lives in state.dir");
+  }
+
+  private static Map<String, String> fieldErrors(HttpResponse<String> response) throws Exception {
+    Map<String, String> errors = new TreeMap<>();
+    for (JsonNode error : JSON.readTree(response.body()).get("errors")) {
+      errors.put(error.get("field").asText(), error.get("message").asText());
+    }
+    return errors;
+  }
+}

@@ -1,0 +1,132 @@
+package dev.aligntok.stream.service;
+
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * The whole service (Micronaut context, HTTP server on 127.0.0.1, Kafka Streams) against a real
+ * broker, with the model and registry doubles of {@link ServiceTestDoubles}; plus a small HTTP client.
+ */
+final class ServiceUnderTest implements AutoCloseable {
+  static final String API_KEY = "test-key-1";
+  private static final Duration WAIT = Duration.ofSeconds(60);
+
+  private final EmbeddedServer server;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private ServiceUnderTest(EmbeddedServer server) {
+    this.server = server;
+  }
+
+  /** Starts the service under {@code applicationId}; {@code overrides} win over the test defaults. */
+  static ServiceUnderTest start(String bootstrapServers, String applicationId, Path stateDir,
+                                Map<String, Object> overrides) {
+    Map<String, Object> props = new HashMap<>();
+    props.put(ServiceTestDoubles.PROPERTY, "true");
+    props.put("micronaut.server.host", "127.0.0.1");
+    props.put("micronaut.server.port", -1);
+    props.put("aligntok.kafka.bootstrap-servers", bootstrapServers);
+    props.put("aligntok.kafka.application-id", applicationId);
+    props.put("aligntok.kafka.close-timeout", "15s");
+    props.put("aligntok.kafka.properties.state.dir", stateDir.toString());
+    props.put("aligntok.topics.partitions", 2);
+    props.put("aligntok.registry.url", "http://127.0.0.1:9"); // replaced by the in-process double
+    props.put("aligntok.auth.api-keys", API_KEY + ",test-key-2"); // comma-separated, as in an environment variable
+    // A lone request waits 20 s for companions (long enough to see it QUEUED); 8 images run at once.
+    props.put("aligntok.generate.batch-size", 8);
+    props.put("aligntok.generate.max-wait", "20s");
+    props.putAll(overrides);
+    EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class, props);
+    return new ServiceUnderTest(server);
+  }
+
+  ApplicationContext context() {
+    return server.getApplicationContext();
+  }
+
+  HttpResponse<String> send(String method, String path, String apiKey, String contentType, byte[] body) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.getPort() + path))
+        .timeout(Duration.ofSeconds(30))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+    if (apiKey != null) {
+      request.header("X-API-Key", apiKey);
+    }
+    if (contentType != null) {
+      request.header("Content-Type", contentType);
+    }
+    try {
+      return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(method + " " + path + " failed", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  HttpResponse<byte[]> getBytes(String path) {
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.getPort() + path))
+        .header("X-API-Key", API_KEY).build();
+    try {
+      return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+    } catch (IOException e) {
+      throw new UncheckedIOException("GET " + path + " failed", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  HttpResponse<String> get(String path) {
+    return send("GET", path, API_KEY, null, null);
+  }
+
+  HttpResponse<String> postJson(String path, String json) {
+    return send("POST", path, API_KEY, "application/json", json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  /** Repeats GET {@code path} until the response satisfies {@code done}; fails after a minute. */
+  HttpResponse<String> awaitGet(String path, Predicate<HttpResponse<String>> done) {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    HttpResponse<String> last;
+    do {
+      last = get(path);
+      if (done.test(last)) {
+        return last;
+      }
+      sleep(100);
+    } while (System.nanoTime() < deadline);
+    throw new AssertionError("GET " + path + " still answers " + last.statusCode() + " " + last.body() + " after " + WAIT);
+  }
+
+  /** Waits until /health says UP (Kafka Streams RUNNING, model loaded). */
+  ServiceUnderTest awaitReady() {
+    awaitGet("/health", response -> response.statusCode() == 200);
+    return this;
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    server.getApplicationContext().close();
+  }
+}
