@@ -89,6 +89,8 @@ public final class QuickstartClient implements Callable<Integer> {
   /** The command with its error handling, printing to {@code console}; {@link #main} executes it. */
   public static CommandLine commandLine(PrintStream console) {
     CommandLine command = new CommandLine(new QuickstartClient(console));
+    // The quickstart script passes its own addresses and folders first; options given after them win.
+    command.setOverwrittenOptionsAllowed(true);
     // An exception is one clear line on stderr (its message names the problem), not a stack trace.
     command.setExecutionExceptionHandler((e, cmd, parsed) -> {
       cmd.getErr().println("quickstart-client: " + e.getMessage());
