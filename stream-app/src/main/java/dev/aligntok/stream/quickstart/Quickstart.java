@@ -122,7 +122,6 @@ public final class Quickstart {
     }
     Map<String, String> files = new LinkedHashMap<>();
     List<String> notes = new ArrayList<>();
-    String runId = tracker.inputs().runId();
     List<LatentEvent> latents = tracker.inputs().images().keySet().stream()
         .filter(tracker.latents()::containsKey).map(tracker.latents()::get).toList();
     if (!latents.isEmpty()) {
@@ -130,7 +129,7 @@ public final class Quickstart {
       files.put("latents", LATENTS_FILE);
       try {
         ResultPictures.reconstructions(outDir.resolve(RECONSTRUCTIONS_FILE), tracker, latents, bundle,
-            runId + ": sent images above the bundle's decoding of the returned latents");
+            "sent images above the bundle's decoding of the returned latents");
         files.put("reconstructions", RECONSTRUCTIONS_FILE);
       } catch (IllegalArgumentException e) {
         notes.add("no reconstructions.png: " + e.getMessage());
@@ -140,7 +139,7 @@ public final class Quickstart {
     }
     if (!tracker.inputs().requests().isEmpty()) {
       ResultPictures.generated(outDir.resolve(GENERATED_FILE), tracker, bundle.tokenizer().imageSize(),
-          runId + ": generated images, a row per prompt");
+          "generated, a row per prompt");
       files.put("generated", GENERATED_FILE);
     }
     files.put("summary", SUMMARY_FILE);

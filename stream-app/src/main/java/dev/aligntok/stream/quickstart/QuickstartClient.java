@@ -27,6 +27,7 @@ public final class QuickstartClient implements Callable<Integer> {
   public static final int FAILURES = 4;
   public static final int NOT_CONSERVED = 5;
   private static final int SHOWN_MISSING = 20;
+  private static final String SIMPLE_LOGGER_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
 
   @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
       defaultValue = "${env:KAFKA_BOOTSTRAP:-127.0.0.1:9092}", description = "Kafka (default: ${DEFAULT-VALUE})")
@@ -83,6 +84,10 @@ public final class QuickstartClient implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
+    // The Kafka clients log every config at INFO; the client's own lines are the progress to show.
+    if (System.getProperty(SIMPLE_LOGGER_LEVEL) == null) {
+      System.setProperty(SIMPLE_LOGGER_LEVEL, "warn");
+    }
     System.exit(commandLine(System.out).execute(args));
   }
 

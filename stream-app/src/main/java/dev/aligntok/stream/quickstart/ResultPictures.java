@@ -22,7 +22,8 @@ import java.util.Map;
 
 /** The two pictures of a run, drawn with the inference module's grids. */
 public final class ResultPictures {
-  private static final int SCALE = 2;
+  /** Tiles are enlarged to about this many pixels (64 px images twice, 8 px ones 16 times). */
+  private static final int TILE_PIXELS = 128;
   private static final int RECONSTRUCTION_COLUMNS = 8;
   /** Tiles of images that never came: mid grey, visibly not a result. */
   private static final float MISSING = 0.5f;
@@ -55,7 +56,7 @@ public final class ResultPictures {
           : request.getPrompt() + " (" + images.size() + "/" + request.getCount() + ")");
     }
     SampleGrid.write(file, new ImageBatch(pixels, requests.size() * columns, imageSize, imageSize), labels, columns,
-        SCALE, title);
+        scale(imageSize), title);
   }
 
   /**
@@ -86,7 +87,11 @@ public final class ResultPictures {
     float[] decoded = bundle.tokenizer().decode(codes, latents.size()).pixels();
     ReconstructionGrid.write(file, new ImageBatch(originals, latents.size(), size, size),
         new ImageBatch(decoded, latents.size(), size, size),
-        new ReconstructionGrid.Options(Math.min(RECONSTRUCTION_COLUMNS, latents.size()), SCALE, title, true));
+        new ReconstructionGrid.Options(Math.min(RECONSTRUCTION_COLUMNS, latents.size()), scale(size), title, true));
+  }
+
+  private static int scale(int imageSize) {
+    return Math.max(1, Math.min(16, TILE_PIXELS / imageSize));
   }
 
   private static byte[] bytes(ByteBuffer buffer) {
