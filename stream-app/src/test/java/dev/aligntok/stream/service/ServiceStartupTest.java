@@ -71,6 +71,13 @@ class ServiceStartupTest {
     assertTrue(refusal.contains("never.created.images") && refusal.contains("aligntok.topics.create=false"), refusal);
   }
 
+  @Test
+  void withoutTheRuntimeAdapterWiredTheServiceSaysWhatIsMissing() {
+    String refusal = startFailure("no-model", Map.of(ServiceTestDoubles.PROPERTY, "false",
+        "aligntok.model.bundle-path", "/models/tiny"));
+    assertTrue(refusal.contains("no model adapter is wired yet") && refusal.contains("/models/tiny"), refusal);
+  }
+
   /** Starts the service expecting it to fail; the messages of the whole cause chain. */
   private String startFailure(String applicationId, Map<String, Object> overrides) {
     RuntimeException failure = assertThrows(RuntimeException.class, () ->
