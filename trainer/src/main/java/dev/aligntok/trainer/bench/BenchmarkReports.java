@@ -20,7 +20,7 @@ public final class BenchmarkReports {
   public static void write(Path dir, String bundleId, RuntimeBenchmark.Report report, String arguments) throws IOException {
     Files.createDirectories(dir);
     Map<String, Object> json = new LinkedHashMap<>();
-    json.put("command", "scripts/aligntok bench " + arguments);
+    json.put("command", "scripts/aligntok " + arguments);
     json.put("bundle", bundleId);
     json.put("measuredAt", Instant.now().toString());
     json.put("cpus", Runtime.getRuntime().availableProcessors());

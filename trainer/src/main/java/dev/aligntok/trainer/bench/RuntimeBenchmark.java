@@ -56,8 +56,7 @@ public final class RuntimeBenchmark {
     Map<String, Double> flops = flopsPerImage();
     out.printf("FLOPs per image: encode %.3f G, decode %.3f G, generate %.3f G (%d DiT rows)%n", flops.get("encode"),
         flops.get("decode"), flops.get("generate"), DiTRowCounter.rowsPerImage(generation, bundle.generation().nullClass()));
-    double peak = PeakGemm.measureGflops(1024, 5, threads);
-    out.printf("peak GEMM (1024³ MatMul, ONNX Runtime, %d threads): %.1f GFLOP/s%n", threads, peak);
+    double peak = peakGemm(threads);
     List<Throughput> points = new ArrayList<>();
     for (int batch : batchSizes) {
       float[] images = randomUnit(batch * bundle.tokenizer().imageFloats(), batch);
@@ -80,7 +79,16 @@ public final class RuntimeBenchmark {
             () -> tokenizer.decode(generator.generate(classes, seeds, new long[batch], generation)))));
       }
     }
+    // Measured again at the end: the machine's clock and neighbours drift, and a peak is a maximum.
+    peak = Math.max(peak, peakGemm(threads));
     return new Report(flops, peak, DiTRowCounter.rowsPerImage(generation, bundle.generation().nullClass()), generation, points);
+  }
+
+  /** Best of square MatMuls of two sizes, ONNX Runtime, this many threads (one run varied 147–203 GFLOP/s). */
+  private double peakGemm(int threads) {
+    double peak = Math.max(PeakGemm.measureGflops(1024, 10, threads), PeakGemm.measureGflops(2048, 4, threads));
+    out.printf("peak GEMM (best of 1024³ and 2048³ MatMuls, ONNX Runtime, %d threads): %.1f GFLOP/s%n", threads, peak);
+    return peak;
   }
 
   private Throughput report(Throughput point) {
