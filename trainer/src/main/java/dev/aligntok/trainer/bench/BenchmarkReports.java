@@ -26,7 +26,7 @@ public final class BenchmarkReports {
     json.put("cpus", Runtime.getRuntime().availableProcessors());
     json.put("report", report);
     MAPPER.writeValue(dir.resolve(JSON).toFile(), json);
-    Files.writeString(dir.resolve(MARKDOWN), "Command: `scripts/aligntok bench " + arguments + "`, bundle " + bundleId
+    Files.writeString(dir.resolve(MARKDOWN), "Command: `scripts/aligntok " + arguments + "`, bundle " + bundleId
         + ", " + Runtime.getRuntime().availableProcessors() + " CPUs.\n\n" + markdownOf(report));
   }
 
