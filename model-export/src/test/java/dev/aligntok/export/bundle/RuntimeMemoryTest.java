@@ -15,14 +15,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every native tensor and result is closed: 1,000 encode + decode batches after a warm-up must not
- * grow the process's resident memory. Each batch moves about 25 KB through native tensors, so a leak
- * of them would add tens of MiB; the 4 MiB bound leaves room for allocator noise only (measured
- * growth here: well under 1 MiB).
+ * Every native tensor and result is closed: after a warm-up, three windows of 1,000 encode + decode
+ * batches each; the quietest must grow resident memory by under 2 MiB. Each batch moves about 25 KB
+ * through native tensors, so a leak adds ~13 MiB to every window (measured with one result left
+ * unclosed), while allocator noise lifts a single window at most (measured: up to +4.1 MiB once).
  */
 class RuntimeMemoryTest {
   private static final int BATCH = 16;
-  private static final long MAX_GROWTH_KIB = 4 * 1024;
+  private static final long MAX_GROWTH_KIB = 2 * 1024;
+  private static final int WINDOWS = 3;
 
   @TempDir Path tmp;
 
@@ -40,15 +41,20 @@ class RuntimeMemoryTest {
         roundTrips(tokenizer, images, 2000);
         settledRssKib();
       }
-      long before = settledRssKib();
-      long start = System.nanoTime();
-      roundTrips(tokenizer, images, 1000);
-      long millis = (System.nanoTime() - start) / 1_000_000;
-      long after = settledRssKib();
-      System.out.printf("RSS %d KiB -> %d KiB (%+d KiB) over 1000 batches of %d in %d ms%n",
-          before, after, after - before, BATCH, millis);
-      assertTrue(after - before < MAX_GROWTH_KIB, "resident memory grew by " + (after - before)
-          + " KiB over 1000 encode+decode batches (limit " + MAX_GROWTH_KIB + " KiB): a native tensor or result leaks");
+      // A leak raises the floor in every window; allocator noise moves one window now and then
+      // (a CI run once saw +4.1 MiB in a single window). So: three windows, the quietest must be flat.
+      long quietest = Long.MAX_VALUE;
+      StringBuilder growths = new StringBuilder();
+      for (int window = 0; window < WINDOWS; window++) {
+        long before = settledRssKib();
+        roundTrips(tokenizer, images, 1000);
+        long growth = settledRssKib() - before;
+        quietest = Math.min(quietest, growth);
+        growths.append(growths.length() == 0 ? "" : ", ").append(growth > 0 ? "+" : "").append(growth).append(" KiB");
+      }
+      System.out.printf("RSS growth per 1000 batches of %d: %s%n", BATCH, growths);
+      assertTrue(quietest < MAX_GROWTH_KIB, "resident memory grew in every window of 1000 encode+decode batches ("
+          + growths + "; limit " + MAX_GROWTH_KIB + " KiB in the quietest): a native tensor or result leaks");
     }
   }
 
