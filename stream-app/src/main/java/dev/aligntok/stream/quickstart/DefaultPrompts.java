@@ -9,9 +9,13 @@ import java.util.List;
  * dataset), its first labels, so the client still works on any bundle.
  */
 public final class DefaultPrompts {
-  /** Emoji subcategory names (emoji.json) that look different from one another. */
+  /**
+   * Emoji subcategory names (emoji.json) that look different from one another and that the default
+   * demo DiT draws recognisably (docs/diffusion-2026-11-29: large classes; animal-mammal or
+   * food-fruit come out as blobs at this training budget).
+   */
   static final List<String> EMOJI_SUBCATEGORIES =
-      List.of("face-smiling", "animal-mammal", "food-fruit", "sky & weather", "transport-ground");
+      List.of("family", "person-role", "country-flag", "person-activity", "hand-fingers-open");
 
   private DefaultPrompts() {}
 

@@ -54,7 +54,7 @@ public final class QuickstartClient implements Callable<Integer> {
 
   @Option(names = {"-p", "--prompt"}, paramLabel = "CLASS",
       description = "A class prompt (repeatable); default: a few emoji subcategories the bundle knows, such as "
-          + "face-smiling")
+          + "family and country-flag")
   List<String> prompts = new ArrayList<>();
 
   @Option(names = "--count", paramLabel = "N", defaultValue = "4",
