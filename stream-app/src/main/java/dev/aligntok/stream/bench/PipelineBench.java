@@ -1,0 +1,186 @@
+package dev.aligntok.stream.bench;
+
+import dev.aligntok.inference.image.ImageDecoder;
+import dev.aligntok.inference.image.ImageLimits;
+import dev.aligntok.inference.runtime.RuntimeOptions;
+import dev.aligntok.schemas.registry.CachedSchemaRegistryClient;
+import dev.aligntok.schemas.registry.RegistryClientConfig;
+import dev.aligntok.schemas.registry.SchemaRegistryClient;
+import dev.aligntok.schemas.serde.AvroSerdeConfig;
+import dev.aligntok.stream.config.BatchingConfig;
+import dev.aligntok.stream.config.OutputLimits;
+import dev.aligntok.stream.config.TokenizeConfig;
+import dev.aligntok.stream.config.TopicNames;
+import dev.aligntok.stream.output.EventSerdes;
+import dev.aligntok.stream.quickstart.RunInputs;
+import dev.aligntok.stream.quickstart.SampleImages;
+import dev.aligntok.stream.runtime.BundleModels;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.kafka.streams.StreamsConfig;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Command line of the pipeline benchmark: raw batched encode vs the tokenize topology on a real broker. */
+@Command(name = "pipeline-bench", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {
+        "Measures raw batched encode throughput of a bundle, then pushes N image events through the tokenize "
+            + "topology (in this JVM, exactly_once_v2, fresh topics) on a real broker and registry, reads the latents "
+            + "read_committed, and reports Kafka throughput, efficiency (Kafka ÷ raw, target >= "
+            + BenchReport.TARGET + ") and end-to-end latency p50/p99 as JSON and Markdown."},
+    footer = {"", "Exit codes: 0 every event ended exactly once; 1 error; 2 usage; "
+        + "3 incomplete (missing or duplicated outputs; the report is still written)."})
+public final class PipelineBench implements Callable<Integer> {
+  public static final int INCOMPLETE = 3;
+  /** Set by scripts/pipeline-bench.sh to the command as typed, for the report. */
+  public static final String COMMAND_PROPERTY = "aligntok.bench.command";
+
+  @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
+      defaultValue = "${env:KAFKA_BOOTSTRAP:-127.0.0.1:9092}", description = "Kafka (default: ${DEFAULT-VALUE})")
+  String bootstrapServers;
+
+  @Option(names = "--registry-url", paramLabel = "URL",
+      defaultValue = "${env:SCHEMA_REGISTRY_URL:-http://127.0.0.1:8081/apis/ccompat/v7}",
+      description = "Confluent-compatible schema registry (default: ${DEFAULT-VALUE})")
+  String registryUrl;
+
+  @Option(names = "--bundle", paramLabel = "DIR", defaultValue = "models/emoji-default-bundle",
+      description = "Model bundle (default: ${DEFAULT-VALUE})")
+  Path bundle;
+
+  @Option(names = "--images", paramLabel = "DIR",
+      description = "Folder of PNG files (default: the emoji of " + SampleImages.EMOJI_PACKAGE + " in the data cache)")
+  Path images;
+
+  @Option(names = "--distinct-images", paramLabel = "N", defaultValue = "1000",
+      description = "Distinct PNG files, cycled to --events (default: ${DEFAULT-VALUE})")
+  int distinctImages;
+
+  @Option(names = {"-n", "--events"}, paramLabel = "N", defaultValue = "10000",
+      description = "Image events to send; also the images of the raw encode (default: ${DEFAULT-VALUE})")
+  int events;
+
+  @Option(names = "--batch-size", paramLabel = "N", defaultValue = "32",
+      description = "Micro-batch size of the topology and of the raw encode (default: ${DEFAULT-VALUE})")
+  int batchSize;
+
+  @Option(names = "--max-wait-ms", paramLabel = "MS", defaultValue = "50",
+      description = "Longest a record waits for a full batch (default: ${DEFAULT-VALUE})")
+  long maxWaitMs;
+
+  @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
+      description = "ONNX Runtime intra-op threads, for both measurements; 0 = ONNX Runtime's choice (default: ${DEFAULT-VALUE})")
+  int threads;
+
+  @Option(names = "--commit-interval-ms", paramLabel = "MS",
+      description = "Kafka Streams commit.interval.ms (default: Streams' exactly-once default, 100)")
+  Long commitIntervalMs;
+
+  @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "600",
+      description = "Longest the Kafka pass may take (default: ${DEFAULT-VALUE})")
+  int timeoutSeconds;
+
+  @Option(names = {"-o", "--out"}, paramLabel = "FILE", defaultValue = "pipeline-bench.json",
+      description = "JSON report; the Markdown goes beside it as .md (default: ${DEFAULT-VALUE})")
+  Path out;
+
+  private final PrintStream console;
+  private final List<String> args;
+
+  PipelineBench(PrintStream console, List<String> args) {
+    this.console = console;
+    this.args = args;
+  }
+
+  public static void main(String[] args) {
+    if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    }
+    System.exit(commandLine(System.out, args).execute(args));
+  }
+
+  /** The command with one-line error messages, printing to {@code console}. */
+  public static CommandLine commandLine(PrintStream console, String... args) {
+    CommandLine command = new CommandLine(new PipelineBench(console, List.of(args)));
+    command.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      cmd.getErr().println("pipeline-bench: " + e.getMessage());
+      return 1;
+    });
+    return command;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    RuntimeOptions options = RuntimeOptions.defaults().withThreads(threads, threads == 0 ? 0 : 1);
+    List<SampleImages.Sample> samples = BenchImages.cycle(SampleImages.firstPngs(
+        images == null ? SampleImages.defaultFolder() : images, Math.min(distinctImages, events)), events);
+    BatchingConfig batching = BatchingConfig.of(batchSize, Duration.ofMillis(maxWaitMs));
+    try (BundleModels models = BundleModels.load(bundle, options);
+         SchemaRegistryClient registry = CachedSchemaRegistryClient.create(RegistryClientConfig.of(registryUrl))) {
+      console.printf(Locale.ROOT, "Raw batched encode: %d images, batch %d, bundle %s on %s …%n",
+          events, batchSize, models.bundleId(), models.provider());
+      RawEncodeBench.Result raw = RawEncodeBench.measure(models.encoder(),
+          BenchImages.decode(samples, new ImageDecoder(ImageLimits.DEFAULT)), batchSize);
+      console.printf(Locale.ROOT, "  %.1f images/s (%.2f s)%n", raw.imagesPerSecond(), raw.seconds());
+
+      String runId = RunInputs.newRunId(Clock.systemUTC()).replace("qs-", "bench-");
+      TopicNames topics = topics(runId);
+      EventSerdes serdes = new EventSerdes(registry, AvroSerdeConfig.DEFAULT);
+      RunInputs inputs = RunInputs.create(runId, samples, List.of(), 0, null, Instant.now());
+      PipelineRun.Result pipeline;
+      console.printf(Locale.ROOT, "Kafka pipeline: %d events on %s (topics %s.*) …%n", events, bootstrapServers, runId);
+      try (InProcessTokenizer tokenizer = InProcessTokenizer.start(bootstrapServers, runId,
+          new TokenizeConfig(topics, batching, ImageLimits.DEFAULT, OutputLimits.DEFAULT), models.encoder(), serdes, overrides())) {
+        pipeline = PipelineRun.run(bootstrapServers, topics, serdes, inputs, Duration.ofSeconds(timeoutSeconds),
+            tokenizer::checkAlive);
+      }
+      BenchReport report = BenchReport.of(command(), models.bundleId(), models.provider(), settings(), raw, pipeline);
+      Path markdown = report.write(out);
+      console.print(report.markdown());
+      console.println("Wrote " + out.toAbsolutePath().normalize() + " and " + markdown.normalize());
+      return pipeline.complete() ? 0 : INCOMPLETE;
+    }
+  }
+
+  private Map<String, Object> overrides() {
+    Map<String, Object> overrides = new HashMap<>();
+    if (commitIntervalMs != null) {
+      overrides.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
+    }
+    return overrides;
+  }
+
+  private Map<String, Object> settings() {
+    Map<String, Object> settings = new LinkedHashMap<>();
+    settings.put("events", events);
+    settings.put("batchSize", batchSize);
+    settings.put("maxWaitMs", maxWaitMs);
+    settings.put("onnxIntraOpThreads", threads);
+    settings.put("commitIntervalMs", commitIntervalMs == null ? "default (100)" : commitIntervalMs);
+    settings.put("distinctImages", Math.min(distinctImages, events));
+    settings.put("partitions", 1);
+    settings.put("processingGuarantee", StreamsConfig.EXACTLY_ONCE_V2);
+    settings.put("availableProcessors", Runtime.getRuntime().availableProcessors());
+    return settings;
+  }
+
+  private String command() {
+    String typed = System.getProperty(COMMAND_PROPERTY);
+    return typed != null ? typed : "java " + PipelineBench.class.getName() + " " + String.join(" ", args);
+  }
+
+  private static TopicNames topics(String prefix) {
+    return new TopicNames(prefix + ".images", prefix + ".latents", prefix + ".prompts", prefix + ".generated",
+        prefix + ".status", prefix + ".dlq", prefix + ".cancellations");
+  }
+}
