@@ -16,7 +16,8 @@ import java.util.TreeMap;
 /**
  * Where each input of a run stands: sent, then ended by its output (a latent; all images of a
  * request) or by a dead letter or a FAILED (CANCELLED, EXPIRED) status. Records of other runs are
- * ignored; an output seen twice is counted as a duplicate, never twice.
+ * ignored; an output seen twice is counted as a duplicate, never twice. Thread-safe: a sender thread
+ * may record send times while a reader thread records outputs.
  */
 public final class RunTracker {
   private final RunInputs inputs;
@@ -36,11 +37,11 @@ public final class RunTracker {
     return inputs;
   }
 
-  public void sent(String id, long nanos) {
+  public synchronized void sent(String id, long nanos) {
     sentAtNanos.put(id, nanos);
   }
 
-  public void latent(LatentEvent event, long nanos) {
+  public synchronized void latent(LatentEvent event, long nanos) {
     String id = event.getId();
     if (!inputs.images().containsKey(id)) {
       return;
@@ -52,7 +53,7 @@ public final class RunTracker {
     ended(id, nanos);
   }
 
-  public void image(GeneratedImage image, long nanos) {
+  public synchronized void image(GeneratedImage image, long nanos) {
     GenerationRequest request = inputs.requests().get(image.getRequestId());
     if (request == null) {
       return;
@@ -67,7 +68,7 @@ public final class RunTracker {
     }
   }
 
-  public void status(GenerationStatus status, long nanos) {
+  public synchronized void status(GenerationStatus status, long nanos) {
     String id = status.getRequestId();
     if (!inputs.requests().containsKey(id)) {
       return;
@@ -79,7 +80,7 @@ public final class RunTracker {
   }
 
   /** @param inputId the dead letter's key, which the app sets to the input record's key (our id) */
-  public void deadLetter(String inputId, DeadLetter letter, long nanos) {
+  public synchronized void deadLetter(String inputId, DeadLetter letter, long nanos) {
     if (inputId == null || !(inputs.images().containsKey(inputId) || inputs.requests().containsKey(inputId))) {
       return;
     }
@@ -90,66 +91,66 @@ public final class RunTracker {
     ended(inputId, nanos);
   }
 
-  public boolean allEnded() {
+  public synchronized boolean allEnded() {
     return endedAtNanos.size() == inputs.size();
   }
 
-  public int endedCount() {
+  public synchronized int endedCount() {
     return endedAtNanos.size();
   }
 
   /** Latents received, by image id in the order they came. */
-  public Map<String, LatentEvent> latents() {
+  public synchronized Map<String, LatentEvent> latents() {
     return latents;
   }
 
   /** The images received for a request, by index. */
-  public Map<Integer, GeneratedImage> images(String requestId) {
+  public synchronized Map<Integer, GeneratedImage> images(String requestId) {
     return images.getOrDefault(requestId, new TreeMap<>());
   }
 
-  public int imageCount() {
+  public synchronized int imageCount() {
     return images.values().stream().mapToInt(Map::size).sum();
   }
 
   /** Requests with every image. */
-  public List<String> completedRequests() {
+  public synchronized List<String> completedRequests() {
     return inputs.requests().values().stream()
         .filter(request -> images(request.getId()).size() == request.getCount())
         .map(GenerationRequest::getId).toList();
   }
 
   /** Requests whose last status is FAILED, CANCELLED or EXPIRED. */
-  public List<String> failedRequests() {
+  public synchronized List<String> failedRequests() {
     return inputs.requests().keySet().stream()
         .filter(id -> lastStatus.containsKey(id) && isFailure(lastStatus.get(id).getState())).toList();
   }
 
-  public GenerationStatus lastStatus(String requestId) {
+  public synchronized GenerationStatus lastStatus(String requestId) {
     return lastStatus.get(requestId);
   }
 
   /** Dead letters of this run's inputs, by input id. */
-  public Map<String, DeadLetter> deadLetters() {
+  public synchronized Map<String, DeadLetter> deadLetters() {
     return deadLetters;
   }
 
-  public int duplicates() {
+  public synchronized int duplicates() {
     return duplicates;
   }
 
   /** Milliseconds from sending each image to its latent. */
-  public List<Double> tokenizeLatenciesMs() {
+  public synchronized List<Double> tokenizeLatenciesMs() {
     return latencies(new ArrayList<>(latents.keySet()));
   }
 
   /** Milliseconds from sending each completed request to its last image. */
-  public List<Double> generateLatenciesMs() {
+  public synchronized List<Double> generateLatenciesMs() {
     return latencies(completedRequests());
   }
 
   /** Each input without an end, with what it is waiting for; empty when all ended. */
-  public List<String> missing() {
+  public synchronized List<String> missing() {
     List<String> missing = new ArrayList<>();
     for (String id : inputs.images().keySet()) {
       if (!endedAtNanos.containsKey(id)) {
