@@ -29,6 +29,8 @@ import java.util.concurrent.Callable;
 import org.apache.kafka.streams.StreamsConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import dev.aligntok.stream.quickstart.StackOptions;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Command line of the pipeline benchmark: raw batched encode vs the tokenize topology on a real broker. */
@@ -45,14 +47,8 @@ public final class PipelineBench implements Callable<Integer> {
   /** Set by scripts/pipeline-bench.sh to the command as typed, for the report. */
   public static final String COMMAND_PROPERTY = "aligntok.bench.command";
 
-  @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
-      defaultValue = "${env:KAFKA_BOOTSTRAP:-127.0.0.1:9092}", description = "Kafka (default: ${DEFAULT-VALUE})")
-  String bootstrapServers;
-
-  @Option(names = "--registry-url", paramLabel = "URL",
-      defaultValue = "${env:SCHEMA_REGISTRY_URL:-http://127.0.0.1:8081/apis/ccompat/v7}",
-      description = "Confluent-compatible schema registry (default: ${DEFAULT-VALUE})")
-  String registryUrl;
+  @Mixin
+  StackOptions stack;
 
   @Option(names = "--bundle", paramLabel = "DIR", defaultValue = "models/emoji-default-bundle",
       description = "Model bundle (default: ${DEFAULT-VALUE})")
@@ -126,7 +122,7 @@ public final class PipelineBench implements Callable<Integer> {
         images == null ? SampleImages.defaultFolder() : images, Math.min(distinctImages, events)), events);
     BatchingConfig batching = BatchingConfig.of(batchSize, Duration.ofMillis(maxWaitMs));
     try (BundleModels models = BundleModels.load(bundle, options);
-         SchemaRegistryClient registry = CachedSchemaRegistryClient.create(RegistryClientConfig.of(registryUrl))) {
+         SchemaRegistryClient registry = CachedSchemaRegistryClient.create(RegistryClientConfig.of(stack.registryUrl()))) {
       console.printf(Locale.ROOT, "Raw batched encode: %d images, batch %d, bundle %s on %s …%n",
           events, batchSize, models.bundleId(), models.provider());
       RawEncodeBench.Result raw = RawEncodeBench.measure(models.encoder(),
@@ -138,10 +134,10 @@ public final class PipelineBench implements Callable<Integer> {
       EventSerdes serdes = new EventSerdes(registry, AvroSerdeConfig.DEFAULT);
       RunInputs inputs = RunInputs.create(runId, samples, List.of(), 0, null, Instant.now());
       PipelineRun.Result pipeline;
-      console.printf(Locale.ROOT, "Kafka pipeline: %d events on %s (topics %s.*) …%n", events, bootstrapServers, runId);
-      try (InProcessTokenizer tokenizer = InProcessTokenizer.start(bootstrapServers, runId,
+      console.printf(Locale.ROOT, "Kafka pipeline: %d events on %s (topics %s.*) …%n", events, stack.bootstrapServers(), runId);
+      try (InProcessTokenizer tokenizer = InProcessTokenizer.start(stack.bootstrapServers(), runId,
           new TokenizeConfig(topics, batching, ImageLimits.DEFAULT, OutputLimits.DEFAULT), models.encoder(), serdes, overrides())) {
-        pipeline = PipelineRun.run(bootstrapServers, topics, serdes, inputs, Duration.ofSeconds(timeoutSeconds),
+        pipeline = PipelineRun.run(stack.bootstrapServers(), topics, serdes, inputs, Duration.ofSeconds(timeoutSeconds),
             tokenizer::checkAlive);
       }
       BenchReport report = BenchReport.of(command(), models.bundleId(), models.provider(), settings(), raw, pipeline);

@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Command line of a {@link Quickstart} run. */
@@ -29,14 +30,8 @@ public final class QuickstartClient implements Callable<Integer> {
   private static final int SHOWN_MISSING = 20;
   private static final String SIMPLE_LOGGER_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
 
-  @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
-      defaultValue = "${env:KAFKA_BOOTSTRAP:-127.0.0.1:9092}", description = "Kafka (default: ${DEFAULT-VALUE})")
-  String bootstrapServers;
-
-  @Option(names = "--registry-url", paramLabel = "URL",
-      defaultValue = "${env:SCHEMA_REGISTRY_URL:-http://127.0.0.1:8081/apis/ccompat/v7}",
-      description = "Confluent-compatible schema registry (default: ${DEFAULT-VALUE})")
-  String registryUrl;
+  @Mixin
+  StackOptions stack;
 
   @Option(names = "--bundle", paramLabel = "DIR", defaultValue = "models/emoji-default-bundle",
       description = "The bundle the service runs: default prompts come from its labels, its decoder draws the "
@@ -106,7 +101,7 @@ public final class QuickstartClient implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    QuickstartSettings settings = new QuickstartSettings(bootstrapServers, registryUrl, topics(), bundle,
+    QuickstartSettings settings = new QuickstartSettings(stack.bootstrapServers(), stack.registryUrl(), topics(), bundle,
         images == null ? SampleImages.defaultFolder() : images, imageCount, prompts, count, steps, out,
         Duration.ofSeconds(timeoutSeconds));
     Quickstart.Result result = Quickstart.run(settings, console);
