@@ -2,6 +2,7 @@ package dev.aligntok.stream.service;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -28,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The HTTP API of the running service: Micronaut + Kafka Streams against a real KRaft broker on
- * loopback; model and schema registry are in-process doubles (see {@link ServiceTestDoubles}).
+ * loopback, the real ONNX runtime on a tiny bundle; the schema registry is in-process (see
+ * {@link ServiceTestDoubles}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ServiceHttpTest {
@@ -150,6 +152,38 @@ class ServiceHttpTest {
     assertEquals("image/png", image.headers().firstValue("Content-Type").orElseThrow());
     assertArrayEquals(expectedImage3, image.body(), "image 3 is the runtime's image for seed + 3");
     assertEquals(404, service.get("/v1/generations/gen-full-1/images/8").statusCode());
+  }
+
+  @Test
+  void aBundleReloadSwapsTheModelAndABrokenBundleIsRejected() throws Exception {
+    String original;
+    try (ModelBundle serving = ModelBundle.load(ServiceTestDoubles.BUNDLE, TinyBundles.CPU, ImageLimits.DEFAULT)) {
+      original = serving.id();
+    }
+    Path next = TinyBundles.write(work.resolve("next-bundle"), "reloaded");
+    String body = "{\"path\":\"" + next + "\"}";
+    assertEquals(401, service.send("POST", "/v1/admin/bundle", null, "application/json",
+        body.getBytes(StandardCharsets.UTF_8)).statusCode(), "reloading needs credentials");
+    try {
+      HttpResponse<String> swapped = service.postJson("/v1/admin/bundle", body);
+      assertEquals(200, swapped.statusCode(), swapped.body());
+      String nextId = JSON.readTree(swapped.body()).get("bundleId").asText();
+      assertNotEquals(original, nextId);
+
+      HttpResponse<String> broken = service.postJson("/v1/admin/bundle", "{\"path\":\"" + work.resolve("nowhere") + "\"}");
+      assertEquals(422, broken.statusCode(), broken.body());
+      assertTrue(broken.body().contains("nowhere") && broken.body().contains(nextId), "names the rejected bundle "
+          + "and the one kept: " + broken.body());
+      assertEquals(400, service.postJson("/v1/admin/bundle", "{}").statusCode());
+
+      assertEquals(202, service.postJson("/v1/generations", "{\"id\":\"after-reload-1\",\"classId\":0,\"steps\":2}")
+          .statusCode());
+      HttpResponse<String> done = service.awaitGet("/v1/generations/after-reload-1", r -> r.body().contains("\"SUCCEEDED\""));
+      assertEquals(nextId, JSON.readTree(done.body()).get("bundleId").asText(), "outputs carry the new bundle's id");
+    } finally {
+      assertEquals(200, service.postJson("/v1/admin/bundle", "{\"path\":\"" + ServiceTestDoubles.BUNDLE + "\"}")
+          .statusCode(), "back to the original bundle for the other tests");
+    }
   }
 
   @Test

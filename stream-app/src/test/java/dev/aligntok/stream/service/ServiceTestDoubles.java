@@ -73,6 +73,11 @@ public class ServiceTestDoubles {
       public String provider() {
         return models.provider();
       }
+
+      @Override
+      public String reload(Path bundleDir) {
+        return models.reload(bundleDir);
+      }
     };
   }
 

@@ -43,6 +43,7 @@ public final class BundleModelPorts implements ModelPorts {
   }
 
   /** Swaps in the bundle at {@code dir} between batches; see {@link BundleModels#reload}. */
+  @Override
   public String reload(Path dir) {
     return models.reload(dir);
   }

@@ -20,6 +20,14 @@ public interface ModelPorts extends AutoCloseable {
   String provider();
 
   /**
+   * Swaps in the bundle at {@code bundleDir} between batches and returns its id; a bundle that fails
+   * validation is rejected (the exception says why) and the one in service stays.
+   */
+  default String reload(java.nio.file.Path bundleDir) {
+    throw new UnsupportedOperationException("this model cannot be reloaded");
+  }
+
+  /**
    * Releases native sessions; called once at shutdown, after Kafka Streams has closed. If that close
    * timed out, a stream thread may still be inside a model call: wait for in-flight calls before
    * freeing native memory.
