@@ -58,6 +58,8 @@ public final class FlowTrainer {
       DiT dit = new DiT(model);
       dit.initialize(manager, DataType.FLOAT32, new Shape(1, model.latentChannels(), model.gridSize(), model.gridSize()),
           new Shape(1), new Shape(1));
+      long parameters = dit.getParameters().values().stream().mapToLong(p -> p.getArray().size()).sum();
+      out.printf("DiT %s: %,d parameters%n", model, parameters);
       return new Run(model, config, flow, data, provenance, manager, dit).execute();
     }
   }
