@@ -115,6 +115,10 @@ final class ServiceProcess implements AutoCloseable {
     return process.pid();
   }
 
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
   Path logFile() {
     return logFile;
   }
