@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
+import kafka.server.BrokerServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -117,6 +118,26 @@ public final class EmbeddedKafka implements AutoCloseable {
                     (a, b) -> a,
                     TreeMap::new));
     return BootstrapMetadata.fromVersions(version, features, "aligntok-tests");
+  }
+
+  /**
+   * Shuts the broker down (the KRaft controller of the same node stays up) and waits until it has
+   * stopped: clients get connection refused until {@link #startBroker()}.
+   */
+  public void stopBroker() {
+    BrokerServer broker = broker();
+    broker.shutdown();
+    broker.awaitShutdown();
+  }
+
+  /** Starts the broker stopped by {@link #stopBroker()} again, on the same port and data; returns once it serves. */
+  public void startBroker() throws ExecutionException, InterruptedException {
+    broker().startup();
+    cluster.waitForReadyBrokers();
+  }
+
+  private BrokerServer broker() {
+    return cluster.brokers().values().iterator().next();
   }
 
   /** {@code 127.0.0.1:<port>} of the broker listener. */

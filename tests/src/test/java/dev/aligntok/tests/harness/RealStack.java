@@ -107,6 +107,21 @@ public final class RealStack implements AutoCloseable {
     return registry.ccompatUrl();
   }
 
+  /**
+   * Stops the broker, for fault tests; every test after it needs it back, so call {@link
+   * #startBroker()} in a {@code finally}. The registry keeps running.
+   */
+  public void stopBroker() {
+    kafka.stopBroker();
+    log.info("Kafka broker stopped");
+  }
+
+  /** Starts the broker stopped by {@link #stopBroker()} again at the same address; returns once it serves. */
+  public void startBroker() throws ExecutionException, InterruptedException {
+    kafka.startBroker();
+    log.info("Kafka broker started again at {}", bootstrapServers());
+  }
+
   /** Creates single-partition topics and waits until they are usable; fails if one exists. */
   public void createTopics(String... names) {
     createTopics(Arrays.stream(names).map(name -> new NewTopic(name, 1, (short) 1)).toList());

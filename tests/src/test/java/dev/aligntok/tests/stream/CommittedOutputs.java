@@ -17,7 +17,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * What a downstream reader sees: committed records only (read_committed) of some topics, read until
  * a condition holds, then for a little longer, so a duplicate arriving late is still caught.
  */
-final class CommittedOutputs {
+public final class CommittedOutputs {
   private final Map<String, List<ConsumerRecord<String, byte[]>>> byTopic = new HashMap<>();
 
   private CommittedOutputs() {}
@@ -25,7 +25,7 @@ final class CommittedOutputs {
   /**
    * @throws AssertionError when {@code done} does not hold within {@code timeout}, with what was read
    */
-  static CommittedOutputs read(RealStack stack, Collection<String> topics, Predicate<CommittedOutputs> done,
+  public static CommittedOutputs read(RealStack stack, Collection<String> topics, Predicate<CommittedOutputs> done,
                                Duration timeout, Duration settle) {
     CommittedOutputs outputs = new CommittedOutputs();
     topics.forEach(topic -> outputs.byTopic.put(topic, new ArrayList<>()));
@@ -51,7 +51,7 @@ final class CommittedOutputs {
     consumer.poll(wait).forEach(record -> byTopic.get(record.topic()).add(record));
   }
 
-  List<ConsumerRecord<String, byte[]>> of(String topic) {
+  public List<ConsumerRecord<String, byte[]>> of(String topic) {
     return byTopic.get(topic);
   }
 

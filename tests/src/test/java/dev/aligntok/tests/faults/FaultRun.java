@@ -1,0 +1,72 @@
+package dev.aligntok.tests.faults;
+
+import dev.aligntok.schemas.registry.CachedSchemaRegistryClient;
+import dev.aligntok.schemas.registry.RegistryClientConfig;
+import dev.aligntok.schemas.registry.SchemaRegistryClient;
+import dev.aligntok.schemas.serde.AvroSerdeConfig;
+import dev.aligntok.stream.config.TopicNames;
+import dev.aligntok.stream.output.EventSerdes;
+import dev.aligntok.tests.harness.RealStack;
+import dev.aligntok.tests.stream.CommittedOutputs;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * One fault test's fixture: unique topics and application id, the service's configuration (default
+ * bundle, state under {@code tmp}), its logs under {@code target/faults/<run>}, and the Avro serdes
+ * the test reads and writes with. Every service it starts is the same Streams application.
+ */
+final class FaultRun implements AutoCloseable {
+  final RealStack stack;
+  final TopicNames topics;
+  final EventSerdes serdes;
+  private final ServiceProcess.Config config;
+  private final Path pathingJar;
+  private final Path logs;
+  private final SchemaRegistryClient registry;
+  private int started;
+
+  /** @param settings extra service settings (batch sizes, ...) */
+  FaultRun(RealStack stack, String prefix, Path tmp, Map<String, String> settings) throws IOException {
+    this.stack = stack;
+    String run = RealStack.uniqueName(prefix);
+    this.topics = new TopicNames(run + ".images", run + ".latents", run + ".prompts", run + ".generated",
+        run + ".status", run + ".dlq", run + ".cancellations");
+    this.config = new ServiceProcess.Config(stack, GenerationBacklog.DEFAULT_BUNDLE, topics, run,
+        tmp.resolve("state"), settings);
+    this.pathingJar = PathingJar.write(tmp.resolve("classpath.jar"), System.getProperty("java.class.path"));
+    this.logs = Path.of("target", "faults", run).toAbsolutePath();
+    this.registry = CachedSchemaRegistryClient.create(RegistryClientConfig.of(stack.registryUrl()));
+    this.serdes = new EventSerdes(registry, AvroSerdeConfig.DEFAULT);
+  }
+
+  /** Starts a service instance (log {@code service-<n>.log}) and waits until it is ready. */
+  ServiceProcess startService() throws IOException, InterruptedException {
+    started++;
+    return ServiceProcess.start(config, pathingJar, logs.resolve("service-" + started + ".log"));
+  }
+
+  /** Waits until at least one generated image is committed and returns how many are. */
+  int awaitFirstImages(ServiceProcess service, Duration timeout) {
+    return explained(service, () -> CommittedOutputs.read(stack, List.of(topics.generated()),
+        out -> !out.of(topics.generated()).isEmpty(), timeout, Duration.ZERO)).of(topics.generated()).size();
+  }
+
+  /** Runs a read; when the outputs do not come in time, the failure carries the end of the service's log. */
+  static CommittedOutputs explained(ServiceProcess service, Supplier<CommittedOutputs> read) {
+    try {
+      return read.get();
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "; " + service.logTail(), e);
+    }
+  }
+
+  @Override
+  public void close() {
+    registry.close();
+  }
+}

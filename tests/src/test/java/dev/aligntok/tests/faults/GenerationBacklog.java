@@ -1,0 +1,89 @@
+package dev.aligntok.tests.faults;
+
+import dev.aligntok.events.GenerationRequest;
+import dev.aligntok.events.ImageEvent;
+import dev.aligntok.inference.bundle.BundleFiles;
+import dev.aligntok.inference.image.ImageTensors;
+import dev.aligntok.stream.config.TopicNames;
+import dev.aligntok.stream.output.EventSerdes;
+import dev.aligntok.tests.harness.RealStack;
+import java.awt.image.BufferedImage;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * A backlog of valid inputs, serialized with the project's Avro serde: generation requests of
+ * several images each, and image events. Produced all at once, it keeps the service busy for
+ * several batches, so a fault can land while one runs.
+ */
+final class GenerationBacklog {
+  /** The default model the repository ships; at 50 steps a generate batch of 4 takes seconds on 2 cores. */
+  static final Path DEFAULT_BUNDLE =
+      Path.of(System.getProperty("aligntok.repo.root", "..")).resolve("models/emoji-default-bundle").normalize();
+
+  final Map<String, Integer> countsByRequest = new LinkedHashMap<>();
+  final List<String> imageIds = new ArrayList<>();
+  private final List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+
+  GenerationBacklog(TopicNames topics, EventSerdes serdes, int requests, int imagesPerRequest, int steps,
+                    int imageEvents) {
+    List<String> classNames = BundleFiles.verify(DEFAULT_BUNDLE).manifest().labels().vocabulary().names();
+    SplittableRandom random = new SplittableRandom(20261129);
+    for (int i = 0; i < requests; i++) {
+      GenerationRequest request = GenerationRequest.newBuilder().setId("gen-" + i)
+          .setPrompt(classNames.get(i % classNames.size())).setCount(imagesPerRequest).setSeed(100L * i)
+          .setSteps(steps).build();
+      countsByRequest.put(request.getId(), request.getCount());
+      add(topics.prompts(), request.getId(), serialize(serdes, topics.prompts(), request));
+    }
+    for (int i = 0; i < imageEvents; i++) {
+      String id = "img-" + i;
+      ImageEvent event = ImageEvent.newBuilder().setId(id)
+          .setData(ByteBuffer.wrap(ImageTensors.toPng(noise(64, 64, random)))).build();
+      imageIds.add(id);
+      add(topics.images(), id, serialize(serdes, topics.images(), event));
+    }
+  }
+
+  int totalImages() {
+    return countsByRequest.values().stream().mapToInt(Integer::intValue).sum();
+  }
+
+  /** Sends every record (idempotent producer, acks=all) and returns once all are acknowledged. */
+  void produce(RealStack stack) {
+    try (KafkaProducer<byte[], byte[]> producer =
+             new KafkaProducer<>(stack.producerProps(), new ByteArraySerializer(), new ByteArraySerializer())) {
+      records.forEach(producer::send);
+      producer.flush();
+    }
+  }
+
+  private void add(String topic, String key, byte[] value) {
+    records.add(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T extends SpecificRecord> byte[] serialize(EventSerdes serdes, String topic, T event) {
+    return serdes.serde((Class<T>) event.getClass()).serializer().serialize(topic, event);
+  }
+
+  private static BufferedImage noise(int width, int height, SplittableRandom random) {
+    BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < height; y++) {
+      for (int x = 0; x < width; x++) {
+        image.setRGB(x, y, random.nextInt(1 << 24));
+      }
+    }
+    return image;
+  }
+}
