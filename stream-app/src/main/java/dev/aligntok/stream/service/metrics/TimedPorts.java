@@ -12,6 +12,7 @@ import dev.aligntok.stream.model.ValidatedGeneration;
 import dev.aligntok.stream.tokenize.TokenizeTopology;
 import jakarta.inject.Singleton;
 import java.util.List;
+import java.util.function.Supplier;
 
 /** Wraps the model ports so every model call is timed ({@code aligntok.inference.time}). */
 @Singleton
@@ -31,12 +32,7 @@ public final class TimedPorts {
 
       @Override
       public BatchEncodeResult encode(List<DecodedImage> images) {
-        long started = System.nanoTime();
-        try {
-          return encoder.encode(images);
-        } finally {
-          metrics.inference(TokenizeTopology.NAME, System.nanoTime() - started);
-        }
+        return timedCall(TokenizeTopology.NAME, () -> encoder.encode(images));
       }
     };
   }
@@ -60,13 +56,18 @@ public final class TimedPorts {
 
       @Override
       public GenerationBatchResult generate(List<ValidatedGeneration> requests) {
-        long started = System.nanoTime();
-        try {
-          return generator.generate(requests);
-        } finally {
-          metrics.inference(GenerateTopology.NAME, System.nanoTime() - started);
-        }
+        return timedCall(GenerateTopology.NAME, () -> generator.generate(requests));
       }
     };
+  }
+
+  /** Runs one model call and records its duration under the pipeline's inference timer, failed calls too. */
+  private <T> T timedCall(String pipeline, Supplier<T> call) {
+    long started = System.nanoTime();
+    try {
+      return call.get();
+    } finally {
+      metrics.inference(pipeline, System.nanoTime() - started);
+    }
   }
 }
