@@ -114,24 +114,22 @@ public final class ImageDecoder {
   public static BufferedImage toRgbOnWhite(BufferedImage image) {
     int width = image.getWidth();
     int height = image.getHeight();
-    BufferedImage rgb = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
     if (GreyPixels.isLinearGrey(image)) {
+      BufferedImage rgb = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
       GreyPixels.copyOnWhite(image, rgb);
       return rgb;
     }
-    boolean hasAlpha = image.getColorModel().hasAlpha();
-    int[] row = new int[width];
-    for (int y = 0; y < height; y++) {
+    int[] argb = RgbPixels.argbOfInterleavedBytes(image);
+    if (argb == null) {
       // getRGB yields non-premultiplied sRGB ARGB whatever the source model (palette, 16-bit, ...).
-      image.getRGB(0, y, width, 1, row, 0, width);
-      if (hasAlpha) {
-        for (int x = 0; x < width; x++) {
-          row[x] = overWhite(row[x]);
-        }
-      }
-      rgb.setRGB(0, y, width, 1, row, 0, width);
+      argb = image.getRGB(0, 0, width, height, null, 0, width);
     }
-    return rgb;
+    if (image.getColorModel().hasAlpha()) {
+      for (int i = 0; i < argb.length; i++) {
+        argb[i] = overWhite(argb[i]);
+      }
+    }
+    return RgbPixels.image(argb, width, height);
   }
 
   /** Straight-alpha ARGB composited onto white, rounded to nearest: c·a/255 + 255·(1 − a/255). */

@@ -30,7 +30,7 @@ public final class ImageTensors {
       throw new IllegalArgumentException("3x" + height + "x" + width + " image does not fit at offset "
           + offset + " of a float[" + target.length + "]");
     }
-    int[] pixels = rgb.getRGB(0, 0, width, height, null, 0, width);
+    int[] pixels = RgbPixels.readOnly(rgb);
     for (int i = 0; i < plane; i++) {
       int pixel = pixels[i];
       target[offset + i] = normalization.normalize((pixel >> 16) & 0xff);
@@ -56,9 +56,7 @@ public final class ImageTensors {
       int b = normalization.denormalize(chw[offset + 2 * plane + i]);
       pixels[i] = (r << 16) | (g << 8) | b;
     }
-    BufferedImage rgb = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-    rgb.setRGB(0, 0, width, height, pixels, 0, width);
-    return rgb;
+    return RgbPixels.image(pixels, width, height);
   }
 
   /** PNG bytes of an image (lossless, so a round trip through {@link ImageDecoder} is exact). */

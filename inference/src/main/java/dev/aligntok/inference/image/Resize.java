@@ -56,7 +56,7 @@ public final class Resize {
     int srcHeight = rgb.getHeight();
     AxisWeights columns = AxisWeights.between(srcWidth, width);
     AxisWeights rows = AxisWeights.between(srcHeight, height);
-    int[] src = rgb.getRGB(0, 0, srcWidth, srcHeight, null, 0, srcWidth);
+    int[] src = RgbPixels.readOnly(rgb);
 
     // Horizontal pass: srcHeight rows × width columns × 3 channels.
     double[] horizontal = new double[srcHeight * width * 3];
@@ -95,9 +95,7 @@ public final class Resize {
         out[y * width + x] = (toByte(r) << 16) | (toByte(g) << 8) | toByte(b);
       }
     }
-    BufferedImage result = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-    result.setRGB(0, 0, width, height, out, 0, width);
-    return result;
+    return RgbPixels.image(out, width, height);
   }
 
   private static int toByte(double value) {

@@ -47,6 +47,14 @@ final class TrainDitCommand implements Callable<Integer> {
       description = "Weight of the cosine term beside the velocity MSE (default: ${DEFAULT-VALUE}).")
   float cosineWeight;
 
+  @Option(names = "--checkpoint-every", paramLabel = "N",
+      description = "Steps between checkpoints (default: 500, or --steps when smaller).")
+  Integer checkpointEvery;
+
+  @Option(names = "--keep-checkpoints", paramLabel = "N", defaultValue = "" + FlowTrainer.DEFAULT_KEEP,
+      description = "Newest checkpoints kept; raise it to evaluate the run at several steps (default: ${DEFAULT-VALUE}).")
+  int keepCheckpoints;
+
   @Option(names = "--seed", defaultValue = "7", description = "Data order, noise and initialisation (default: ${DEFAULT-VALUE}).")
   long seed;
 
@@ -57,9 +65,12 @@ final class TrainDitCommand implements Callable<Integer> {
     try {
       config = new FlowTrainingConfig(steps, batchSize, learningRate != null ? learningRate : defaults.learningRate(),
           defaults.warmupSteps(), defaults.gradientClip(), defaults.emaDecay(), defaults.classDropout(), cosineWeight,
-          defaults.useFlips(), defaults.checkpointEvery(), defaults.logEvery(), seed);
+          defaults.useFlips(), checkpointEvery != null ? checkpointEvery : defaults.checkpointEvery(), defaults.logEvery(), seed);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e, null, null);
+    }
+    if (keepCheckpoints < 1) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--keep-checkpoints must be >= 1, got " + keepCheckpoints);
     }
     if (!size.equals("demo") && !size.equals("tiny")) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--size must be demo or tiny, got '" + size + "'");
@@ -74,7 +85,7 @@ final class TrainDitCommand implements Callable<Integer> {
         : DiTConfig.tiny(data.channels(), data.height(), data.labelNames().size());
     System.out.printf("DiT %s on %d latents %dx%dx%d, %d classes, from %s%n", size, data.count(), data.channels(),
         data.height(), data.width(), data.labelNames().size(), latents);
-    FlowTrainer.Result result = new FlowTrainer(run, System.out).train(model, config, RectifiedFlow.standard().withCosineWeight(cosineWeight),
+    FlowTrainer.Result result = new FlowTrainer(run, System.out, keepCheckpoints).train(model, config, RectifiedFlow.standard().withCosineWeight(cosineWeight),
         data, LatentProvenance.of(set));
     System.out.printf("DiT: %d steps in %.0f s (%.2f steps/s); last losses %s; checkpoint %s%n", result.steps(),
         result.trainingSeconds(), result.stepsPerSecond(), result.lastLosses(), result.checkpoint());

@@ -34,12 +34,25 @@ public final class FlowTrainer {
   public static final String OPTIMIZER = "optimizer";
   static final String NETWORK = "dit";
 
+  /** Checkpoints kept by default: enough to resume and to step back once. */
+  public static final int DEFAULT_KEEP = 3;
+
   private final Path runDirectory;
   private final PrintStream out;
+  private final int keepCheckpoints;
 
   public FlowTrainer(Path runDirectory, PrintStream out) {
+    this(runDirectory, out, DEFAULT_KEEP);
+  }
+
+  /** {@code keepCheckpoints}: newest checkpoints kept; a convergence study keeps them all. */
+  public FlowTrainer(Path runDirectory, PrintStream out, int keepCheckpoints) {
+    if (keepCheckpoints < 1) {
+      throw new IllegalArgumentException("must keep at least one checkpoint, got " + keepCheckpoints);
+    }
     this.runDirectory = runDirectory;
     this.out = out;
+    this.keepCheckpoints = keepCheckpoints;
   }
 
   public record Result(Path checkpoint, long steps, double trainingSeconds, double stepsPerSecond, Map<String, Double> lastLosses) {}
@@ -95,7 +108,7 @@ public final class FlowTrainer {
       this.store = new ParameterStore(manager, false);
       this.optimizer = new AdamW(new AdamW.Settings(0.9f, 0.95f, 1e-8f, 0f), manager);
       this.ema = config.emaDecay() > 0 ? new Ema(config.emaDecay(), parameters.trainable(), manager) : null;
-      this.checkpoints = new Checkpoints(runDirectory, 3);
+      this.checkpoints = new Checkpoints(runDirectory, keepCheckpoints);
     }
 
     Result execute() {

@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# The small-scale AlignTok study (docs/results.md): every tokenizer variant of the table, the two
+# diffusion models of the convergence comparison, and their evaluations, then the report.
+#
+#   scripts/study.sh            # run (or resume) everything; hours on 2 CPU cores
+#   scripts/study.sh --plan     # list the steps and which are done
+#   scripts/study.sh report     # only rebuild docs/study/ tables and plot from finished evaluations
+#
+# Each step is one `scripts/aligntok` command; a finished step leaves a marker in $STUDY_DIR/done/
+# and is skipped on the next run, and training commands resume from their last checkpoint, so an
+# interrupted study continues where it stopped. Evaluations are copied to docs/study/ (small JSON
+# and PNG files worth committing); weights stay in $STUDY_DIR.
+#
+# Environment: STUDY_DIR (default runs/study), ALIGNTOK_THREADS (passed through), STUDY_DIT_STEPS
+# (default 2000), STUDY_DIT_EVAL_STEPS (default "250 500 1000 2000").
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+STUDY="${STUDY_DIR:-runs/study}"
+DOCS="docs/study"
+DIT_STEPS="${STUDY_DIT_STEPS:-2000}"
+DIT_EVAL_STEPS="${STUDY_DIT_EVAL_STEPS:-250 500 1000 2000}"
+ALIGNTOK="scripts/aligntok"
+MODE="${1:-run}"
+
+mkdir -p "$STUDY/done" "$DOCS"
+
+# step NAME COMMAND...: runs COMMAND once (logged to $STUDY/logs/NAME.log), then marks NAME done.
+step() {
+  local name="$1"; shift
+  if [[ -e "$STUDY/done/$name" ]]; then
+    [[ "$MODE" == "--plan" ]] && echo "  done     $name"
+    return 0
+  fi
+  if [[ "$MODE" == "--plan" ]]; then
+    echo "  to do    $name: $*"
+    return 0
+  fi
+  mkdir -p "$STUDY/logs"
+  echo "[study $(date -u +%H:%M:%S)] $name: $*"
+  local started=$SECONDS
+  if ! "$@" > "$STUDY/logs/$name.log" 2>&1; then
+    echo "[study] step $name failed; log: $STUDY/logs/$name.log" >&2
+    tail -20 "$STUDY/logs/$name.log" >&2
+    exit 1
+  fi
+  echo "$((SECONDS - started))" > "$STUDY/done/$name"
+  echo "[study $(date -u +%H:%M:%S)] $name finished in $((SECONDS - started)) s"
+}
+
+# publish FROM TO: copies a finished evaluation's small files into docs/study/TO.
+publish() {
+  mkdir -p "$DOCS/$2"
+  find "$1" -maxdepth 1 -type f \( -name '*.json' -o -name '*.png' \) -size -2M -exec cp {} "$DOCS/$2/" \;
+}
+
+# Tokenizers. wsp1 is the full method (w_sp = 1, the default); wsp0 and wsp5 share its stage 1.
+main="$STUDY/wsp1"
+tokenizer_table() {
+  step stage1 "$ALIGNTOK" train tokenizer --stage 1 --run "$main"
+  step eval-stage1 "$ALIGNTOK" eval tokenizer --stage 1 --run "$main"
+  [[ "$MODE" == "--plan" ]] || publish "$main/stage1/eval" stage1
+  for w in 1 0 5; do
+    run="$STUDY/wsp$w"
+    if [[ "$w" != 1 && "$MODE" != "--plan" ]]; then
+      mkdir -p "$run"
+      [[ -e "$run/stage1" ]] || ln -s "$(cd "$main" && pwd)/stage1" "$run/stage1"
+    fi
+    step "stage2-wsp$w" "$ALIGNTOK" train tokenizer --stage 2 --sp-weight "$w" --run "$run"
+    step "eval-stage2-wsp$w" "$ALIGNTOK" eval tokenizer --stage 2 --run "$run" --no-frozen-encoder-probe
+    [[ "$MODE" == "--plan" ]] || publish "$run/stage2/eval" "stage2-wsp$w"
+  done
+  step stage3 "$ALIGNTOK" train tokenizer --stage 3 --run "$main"
+  step eval-stage3 "$ALIGNTOK" eval tokenizer --stage 3 --run "$main" --no-frozen-encoder-probe
+  [[ "$MODE" == "--plan" ]] || publish "$main/stage3/eval" stage3
+  step baseline "$ALIGNTOK" train tokenizer --stage baseline --run "$STUDY/baseline"
+  step eval-baseline "$ALIGNTOK" eval tokenizer --stage baseline --run "$STUDY/baseline" --no-frozen-encoder-probe
+  [[ "$MODE" == "--plan" ]] || publish "$STUDY/baseline/baseline/eval" baseline
+}
+
+# Diffusion on each tokenizer's latents: same DiT, steps, seed; evaluated at several checkpoints.
+convergence() {
+  local name="$1" run="$2" stage="$3"
+  step "latents-$name" "$ALIGNTOK" extract-latents --run "$run" --stage "$stage" --split train --out "$STUDY/latents-$name"
+  step "dit-$name" "$ALIGNTOK" train dit --latents "$STUDY/latents-$name" --run "$STUDY/dit-$name" \
+    --steps "$DIT_STEPS" --checkpoint-every 250 --keep-checkpoints 100
+  for s in $DIT_EVAL_STEPS; do
+    local checkpoint
+    checkpoint="$STUDY/dit-$name/checkpoints/$(printf 'step-%08d' "$s")"
+    step "eval-dit-$name-$s" "$ALIGNTOK" eval generation --dit "$checkpoint" --out "$STUDY/dit-$name/eval-$s"
+    [[ "$MODE" == "--plan" ]] || publish "$STUDY/dit-$name/eval-$s" "dit-$name/step-$s"
+  done
+}
+
+if [[ "$MODE" != "report" ]]; then
+  [[ "$MODE" == "--plan" ]] && echo "Study steps ($STUDY):"
+  tokenizer_table
+  convergence alignTok "$main" 3
+  convergence baseline "$STUDY/baseline" baseline
+fi
+[[ "$MODE" == "--plan" ]] && exit 0
+echo "[study] evaluations are in $DOCS/; the report: docs/results.md"
