@@ -4,7 +4,7 @@
 #
 #   scripts/study.sh            # run (or resume) everything; hours on 2 CPU cores
 #   scripts/study.sh --plan     # list the steps and which are done
-#   scripts/study.sh report     # only rebuild docs/study/ tables and plot from finished evaluations
+#   scripts/study.sh report     # only rebuild docs/study/summary.md and convergence.png from finished evaluations
 #
 # Each step is one `scripts/aligntok` command; a finished step leaves a marker in $STUDY_DIR/done/
 # and is skipped on the next run, and training commands resume from their last checkpoint, so an
@@ -99,4 +99,5 @@ if [[ "$MODE" != "report" ]]; then
   convergence baseline "$STUDY/baseline" baseline
 fi
 [[ "$MODE" == "--plan" ]] && exit 0
-echo "[study] evaluations are in $DOCS/; the report: docs/results.md"
+"$ALIGNTOK" eval study --docs "$DOCS"
+echo "[study] evaluations and summary are in $DOCS/; the discussion: docs/results.md"

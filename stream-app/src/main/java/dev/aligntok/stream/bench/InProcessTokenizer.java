@@ -1,5 +1,6 @@
 package dev.aligntok.stream.bench;
 
+import dev.aligntok.inference.io.Directories;
 import dev.aligntok.stream.StreamApp;
 import dev.aligntok.stream.config.TokenizeConfig;
 import dev.aligntok.stream.config.TopicNames;
@@ -26,7 +27,7 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThr
 
 /**
  * The tokenize topology in this JVM, assembled by {@link StreamApp} (exactly_once_v2) on fresh
- * topics of one partition each, with its state in a temporary folder that is deleted on close.
+ * topics of N partitions with N stream threads, its state in a temporary folder deleted on close.
  */
 public final class InProcessTokenizer implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
@@ -45,15 +46,18 @@ public final class InProcessTokenizer implements AutoCloseable {
   /**
    * Creates the run's topics, starts the topology and waits until it is RUNNING.
    *
+   * @param partitions partitions of every topic, and stream threads (one task per partition each)
    * @param overrides extra Streams settings (e.g. commit.interval.ms); they win
    * @throws IllegalStateException when the topics cannot be created or the app does not start
    */
   public static InProcessTokenizer start(String bootstrapServers, String applicationId, TokenizeConfig config,
-                                         LatentEncoderPort encoder, EventSerdes serdes, Map<String, ?> overrides) {
-    createTopics(bootstrapServers, config.topics());
+                                         LatentEncoderPort encoder, EventSerdes serdes, int partitions,
+                                         Map<String, ?> overrides) {
+    createTopics(bootstrapServers, config.topics(), partitions);
     Path stateDir = tempDir(applicationId);
     Properties props = StreamApp.streamsProperties(applicationId, bootstrapServers, MAX_BATCH_MILLIS, overrides);
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    props.putIfAbsent(StreamsConfig.NUM_STREAM_THREADS_CONFIG, partitions);
     KafkaStreams streams = new KafkaStreams(StreamApp.topology(config, encoder, null, null, serdes), props);
     InProcessTokenizer tokenizer = new InProcessTokenizer(streams, stateDir);
     streams.setUncaughtExceptionHandler(e -> {
@@ -80,7 +84,11 @@ public final class InProcessTokenizer implements AutoCloseable {
   @Override
   public void close() {
     streams.close(Duration.ofSeconds(30));
-    deleteRecursively(stateDir);
+    try {
+      Directories.deleteRecursively(stateDir);
+    } catch (IOException e) {
+      // a leftover temporary folder is harmless
+    }
   }
 
   private void awaitRunning() {
@@ -94,10 +102,10 @@ public final class InProcessTokenizer implements AutoCloseable {
     }
   }
 
-  private static void createTopics(String bootstrapServers, TopicNames topics) {
+  private static void createTopics(String bootstrapServers, TopicNames topics, int partitions) {
     List<NewTopic> fresh = Stream.of(topics.images(), topics.latents(), topics.prompts(), topics.generated(),
             topics.status(), topics.deadLetters(), topics.cancellations())
-        .map(name -> new NewTopic(name, 1, (short) 1)).toList();
+        .map(name -> new NewTopic(name, partitions, (short) 1)).toList();
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
       admin.createTopics(fresh).all().get();
     } catch (ExecutionException e) {
@@ -114,14 +122,6 @@ public final class InProcessTokenizer implements AutoCloseable {
       return Files.createTempDirectory(applicationId + "-state");
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create a state folder", e);
-    }
-  }
-
-  private static void deleteRecursively(Path dir) {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-    } catch (IOException e) {
-      // a leftover temporary folder is harmless
     }
   }
 

@@ -79,6 +79,15 @@ public final class PipelineBench implements Callable<Integer> {
       description = "ONNX Runtime intra-op threads, for both measurements; 0 = ONNX Runtime's choice (default: ${DEFAULT-VALUE})")
   int threads;
 
+  @Option(names = "--pipeline-threads", paramLabel = "N",
+      description = "ONNX Runtime intra-op threads of the Kafka pass's model, when it should differ from --threads "
+          + "(e.g. 1 with --partitions 2, so two stream threads overlap decoding with inference)")
+  Integer pipelineThreads;
+
+  @Option(names = "--partitions", paramLabel = "N", defaultValue = "1",
+      description = "Partitions of the benchmark topics, and stream threads of the topology (default: ${DEFAULT-VALUE})")
+  int partitions;
+
   @Option(names = "--commit-interval-ms", paramLabel = "MS",
       description = "Kafka Streams commit.interval.ms (default: Streams' exactly-once default, 100)")
   Long commitIntervalMs;
@@ -123,11 +132,16 @@ public final class PipelineBench implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    RuntimeOptions options = RuntimeOptions.defaults().withThreads(threads, threads == 0 ? 0 : 1);
+    if (partitions < 1 || (pipelineThreads != null && pipelineThreads < 0)) {
+      throw new IllegalArgumentException("--partitions must be >= 1 and --pipeline-threads >= 0");
+    }
+    RuntimeOptions options = runtimeOptions(threads);
     List<SampleImages.Sample> samples = BenchImages.cycle(SampleImages.firstPngs(
         images == null ? SampleImages.defaultFolder() : images, Math.min(distinctImages, events)), events);
     BatchingConfig batching = BatchingConfig.of(batchSize, Duration.ofMillis(maxWaitMs));
     try (BundleModels models = BundleModels.load(bundle, options);
+         BundleModels pipelineModels = pipelineThreads == null || pipelineThreads == threads ? null
+             : BundleModels.load(bundle, runtimeOptions(pipelineThreads));
          SchemaRegistryClient registry = CachedSchemaRegistryClient.create(RegistryClientConfig.of(stack.registryUrl()))) {
       console.printf(Locale.ROOT, "Raw batched encode: %d images, batch %d, bundle %s on %s …%n",
           events, batchSize, models.bundleId(), models.provider());
@@ -140,12 +154,13 @@ public final class PipelineBench implements Callable<Integer> {
       if (warmupEvents > 0) {
         console.printf(Locale.ROOT, "Warm-up pass: %d events (JIT, broker, registry; not part of the ratio) …%n",
             warmupEvents);
-        warmup = runPipeline(runId + "-warmup", samples.subList(0, Math.min(warmupEvents, samples.size())), models,
-            serdes, batching);
+        warmup = runPipeline(runId + "-warmup", samples.subList(0, Math.min(warmupEvents, samples.size())),
+            pipelineModels != null ? pipelineModels : models, serdes, batching);
         console.printf(Locale.ROOT, "  %.1f events/s%n", warmup.eventsPerSecond());
       }
       console.printf(Locale.ROOT, "Kafka pipeline: %d events on %s (topics %s.*) …%n", events, stack.bootstrapServers(), runId);
-      PipelineRun.Result pipeline = runPipeline(runId, samples, models, serdes, batching);
+      PipelineRun.Result pipeline = runPipeline(runId, samples, pipelineModels != null ? pipelineModels : models, serdes,
+          batching);
       console.printf(Locale.ROOT, "  %.1f events/s%n", pipeline.eventsPerSecond());
       console.println("Raw batched encode again (drift check) …");
       RawEncodeBench.Result rawAfter = measureRaw(models, decoded);
@@ -156,6 +171,10 @@ public final class PipelineBench implements Callable<Integer> {
       console.println("Wrote " + out.toAbsolutePath().normalize() + " and " + markdown.normalize());
       return pipeline.complete() ? 0 : INCOMPLETE;
     }
+  }
+
+  private static RuntimeOptions runtimeOptions(int intraOpThreads) {
+    return RuntimeOptions.defaults().withThreads(intraOpThreads, intraOpThreads == 0 ? 0 : 1);
   }
 
   private RawEncodeBench.Result measureRaw(BundleModels models, List<DecodedImage> decoded) {
@@ -170,7 +189,8 @@ public final class PipelineBench implements Callable<Integer> {
     TopicNames topics = topics(runId);
     RunInputs inputs = RunInputs.create(runId, samples, List.of(), 0, null, Instant.now());
     try (InProcessTokenizer tokenizer = InProcessTokenizer.start(stack.bootstrapServers(), runId,
-        new TokenizeConfig(topics, batching, ImageLimits.DEFAULT, OutputLimits.DEFAULT), models.encoder(), serdes, overrides())) {
+        new TokenizeConfig(topics, batching, ImageLimits.DEFAULT, OutputLimits.DEFAULT), models.encoder(), serdes, partitions,
+        overrides())) {
       return PipelineRun.run(stack.bootstrapServers(), topics, serdes, inputs, Duration.ofSeconds(timeoutSeconds),
           tokenizer::checkAlive);
     }
@@ -190,10 +210,12 @@ public final class PipelineBench implements Callable<Integer> {
     settings.put("batchSize", batchSize);
     settings.put("maxWaitMs", maxWaitMs);
     settings.put("onnxIntraOpThreads", threads);
+    settings.put("pipelineOnnxIntraOpThreads", pipelineThreads == null ? threads : pipelineThreads);
     settings.put("commitIntervalMs", commitIntervalMs == null ? "default (100)" : commitIntervalMs);
     settings.put("warmupEvents", warmupEvents);
     settings.put("distinctImages", Math.min(distinctImages, events));
-    settings.put("partitions", 1);
+    settings.put("partitions", partitions);
+    settings.put("streamThreads", partitions);
     settings.put("processingGuarantee", StreamsConfig.EXACTLY_ONCE_V2);
     settings.put("availableProcessors", Runtime.getRuntime().availableProcessors());
     return settings;

@@ -27,7 +27,7 @@ public class ModelPortsFactory {
       throw new IllegalStateException("aligntok.model.bundle-path is not set (environment: ALIGNTOK_MODEL_BUNDLE_PATH): "
           + "point it at a model bundle directory, e.g. models/emoji-default-bundle");
     }
-    RuntimeOptions options = RuntimeOptions.defaults();
+    RuntimeOptions options = RuntimeOptions.defaults().withThreads(model.intraOpThreads(), 0);
     if (!model.providers().isEmpty()) {
       options = options.withProviders(model.providers().stream().map(ModelPortsFactory::provider).toList());
     }

@@ -1,0 +1,255 @@
+package dev.aligntok.trainer.study;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.aligntok.trainer.diffusion.GenerationEvaluation;
+import dev.aligntok.trainer.eval.LossCurves;
+import dev.aligntok.trainer.eval.TokenizerEvaluation;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.ToDoubleFunction;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Summarises the evaluations {@code scripts/study.sh} publishes under {@code docs/study/}: the
+ * tokenizer table (one {@code eval.json} per variant folder), the diffusion convergence points
+ * ({@code dit-<tokenizer>/step-<N>/generation.json}), and the speed-up of AlignTok over the
+ * baseline read off those points. Variants not evaluated yet are listed as missing, not guessed.
+ */
+public final class StudyReport {
+  /** A tokenizer variant of the table: its folder under docs/study and what it is. */
+  public record Variant(String folder, String description) {}
+
+  public static final List<Variant> TOKENIZER_VARIANTS = List.of(
+      new Variant("stage1", "stage 1 only (encoder frozen; adapter + decoder)"),
+      new Variant("stage2-wsp0", "stages 1+2, w_sp = 0"),
+      new Variant("stage2-wsp1", "stages 1+2, w_sp = 1"),
+      new Variant("stage2-wsp5", "stages 1+2, w_sp = 5"),
+      new Variant("stage3", "full method: stages 1+2 (w_sp = 1) + 3"),
+      new Variant("baseline", "vanilla baseline (same decoder and losses, encoder trained from scratch)"));
+
+  /** DiT runs compared, in plot order: folder suffix and label. */
+  public static final Map<String, String> DIT_RUNS = Map.of("alignTok", "AlignTok", "baseline", "baseline");
+  private static final List<String> DIT_ORDER = List.of("alignTok", "baseline");
+  private static final Pattern STEP_FOLDER = Pattern.compile("step-(\\d+)");
+
+  /** Held-out numbers of one tokenizer. */
+  public record TokenizerRow(Variant variant, double psnr, double ssim, double frechet, double probePooled,
+                             double probeGrid) {}
+
+  /** Generation metrics of one DiT checkpoint. */
+  public record GenerationPoint(String run, long step, double frechet, double frechetCfg, double consistency,
+                                double consistencyCfg) {}
+
+  /**
+   * Steps AlignTok's DiT needed to reach the baseline DiT's final Fréchet distance.
+   *
+   * @param alignTokSteps first evaluated AlignTok checkpoint at or below the target, or empty if none is
+   */
+  public record Speedup(String metric, long baselineSteps, double baselineFinal, Optional<Long> alignTokSteps) {
+    public Optional<Double> factor() {
+      return alignTokSteps.map(steps -> (double) baselineSteps / steps);
+    }
+  }
+
+  private final List<TokenizerRow> tokenizers;
+  private final List<Variant> missing;
+  private final List<GenerationPoint> generation;
+
+  private StudyReport(List<TokenizerRow> tokenizers, List<Variant> missing, List<GenerationPoint> generation) {
+    this.tokenizers = tokenizers;
+    this.missing = missing;
+    this.generation = generation;
+  }
+
+  /** Reads every evaluation present under {@code docs}. */
+  public static StudyReport read(Path docs) {
+    ObjectMapper json = new ObjectMapper();
+    List<TokenizerRow> rows = new ArrayList<>();
+    List<Variant> missing = new ArrayList<>();
+    for (Variant variant : TOKENIZER_VARIANTS) {
+      Path eval = docs.resolve(variant.folder()).resolve(TokenizerEvaluation.REPORT_FILE);
+      if (Files.isRegularFile(eval)) {
+        rows.add(tokenizerRow(variant, eval, readTree(json, eval)));
+      } else {
+        missing.add(variant);
+      }
+    }
+    List<GenerationPoint> points = new ArrayList<>();
+    for (String run : DIT_ORDER) {
+      Path folder = docs.resolve("dit-" + run);
+      if (!Files.isDirectory(folder)) {
+        continue;
+      }
+      try (Stream<Path> steps = Files.list(folder)) {
+        for (Path stepFolder : steps.sorted().toList()) {
+          Matcher matcher = STEP_FOLDER.matcher(stepFolder.getFileName().toString());
+          Path generationJson = stepFolder.resolve(GenerationEvaluation.REPORT_FILE);
+          if (matcher.matches() && Files.isRegularFile(generationJson)) {
+            points.add(generationPoint(run, Long.parseLong(matcher.group(1)), generationJson,
+                readTree(json, generationJson)));
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot list " + folder, e);
+      }
+    }
+    points.sort(Comparator.comparing(GenerationPoint::run).thenComparingLong(GenerationPoint::step));
+    return new StudyReport(List.copyOf(rows), List.copyOf(missing), List.copyOf(points));
+  }
+
+  public List<TokenizerRow> tokenizers() {
+    return tokenizers;
+  }
+
+  public List<GenerationPoint> generation() {
+    return generation;
+  }
+
+  /** With and without guidance, when both DiTs have been evaluated. */
+  public List<Speedup> speedups() {
+    List<Speedup> speedups = new ArrayList<>();
+    speedup("Fréchet distance without CFG", GenerationPoint::frechet).ifPresent(speedups::add);
+    speedup("Fréchet distance with CFG 3", GenerationPoint::frechetCfg).ifPresent(speedups::add);
+    return speedups;
+  }
+
+  private Optional<Speedup> speedup(String metric, ToDoubleFunction<GenerationPoint> value) {
+    List<GenerationPoint> baseline = pointsOf("baseline");
+    List<GenerationPoint> alignTok = pointsOf("alignTok");
+    if (baseline.isEmpty() || alignTok.isEmpty()) {
+      return Optional.empty();
+    }
+    GenerationPoint last = baseline.get(baseline.size() - 1);
+    double target = value.applyAsDouble(last);
+    Optional<Long> reached = alignTok.stream().filter(p -> value.applyAsDouble(p) <= target)
+        .map(GenerationPoint::step).findFirst();
+    return Optional.of(new Speedup(metric, last.step(), target, reached));
+  }
+
+  private List<GenerationPoint> pointsOf(String run) {
+    return generation.stream().filter(p -> p.run().equals(run)).toList();
+  }
+
+  /** The tables and the speed-up statement as Markdown. */
+  public String markdown() {
+    StringBuilder md = new StringBuilder();
+    md.append("## Tokenizers (held-out split)\n\n")
+        .append("| tokenizer | PSNR dB | SSIM | Fréchet (Inception mixed5) | probe: pooled latents | probe: 2×2 latents |\n")
+        .append("|---|---|---|---|---|---|\n");
+    for (TokenizerRow row : tokenizers) {
+      md.append(String.format(Locale.ROOT, "| %s | %.2f | %.3f | %.2f | %.1f %% | %.1f %% |%n",
+          row.variant().description(), row.psnr(), row.ssim(), row.frechet(), 100 * row.probePooled(),
+          100 * row.probeGrid()));
+    }
+    for (Variant variant : missing) {
+      md.append("| ").append(variant.description()).append(" | not evaluated yet | | | | |\n");
+    }
+    md.append("\n## Diffusion convergence (same DiT, steps and seed on each tokenizer's latents)\n\n")
+        .append("| latents | DiT step | Fréchet, no CFG | Fréchet, CFG 3 | class consistency, no CFG | with CFG |\n")
+        .append("|---|---|---|---|---|---|\n");
+    for (GenerationPoint p : generation) {
+      md.append(String.format(Locale.ROOT, "| %s | %d | %.2f | %.2f | %.1f %% | %.1f %% |%n", DIT_RUNS.get(p.run()),
+          p.step(), p.frechet(), p.frechetCfg(), 100 * p.consistency(), 100 * p.consistencyCfg()));
+    }
+    if (generation.isEmpty()) {
+      md.append("| not evaluated yet | | | | | |\n");
+    }
+    md.append('\n');
+    for (Speedup s : speedups()) {
+      md.append(String.format(Locale.ROOT, "- %s: the baseline ends at %.2f after %d steps; ", s.metric(),
+          s.baselineFinal(), s.baselineSteps()));
+      md.append(s.alignTokSteps()
+          .map(steps -> String.format(Locale.ROOT, "AlignTok is there by step %d (evaluated checkpoints): %.1f× fewer steps.%n",
+              steps, s.factor().orElseThrow()))
+          .orElse("AlignTok does not reach it at any evaluated checkpoint: no speed-up at this scale.\n"));
+    }
+    return md.toString();
+  }
+
+  /**
+   * Writes the convergence points as {@code metrics} (JSON lines, one per step) and draws them into
+   * {@code png}; does nothing when no DiT has been evaluated.
+   */
+  public void writeConvergencePlot(Path metrics, Path png) {
+    if (generation.isEmpty()) {
+      return;
+    }
+    Map<Long, Map<String, Double>> bySteps = new TreeMap<>();
+    List<String> series = new ArrayList<>();
+    for (GenerationPoint p : generation) {
+      String label = DIT_RUNS.get(p.run());
+      Map<String, Double> row = bySteps.computeIfAbsent(p.step(), step -> new LinkedHashMap<>());
+      row.put(label + " no CFG", p.frechet());
+      row.put(label + " CFG 3", p.frechetCfg());
+      for (String name : List.of(label + " no CFG", label + " CFG 3")) {
+        if (!series.contains(name)) {
+          series.add(name);
+        }
+      }
+    }
+    ObjectMapper json = new ObjectMapper();
+    List<String> lines = new ArrayList<>();
+    bySteps.forEach((step, values) -> {
+      Map<String, Object> line = new LinkedHashMap<>();
+      line.put("step", step);
+      line.putAll(values);
+      try {
+        lines.add(json.writeValueAsString(line));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+    try {
+      Files.write(metrics, lines);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + metrics, e);
+    }
+    LossCurves.write(metrics, png, LossCurves.Options.defaults()
+        .withTitle("generation Fréchet distance vs DiT training steps (lower is better)").withSeries(series));
+  }
+
+  private static TokenizerRow tokenizerRow(Variant variant, Path file, JsonNode eval) {
+    return new TokenizerRow(variant, number(file, eval, "psnr", "mean"), number(file, eval, "ssim", "mean"),
+        number(file, eval, "frechet", "result", "distance"), number(file, eval, "probes", "latents", "heldOutAccuracy"),
+        number(file, eval, "probes", "latents_2x2", "heldOutAccuracy"));
+  }
+
+  private static GenerationPoint generationPoint(String run, long step, Path file, JsonNode eval) {
+    return new GenerationPoint(run, step, number(file, eval, "runs", "without_cfg", "frechetDistance"),
+        number(file, eval, "runs", "with_cfg", "frechetDistance"),
+        number(file, eval, "runs", "without_cfg", "classConsistency"),
+        number(file, eval, "runs", "with_cfg", "classConsistency"));
+  }
+
+  private static double number(Path file, JsonNode root, String... path) {
+    JsonNode node = root;
+    for (String field : path) {
+      node = node.path(field);
+    }
+    if (!node.isNumber()) {
+      throw new IllegalArgumentException(file + " has no number at " + String.join(".", path));
+    }
+    return node.asDouble();
+  }
+
+  private static JsonNode readTree(ObjectMapper json, Path file) {
+    try {
+      return json.readTree(file.toFile());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read evaluation " + file, e);
+    }
+  }
+}

@@ -1,0 +1,103 @@
+package dev.aligntok.trainer.study;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StudyReportTest {
+  @TempDir
+  Path docs;
+
+  @Test
+  void tablesListEvaluatedVariantsAndNameTheMissingOnes() throws IOException {
+    tokenizerEval("stage1", 18.5, 0.70, 4.5, 0.71, 0.74);
+    tokenizerEval("baseline", 19.0, 0.69, 3.4, 0.72, 0.73);
+
+    StudyReport report = StudyReport.read(docs);
+
+    assertEquals(List.of("stage1", "baseline"),
+        report.tokenizers().stream().map(row -> row.variant().folder()).toList());
+    String markdown = report.markdown();
+    assertTrue(markdown.contains("| stage 1 only (encoder frozen; adapter + decoder) | 18.50 | 0.700 | 4.50 | 71.0 % | 74.0 % |"),
+        markdown);
+    assertTrue(markdown.contains("| stages 1+2, w_sp = 5 | not evaluated yet |"), markdown);
+    assertTrue(report.speedups().isEmpty(), "no speed-up without both DiTs");
+  }
+
+  @Test
+  void speedupIsTheFirstAlignTokCheckpointAtTheBaselinesFinalScore() throws IOException {
+    generationEval("baseline", 500, 6.0, 6.5);
+    generationEval("baseline", 2000, 4.0, 4.4);
+    generationEval("alignTok", 500, 4.5, 4.3);
+    generationEval("alignTok", 1000, 3.9, 4.1);
+    generationEval("alignTok", 2000, 3.5, 3.8);
+
+    List<StudyReport.Speedup> speedups = StudyReport.read(docs).speedups();
+
+    assertEquals(2, speedups.size());
+    assertEquals(Optional.of(1000L), speedups.get(0).alignTokSteps(), "no CFG: 3.9 <= 4.0 first at 1000");
+    assertEquals(2.0, speedups.get(0).factor().orElseThrow(), 1e-12);
+    assertEquals(Optional.of(500L), speedups.get(1).alignTokSteps(), "CFG: 4.3 <= 4.4 already at 500");
+  }
+
+  @Test
+  void noSpeedupIsSaidPlainly() throws IOException {
+    generationEval("baseline", 2000, 3.0, 3.0);
+    generationEval("alignTok", 2000, 3.5, 3.8);
+
+    StudyReport report = StudyReport.read(docs);
+
+    assertFalse(report.speedups().get(0).alignTokSteps().isPresent());
+    assertTrue(report.markdown().contains("does not reach it at any evaluated checkpoint"), report.markdown());
+  }
+
+  @Test
+  void convergencePlotIsDrawn() throws IOException {
+    generationEval("baseline", 250, 6.0, 6.5);
+    generationEval("baseline", 500, 5.0, 5.5);
+    generationEval("alignTok", 250, 5.5, 6.0);
+    generationEval("alignTok", 500, 4.5, 4.0);
+
+    StudyReport.read(docs).writeConvergencePlot(docs.resolve("convergence.jsonl"), docs.resolve("convergence.png"));
+
+    assertEquals(2, Files.readAllLines(docs.resolve("convergence.jsonl")).size());
+    assertEquals(960, ImageIO.read(docs.resolve("convergence.png").toFile()).getWidth());
+  }
+
+  @Test
+  void anEvaluationWithoutItsNumbersIsRefusedByName() throws IOException {
+    Files.createDirectories(docs.resolve("stage3"));
+    Files.writeString(docs.resolve("stage3/eval.json"), "{\"psnr\": {\"mean\": 20}}");
+
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> StudyReport.read(docs));
+    assertTrue(e.getMessage().contains("ssim.mean"), e.getMessage());
+  }
+
+  private void tokenizerEval(String folder, double psnr, double ssim, double frechet, double pooled, double grid)
+      throws IOException {
+    Files.createDirectories(docs.resolve(folder));
+    Files.writeString(docs.resolve(folder).resolve("eval.json"), String.format(Locale.ROOT, """
+        {"psnr": {"mean": %s}, "ssim": {"mean": %s}, "frechet": {"result": {"distance": %s}},
+         "probes": {"latents": {"heldOutAccuracy": %s}, "latents_2x2": {"heldOutAccuracy": %s}}}
+        """, psnr, ssim, frechet, pooled, grid));
+  }
+
+  private void generationEval(String run, long step, double frechet, double frechetCfg) throws IOException {
+    Path folder = Files.createDirectories(docs.resolve("dit-" + run).resolve("step-" + step));
+    Files.writeString(folder.resolve("generation.json"), String.format(Locale.ROOT, """
+        {"runs": {"without_cfg": {"frechetDistance": %s, "classConsistency": 0.2},
+                  "with_cfg": {"frechetDistance": %s, "classConsistency": 0.3}}}
+        """, frechet, frechetCfg));
+  }
+}
