@@ -26,6 +26,7 @@ import picocli.CommandLine.IExecutionExceptionHandler;
         SampleCommand.class,
         ExportCommand.class,
         BenchCommand.class,
+        ProfileCommand.class,
     })
 public final class AlignTokCli implements Runnable {
   /** Exit status when a command fails for a reason the message explains (missing data, failed fetch). */
