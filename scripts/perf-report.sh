@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Reruns every measurement of docs/performance.md into docs/performance/ (about 15 minutes on 2
+# cores). A benchmark, not a test: run it on a quiet machine (nothing else building or training).
+#
+#   scripts/perf-report.sh            # everything
+#   scripts/perf-report.sh serving    # only the ONNX Runtime batch/steps sweeps
+#   scripts/perf-report.sh pipeline   # only the Kafka pipeline runs (starts the local stack if needed)
+#   scripts/perf-report.sh training   # only the training profiles
+#
+# Environment: PERF_OUT (default docs/performance), PERF_EVENTS (pipeline events, default 10000),
+# PERF_LATENTS (latents for the DiT profile; default: extracted from the default tokenizer).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+OUT="${PERF_OUT:-docs/performance}"
+EVENTS="${PERF_EVENTS:-10000}"
+BUNDLE="models/emoji-default-bundle"
+WHAT="${1:-all}"
+mkdir -p "$OUT"
+say() { echo "[perf $(date -u +%H:%M:%S)] $*"; }
+
+serving() {
+  say "ONNX Runtime: encode/decode/generate vs batch size (50 steps, CFG 3)"
+  scripts/aligntok bench --bundle "$BUNDLE" --no-djl --batch-sizes 1,4,16,64 --out "$OUT/serving-batch"
+  for steps in 10 25; do
+    say "ONNX Runtime: generate with $steps steps (batch 8)"
+    scripts/aligntok bench --bundle "$BUNDLE" --no-djl --batch-sizes 8 --generate-steps "$steps" \
+      --out "$OUT/serving-steps-$steps"
+  done
+}
+
+pipeline() {
+  local started_stack=0
+  if ! scripts/stack.sh status >/dev/null 2>&1; then
+    scripts/stack.sh start
+    started_stack=1
+  fi
+  mvn -o -q -B -ntp -pl stream-app -am package -DskipTests
+  say "Kafka pipeline: batch 32, one partition and stream thread"
+  scripts/pipeline-bench.sh -n "$EVENTS" --batch-size 32 -o "$OUT/pipeline-b32-p1.json" || true
+  say "Kafka pipeline: batch 32, two partitions and stream threads, one ONNX thread each"
+  scripts/pipeline-bench.sh -n "$EVENTS" --batch-size 32 --partitions 2 --pipeline-threads 1 \
+    -o "$OUT/pipeline-b32-p2.json" || true
+  say "Kafka pipeline: batch 64, two partitions and stream threads, one ONNX thread each"
+  scripts/pipeline-bench.sh -n "$EVENTS" --batch-size 64 --partitions 2 --pipeline-threads 1 \
+    -o "$OUT/pipeline-b64-p2.json" || true
+  if [[ "$started_stack" == 1 ]]; then
+    scripts/stack.sh stop
+  fi
+}
+
+training() {
+  local tmp
+  tmp="$(mktemp -d)"
+  local jfr_opts="-XX:FlightRecorderOptions=stackdepth=256 -XX:StartFlightRecording=settings=profile,filename"
+  say "profile: tokenizer stage 1, 30 steps"
+  ALIGNTOK_JAVA_OPTS="$jfr_opts=$tmp/stage1.jfr" scripts/aligntok train tokenizer --stage 1 --steps 30 \
+    --run "$tmp/tokenizer" > "$OUT/train-stage1.log" 2>&1
+  scripts/aligntok profile "$tmp/stage1.jfr" --top 25 > "$OUT/profile-stage1.md"
+  local latents="${PERF_LATENTS:-$tmp/latents}"
+  if [[ ! -e "$latents/index.json" ]]; then
+    say "latents for the DiT profile (default tokenizer, train split)"
+    scripts/aligntok extract-latents --run models/emoji-default-tokenizer --stage 3 --out "$latents" > /dev/null
+  fi
+  say "profile: demo DiT, 40 steps"
+  ALIGNTOK_JAVA_OPTS="$jfr_opts=$tmp/dit.jfr" scripts/aligntok train dit --latents "$latents" --steps 40 \
+    --run "$tmp/dit" > "$OUT/train-dit.log" 2>&1
+  scripts/aligntok profile "$tmp/dit.jfr" --top 25 > "$OUT/profile-dit.md"
+  rm -rf "$tmp"
+}
+
+case "$WHAT" in
+  all) serving; pipeline; training ;;
+  serving) serving ;;
+  pipeline) pipeline ;;
+  training) training ;;
+  *) echo "usage: scripts/perf-report.sh [all|serving|pipeline|training]" >&2; exit 2 ;;
+esac
+say "results in $OUT/"
