@@ -1,6 +1,5 @@
 package dev.aligntok.stream.service.http;
 
-import dev.aligntok.events.GeneratedImage;
 import dev.aligntok.events.GenerationState;
 import dev.aligntok.events.GenerationStatus;
 import dev.aligntok.stream.service.kafka.EventPublisher;
@@ -9,7 +8,6 @@ import dev.aligntok.stream.service.query.StoreReader;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
-import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
@@ -19,7 +17,6 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.net.URI;
-import java.nio.ByteBuffer;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
@@ -40,12 +37,15 @@ public class GenerationController {
   private final EventPublisher publisher;
   private final StoreReader stores;
   private final QueryRouting routing;
+  private final StoredImages images;
 
-  GenerationController(SubmissionChecker checker, EventPublisher publisher, StoreReader stores, QueryRouting routing) {
+  GenerationController(SubmissionChecker checker, EventPublisher publisher, StoreReader stores, QueryRouting routing,
+                       StoredImages images) {
     this.checker = checker;
     this.publisher = publisher;
     this.stores = stores;
     this.routing = routing;
+    this.images = images;
   }
 
   @Post
@@ -86,20 +86,9 @@ public class GenerationController {
   @Get("/{id}/images/{index}")
   public MutableHttpResponse<?> image(String id, int index, HttpRequest<?> request) {
     return routing.route(QueryStores.IMAGES, id, request, () -> stores.image(id, index)
-        .map(GenerationController::imageResponse)
+        .<MutableHttpResponse<?>>map(images::response)
         .orElseGet(() -> HttpResponse.notFound(ErrorBody.of("request " + id + " has no image " + index
             + " (not generated yet, never requested, or past the retention)"))));
-  }
-
-  private static MutableHttpResponse<?> imageResponse(GeneratedImage image) {
-    ByteBuffer png = image.getPng();
-    if (png == null) {
-      // Too large to travel inline: the event carries where it was stored.
-      return HttpResponse.seeOther(URI.create(image.getUri()));
-    }
-    byte[] bytes = new byte[png.remaining()];
-    png.duplicate().get(bytes);
-    return HttpResponse.ok(bytes).contentType(MediaType.IMAGE_PNG_TYPE);
   }
 
   private static MutableHttpResponse<?> notSeen(String id) {
