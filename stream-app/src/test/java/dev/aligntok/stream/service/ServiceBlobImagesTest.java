@@ -4,9 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.aligntok.inference.bundle.ModelBundle;
 import dev.aligntok.inference.image.ImageLimits;
 import dev.aligntok.inference.runtime.GenerationRequest;
+import dev.aligntok.stream.logging.LogContext;
+import dev.aligntok.stream.service.http.GenerationController;
 import dev.aligntok.stream.testing.TinyBundles;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -19,6 +25,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * The service with a blob threshold of 0: every generated PNG is written under the output root,
@@ -59,9 +66,22 @@ class ServiceBlobImagesTest {
 
   @Test
   void anImageStoredAsAFileUriIsServedAsThePngAndAVanishedOneIs404() throws Exception {
-    HttpResponse<String> accepted = service.postJson("/v1/generations",
-        "{\"id\":\"blob-1\",\"classId\":1,\"count\":2,\"seed\":21,\"steps\":6}");
+    ListAppender<ILoggingEvent> logged = new ListAppender<>();
+    Logger controllerLog = (Logger) LoggerFactory.getLogger(GenerationController.class);
+    controllerLog.setLevel(Level.INFO);
+    logged.start();
+    controllerLog.addAppender(logged);
+    HttpResponse<String> accepted;
+    try {
+      accepted = service.postJson("/v1/generations",
+          "{\"id\":\"blob-1\",\"classId\":1,\"count\":2,\"seed\":21,\"steps\":6}");
+    } finally {
+      controllerLog.detachAppender(logged);
+      controllerLog.setLevel(null);
+    }
     assertEquals(202, accepted.statusCode(), accepted.body());
+    assertEquals(List.of("blob-1"), logged.list.stream()
+        .map(line -> line.getMDCPropertyMap().get(LogContext.REQUEST_ID)).toList(), "the HTTP handler's log line names the id");
     service.awaitGet("/v1/generations/blob-1", r -> r.body().contains("\"SUCCEEDED\""));
     byte[] expected;
     try (ModelBundle reference = ModelBundle.load(ServiceTestDoubles.BUNDLE, TinyBundles.CPU, ImageLimits.DEFAULT)) {

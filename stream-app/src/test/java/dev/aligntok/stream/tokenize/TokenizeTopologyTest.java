@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.aligntok.events.DeadLetter;
 import dev.aligntok.events.FailureStage;
 import dev.aligntok.events.GenerationRequest;
@@ -23,6 +26,8 @@ import dev.aligntok.stream.config.OutputLimits;
 import dev.aligntok.stream.config.TokenizeConfig;
 import dev.aligntok.stream.config.TopicNames;
 import dev.aligntok.stream.model.DecodedImage;
+import dev.aligntok.stream.logging.LogContext;
+import dev.aligntok.stream.output.Emitter;
 import dev.aligntok.stream.output.Float16;
 import dev.aligntok.stream.output.LatentCodec;
 import dev.aligntok.stream.runtime.BundleModels;
@@ -49,6 +54,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /** The tokenize topology on TopologyTestDriver, encoding with the ONNX runtime on a tiny real bundle. */
 class TokenizeTopologyTest {
@@ -330,6 +336,24 @@ class TokenizeTopologyTest {
     }
     assertTrue(java.util.stream.IntStream.range(0, f32.length).anyMatch(i -> halves[i] != f32[i]),
         "some value must actually have been rounded, or this test shows nothing");
+  }
+
+  @Test
+  void theDeadLetterLogLineCarriesTheImageIdInTheLogContext() {
+    ListAppender<ILoggingEvent> logged = new ListAppender<>();
+    Logger emitterLog = (Logger) LoggerFactory.getLogger(Emitter.class);
+    logged.start();
+    emitterLog.addAppender(logged);
+    try {
+      startWithBatch(1);
+      sendImage("not-an-image", "hello".getBytes(StandardCharsets.UTF_8));
+    } finally {
+      emitterLog.detachAppender(logged);
+    }
+    assertEquals(1, logged.list.size(), logged.list.toString());
+    ILoggingEvent line = logged.list.get(0);
+    assertEquals("not-an-image", line.getMDCPropertyMap().get(LogContext.REQUEST_ID));
+    assertTrue(line.getFormattedMessage().contains("DECODE"), line.getFormattedMessage());
   }
 
   @Test
