@@ -73,6 +73,9 @@ look like secrets). Rendering stops with the reason.
 {{- if ge (int .Values.kafka.closeTimeoutSeconds) (int .Values.terminationGracePeriodSeconds) }}
 {{- fail (printf "kafka.closeTimeoutSeconds (%d) must be below terminationGracePeriodSeconds (%d): the pod would be killed before the in-flight batch commits" (int .Values.kafka.closeTimeoutSeconds) (int .Values.terminationGracePeriodSeconds)) }}
 {{- end }}
+{{- if and (ge (int64 .Values.generate.blobThresholdBytes) 0) (not .Values.blobStore.outputRoot) }}
+{{- fail (printf "generate.blobThresholdBytes (%d) sends large images to the blob store, but blobStore.outputRoot is empty" (int64 .Values.generate.blobThresholdBytes)) }}
+{{- end }}
 {{- if not (or .Values.tokenize.enabled .Values.generate.enabled) }}
 {{- fail "tokenize.enabled and generate.enabled are both false: enable at least one topology" }}
 {{- end }}

@@ -8,6 +8,7 @@ import dev.aligntok.stream.model.LatentEncoderPort;
 import dev.aligntok.stream.output.EventSerdes;
 import dev.aligntok.stream.tokenize.TokenizeTopology;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -23,8 +24,9 @@ public final class StreamApp {
   private StreamApp() {}
 
   /**
-   * Both topologies in one application; a null port leaves its topology out (a tokenize-only or
-   * generate-only deployment).
+   * Both topologies in one application, without a blob store (images by URI are refused, generated
+   * images stay inline); a null port leaves its topology out (a tokenize-only or generate-only
+   * deployment).
    */
   public static Topology topology(TokenizeConfig tokenize, LatentEncoderPort encoder,
                                   GenerateConfig generate, ImageGeneratorPort generator, EventSerdes serdes) {
@@ -33,10 +35,10 @@ public final class StreamApp {
     }
     StreamsBuilder builder = new StreamsBuilder();
     if (encoder != null) {
-      TokenizeTopology.build(builder, tokenize, encoder, serdes);
+      TokenizeTopology.build(builder, tokenize, encoder, Optional.empty(), serdes);
     }
     if (generator != null) {
-      GenerateTopology.build(builder, generate, generator, serdes);
+      GenerateTopology.build(builder, generate, generator, Optional.empty(), serdes);
     }
     return builder.build();
   }

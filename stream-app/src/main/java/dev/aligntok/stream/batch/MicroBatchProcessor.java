@@ -2,6 +2,7 @@ package dev.aligntok.stream.batch;
 
 import dev.aligntok.events.DeadLetter;
 import dev.aligntok.stream.config.BatchingConfig;
+import dev.aligntok.stream.logging.LogContext;
 import dev.aligntok.stream.output.Emitter;
 import dev.aligntok.stream.output.OutputRecord;
 import java.util.ArrayList;
@@ -12,6 +13,8 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Buffers admitted records in a persistent, changelogged store and hands them to {@link BatchWork}
@@ -25,6 +28,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * queue: nothing lost, nothing produced twice.
  */
 public final class MicroBatchProcessor implements Processor<byte[], byte[], String, OutputRecord> {
+  private static final Logger LOG = LoggerFactory.getLogger(MicroBatchProcessor.class);
+
   private final String storeName;
   private final BatchingConfig batching;
   private final BatchSelector selector;
@@ -68,8 +73,11 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], Stri
   public void process(Record<byte[], byte[]> record) {
     observer.recordIn(storeName);
     InputRecord input = InputRecord.from(record, context.recordMetadata());
-    work.admit(input, emitter).ifPresent(admission -> enqueue(input, admission));
-    runDueBatches();
+    // The key is the request or image id by contract; a batch run from here names its own ids.
+    try (LogContext.Scope log = LogContext.requestId(input.keyText())) {
+      work.admit(input, emitter).ifPresent(admission -> enqueue(input, admission));
+      runDueBatches();
+    }
     report();
   }
 
@@ -123,11 +131,15 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], Stri
       }
       batch.add(pending);
     }
-    long started = System.nanoTime();
-    work.run(batch, emitter);
-    selected.forEach(this::remove);
-    observer.batchRan(storeName, batch.size(), selected.stream().mapToInt(entry -> entry.traits().units()).sum(),
-        System.nanoTime() - started);
+    try (LogContext.Scope log = LogContext.batch(selected.stream().map(QueueEntry::recordId).toList())) {
+      long started = System.nanoTime();
+      work.run(batch, emitter);
+      selected.forEach(this::remove);
+      int units = selected.stream().mapToInt(entry -> entry.traits().units()).sum();
+      long elapsed = System.nanoTime() - started;
+      observer.batchRan(storeName, batch.size(), units, elapsed);
+      LOG.debug("{}: ran a batch of {} records ({} units) in {} ms", storeName, batch.size(), units, elapsed / 1_000_000);
+    }
   }
 
   private void remove(QueueEntry entry) {

@@ -11,6 +11,7 @@ import dev.aligntok.stream.config.BatchingConfig;
 import dev.aligntok.stream.config.OutputLimits;
 import dev.aligntok.stream.config.TokenizeConfig;
 import dev.aligntok.stream.config.TopicNames;
+import dev.aligntok.stream.logging.LogLevel;
 import dev.aligntok.stream.model.DecodedImage;
 import dev.aligntok.stream.output.EventSerdes;
 import dev.aligntok.stream.quickstart.RunInputs;
@@ -114,9 +115,7 @@ public final class PipelineBench implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
-    if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
-      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-    }
+    LogLevel.defaultTo("WARN");
     System.exit(commandLine(System.out, args).execute(args));
   }
 

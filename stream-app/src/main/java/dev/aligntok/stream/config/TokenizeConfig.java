@@ -1,9 +1,15 @@
 package dev.aligntok.stream.config;
 
+import dev.aligntok.events.LatentDType;
 import dev.aligntok.inference.image.ImageLimits;
 
-/** Everything the tokenize topology is configured by. */
-public record TokenizeConfig(TopicNames topics, BatchingConfig batching, ImageLimits imageLimits, OutputLimits output) {
+/**
+ * Everything the tokenize topology is configured by.
+ *
+ * @param latentDtype how latents travel: F32, or F16 (half the bytes, about 3 significant digits)
+ */
+public record TokenizeConfig(TopicNames topics, BatchingConfig batching, ImageLimits imageLimits, OutputLimits output,
+                             LatentDType latentDtype) {
   public static final TokenizeConfig DEFAULT =
       new TokenizeConfig(TopicNames.defaults(), BatchingConfig.DEFAULT, ImageLimits.DEFAULT, OutputLimits.DEFAULT);
 
@@ -11,17 +17,29 @@ public record TokenizeConfig(TopicNames topics, BatchingConfig batching, ImageLi
     if (topics == null || batching == null || imageLimits == null || output == null) {
       throw new IllegalArgumentException("topics, batching, imageLimits and output must all be set");
     }
+    if (latentDtype != LatentDType.F32 && latentDtype != LatentDType.F16) {
+      throw new IllegalArgumentException("latentDtype must be F32 or F16, got " + latentDtype);
+    }
+  }
+
+  /** Float32 latents. */
+  public TokenizeConfig(TopicNames topics, BatchingConfig batching, ImageLimits imageLimits, OutputLimits output) {
+    this(topics, batching, imageLimits, output, LatentDType.F32);
   }
 
   public TokenizeConfig withBatching(BatchingConfig newBatching) {
-    return new TokenizeConfig(topics, newBatching, imageLimits, output);
+    return new TokenizeConfig(topics, newBatching, imageLimits, output, latentDtype);
   }
 
   public TokenizeConfig withImageLimits(ImageLimits newLimits) {
-    return new TokenizeConfig(topics, batching, newLimits, output);
+    return new TokenizeConfig(topics, batching, newLimits, output, latentDtype);
   }
 
   public TokenizeConfig withOutput(OutputLimits newOutput) {
-    return new TokenizeConfig(topics, batching, imageLimits, newOutput);
+    return new TokenizeConfig(topics, batching, imageLimits, newOutput, latentDtype);
+  }
+
+  public TokenizeConfig withLatentDtype(LatentDType newDtype) {
+    return new TokenizeConfig(topics, batching, imageLimits, output, newDtype);
   }
 }

@@ -6,10 +6,12 @@ import dev.aligntok.events.GenerationRequest;
 import dev.aligntok.events.GenerationStatus;
 import dev.aligntok.stream.batch.MicroBatching;
 import dev.aligntok.stream.batch.PayloadReader;
+import dev.aligntok.stream.blob.BlobStore;
 import dev.aligntok.stream.config.GenerateConfig;
 import dev.aligntok.stream.model.ImageGeneratorPort;
 import dev.aligntok.stream.output.EventSerdes;
 import dev.aligntok.stream.output.OutputEncoder;
+import java.util.Optional;
 import org.apache.kafka.streams.StreamsBuilder;
 
 /**
@@ -24,8 +26,12 @@ public final class GenerateTopology {
 
   private GenerateTopology() {}
 
+  /**
+   * @param blobs where PNGs above {@link GenerateConfig#blobThresholdBytes()} are written; needed
+   *     only when that threshold is set
+   */
   public static void build(StreamsBuilder builder, GenerateConfig config, ImageGeneratorPort generator,
-                           EventSerdes serdes) {
+                           Optional<BlobStore> blobs, EventSerdes serdes) {
     Cancellations.addTo(builder, config.topics().cancellations());
     PayloadReader<GenerationRequest> reader =
         new PayloadReader<>(GenerationRequest.class, serdes.serde(GenerationRequest.class).deserializer());
@@ -36,8 +42,9 @@ public final class GenerateTopology {
         new OutputEncoder<>(config.topics().status(), serdes.serde(GenerationStatus.class).serializer(), maxBytes);
     GenerationValidator validator = new GenerationValidator(config.limits(), generator);
     StatusUpdates status = new StatusUpdates(statuses, generator::bundleId);
+    PngPlacement placement = new PngPlacement(blobs, config.blobThresholdBytes());
     MicroBatching.addTo(builder, NAME, config.topics().prompts(), config.batching(),
-        () -> new GenerateWork(reader, validator, generator, images, status),
+        () -> new GenerateWork(reader, validator, generator, images, placement, status),
         config.topics().deadLetters(), serdes.serde(DeadLetter.class).serializer());
   }
 }

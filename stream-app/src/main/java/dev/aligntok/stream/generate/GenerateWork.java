@@ -12,6 +12,7 @@ import dev.aligntok.stream.batch.MissingValueException;
 import dev.aligntok.stream.batch.PayloadReader;
 import dev.aligntok.stream.batch.PendingRecord;
 import dev.aligntok.stream.batch.QueueEntry;
+import dev.aligntok.stream.blob.BlobAccessException;
 import dev.aligntok.stream.model.GeneratedSample;
 import dev.aligntok.stream.model.GenerationBatchResult;
 import dev.aligntok.stream.model.ImageGeneratorPort;
@@ -21,7 +22,6 @@ import dev.aligntok.stream.output.LatentCodec;
 import dev.aligntok.stream.output.OutputEncoder;
 import dev.aligntok.stream.output.OutputRecord;
 import dev.aligntok.stream.output.OversizedOutputException;
-import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -40,15 +40,17 @@ final class GenerateWork implements BatchWork {
   private final GenerationValidator validator;
   private final ImageGeneratorPort generator;
   private final OutputEncoder<GeneratedImage> images;
+  private final PngPlacement placement;
   private final StatusUpdates status;
   private Cancellations cancellations;
 
   GenerateWork(PayloadReader<GenerationRequest> reader, GenerationValidator validator, ImageGeneratorPort generator,
-               OutputEncoder<GeneratedImage> images, StatusUpdates status) {
+               OutputEncoder<GeneratedImage> images, PngPlacement placement, StatusUpdates status) {
     this.reader = reader;
     this.validator = validator;
     this.generator = generator;
     this.images = images;
+    this.placement = placement;
     this.status = status;
   }
 
@@ -183,7 +185,10 @@ final class GenerateWork implements BatchWork {
     }
   }
 
-  /** All of a request's images go out, or none: one too large fails the request. */
+  /**
+   * All of a request's images go out, or none: one too large, or one the blob store cannot take,
+   * fails the request (blobs already written stay, unreferenced; a retry overwrites them).
+   */
   private void emitImages(ReadyRequest r, String bundleId, List<GeneratedSample> samples, Map<String, Double> timings,
                           Emitter out) {
     ValidatedGeneration request = r.request();
@@ -197,6 +202,10 @@ final class GenerateWork implements BatchWork {
       out.deadLetter(r.pending().input(), request.requestId(), FailureStage.ENCODE_OUTPUT, e);
       status.failed(out, request.requestId(), request.count(), StatusUpdates.OVERSIZED_RESULT, e.getMessage());
       return;
+    } catch (BlobAccessException e) {
+      out.deadLetter(r.pending().input(), request.requestId(), FailureStage.ENCODE_OUTPUT, e);
+      status.failed(out, request.requestId(), request.count(), StatusUpdates.BLOB_WRITE_FAILED, e.getMessage());
+      return;
     }
     encoded.forEach(record -> out.send(request.requestId(), record));
     status.succeeded(out, request.requestId(), request.count(), bundleId);
@@ -204,11 +213,10 @@ final class GenerateWork implements BatchWork {
 
   private GeneratedImage image(ValidatedGeneration request, String bundleId, int index, GeneratedSample sample,
                                Map<String, Double> timings, long nowMs) {
-    return GeneratedImage.newBuilder()
+    GeneratedImage.Builder image = GeneratedImage.newBuilder()
         .setRequestId(request.requestId())
         .setIndex(index)
         .setCount(request.count())
-        .setPng(ByteBuffer.wrap(sample.png()))
         .setWidth(sample.width())
         .setHeight(sample.height())
         .setSeed(request.seedOf(index))
@@ -220,8 +228,9 @@ final class GenerateWork implements BatchWork {
         .setLatent(request.returnLatents() && sample.latent() != null ? LatentCodec.toF32(sample.latent()) : null)
         .setMetadata(request.metadata())
         .setTimingsMs(timings)
-        .setProducedAtMs(Instant.ofEpochMilli(nowMs))
-        .build();
+        .setProducedAtMs(Instant.ofEpochMilli(nowMs));
+    placement.place(image, request.requestId(), index, sample.png());
+    return image.build();
   }
 
   /** A stored request that passed validation again and will run. */

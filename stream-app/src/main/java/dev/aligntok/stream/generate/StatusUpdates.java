@@ -14,6 +14,7 @@ final class StatusUpdates {
   static final String UNREADABLE_PAYLOAD = "UnreadablePayload";
   static final String MODEL_FAILURE = "ModelFailure";
   static final String OVERSIZED_RESULT = "OversizedResult";
+  static final String BLOB_WRITE_FAILED = "BlobWriteFailed";
 
   private final OutputEncoder<GenerationStatus> statuses;
   private final Supplier<String> currentBundleId;

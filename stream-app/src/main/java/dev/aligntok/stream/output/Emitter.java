@@ -3,6 +3,7 @@ package dev.aligntok.stream.output;
 import dev.aligntok.events.DeadLetter;
 import dev.aligntok.events.FailureStage;
 import dev.aligntok.stream.batch.InputRecord;
+import dev.aligntok.stream.logging.LogContext;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -67,8 +68,10 @@ public final class Emitter {
         .setApplicationId(applicationId)
         .build();
     deadLetterCount++;
-    LOG.warn("dead-lettering {} from {}-{}@{} at stage {}: {}", recordId == null ? "a record" : recordId,
-        input.topic(), input.partition(), input.offset(), stage, message);
+    try (LogContext.Scope log = LogContext.requestId(recordId == null ? input.keyText() : recordId)) {
+      LOG.warn("dead-lettering {} from {}-{}@{} at stage {}: {}", recordId == null ? "a record" : recordId,
+          input.topic(), input.partition(), input.offset(), stage, message);
+    }
     context.forward(new Record<>(input.keyText(), deadLetters.encodeUnchecked(letter), nowMs()));
   }
 

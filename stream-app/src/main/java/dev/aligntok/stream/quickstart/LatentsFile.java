@@ -14,7 +14,8 @@ import java.util.Map;
 
 /**
  * The returned latents as one safetensors file: tensor {@code latents} (F32, N × C × H × W, in the
- * order the images were sent) and, in the metadata, the ids, labels and bundle ids of the rows as
+ * order the images were sent; F16 latents from a service configured for them are widened exactly,
+ * by {@link LatentCodec#floats}) and, in the metadata, the ids, labels and bundle ids of the rows as
  * JSON arrays (row i is {@code ids[i]}).
  */
 public final class LatentsFile {

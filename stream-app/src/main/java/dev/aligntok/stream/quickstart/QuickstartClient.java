@@ -1,6 +1,7 @@
 package dev.aligntok.stream.quickstart;
 
 import dev.aligntok.stream.config.TopicNames;
+import dev.aligntok.stream.logging.LogLevel;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,7 +29,6 @@ public final class QuickstartClient implements Callable<Integer> {
   public static final int FAILURES = 4;
   public static final int NOT_CONSERVED = 5;
   private static final int SHOWN_MISSING = 20;
-  private static final String SIMPLE_LOGGER_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
 
   @Mixin
   StackOptions stack;
@@ -80,9 +80,7 @@ public final class QuickstartClient implements Callable<Integer> {
 
   public static void main(String[] args) {
     // The Kafka clients log every config at INFO; the client's own lines are the progress to show.
-    if (System.getProperty(SIMPLE_LOGGER_LEVEL) == null) {
-      System.setProperty(SIMPLE_LOGGER_LEVEL, "warn");
-    }
+    LogLevel.defaultTo("WARN");
     System.exit(commandLine(System.out).execute(args));
   }
 

@@ -2,7 +2,6 @@ package dev.aligntok.stream.tokenize;
 
 import dev.aligntok.events.ImageEvent;
 import dev.aligntok.stream.batch.InvalidInputException;
-import java.nio.ByteBuffer;
 
 /** What an ImageEvent must satisfy before its image is looked at. */
 final class ImageEventCheck {
@@ -11,8 +10,8 @@ final class ImageEventCheck {
 
   private ImageEventCheck() {}
 
-  /** The inline image bytes of a valid event. */
-  static byte[] inlineBytes(ImageEvent event) {
+  /** @throws InvalidInputException for a blank or overlong id, or not exactly one of data and uri */
+  static void validate(ImageEvent event) {
     String id = event.getId();
     if (id == null || id.isBlank()) {
       throw new InvalidInputException("image event has a blank id");
@@ -26,18 +25,5 @@ final class ImageEventCheck {
       throw new InvalidInputException("image " + id + " must set exactly one of data and uri, "
           + (hasData ? "both are set" : "neither is set"));
     }
-    if (hasUri) {
-      // Claim-check images need a blob store; until one is wired in they are refused, not ignored.
-      throw new InvalidInputException("image " + id + " is given by uri " + event.getUri()
-          + ", but no blob store is configured to read URIs; send the bytes inline");
-    }
-    return bytes(event.getData());
-  }
-
-  private static byte[] bytes(ByteBuffer buffer) {
-    ByteBuffer view = buffer.duplicate();
-    byte[] bytes = new byte[view.remaining()];
-    view.get(bytes);
-    return bytes;
   }
 }

@@ -6,15 +6,17 @@ import dev.aligntok.events.LatentEvent;
 import dev.aligntok.inference.image.ImageDecoder;
 import dev.aligntok.stream.batch.MicroBatching;
 import dev.aligntok.stream.batch.PayloadReader;
+import dev.aligntok.stream.blob.BlobStore;
 import dev.aligntok.stream.config.TokenizeConfig;
 import dev.aligntok.stream.model.LatentEncoderPort;
 import dev.aligntok.stream.output.EventSerdes;
 import dev.aligntok.stream.output.OutputEncoder;
+import java.util.Optional;
 import org.apache.kafka.streams.StreamsBuilder;
 
 /**
- * images → (read, validate, check limits) → micro-batch → encode → latents; every failure to the
- * dead-letter topic. See {@link TokenizeWork}.
+ * images → (read, validate, fetch a URI's blob, check limits) → micro-batch → encode → latents;
+ * every failure to the dead-letter topic. See {@link TokenizeWork}.
  */
 public final class TokenizeTopology {
   /** Name of the processor; its pending store is {@code tokenize-pending}. */
@@ -22,13 +24,16 @@ public final class TokenizeTopology {
 
   private TokenizeTopology() {}
 
-  public static void build(StreamsBuilder builder, TokenizeConfig config, LatentEncoderPort encoder, EventSerdes serdes) {
+  /** @param blobs where images given by URI are read; empty: such images are refused (dead-lettered) */
+  public static void build(StreamsBuilder builder, TokenizeConfig config, LatentEncoderPort encoder,
+                           Optional<BlobStore> blobs, EventSerdes serdes) {
     PayloadReader<ImageEvent> reader = new PayloadReader<>(ImageEvent.class, serdes.serde(ImageEvent.class).deserializer());
     OutputEncoder<LatentEvent> latents = new OutputEncoder<>(config.topics().latents(),
         serdes.serde(LatentEvent.class).serializer(), config.output().maxRecordBytes());
     ImageDecoder decoder = new ImageDecoder(config.imageLimits());
+    ImageBytes images = new ImageBytes(blobs, config.imageLimits().maxEncodedBytes());
     MicroBatching.addTo(builder, NAME, config.topics().images(), config.batching(),
-        () -> new TokenizeWork(reader, decoder, encoder, latents),
+        () -> new TokenizeWork(reader, images, decoder, encoder, latents, config.latentDtype()),
         config.topics().deadLetters(), serdes.serde(DeadLetter.class).serializer());
   }
 }

@@ -1,6 +1,7 @@
 package dev.aligntok.stream.tokenize;
 
 import dev.aligntok.events.FailureStage;
+import dev.aligntok.events.LatentDType;
 import dev.aligntok.events.ImageEvent;
 import dev.aligntok.events.LatentEvent;
 import dev.aligntok.inference.image.ImageDecodeException;
@@ -14,6 +15,7 @@ import dev.aligntok.stream.batch.MissingValueException;
 import dev.aligntok.stream.batch.PayloadReader;
 import dev.aligntok.stream.batch.PendingRecord;
 import dev.aligntok.stream.batch.QueueEntry;
+import dev.aligntok.stream.blob.BlobAccessException;
 import dev.aligntok.stream.model.BatchEncodeResult;
 import dev.aligntok.stream.model.DecodedImage;
 import dev.aligntok.stream.model.LatentEncoderPort;
@@ -32,20 +34,26 @@ import java.util.Optional;
  * Tokenization: admits an ImageEvent once it is readable, valid and its header is within the image
  * limits (no pixel decoded yet); at batch time decodes the pixels, encodes the whole batch in one
  * model call and emits one LatentEvent per image. Each failure dead-letters only its own image,
- * except a model failure, which dead-letters the batch.
+ * except a model failure, which dead-letters the batch. An image given by URI is read at admission
+ * and again at batch time (the pending store keeps the event, not the image): a file that vanished
+ * in between is dead-lettered then.
  */
 final class TokenizeWork implements BatchWork {
   private final PayloadReader<ImageEvent> reader;
+  private final ImageBytes images;
   private final ImageDecoder decoder;
   private final LatentEncoderPort encoder;
   private final OutputEncoder<LatentEvent> latents;
+  private final LatentDType latentDtype;
 
-  TokenizeWork(PayloadReader<ImageEvent> reader, ImageDecoder decoder, LatentEncoderPort encoder,
-               OutputEncoder<LatentEvent> latents) {
+  TokenizeWork(PayloadReader<ImageEvent> reader, ImageBytes images, ImageDecoder decoder, LatentEncoderPort encoder,
+               OutputEncoder<LatentEvent> latents, LatentDType latentDtype) {
     this.reader = reader;
+    this.images = images;
     this.decoder = decoder;
     this.encoder = encoder;
     this.latents = latents;
+    this.latentDtype = latentDtype;
   }
 
   @Override
@@ -57,20 +65,29 @@ final class TokenizeWork implements BatchWork {
       out.deadLetter(input, null, FailureStage.DESERIALIZE, e);
       return Optional.empty();
     }
-    byte[] image;
-    try {
-      image = ImageEventCheck.inlineBytes(event);
-    } catch (InvalidInputException e) {
-      out.deadLetter(input, event.getId(), FailureStage.VALIDATE, e);
+    Optional<byte[]> image = fetch(input, event, out);
+    if (image.isEmpty()) {
       return Optional.empty();
     }
     try {
-      decoder.probe(image, event.getId());
+      decoder.probe(image.get(), event.getId());
     } catch (ImageDecodeException e) {
       out.deadLetter(input, event.getId(), FailureStage.DECODE, e);
       return Optional.empty();
     }
     return Optional.of(new Admission(event.getId(), BatchTraits.fifo(1)));
+  }
+
+  /** The event's encoded image; empty after dead-lettering an invalid event or an unreadable URI. */
+  private Optional<byte[]> fetch(InputRecord input, ImageEvent event, Emitter out) {
+    try {
+      return Optional.of(images.of(event));
+    } catch (InvalidInputException e) {
+      out.deadLetter(input, event.getId(), FailureStage.VALIDATE, e);
+    } catch (BlobAccessException e) {
+      out.deadLetter(input, event.getId(), FailureStage.FETCH, e);
+    }
+    return Optional.empty();
   }
 
   @Override
@@ -102,7 +119,7 @@ final class TokenizeWork implements BatchWork {
       LatentEvent latent = LatentEvent.newBuilder()
           .setId(item.event().getId())
           .setBundleId(result.bundleId())
-          .setLatent(LatentCodec.toF32(result.latents().get(i)))
+          .setLatent(LatentCodec.toWire(result.latents().get(i), latentDtype))
           .setLabel(item.event().getLabel())
           .setMetadata(item.event().getMetadata())
           .setTimingsMs(timings(item, result, encodeMs, decoded.size(), out.nowMs()))
@@ -128,9 +145,12 @@ final class TokenizeWork implements BatchWork {
         continue;
       }
       long started = System.nanoTime();
+      Optional<byte[]> bytes = fetch(pending.input(), event, out);
+      if (bytes.isEmpty()) {
+        continue;
+      }
       try {
-        DecodedImage image = new DecodedImage(event.getId(),
-            decoder.decodeRgb(ImageEventCheck.inlineBytes(event), event.getId()));
+        DecodedImage image = new DecodedImage(event.getId(), decoder.decodeRgb(bytes.get(), event.getId()));
         decoded.add(new Decoded(pending, event, image, millisSince(started)));
       } catch (ImageDecodeException e) {
         out.deadLetter(pending.input(), event.getId(), FailureStage.DECODE, e);

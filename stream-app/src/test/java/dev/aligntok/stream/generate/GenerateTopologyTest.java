@@ -17,6 +17,9 @@ import dev.aligntok.events.GenerationRequest;
 import dev.aligntok.events.GenerationState;
 import dev.aligntok.events.GenerationStatus;
 import dev.aligntok.events.ImageEvent;
+import dev.aligntok.stream.blob.BlobAccessException;
+import dev.aligntok.stream.blob.BlobStore;
+import dev.aligntok.stream.blob.FileBlobStore;
 import dev.aligntok.stream.config.BatchingConfig;
 import dev.aligntok.stream.config.GenerateConfig;
 import dev.aligntok.stream.config.OutputLimits;
@@ -28,9 +31,11 @@ import dev.aligntok.stream.runtime.BundleModels;
 import dev.aligntok.stream.testing.DriverFixture;
 import dev.aligntok.stream.testing.RecordingGenerator;
 import dev.aligntok.stream.testing.TinyBundles;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,6 +45,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.Optional;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -72,7 +78,11 @@ class GenerateTopologyTest {
   private TestOutputTopic<String, DeadLetter> deadLetters;
 
   private void start(GenerateConfig config) {
-    fixture = new DriverFixture((builder, serdes) -> GenerateTopology.build(builder, config, generator, serdes));
+    start(config, Optional.empty());
+  }
+
+  private void start(GenerateConfig config, Optional<BlobStore> blobs) {
+    fixture = new DriverFixture((builder, serdes) -> GenerateTopology.build(builder, config, generator, blobs, serdes));
     prompts = fixture.rawInput(TOPICS.prompts());
     cancellations = fixture.textInput(TOPICS.cancellations());
     generated = fixture.output(TOPICS.generated(), GeneratedImage.class);
@@ -300,6 +310,50 @@ class GenerateTopologyTest {
     assertEquals(StatusUpdates.OVERSIZED_RESULT, last("huge").getErrorClass());
     assertEquals(FailureStage.ENCODE_OUTPUT, deadLetters.readValue().getStage());
     assertTrue(generated.isEmpty());
+  }
+
+  @Test
+  void imagesAboveTheBlobThresholdAreWrittenToTheOutputRootAndCarryOnlyTheirUri() throws Exception {
+    Path out = tmp.resolve("blobs-ok");
+    byte[] expected = directly(0, 11L, 5).png();
+    start(GenerateConfig.DEFAULT.withBatching(BatchingConfig.of(1, MAX_WAIT)).withBlobThreshold(expected.length - 1),
+        Optional.of(new FileBlobStore(List.of(), out)));
+    send(request("big").setSeed(11L).setSteps(5));
+
+    assertEquals(List.of(QUEUED, RUNNING, SUCCEEDED), states("big"));
+    GeneratedImage image = generated.readValue();
+    assertEquals(null, image.getPng(), "no bytes in the record");
+    Path file = Path.of(URI.create(image.getUri()));
+    assertTrue(file.startsWith(out.toRealPath()), image.getUri());
+    assertArrayEquals(expected, Files.readAllBytes(file), "the runtime's PNG, stored");
+
+    fixture.close();
+    start(GenerateConfig.DEFAULT.withBatching(BatchingConfig.of(1, MAX_WAIT)).withBlobThreshold(expected.length),
+        Optional.of(new FileBlobStore(List.of(), out)));
+    send(request("small").setSeed(11L).setSteps(5));
+    GeneratedImage inline = generated.readValue();
+    assertArrayEquals(expected, bytes(inline.getPng()), "at the threshold the PNG stays inline");
+    assertEquals(null, inline.getUri());
+  }
+
+  @Test
+  void aBlobThatCannotBeWrittenFailsTheRequestIntoTheDeadLetterTopic() throws Exception {
+    Path out = Files.createDirectories(tmp.resolve("blobs-blocked"));
+    // A plain file where the request's directory must go: the write fails the way a full disk would.
+    Files.writeString(out.resolve(Path.of(PngPlacement.key("blocked", 0)).getParent().toString()), "in the way");
+    start(GenerateConfig.DEFAULT.withBatching(BatchingConfig.of(1, MAX_WAIT)).withBlobThreshold(0),
+        Optional.of(new FileBlobStore(List.of(), out)));
+    send(request("blocked"));
+    send(request("after"));
+
+    assertEquals(List.of(QUEUED, RUNNING, FAILED), states("blocked"));
+    assertEquals(StatusUpdates.BLOB_WRITE_FAILED, last("blocked").getErrorClass());
+    DeadLetter letter = deadLetters.readValue();
+    assertEquals("blocked", letter.getRecordId());
+    assertEquals(FailureStage.ENCODE_OUTPUT, letter.getStage());
+    assertEquals(BlobAccessException.class.getName(), letter.getErrorClass());
+    assertEquals(List.of(QUEUED, RUNNING, SUCCEEDED), states("after"), "the stream goes on");
+    assertEquals("after", generated.readValue().getRequestId());
   }
 
   @Test

@@ -31,6 +31,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -63,9 +64,9 @@ class HotReloadTopologyTest {
     models = TinyBundles.serve(tmp.resolve("a"), "a");
     fixture = new DriverFixture((builder, serdes) -> {
       TokenizeTopology.build(builder, TokenizeConfig.DEFAULT.withBatching(BatchingConfig.of(1, MAX_WAIT)),
-          models.encoder(), serdes);
+          models.encoder(), Optional.empty(), serdes);
       GenerateTopology.build(builder, GenerateConfig.DEFAULT.withBatching(BatchingConfig.of(2, MAX_WAIT)),
-          models.generator(), serdes);
+          models.generator(), Optional.empty(), serdes);
     });
     images = fixture.rawInput(TOPICS.images());
     prompts = fixture.rawInput(TOPICS.prompts());

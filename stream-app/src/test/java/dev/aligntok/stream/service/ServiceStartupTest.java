@@ -79,6 +79,17 @@ class ServiceStartupTest {
   }
 
   /** Starts the service expecting it to fail; the messages of the whole cause chain. */
+  @Test
+  void blobStoreAndLatentDtypeMisconfigurationsAreRefusedNamingTheKey() {
+    String noOutput = startFailure("blob-no-output", Map.of("aligntok.generate.blob-threshold-bytes", 1000));
+    assertTrue(noOutput.contains("above 1000 bytes") && noOutput.contains("aligntok.blob.output-root"), noOutput);
+    String missingRoot = startFailure("blob-missing-root",
+        Map.of("aligntok.blob.allowed-roots", work.resolve("absent") + "," + work));
+    assertTrue(missingRoot.contains("aligntok.blob") && missingRoot.contains("absent"), missingRoot);
+    String dtype = startFailure("bf16", Map.of("aligntok.tokenize.latent-dtype", "BF16"));
+    assertTrue(dtype.contains("aligntok.tokenize.latent-dtype must be F32 or F16"), dtype);
+  }
+
   private String startFailure(String applicationId, Map<String, Object> overrides) {
     RuntimeException failure = assertThrows(RuntimeException.class, () ->
         ServiceUnderTest.start(kafka.bootstrapServers(), applicationId, work.resolve(applicationId), overrides).close());

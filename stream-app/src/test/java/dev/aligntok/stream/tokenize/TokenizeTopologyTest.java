@@ -5,31 +5,47 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.aligntok.events.DeadLetter;
 import dev.aligntok.events.FailureStage;
 import dev.aligntok.events.GenerationRequest;
 import dev.aligntok.events.ImageEvent;
 import dev.aligntok.events.LatentDType;
 import dev.aligntok.events.LatentEvent;
+import dev.aligntok.inference.image.ImageDecoder;
 import dev.aligntok.inference.image.ImageLimits;
 import dev.aligntok.schemas.serde.PayloadDecodeException;
 import dev.aligntok.stream.batch.MicroBatching;
+import dev.aligntok.stream.blob.BlobAccessException;
+import dev.aligntok.stream.blob.BlobStore;
+import dev.aligntok.stream.blob.FileBlobStore;
 import dev.aligntok.stream.config.BatchingConfig;
 import dev.aligntok.stream.config.OutputLimits;
 import dev.aligntok.stream.config.TokenizeConfig;
 import dev.aligntok.stream.config.TopicNames;
+import dev.aligntok.stream.model.DecodedImage;
+import dev.aligntok.stream.logging.LogContext;
+import dev.aligntok.stream.output.Emitter;
+import dev.aligntok.stream.output.Float16;
+import dev.aligntok.stream.output.LatentCodec;
 import dev.aligntok.stream.runtime.BundleModels;
 import dev.aligntok.stream.testing.DriverFixture;
 import dev.aligntok.stream.testing.RecordingEncoder;
 import dev.aligntok.stream.testing.TestPngs;
 import dev.aligntok.stream.testing.TinyBundles;
+import java.io.IOException;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -38,6 +54,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /** The tokenize topology on TopologyTestDriver, encoding with the ONNX runtime on a tiny real bundle. */
 class TokenizeTopologyTest {
@@ -54,7 +71,11 @@ class TokenizeTopologyTest {
   private TestOutputTopic<String, DeadLetter> deadLetters;
 
   private void start(TokenizeConfig config) {
-    fixture = new DriverFixture((builder, serdes) -> TokenizeTopology.build(builder, config, encoder, serdes));
+    start(config, Optional.empty());
+  }
+
+  private void start(TokenizeConfig config, Optional<BlobStore> blobs) {
+    fixture = new DriverFixture((builder, serdes) -> TokenizeTopology.build(builder, config, encoder, blobs, serdes));
     images = fixture.rawInput(TOPICS.images());
     latents = fixture.output(TOPICS.latents(), LatentEvent.class);
     deadLetters = fixture.output(TOPICS.deadLetters(), DeadLetter.class);
@@ -227,12 +248,112 @@ class TokenizeTopologyTest {
   }
 
   @Test
-  void anEventWithoutInlineBytesFailsValidation() {
+  void anEventWithoutInlineBytesFailsValidationWhenNoBlobStoreIsConfigured() {
     startWithBatch(1);
     fixture.send(images, TOPICS.images(), "u", ImageEvent.newBuilder().setId("u").setUri("file:///x.png").build());
     DeadLetter letter = deadLetters.readValue();
     assertEquals(FailureStage.VALIDATE, letter.getStage());
-    assertTrue(letter.getErrorMessage().contains("blob store"), letter.getErrorMessage());
+    assertTrue(letter.getErrorMessage().contains("no blob store"), letter.getErrorMessage());
+  }
+
+  private void sendUri(String id, URI uri) {
+    fixture.send(images, TOPICS.images(), id, ImageEvent.newBuilder().setId(id).setUri(uri.toString()).build());
+  }
+
+  @Test
+  void anImageGivenByUriUnderAnAllowedRootIsEncodedLikeTheSameBytesInline() throws IOException {
+    Path root = Files.createDirectories(tmp.resolve("uri-ok"));
+    Path file = Files.write(root.resolve("teal.png"), TestPngs.solid(4, 4, 0, 128, 128));
+    start(TokenizeConfig.DEFAULT.withBatching(BatchingConfig.of(2, MAX_WAIT)),
+        Optional.of(new FileBlobStore(List.of(root), null)));
+    sendUri("by-uri", file.toUri());
+    sendImage("inline", TestPngs.solid(4, 4, 0, 128, 128));
+
+    List<LatentEvent> out = latents.readValuesToList();
+    assertEquals(List.of("by-uri", "inline"), out.stream().map(LatentEvent::getId).toList());
+    assertArrayEquals(TinyBundles.latentOfSolid(0, 128, 128), floats(out.get(0)), 1e-5f);
+    assertArrayEquals(floats(out.get(1)), floats(out.get(0)));
+    assertTrue(deadLetters.isEmpty());
+  }
+
+  @Test
+  void uriImagesOutsideTheRootsAboveTheLimitsOrGoneByBatchTimeAreDeadLetteredNamingTheUri() throws IOException {
+    Path root = Files.createDirectories(tmp.resolve("uri-bad"));
+    Path outside = Files.write(tmp.resolve("outside.png"), TestPngs.solid(2, 2, 1, 1, 1));
+    Path big = Files.write(root.resolve("big.png"), TestPngs.solid(40, 40, 7, 7, 7));
+    Path wide = Files.write(root.resolve("wide.png"), TestPngs.solid(65, 1, 7, 7, 7));
+    Path vanishing = Files.write(root.resolve("vanishing.png"), TestPngs.solid(2, 2, 3, 3, 3));
+    long limit = Files.size(big) - 1;
+    start(TokenizeConfig.DEFAULT.withBatching(BatchingConfig.of(8, MAX_WAIT))
+            .withImageLimits(new ImageLimits(limit, 64, 64, 64 * 64)),
+        Optional.of(new FileBlobStore(List.of(root), null)));
+    sendUri("outside", outside.toUri());
+    sendUri("escape", URI.create(root.toUri() + "../outside.png"));
+    sendUri("s3", URI.create("s3://bucket/x.png"));
+    sendUri("big", big.toUri());
+    sendUri("wide", wide.toUri());
+    sendUri("vanishing", vanishing.toUri());
+    Files.delete(vanishing); // admitted, then gone before its batch runs
+    fixture.advanceWallClock(MAX_WAIT);
+
+    Map<String, DeadLetter> letters = new java.util.LinkedHashMap<>();
+    deadLetters.readValuesToList().forEach(letter -> letters.put(letter.getRecordId(), letter));
+    assertEquals(List.of("outside", "escape", "s3", "big", "wide", "vanishing"), List.copyOf(letters.keySet()));
+    assertFetchRefused(letters.get("outside"), outside.toUri().toString(), "OUTSIDE_ALLOWED_ROOTS");
+    assertFetchRefused(letters.get("escape"), "../outside.png", "'..'");
+    assertFetchRefused(letters.get("s3"), "s3://bucket/x.png", "UNSUPPORTED_SCHEME");
+    assertFetchRefused(letters.get("big"), big.toUri().toString(), "the limit is " + limit + " bytes");
+    assertEquals(FailureStage.DECODE, letters.get("wide").getStage(), "dimension limits read from the header");
+    assertTrue(letters.get("wide").getErrorMessage().contains("TOO_MANY_PIXELS"), letters.get("wide").getErrorMessage());
+    assertFetchRefused(letters.get("vanishing"), vanishing.toUri().toString(), "NOT_FOUND");
+    assertTrue(encoder.batches().isEmpty(), "nothing left to encode");
+    assertTrue(latents.isEmpty());
+  }
+
+  private static void assertFetchRefused(DeadLetter letter, String uriFragment, String ruleFragment) {
+    assertEquals(FailureStage.FETCH, letter.getStage(), letter.getErrorMessage());
+    assertEquals(BlobAccessException.class.getName(), letter.getErrorClass());
+    assertTrue(letter.getErrorMessage().contains(uriFragment), "names the URI: " + letter.getErrorMessage());
+    assertTrue(letter.getErrorMessage().contains(ruleFragment), "names the rule: " + letter.getErrorMessage());
+  }
+
+  @Test
+  void withF16ConfiguredLatentsTravelAsHalvesOfTheEncodersValues() {
+    start(TokenizeConfig.DEFAULT.withBatching(BatchingConfig.of(1, MAX_WAIT)).withLatentDtype(LatentDType.F16));
+    byte[] png = TestPngs.solid(8, 2, 51, 102, 153);
+    sendImage("grey", png);
+
+    LatentEvent event = latents.readValue();
+    assertEquals(LatentDType.F16, event.getLatent().getDtype());
+    assertEquals(List.of(2, 2, 2), event.getLatent().getShape());
+    assertEquals(8 * Short.BYTES, event.getLatent().getData().remaining(), "two bytes per value");
+    float[] f32 = models.encoder().encode(List.of(new DecodedImage("grey", new ImageDecoder().decodeRgb(png, "grey"))))
+        .latents().get(0).values();
+    float[] halves = LatentCodec.floats(event.getLatent());
+    for (int i = 0; i < f32.length; i++) {
+      assertEquals(Float16.toFloat(Float16.fromFloat(f32[i])), halves[i], "value " + i + ": the half nearest " + f32[i]);
+      assertEquals(f32[i], halves[i], Math.abs(f32[i]) / 1024, "within half precision of the float32 latent");
+    }
+    assertTrue(java.util.stream.IntStream.range(0, f32.length).anyMatch(i -> halves[i] != f32[i]),
+        "some value must actually have been rounded, or this test shows nothing");
+  }
+
+  @Test
+  void theDeadLetterLogLineCarriesTheImageIdInTheLogContext() {
+    ListAppender<ILoggingEvent> logged = new ListAppender<>();
+    Logger emitterLog = (Logger) LoggerFactory.getLogger(Emitter.class);
+    logged.start();
+    emitterLog.addAppender(logged);
+    try {
+      startWithBatch(1);
+      sendImage("not-an-image", "hello".getBytes(StandardCharsets.UTF_8));
+    } finally {
+      emitterLog.detachAppender(logged);
+    }
+    assertEquals(1, logged.list.size(), logged.list.toString());
+    ILoggingEvent line = logged.list.get(0);
+    assertEquals("not-an-image", line.getMDCPropertyMap().get(LogContext.REQUEST_ID));
+    assertTrue(line.getFormattedMessage().contains("DECODE"), line.getFormattedMessage());
   }
 
   @Test

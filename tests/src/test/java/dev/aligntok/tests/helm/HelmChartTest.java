@@ -141,6 +141,16 @@ class HelmChartTest {
     }
 
     @Test
+    void keepLatentsF32AndImagesInlineWithNoBlobStore() {
+      JsonNode config = appConfig(chart);
+      assertEquals("F32", config.at("/aligntok/tokenize/latent-dtype").asText());
+      assertEquals(-1, config.at("/aligntok/generate/blob-threshold-bytes").asLong());
+      assertEquals(0, config.at("/aligntok/blob/allowed-roots").size());
+      assertEquals("", config.at("/aligntok/blob/output-root").asText());
+      assertTrue(podSpec(chart).getVolumes().stream().noneMatch(v -> v.getName().equals("blobs")));
+    }
+
+    @Test
     void exposeAClusterServiceAHeadlessServiceAndADisruptionBudget() {
       List<Service> services = chart.all(Service.class);
       assertEquals(2, services.size(), chart.kinds().toString());
@@ -288,6 +298,25 @@ class HelmChartTest {
     }
 
     @Test
+    void aBlobVolumeIsMountedWhereItsRootsAreAndTheKnobsReachTheApp() {
+      RenderedChart chart = AligntokChart.template(null, Map.of(
+          "blobStore.volume.persistentVolumeClaim.claimName", "shared-blobs",
+          "blobStore.allowedRoots[0]", "/data/blobs/incoming",
+          "blobStore.outputRoot", "/data/blobs/generated",
+          "generate.blobThresholdBytes", 524288,
+          "tokenize.latentDtype", "F16"));
+      JsonNode config = appConfig(chart);
+      assertEquals(List.of("/data/blobs/incoming"), textList(config.at("/aligntok/blob/allowed-roots")));
+      assertEquals("/data/blobs/generated", config.at("/aligntok/blob/output-root").asText());
+      assertEquals(524288, config.at("/aligntok/generate/blob-threshold-bytes").asLong());
+      assertEquals("F16", config.at("/aligntok/tokenize/latent-dtype").asText());
+      assertEquals("shared-blobs", volume(podSpec(chart), "blobs").getPersistentVolumeClaim().getClaimName());
+      VolumeMount blobs = mount(appContainer(chart), "blobs");
+      assertEquals("/data/blobs", blobs.getMountPath());
+      assertEquals(Boolean.FALSE, blobs.getReadOnly(), "the output root is written");
+    }
+
+    @Test
     void withoutPersistenceStateLivesInAnEmptyDir() {
       RenderedChart chart = AligntokChart.template(null, Map.of("persistence.enabled", false));
       assertNotNull(volume(podSpec(chart), "state").getEmptyDir());
@@ -308,6 +337,8 @@ class HelmChartTest {
               List.of("model.providers.0", "must be one of the following: \"TENSORRT\", \"CUDA\", \"CPU\"")),
           Arguments.of(Map.of("auth.existingSecret", ""), List.of("auth.existingSecret")),
           Arguments.of(Map.of("generate.maxWait", "soon"), List.of("generate.maxWait", "pattern")),
+          Arguments.of(Map.of("tokenize.latentDtype", "BF16"), List.of("tokenize.latentDtype", "\"F32\", \"F16\"")),
+          Arguments.of(Map.of("blobStore.allowedRoots[0]", "relative/dir"), List.of("blobStore.allowedRoots.0", "pattern")),
           Arguments.of(Map.of("kafka.securityProtocol", "SASL_SSL"),
               List.of("kafka.tls.existingSecret", "kafka.sasl.existingSecret")),
           Arguments.of(Map.of("gpu.enabled", true), List.of("image.flavor", "\"gpu\"")),
@@ -324,6 +355,8 @@ class HelmChartTest {
           Arguments.of(Map.of("autoscaling.keda.enabled", true, "autoscaling.hpa.enabled", true),
               List.of("choose one autoscaler")),
           Arguments.of(Map.of("tokenize.enabled", false, "generate.enabled", false), List.of("enable at least one topology")),
+          Arguments.of(Map.of("generate.blobThresholdBytes", 1000),
+              List.of("generate.blobThresholdBytes (1000)", "blobStore.outputRoot is empty")),
           Arguments.of(Map.of("kafka.closeTimeoutSeconds", 120),
               List.of("kafka.closeTimeoutSeconds (120) must be below terminationGracePeriodSeconds (120)")),
           Arguments.of(Map.of("extraEnv[0].name", "DB_PASSWORD", "extraEnv[0].value", "hunter2"),

@@ -35,12 +35,12 @@ import dev.aligntok.stream.config.OutputLimits;
 import dev.aligntok.stream.config.TokenizeConfig;
 import dev.aligntok.stream.config.TopicNames;
 import dev.aligntok.stream.output.EventSerdes;
+import dev.aligntok.stream.output.LatentCodec;
 import dev.aligntok.stream.runtime.BundleModels;
 import dev.aligntok.tests.harness.RealStack;
 import dev.aligntok.tests.harness.WithRealStack;
 import java.awt.image.BufferedImage;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -283,7 +283,7 @@ class StreamPipelineTest {
       var latent = reference.manifest().latent();
       for (LatentEvent event : latents) {
         float[] expected = reference.tokenizer().encodeImages(List.of(inputs.images.get(event.getId())));
-        assertNear(expected, floats(event.getLatent().getData()), "latent of " + event.getId());
+        assertNear(expected, LatentCodec.floats(event.getLatent()), "latent of " + event.getId());
         assertEquals(List.of(latent.channels(), latent.height(), latent.width()), event.getLatent().getShape());
         assertEquals(bundleId, event.getBundleId());
         assertEquals("label-" + event.getId(), event.getLabel());
@@ -303,7 +303,7 @@ class StreamPipelineTest {
         var expected = reference.generation().generate(List.of(dev.aligntok.inference.runtime.GenerationRequest
             .ofClass(image.getClassId(), image.getSeed(), 0).withSettings(settings))).get(0);
         assertEquals(request.getPrompt(), image.getClassName());
-        assertNear(expected.latent(), floats(image.getLatent().getData()), "latent of " + image.getRequestId());
+        assertNear(expected.latent(), LatentCodec.floats(image.getLatent()), "latent of " + image.getRequestId());
         // At most one 8-bit level apart: a batch of several rows may round differently from one row.
         assertArrayEquals(pixels(expected.png()), pixels(bytes(image.getPng())), 1.5f / 255f,
             "pixels of image " + image.getIndex() + " of " + image.getRequestId());
@@ -371,13 +371,6 @@ class StreamPipelineTest {
 
     private static float[] pixels(byte[] png) {
       return ImageTensors.toChw(new ImageDecoder().decodeRgb(png, "png"), Normalization.ZERO_ONE);
-    }
-
-    private static float[] floats(ByteBuffer buffer) {
-      ByteBuffer data = buffer.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-      float[] values = new float[data.remaining() / 4];
-      data.asFloatBuffer().get(values);
-      return values;
     }
 
     private static byte[] bytes(ByteBuffer buffer) {

@@ -1,5 +1,6 @@
 package dev.aligntok.stream.service.config;
 
+import dev.aligntok.stream.config.GenerateConfig;
 import io.micronaut.context.annotation.ConfigurationProperties;
 import java.time.Duration;
 
@@ -10,11 +11,19 @@ import java.time.Duration;
  * @param batchSize      images per generate call
  * @param maxWait        longest a request waits for companions
  * @param imageRetention how long generated images stay queryable over HTTP
+ * @param blobThresholdBytes a PNG larger than this is written under {@code aligntok.blob.output-root}
+ *     and its event carries a file:// URI instead of the bytes; -1 keeps every image inline
  */
 @ConfigurationProperties("aligntok.generate")
 public record GenerateSettings(boolean enabled, int batchSize, Duration maxWait, int maxCount, int maxSteps,
-                               float maxCfgScale, int maxIdLength, Duration imageRetention) {
+                               float maxCfgScale, int maxIdLength, Duration imageRetention, long blobThresholdBytes) {
   public GenerateSettings {
     Settings.requirePositive("aligntok.generate.image-retention", imageRetention);
+    Settings.requireAtLeast("aligntok.generate.blob-threshold-bytes", blobThresholdBytes, -1);
+  }
+
+  /** The threshold as the topology takes it. */
+  public long blobThreshold() {
+    return blobThresholdBytes < 0 ? GenerateConfig.ALWAYS_INLINE : blobThresholdBytes;
   }
 }

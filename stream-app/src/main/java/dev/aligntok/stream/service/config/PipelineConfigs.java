@@ -27,13 +27,15 @@ public class PipelineConfigs {
   TokenizeConfig tokenizeConfig(TopicNames topics, TokenizeSettings tokenize, OutputLimits output) {
     ImageLimits limits = new ImageLimits(tokenize.maxEncodedBytes(), tokenize.maxWidth(), tokenize.maxHeight(),
         tokenize.maxPixels());
-    return new TokenizeConfig(topics, BatchingConfig.of(tokenize.batchSize(), tokenize.maxWait()), limits, output);
+    return new TokenizeConfig(topics, BatchingConfig.of(tokenize.batchSize(), tokenize.maxWait()), limits, output,
+        tokenize.latentDtype());
   }
 
   @Singleton
   GenerateConfig generateConfig(TopicNames topics, GenerateSettings generate, OutputLimits output) {
     GenerationLimits limits = new GenerationLimits(generate.maxCount(), generate.maxSteps(), generate.maxCfgScale(),
         generate.maxIdLength());
-    return new GenerateConfig(topics, BatchingConfig.of(generate.batchSize(), generate.maxWait()), limits, output);
+    return new GenerateConfig(topics, BatchingConfig.of(generate.batchSize(), generate.maxWait()), limits, output,
+        generate.blobThreshold());
   }
 }

@@ -1,5 +1,6 @@
 package dev.aligntok.stream.service.config;
 
+import dev.aligntok.events.LatentDType;
 import io.micronaut.context.annotation.ConfigurationProperties;
 import java.time.Duration;
 
@@ -9,8 +10,15 @@ import java.time.Duration;
  * @param enabled         run the tokenize topology on this instance
  * @param batchSize       images per encode call
  * @param maxWait         longest an image waits for companions
- * @param maxEncodedBytes largest accepted encoded image (also the HTTP upload limit)
+ * @param maxEncodedBytes largest accepted encoded image, inline or read from a URI (also the HTTP upload limit)
+ * @param latentDtype     F32 or F16 latents on the latents topic
  */
 @ConfigurationProperties("aligntok.tokenize")
 public record TokenizeSettings(boolean enabled, int batchSize, Duration maxWait, long maxEncodedBytes,
-                               int maxWidth, int maxHeight, long maxPixels) {}
+                               int maxWidth, int maxHeight, long maxPixels, LatentDType latentDtype) {
+  public TokenizeSettings {
+    if (latentDtype != LatentDType.F32 && latentDtype != LatentDType.F16) {
+      throw new IllegalArgumentException("aligntok.tokenize.latent-dtype must be F32 or F16, got " + latentDtype);
+    }
+  }
+}

@@ -1,15 +1,14 @@
 package dev.aligntok.stream.service.http;
 
-import dev.aligntok.events.GeneratedImage;
 import dev.aligntok.events.GenerationState;
 import dev.aligntok.events.GenerationStatus;
+import dev.aligntok.stream.logging.LogContext;
 import dev.aligntok.stream.service.kafka.EventPublisher;
 import dev.aligntok.stream.service.query.QueryStores;
 import dev.aligntok.stream.service.query.StoreReader;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
-import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
@@ -19,10 +18,11 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.net.URI;
-import java.nio.ByteBuffer;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Generation requests: submit (to the prompts topic), look up (status store), cancel (to the
@@ -33,6 +33,7 @@ import java.util.Set;
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class GenerationController {
   /** States after which a cancellation changes nothing. */
+  private static final Logger LOG = LoggerFactory.getLogger(GenerationController.class);
   private static final Set<GenerationState> FINAL = EnumSet.of(GenerationState.SUCCEEDED, GenerationState.FAILED,
       GenerationState.CANCELLED, GenerationState.EXPIRED);
 
@@ -40,12 +41,15 @@ public class GenerationController {
   private final EventPublisher publisher;
   private final StoreReader stores;
   private final QueryRouting routing;
+  private final StoredImages images;
 
-  GenerationController(SubmissionChecker checker, EventPublisher publisher, StoreReader stores, QueryRouting routing) {
+  GenerationController(SubmissionChecker checker, EventPublisher publisher, StoreReader stores, QueryRouting routing,
+                       StoredImages images) {
     this.checker = checker;
     this.publisher = publisher;
     this.stores = stores;
     this.routing = routing;
+    this.images = images;
   }
 
   @Post
@@ -54,52 +58,53 @@ public class GenerationController {
     if (!checked.errors().isEmpty()) {
       return HttpResponse.badRequest(new ErrorBody("invalid generation request", checked.errors()));
     }
-    publisher.request(checked.request());
     String id = checked.request().getId();
+    try (LogContext.Scope log = LogContext.requestId(id)) {
+      publisher.request(checked.request());
+      LOG.info("accepted generation request for {} image(s)", checked.request().getCount());
+    }
     return HttpResponse.accepted(URI.create("/v1/generations/" + id)).body(new Accepted(id));
   }
 
   @Get("/{id}")
   public MutableHttpResponse<?> status(String id, HttpRequest<?> request) {
-    return routing.route(QueryStores.STATUS, id, request, () -> stores.status(id)
-        .<MutableHttpResponse<?>>map(status -> HttpResponse.ok(StatusView.of(status)))
-        .orElseGet(() -> notSeen(id)));
+    try (LogContext.Scope log = LogContext.requestId(id)) {
+      return routing.route(QueryStores.STATUS, id, request, () -> stores.status(id)
+          .<MutableHttpResponse<?>>map(status -> HttpResponse.ok(StatusView.of(status)))
+          .orElseGet(() -> notSeen(id)));
+    }
   }
 
   @Delete("/{id}")
   public MutableHttpResponse<?> cancel(String id, HttpRequest<?> request) {
-    return routing.route(QueryStores.STATUS, id, request, () -> {
-      Optional<GenerationStatus> status = stores.status(id);
-      if (status.isEmpty()) {
-        return notSeen(id);
-      }
-      GenerationState state = status.get().getState();
-      if (FINAL.contains(state)) {
-        return HttpResponse.status(HttpStatus.CONFLICT)
-            .body(ErrorBody.of("request " + id + " has already ended: " + state));
-      }
-      publisher.cancellation(id, "cancelled through the HTTP API");
-      return HttpResponse.accepted().body(new Accepted(id));
-    });
+    try (LogContext.Scope log = LogContext.requestId(id)) {
+      return routing.route(QueryStores.STATUS, id, request, () -> cancelOwned(id));
+    }
+  }
+
+  private MutableHttpResponse<?> cancelOwned(String id) {
+    Optional<GenerationStatus> status = stores.status(id);
+    if (status.isEmpty()) {
+      return notSeen(id);
+    }
+    GenerationState state = status.get().getState();
+    if (FINAL.contains(state)) {
+      return HttpResponse.status(HttpStatus.CONFLICT)
+          .body(ErrorBody.of("request " + id + " has already ended: " + state));
+    }
+    publisher.cancellation(id, "cancelled through the HTTP API");
+    LOG.info("cancellation requested while {}", state);
+    return HttpResponse.accepted().body(new Accepted(id));
   }
 
   @Get("/{id}/images/{index}")
   public MutableHttpResponse<?> image(String id, int index, HttpRequest<?> request) {
-    return routing.route(QueryStores.IMAGES, id, request, () -> stores.image(id, index)
-        .map(GenerationController::imageResponse)
-        .orElseGet(() -> HttpResponse.notFound(ErrorBody.of("request " + id + " has no image " + index
-            + " (not generated yet, never requested, or past the retention)"))));
-  }
-
-  private static MutableHttpResponse<?> imageResponse(GeneratedImage image) {
-    ByteBuffer png = image.getPng();
-    if (png == null) {
-      // Too large to travel inline: the event carries where it was stored.
-      return HttpResponse.seeOther(URI.create(image.getUri()));
+    try (LogContext.Scope log = LogContext.requestId(id)) {
+      return routing.route(QueryStores.IMAGES, id, request, () -> stores.image(id, index)
+          .<MutableHttpResponse<?>>map(images::response)
+          .orElseGet(() -> HttpResponse.notFound(ErrorBody.of("request " + id + " has no image " + index
+              + " (not generated yet, never requested, or past the retention)"))));
     }
-    byte[] bytes = new byte[png.remaining()];
-    png.duplicate().get(bytes);
-    return HttpResponse.ok(bytes).contentType(MediaType.IMAGE_PNG_TYPE);
   }
 
   private static MutableHttpResponse<?> notSeen(String id) {

@@ -2,6 +2,7 @@ package dev.aligntok.stream.service.http;
 
 import dev.aligntok.events.ImageEvent;
 import dev.aligntok.stream.config.TokenizeConfig;
+import dev.aligntok.stream.logging.LogContext;
 import dev.aligntok.stream.service.kafka.EventPublisher;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
@@ -20,6 +21,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Accepts one image (PNG or JPEG bytes as the body) for tokenization: written to the images topic,
@@ -30,6 +33,7 @@ import java.util.Map;
 @Controller("/v1/tokenize")
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class TokenizeController {
+  private static final Logger LOG = LoggerFactory.getLogger(TokenizeController.class);
   private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
   private static final byte[] JPEG_SIGNATURE = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF};
 
@@ -62,14 +66,17 @@ public class TokenizeController {
     if (!errors.isEmpty()) {
       return HttpResponse.badRequest(new ErrorBody("invalid image", errors));
     }
-    publisher.image(ImageEvent.newBuilder()
-        .setId(imageId)
-        .setData(ByteBuffer.wrap(image))
-        .setContentType(type)
-        .setLabel(label)
-        .setMetadata(Map.of())
-        .setCreatedAtMs(Instant.now())
-        .build());
+    try (LogContext.Scope log = LogContext.requestId(imageId)) {
+      publisher.image(ImageEvent.newBuilder()
+          .setId(imageId)
+          .setData(ByteBuffer.wrap(image))
+          .setContentType(type)
+          .setLabel(label)
+          .setMetadata(Map.of())
+          .setCreatedAtMs(Instant.now())
+          .build());
+      LOG.info("accepted a {} image of {} bytes for tokenization", type, image.length);
+    }
     return HttpResponse.accepted().body(new Accepted(imageId));
   }
 

@@ -6,6 +6,7 @@ import dev.aligntok.stream.generate.GenerateTopology;
 import dev.aligntok.stream.model.ImageGeneratorPort;
 import dev.aligntok.stream.model.LatentEncoderPort;
 import dev.aligntok.stream.output.EventSerdes;
+import dev.aligntok.stream.service.config.ConfiguredBlobStore;
 import dev.aligntok.stream.service.config.GenerateSettings;
 import dev.aligntok.stream.service.config.TokenizeSettings;
 import dev.aligntok.stream.service.metrics.TimedPorts;
@@ -30,9 +31,11 @@ public final class ServiceTopology {
   private final ModelPorts model;
   private final TimedPorts timed;
   private final EventSerdes serdes;
+  private final ConfiguredBlobStore blobs;
 
   public ServiceTopology(TokenizeSettings tokenizeSettings, GenerateSettings generateSettings, TokenizeConfig tokenize,
-                         GenerateConfig generate, ModelPorts model, TimedPorts timed, EventSerdes serdes) {
+                         GenerateConfig generate, ModelPorts model, TimedPorts timed, EventSerdes serdes,
+                         ConfiguredBlobStore blobs) {
     this.tokenizeSettings = tokenizeSettings;
     this.generateSettings = generateSettings;
     this.tokenize = tokenize;
@@ -40,17 +43,18 @@ public final class ServiceTopology {
     this.model = model;
     this.timed = timed;
     this.serdes = serdes;
+    this.blobs = blobs;
   }
 
   public Topology build() {
     StreamsBuilder builder = new StreamsBuilder();
     if (tokenizeSettings.enabled()) {
       LatentEncoderPort encoder = required(model.encoder(), "aligntok.tokenize.enabled", "an encoder");
-      TokenizeTopology.build(builder, tokenize, timed.timed(encoder), serdes);
+      TokenizeTopology.build(builder, tokenize, timed.timed(encoder), blobs.get(), serdes);
     }
     if (generateSettings.enabled()) {
       ImageGeneratorPort generator = required(model.generator(), "aligntok.generate.enabled", "a generator");
-      GenerateTopology.build(builder, generate, timed.timed(generator), serdes);
+      GenerateTopology.build(builder, generate, timed.timed(generator), blobs.get(), serdes);
     }
     QueryStores.addTo(builder, generate.topics(), serdes, generateSettings.imageRetention());
     return builder.build();

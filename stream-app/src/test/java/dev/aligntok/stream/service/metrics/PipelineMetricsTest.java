@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Optional;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
@@ -43,7 +44,8 @@ class PipelineMetricsTest {
     StreamsBuilder builder = new StreamsBuilder();
     TokenizeConfig config = TokenizeConfig.DEFAULT.withBatching(BatchingConfig.of(2, Duration.ofSeconds(10)));
     BundleModels models = TinyBundles.serve(stateDir.resolve("bundle"), "metrics");
-    TokenizeTopology.build(builder, config, new TimedPorts(metrics).timed(models.encoder()), serdes);
+    TokenizeTopology.build(builder, config, new TimedPorts(metrics).timed(models.encoder()), Optional.empty(),
+        serdes);
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "metrics-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
