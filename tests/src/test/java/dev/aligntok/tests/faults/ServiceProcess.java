@@ -123,6 +123,11 @@ final class ServiceProcess implements AutoCloseable {
     return logFile;
   }
 
+  /** The address of {@code path} (starting with '/') on this instance's HTTP API. */
+  URI uri(String path) {
+    return URI.create("http://" + FreePorts.LOOPBACK_HOST + ":" + port + path);
+  }
+
   /** SIGKILL (on Linux), as {@code kill -9}: no shutdown hook, no close, no last commit. Waits until it is gone. */
   void kill() throws InterruptedException {
     process.destroyForcibly();
@@ -134,8 +139,7 @@ final class ServiceProcess implements AutoCloseable {
 
   private void awaitReady() throws InterruptedException, IOException {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    HttpRequest probe = HttpRequest.newBuilder(
-        URI.create("http://" + FreePorts.LOOPBACK_HOST + ":" + port + "/health/readiness"))
+    HttpRequest probe = HttpRequest.newBuilder(uri("/health/readiness"))
         .timeout(Duration.ofSeconds(2)).GET().build();
     long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
     while (true) {
