@@ -47,15 +47,15 @@ final class StreamThreadFailureHandler implements StreamsUncaughtExceptionHandle
   }
 
   @Override
-  public synchronized StreamThreadExceptionResponse handle(Throwable exception) {
+  public StreamThreadExceptionResponse handle(Throwable exception) {
     if (!RegistryOutage.causes(exception)) {
       LOG.error("Kafka Streams thread failed; shutting this instance's streams down", exception);
       return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
     }
     Duration wait = nextPause();
-    LOG.warn("schema registry unreachable (outage retry {}); replacing the stream thread in {} ms, its uncommitted"
-        + " records are read again then: {}", consecutiveOutages, wait.toMillis(), rootMessage(exception));
-    try {
+    LOG.warn("schema registry unreachable; replacing the stream thread in {} ms, its uncommitted records are read"
+        + " again then: {}", wait.toMillis(), rootMessage(exception));
+    try { // outside the lock: with several stream threads, each waits its own pause
       pause.sleep(wait);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -63,7 +63,7 @@ final class StreamThreadFailureHandler implements StreamsUncaughtExceptionHandle
     return StreamThreadExceptionResponse.REPLACE_THREAD;
   }
 
-  private Duration nextPause() {
+  private synchronized Duration nextPause() {
     long now = nanoTime.getAsLong();
     if (consecutiveOutages > 0 && now - lastOutageNanos > NEW_OUTAGE_AFTER.toNanos()) {
       consecutiveOutages = 0;
