@@ -8,6 +8,7 @@ import dev.aligntok.stream.output.EventSerdes;
 import dev.aligntok.tests.harness.RealStack;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -32,7 +33,7 @@ final class PoisonPillInputs {
    * One record sent.
    *
    * @param stage the stage its dead letter must name; null for a valid input, and for a pill whose
-   *     stage is not pinned (see {@link #OUTSIDE_URI})
+   *     stage is not pinned (a URI image)
    * @param mustMention text its dead letter's error message must contain (null: anything)
    */
   record Input(String topic, String key, byte[] value, boolean pill, FailureStage stage, String mustMention) {}
@@ -45,21 +46,29 @@ final class PoisonPillInputs {
   private final EventSerdes serdes;
   private final SplittableRandom random = new SplittableRandom(20261129);
 
-  PoisonPillInputs(TopicNames topics, EventSerdes serdes, List<String> classNames) {
+  /**
+   * @param allowedRoot the one directory the service may read URI images from
+   * @param besideRoot  a readable PNG next to (not inside) {@code allowedRoot}, reached from it by {@code ..}
+   */
+  PoisonPillInputs(TopicNames topics, EventSerdes serdes, List<String> classNames, Path allowedRoot,
+                   Path besideRoot) {
     this.topics = topics;
     this.serdes = serdes;
     byte[] png = InputEvents.noisePng(32, 32, random);
+    String escapingUri = allowedRoot.toUri() + "../" + besideRoot.getFileName();
     List<Runnable> pills = List.of(
         () -> imagePill("corrupt-png", Arrays.copyOf(png, png.length / 2), FailureStage.DECODE),
-        () -> imagePill("not-an-image", "plain text, no image here".getBytes(StandardCharsets.UTF_8), FailureStage.DECODE),
+        () -> imagePill("not-an-image", "plain text, no image here".getBytes(StandardCharsets.UTF_8),
+            FailureStage.DECODE),
         () -> rawPill(topics.images(), "wrong-magic-image", withFirstByte(image("wrong-magic-image", png), 0x01)),
-        () -> rawPill(topics.images(), "unknown-schema-id", withSchemaId(image("unknown-schema-id", png), Integer.MAX_VALUE - 7)),
+        () -> rawPill(topics.images(), "unknown-schema-id",
+            withSchemaId(image("unknown-schema-id", png), Integer.MAX_VALUE - 7)),
         () -> imagePill("over-byte-limit", InputEvents.noisePng(200, 200, random), FailureStage.DECODE),
-        () -> imagePill("enormous-header", PngHeaders.claimingDimensions(png, 1_000_000, 1_000_000), FailureStage.DECODE),
+        () -> imagePill("enormous-header", PngHeaders.claimingDimensions(png, 1_000_000, 1_000_000),
+            FailureStage.DECODE),
         () -> imagePill("zero-by-zero", PngHeaders.claimingDimensions(png, 0, 0), FailureStage.DECODE),
-        // The stage may change once URIs are read through a blob store; the URI must be named either way.
-        () -> add(new Input(topics.images(), "uri-outside-roots", InputEvents.serialize(serdes, topics.images(),
-            ImageEvent.newBuilder().setId("uri-outside-roots").setUri(OUTSIDE_URI).build()), true, null, OUTSIDE_URI)),
+        () -> uriPill("uri-outside-roots", OUTSIDE_URI),
+        () -> uriPill("uri-escaping-root", escapingUri),
         () -> requestPill(request("steps-zero", classNames.get(0)).setSteps(0), "steps 0 "),
         () -> requestPill(request("steps-million", classNames.get(0)).setSteps(1_000_000), "steps 1000000 "),
         () -> requestPill(request("cfg-nan", classNames.get(0)).setCfgScale(Float.NaN), "cfgScale NaN"),
@@ -127,6 +136,12 @@ final class PoisonPillInputs {
     String id = request.getId();
     add(new Input(topics.prompts(), id, InputEvents.serialize(serdes, topics.prompts(), request.build()), true,
         FailureStage.VALIDATE, mustMention));
+  }
+
+  /** The stage is not pinned (reading URIs through a blob store may move it); the URI must be named. */
+  private void uriPill(String id, String uri) {
+    add(new Input(topics.images(), id, InputEvents.serialize(serdes, topics.images(),
+        ImageEvent.newBuilder().setId(id).setUri(uri).build()), true, null, uri));
   }
 
   private void rawPill(String topic, String key, byte[] value) {

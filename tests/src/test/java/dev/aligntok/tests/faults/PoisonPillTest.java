@@ -19,11 +19,13 @@ import dev.aligntok.tests.harness.WithRealStack;
 import dev.aligntok.tests.stream.CommittedOutputs;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -45,12 +47,18 @@ class PoisonPillTest {
 
   @Test
   void everyPoisonPillIsDeadLetteredOnceAndTheValidInputsAroundItSucceed(RealStack stack) throws Exception {
+    // URI images may come from this directory only; a valid PNG lies next to it, for a URI that climbs out.
+    Path allowedRoot = Files.createDirectories(tmp.resolve("allowed-images"));
+    Path besideRoot =
+        Files.write(tmp.resolve("beside-the-root.png"), InputEvents.noisePng(16, 16, new SplittableRandom(3)));
     try (FaultRun run = new FaultRun(stack, "poison", tmp, Map.of(
-             "aligntok.tokenize.max-encoded-bytes", Integer.toString(PoisonPillInputs.MAX_ENCODED_BYTES)));
+             "aligntok.tokenize.max-encoded-bytes", Integer.toString(PoisonPillInputs.MAX_ENCODED_BYTES),
+             "aligntok.blob.allowed-roots", allowedRoot.toString()));
          ServiceProcess service = run.startService()) {
       List<String> classNames =
           BundleFiles.verify(GenerationBacklog.DEFAULT_BUNDLE).manifest().labels().vocabulary().names();
-      PoisonPillInputs inputs = new PoisonPillInputs(run.topics, run.serdes, classNames);
+      PoisonPillInputs inputs =
+          new PoisonPillInputs(run.topics, run.serdes, classNames, allowedRoot, besideRoot);
       inputs.produce(stack);
 
       CommittedOutputs out = FaultRun.explained(service, () -> CommittedOutputs.read(stack,

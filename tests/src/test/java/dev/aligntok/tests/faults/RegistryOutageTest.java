@@ -62,8 +62,10 @@ class RegistryOutageTest {
         registry.dropNext(0);
       }
       long lookupsRefused = registry.seen().stream().filter(seen -> seen.path().startsWith("/schemas/ids/")).count();
-      String context = " (" + lookupsRefused + " schema lookups refused during the outage; log " + service.logFile() + ")";
-      assertTrue(lookupsRefused >= 2, "the outage must hit uncached schema lookups, and they must be retried" + context);
+      String context =
+          " (" + lookupsRefused + " schema lookups refused during the outage; log " + service.logFile() + ")";
+      assertTrue(lookupsRefused >= 2,
+          "the outage must hit uncached schema lookups, and they must be retried" + context);
       outputs.forEach(topic -> assertEquals(0, duringOutage.of(topic).size(),
           "nothing can be written while no schema can be fetched: " + topic + context));
       assertTrue(service.isAlive(), "the service survived the outage" + context);

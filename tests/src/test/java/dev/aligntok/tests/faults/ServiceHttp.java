@@ -28,7 +28,9 @@ final class ServiceHttp {
 
   HttpResponse<byte[]> send(String method, String path, String contentType, byte[] body) {
     HttpRequest.Builder request = HttpRequest.newBuilder(service.uri(path)).timeout(Duration.ofSeconds(30))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        .method(method, body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofByteArray(body));
     if (apiKey != null) {
       request.header(API_KEY_HEADER, apiKey);
     }
@@ -53,7 +55,7 @@ final class ServiceHttp {
     return send("POST", path, "application/json", json.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** Polls {@code GET path} until its JSON body satisfies {@code done}; fails with the last answer after {@code timeout}. */
+  /** Polls {@code GET path} until its JSON body satisfies {@code done}; fails with the last answer after the timeout. */
   JsonNode awaitJson(String path, Predicate<JsonNode> done, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     String last = "(no answer)";
