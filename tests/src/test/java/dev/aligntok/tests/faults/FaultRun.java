@@ -9,11 +9,14 @@ import dev.aligntok.stream.output.EventSerdes;
 import dev.aligntok.tests.harness.RealStack;
 import dev.aligntok.tests.stream.CommittedOutputs;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * One fault test's fixture: unique topics and application id, the service's configuration (default
@@ -48,6 +51,26 @@ final class FaultRun implements AutoCloseable {
   ServiceProcess startService() throws IOException, InterruptedException {
     started++;
     return ServiceProcess.start(config, pathingJar, logs.resolve("service-" + started + ".log"));
+  }
+
+  /**
+   * Deletes the service's state directory, as a replacement pod on a fresh volume would find it:
+   * every store must then be restored from its changelog. Only while no instance is running.
+   *
+   * @return how many files and directories were deleted
+   */
+  int deleteState() throws IOException {
+    Path state = config.stateDir();
+    if (!Files.exists(state)) {
+      return 0;
+    }
+    try (Stream<Path> paths = Files.walk(state)) {
+      List<Path> all = paths.sorted(Comparator.reverseOrder()).toList(); // children before their directory
+      for (Path path : all) {
+        Files.delete(path);
+      }
+      return all.size();
+    }
   }
 
   /** Waits until at least one generated image is committed and returns how many are. */

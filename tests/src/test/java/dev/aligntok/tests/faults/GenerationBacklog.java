@@ -3,20 +3,16 @@ package dev.aligntok.tests.faults;
 import dev.aligntok.events.GenerationRequest;
 import dev.aligntok.events.ImageEvent;
 import dev.aligntok.inference.bundle.BundleFiles;
-import dev.aligntok.inference.image.ImageTensors;
 import dev.aligntok.stream.config.TopicNames;
 import dev.aligntok.stream.output.EventSerdes;
 import dev.aligntok.tests.harness.RealStack;
-import java.awt.image.BufferedImage;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -44,14 +40,15 @@ final class GenerationBacklog {
           .setPrompt(classNames.get(i % classNames.size())).setCount(imagesPerRequest).setSeed(100L * i)
           .setSteps(steps).build();
       countsByRequest.put(request.getId(), request.getCount());
-      add(topics.prompts(), request.getId(), serialize(serdes, topics.prompts(), request));
+      records.add(InputEvents.record(topics.prompts(), request.getId(),
+          InputEvents.serialize(serdes, topics.prompts(), request)));
     }
     for (int i = 0; i < imageEvents; i++) {
       String id = "img-" + i;
       ImageEvent event = ImageEvent.newBuilder().setId(id)
-          .setData(ByteBuffer.wrap(ImageTensors.toPng(noise(64, 64, random)))).build();
+          .setData(ByteBuffer.wrap(InputEvents.noisePng(64, 64, random))).build();
       imageIds.add(id);
-      add(topics.images(), id, serialize(serdes, topics.images(), event));
+      records.add(InputEvents.record(topics.images(), id, InputEvents.serialize(serdes, topics.images(), event)));
     }
   }
 
@@ -66,24 +63,5 @@ final class GenerationBacklog {
       records.forEach(producer::send);
       producer.flush();
     }
-  }
-
-  private void add(String topic, String key, byte[] value) {
-    records.add(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value));
-  }
-
-  @SuppressWarnings("unchecked")
-  private static <T extends SpecificRecord> byte[] serialize(EventSerdes serdes, String topic, T event) {
-    return serdes.serde((Class<T>) event.getClass()).serializer().serialize(topic, event);
-  }
-
-  private static BufferedImage noise(int width, int height, SplittableRandom random) {
-    BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-    for (int y = 0; y < height; y++) {
-      for (int x = 0; x < width; x++) {
-        image.setRGB(x, y, random.nextInt(1 << 24));
-      }
-    }
-    return image;
   }
 }

@@ -8,6 +8,7 @@ import dev.aligntok.tests.stream.CommittedOutputs;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
@@ -18,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * requests and images, then a fresh process with the same application id and state directory: a
  * read_committed reader sees exactly one output per input ({@link ExactlyOnceChecks}). The default
  * emoji bundle at 50 steps makes a generate batch of 4 images take seconds, and the kill follows the
- * first committed batch within a poll, so it lands inside the next one.
+ * first committed batch within a poll, so it lands inside the next one. Once more with the state
+ * directory deleted before the restart: the stores are rebuilt from their changelogs.
  */
 @WithRealStack
 class KillDuringBatchTest {
@@ -29,9 +31,31 @@ class KillDuringBatchTest {
 
   @Test
   void killedMidBatchAndRestartedEveryInputHasExactlyOneOutput(RealStack stack) throws Exception {
-    try (FaultRun run = new FaultRun(stack, "kill9", tmp, Map.of(
-        "aligntok.generate.batch-size", Integer.toString(IMAGES_PER_REQUEST), "aligntok.tokenize.batch-size", "4"))) {
-      GenerationBacklog backlog = new GenerationBacklog(run.topics, run.serdes, 6, IMAGES_PER_REQUEST, 50, 24);
+    killMidBatchThenRestart(stack, "kill9", 6, false);
+  }
+
+  /** As a replacement pod on a new node would: its local stores are gone and come back from the changelogs. */
+  @Test
+  void killedMidBatchAndRestartedOnAnEmptyStateDirectoryEveryInputHasExactlyOneOutput(RealStack stack)
+      throws Exception {
+    killMidBatchThenRestart(stack, "kill9-fresh-state", 4, true);
+  }
+
+  /** @param requests generation requests of 4 images each in the backlog, 1 batch each; the kill follows the first */
+  private void killMidBatchThenRestart(RealStack stack, String name, int requests, boolean deleteState)
+      throws Exception {
+    Map<String, String> settings = new TreeMap<>(Map.of(
+        "aligntok.generate.batch-size", Integer.toString(IMAGES_PER_REQUEST), "aligntok.tokenize.batch-size", "4"));
+    if (deleteState) {
+      // The Streams process id lives in the state directory, and the transactional id derives from it: a
+      // restart without it cannot fence the killed instance's open transaction, whose pending offset commit
+      // blocks the new instance until the transaction times out (service default 3 x max-batch-duration =
+      // 180 s). A timeout still 5x a batch here (~4 s) keeps the test short.
+      settings.put("aligntok.kafka.properties.producer.transaction.timeout.ms", "20000");
+    }
+    try (FaultRun run = new FaultRun(stack, name, tmp, settings)) {
+      GenerationBacklog backlog =
+          new GenerationBacklog(run.topics, run.serdes, requests, IMAGES_PER_REQUEST, 50, 4 * requests);
       ExactlyOnceChecks checks = new ExactlyOnceChecks(run.serdes, run.topics, backlog);
 
       int committedAtKill;
@@ -44,11 +68,15 @@ class KillDuringBatchTest {
         assertTrue(committedAtKill < backlog.totalImages(), "the kill must land mid-stream, but all "
             + backlog.totalImages() + " images were committed already: make the batches slower; " + first.logTail());
       }
+      if (deleteState) {
+        assertTrue(run.deleteState() > 1, "the killed instance had local state to lose");
+      }
 
       try (ServiceProcess second = run.startService()) {
         CommittedOutputs out = FaultRun.explained(second, () -> checks.awaitAll(stack, Duration.ofSeconds(60)));
-        checks.verify(out, " (" + committedAtKill + " of " + backlog.totalImages()
-            + " images committed at the kill; logs " + second.logFile().getParent() + ")");
+        checks.verify(out, " (" + committedAtKill + " of " + backlog.totalImages() + " images committed at the kill"
+            + (deleteState ? ", state directory deleted before the restart" : "") + "; logs "
+            + second.logFile().getParent() + ")");
       }
     }
   }

@@ -1,6 +1,7 @@
 package dev.aligntok.tests.faults;
 
 import dev.aligntok.stream.config.TopicNames;
+import dev.aligntok.stream.service.config.PassThroughProperties;
 import dev.aligntok.tests.harness.FreePorts;
 import dev.aligntok.tests.harness.RealStack;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -41,7 +43,9 @@ final class ServiceProcess implements AutoCloseable {
    * What a service instance is started with; two instances with the same application id and state
    * directory are the same Streams application resuming.
    *
-   * @param settings extra {@code aligntok.*} / {@code micronaut.*} settings, as system properties
+   * @param settings extra {@code aligntok.*} / {@code micronaut.*} settings, as system properties; Kafka
+   *     pass-through ones ({@code aligntok.kafka.properties.<dotted.name>}) as the environment variables
+   *     the service reads them from
    */
   record Config(RealStack stack, Path bundle, TopicNames topics, String applicationId, Path stateDir,
                 Map<String, String> settings) {}
@@ -75,6 +79,11 @@ final class ServiceProcess implements AutoCloseable {
     builder.environment().put("ALIGNTOK_KAFKA_PROPERTIES_STATE_DIR", config.stateDir().toString());
     // A killed instance never leaves the group: its successor waits out its session (broker minimum 6 s).
     builder.environment().put("ALIGNTOK_KAFKA_PROPERTIES_SESSION_TIMEOUT_MS", "6000");
+    config.settings().forEach((key, value) -> {
+      if (key.startsWith(PassThroughProperties.KAFKA + ".")) {
+        builder.environment().put(key.toUpperCase(Locale.ROOT).replace('.', '_'), value);
+      }
+    });
     ServiceProcess service = new ServiceProcess(builder.start(), port, logFile);
     service.process.getOutputStream().close();
     log.info("service pid {} launched on port {}, log {}", service.pid(), port, logFile);
@@ -107,7 +116,11 @@ final class ServiceProcess implements AutoCloseable {
     props.put("aligntok.topics.status", topics.status());
     props.put("aligntok.topics.dead-letters", topics.deadLetters());
     props.put("aligntok.topics.cancellations", topics.cancellations());
-    props.putAll(config.settings());
+    config.settings().forEach((key, value) -> {
+      if (!key.startsWith(PassThroughProperties.KAFKA + ".")) {
+        props.put(key, value);
+      }
+    });
     return props;
   }
 
@@ -123,6 +136,11 @@ final class ServiceProcess implements AutoCloseable {
     return logFile;
   }
 
+  /** The address of {@code path} (starting with '/') on this instance's HTTP API. */
+  URI uri(String path) {
+    return URI.create("http://" + FreePorts.LOOPBACK_HOST + ":" + port + path);
+  }
+
   /** SIGKILL (on Linux), as {@code kill -9}: no shutdown hook, no close, no last commit. Waits until it is gone. */
   void kill() throws InterruptedException {
     process.destroyForcibly();
@@ -134,8 +152,7 @@ final class ServiceProcess implements AutoCloseable {
 
   private void awaitReady() throws InterruptedException, IOException {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    HttpRequest probe = HttpRequest.newBuilder(
-        URI.create("http://" + FreePorts.LOOPBACK_HOST + ":" + port + "/health/readiness"))
+    HttpRequest probe = HttpRequest.newBuilder(uri("/health/readiness"))
         .timeout(Duration.ofSeconds(2)).GET().build();
     long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
     while (true) {

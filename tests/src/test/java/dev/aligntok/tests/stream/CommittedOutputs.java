@@ -1,5 +1,6 @@
 package dev.aligntok.tests.stream;
 
+import dev.aligntok.stream.output.EventSerdes;
 import dev.aligntok.tests.harness.RealStack;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -8,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -53,6 +55,11 @@ public final class CommittedOutputs {
 
   public List<ConsumerRecord<String, byte[]>> of(String topic) {
     return byTopic.get(topic);
+  }
+
+  /** The values read from {@code topic}, in order, as events of {@code type}. */
+  public <T extends SpecificRecord> List<T> values(String topic, Class<T> type, EventSerdes serdes) {
+    return of(topic).stream().map(r -> serdes.serde(type).deserializer().deserialize(topic, r.value())).toList();
   }
 
   private Map<String, Integer> counts() {

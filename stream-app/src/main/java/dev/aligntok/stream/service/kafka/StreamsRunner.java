@@ -9,7 +9,6 @@ import io.micronaut.context.event.StartupEvent;
 import io.micronaut.runtime.event.annotation.EventListener;
 import jakarta.annotation.PreDestroy;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,12 +45,9 @@ public final class StreamsRunner {
   @EventListener
   void start(StartupEvent event) {
     KafkaStreams streams = new KafkaStreams(topology.build(), clients.streams(metrics));
-    // An exception that escapes the topologies is a bug, not bad input (that goes to the DLQ):
-    // stop this client so readiness turns DOWN and the pod is replaced, rather than spin on it.
-    streams.setUncaughtExceptionHandler(e -> {
-      LOG.error("Kafka Streams thread failed; shutting this instance's streams down", e);
-      return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-    });
+    // A registry outage: replace the thread after a pause (its batch is read again); anything else
+    // is a bug, not bad input (that goes to the DLQ): stop this client so readiness turns DOWN.
+    streams.setUncaughtExceptionHandler(new StreamThreadFailureHandler());
     streams.setStateListener((now, before) -> LOG.info("Kafka Streams {} -> {}", before, now));
     this.clientMetrics = new KafkaStreamsMetrics(streams);
     clientMetrics.bindTo(registry);
