@@ -39,10 +39,10 @@ pipeline() {
   say "Kafka pipeline: batch 32, one partition and stream thread"
   scripts/pipeline-bench.sh -n "$EVENTS" --batch-size 32 -o "$OUT/pipeline-b32-p1.json" || true
   say "Kafka pipeline: batch 32, two partitions and stream threads, one ONNX thread each"
-  scripts/pipeline-bench.sh -n "$EVENTS" --batch-size 32 --partitions 2 --pipeline-threads 1 \
+  scripts/pipeline-bench.sh -n "$EVENTS" --batch-size 32 --partitions 2 --threads 1 \
     -o "$OUT/pipeline-b32-p2.json" || true
   say "Kafka pipeline: batch 64, two partitions and stream threads, one ONNX thread each"
-  scripts/pipeline-bench.sh -n "$EVENTS" --batch-size 64 --partitions 2 --pipeline-threads 1 \
+  scripts/pipeline-bench.sh -n "$EVENTS" --batch-size 64 --partitions 2 --threads 1 \
     -o "$OUT/pipeline-b64-p2.json" || true
   if [[ "$started_stack" == 1 ]]; then
     scripts/stack.sh stop

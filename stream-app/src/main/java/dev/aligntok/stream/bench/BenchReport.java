@@ -61,7 +61,7 @@ public record BenchReport(String command, String bundleId, String provider, Map<
 
         | measure | value |
         |---|---|
-        | raw batched encode (batch %d), before / after the Kafka pass | %.1f / %.1f images/s (mean %.1f, drift %.1f %%) |
+        | raw batched encode (batch %d, %d caller(s)), before / after the Kafka pass | %.1f / %.1f images/s (mean %.1f, drift %.1f %%) |
         | warm-up pass (not timed for the ratio) | %s |
         | Kafka pipeline, first produce → last committed latent | %.1f events/s (%.2f s; producing took %.2f s) |
         | **efficiency** (pipeline ÷ raw) | **%.3f** (target %.2f: %s) |
@@ -69,7 +69,7 @@ public record BenchReport(String command, String bundleId, String provider, Map<
         | latents / dead letters / duplicates / missing / unreadable | %d / %d / %d / %d / %d |
 
         Settings: %s
-        """, p.events(), bundleId, provider, command, rawBefore.batchSize(), rawBefore.imagesPerSecond(),
+        """, p.events(), bundleId, provider, command, rawBefore.batchSize(), rawBefore.callers(), rawBefore.imagesPerSecond(),
         rawAfter.imagesPerSecond(), rawImagesPerSecond, 100 * rawDrift, warmupSummary(), p.eventsPerSecond(), p.seconds(), p.produceSeconds(), efficiency, target, targetMet ? "met" : "not met",
         orZero(p.latencyMs().p50()), orZero(p.latencyMs().p99()), orZero(p.latencyMs().max()),
         p.latents(), p.deadLetters(), p.duplicates(), p.missing(), p.unreadable(), settings);

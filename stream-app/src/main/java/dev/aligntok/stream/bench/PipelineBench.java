@@ -77,16 +77,14 @@ public final class PipelineBench implements Callable<Integer> {
   long maxWaitMs;
 
   @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
-      description = "ONNX Runtime intra-op threads, for both measurements; 0 = ONNX Runtime's choice (default: ${DEFAULT-VALUE})")
+      description = "ONNX Runtime intra-op threads per caller, for both measurements; 0 = ONNX Runtime's choice, "
+          + "one per core (default: ${DEFAULT-VALUE}). With --partitions 2 on 2 cores, 1 lets one stream thread decode "
+          + "while the other infers.")
   int threads;
 
-  @Option(names = "--pipeline-threads", paramLabel = "N",
-      description = "ONNX Runtime intra-op threads of the Kafka pass's model, when it should differ from --threads "
-          + "(e.g. 1 with --partitions 2, so two stream threads overlap decoding with inference)")
-  Integer pipelineThreads;
-
   @Option(names = "--partitions", paramLabel = "N", defaultValue = "1",
-      description = "Partitions of the benchmark topics, and stream threads of the topology (default: ${DEFAULT-VALUE})")
+      description = "Partitions of the benchmark topics, stream threads of the topology, and concurrent callers of the "
+          + "raw encode (default: ${DEFAULT-VALUE})")
   int partitions;
 
   @Option(names = "--commit-interval-ms", paramLabel = "MS",
@@ -94,9 +92,15 @@ public final class PipelineBench implements Callable<Integer> {
   Long commitIntervalMs;
 
   @Option(names = "--warmup-events", paramLabel = "N", defaultValue = "2000",
-      description = "Events of an untimed first pass on its own topics, so the measured pass runs on warm JIT-compiled "
-          + "code, as a long-running service does; 0 = none (default: ${DEFAULT-VALUE})")
+      description = "Events of an untimed first pass through the same running topology, so the measured pass runs on "
+          + "warm JIT-compiled code and a settled consumer group, as a long-running service does; 0 = none "
+          + "(default: ${DEFAULT-VALUE})")
   int warmupEvents;
+
+  @Option(names = "--streams-config", paramLabel = "KEY=VALUE",
+      description = "Extra Kafka Streams (or consumer./producer.-prefixed client) setting; repeatable, e.g. "
+          + "consumer.max.partition.fetch.bytes=8388608")
+  Map<String, String> streamsConfig = new LinkedHashMap<>();
 
   @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "600",
       description = "Longest the Kafka pass may take (default: ${DEFAULT-VALUE})")
@@ -131,16 +135,14 @@ public final class PipelineBench implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (partitions < 1 || (pipelineThreads != null && pipelineThreads < 0)) {
-      throw new IllegalArgumentException("--partitions must be >= 1 and --pipeline-threads >= 0");
+    if (partitions < 1 || threads < 0) {
+      throw new IllegalArgumentException("--partitions must be >= 1 and --threads >= 0");
     }
     RuntimeOptions options = runtimeOptions(threads);
     List<SampleImages.Sample> samples = BenchImages.cycle(SampleImages.firstPngs(
         images == null ? SampleImages.defaultFolder() : images, Math.min(distinctImages, events)), events);
     BatchingConfig batching = BatchingConfig.of(batchSize, Duration.ofMillis(maxWaitMs));
     try (BundleModels models = BundleModels.load(bundle, options);
-         BundleModels pipelineModels = pipelineThreads == null || pipelineThreads == threads ? null
-             : BundleModels.load(bundle, runtimeOptions(pipelineThreads));
          SchemaRegistryClient registry = CachedSchemaRegistryClient.create(RegistryClientConfig.of(stack.registryUrl()))) {
       console.printf(Locale.ROOT, "Raw batched encode: %d images, batch %d, bundle %s on %s …%n",
           events, batchSize, models.bundleId(), models.provider());
@@ -150,17 +152,23 @@ public final class PipelineBench implements Callable<Integer> {
       String runId = RunInputs.newRunId(Clock.systemUTC()).replace("qs-", "bench-");
       EventSerdes serdes = new EventSerdes(registry, AvroSerdeConfig.DEFAULT);
       PipelineRun.Result warmup = null;
-      if (warmupEvents > 0) {
-        console.printf(Locale.ROOT, "Warm-up pass: %d events (JIT, broker, registry; not part of the ratio) …%n",
-            warmupEvents);
-        warmup = runPipeline(runId + "-warmup", samples.subList(0, Math.min(warmupEvents, samples.size())),
-            pipelineModels != null ? pipelineModels : models, serdes, batching);
-        console.printf(Locale.ROOT, "  %.1f events/s%n", warmup.eventsPerSecond());
+      PipelineRun.Result pipeline;
+      TopicNames topics = topics(runId);
+      try (InProcessTokenizer tokenizer = InProcessTokenizer.start(stack.bootstrapServers(), runId,
+          new TokenizeConfig(topics, batching, ImageLimits.DEFAULT, OutputLimits.DEFAULT), models.encoder(), serdes,
+          partitions, overrides())) {
+        if (warmupEvents > 0) {
+          console.printf(Locale.ROOT, "Warm-up pass: %d events (JIT, broker, registry; not part of the ratio) …%n",
+              warmupEvents);
+          warmup = pass(runId + "-warmup", samples.subList(0, Math.min(warmupEvents, samples.size())), topics, serdes,
+              tokenizer);
+          console.printf(Locale.ROOT, "  %.1f events/s%n", warmup.eventsPerSecond());
+        }
+        console.printf(Locale.ROOT, "Kafka pipeline: %d events on %s (topics %s.*) …%n", events,
+            stack.bootstrapServers(), runId);
+        pipeline = pass(runId, samples, topics, serdes, tokenizer);
+        console.printf(Locale.ROOT, "  %.1f events/s%n", pipeline.eventsPerSecond());
       }
-      console.printf(Locale.ROOT, "Kafka pipeline: %d events on %s (topics %s.*) …%n", events, stack.bootstrapServers(), runId);
-      PipelineRun.Result pipeline = runPipeline(runId, samples, pipelineModels != null ? pipelineModels : models, serdes,
-          batching);
-      console.printf(Locale.ROOT, "  %.1f events/s%n", pipeline.eventsPerSecond());
       console.println("Raw batched encode again (drift check) …");
       RawEncodeBench.Result rawAfter = measureRaw(models, decoded);
       BenchReport report = BenchReport.of(command(), models.bundleId(), models.provider(), settings(), rawBefore, rawAfter,
@@ -177,22 +185,17 @@ public final class PipelineBench implements Callable<Integer> {
   }
 
   private RawEncodeBench.Result measureRaw(BundleModels models, List<DecodedImage> decoded) {
-    RawEncodeBench.Result raw = RawEncodeBench.measure(models.encoder(), decoded, batchSize);
+    RawEncodeBench.Result raw = RawEncodeBench.measure(models.encoder(), decoded, batchSize, partitions);
     console.printf(Locale.ROOT, "  %.1f images/s (%.2f s)%n", raw.imagesPerSecond(), raw.seconds());
     return raw;
   }
 
-  /** One pass of {@code samples} through a fresh tokenize topology on fresh topics named after {@code runId}. */
-  private PipelineRun.Result runPipeline(String runId, List<SampleImages.Sample> samples, BundleModels models,
-                                         EventSerdes serdes, BatchingConfig batching) throws Exception {
-    TopicNames topics = topics(runId);
-    RunInputs inputs = RunInputs.create(runId, samples, List.of(), 0, null, Instant.now());
-    try (InProcessTokenizer tokenizer = InProcessTokenizer.start(stack.bootstrapServers(), runId,
-        new TokenizeConfig(topics, batching, ImageLimits.DEFAULT, OutputLimits.DEFAULT), models.encoder(), serdes, partitions,
-        overrides())) {
-      return PipelineRun.run(stack.bootstrapServers(), topics, serdes, inputs, Duration.ofSeconds(timeoutSeconds),
-          tokenizer::checkAlive);
-    }
+  /** One pass of {@code samples} (ids prefixed with {@code inputPrefix}) through the running topology. */
+  private PipelineRun.Result pass(String inputPrefix, List<SampleImages.Sample> samples, TopicNames topics,
+                                  EventSerdes serdes, InProcessTokenizer tokenizer) throws InterruptedException {
+    RunInputs inputs = RunInputs.create(inputPrefix, samples, List.of(), 0, null, Instant.now());
+    return PipelineRun.run(stack.bootstrapServers(), topics, serdes, inputs, Duration.ofSeconds(timeoutSeconds),
+        tokenizer::checkAlive);
   }
 
   private Map<String, Object> overrides() {
@@ -200,6 +203,7 @@ public final class PipelineBench implements Callable<Integer> {
     if (commitIntervalMs != null) {
       overrides.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
     }
+    overrides.putAll(streamsConfig);
     return overrides;
   }
 
@@ -209,12 +213,12 @@ public final class PipelineBench implements Callable<Integer> {
     settings.put("batchSize", batchSize);
     settings.put("maxWaitMs", maxWaitMs);
     settings.put("onnxIntraOpThreads", threads);
-    settings.put("pipelineOnnxIntraOpThreads", pipelineThreads == null ? threads : pipelineThreads);
     settings.put("commitIntervalMs", commitIntervalMs == null ? "default (100)" : commitIntervalMs);
     settings.put("warmupEvents", warmupEvents);
+    settings.put("streamsConfig", streamsConfig);
     settings.put("distinctImages", Math.min(distinctImages, events));
     settings.put("partitions", partitions);
-    settings.put("streamThreads", partitions);
+    settings.put("streamThreadsAndRawCallers", partitions);
     settings.put("processingGuarantee", StreamsConfig.EXACTLY_ONCE_V2);
     settings.put("availableProcessors", Runtime.getRuntime().availableProcessors());
     return settings;
