@@ -67,6 +67,13 @@ class HelmChartTest {
       assertEquals("aligntok/stream-app:0.1.0-cpu", app.getImage());
       assertNull(app.getResources().getLimits().get("nvidia.com/gpu"), "CPU defaults must not request a GPU");
       assertEquals(List.of("CPU"), textList(appConfig(chart).at("/aligntok/model/providers")));
+      assertEquals(0, appConfig(chart).at("/aligntok/model/intra-op-threads").asInt());
+    }
+
+    @Test
+    void aCpuNodeCanRunOneOnnxThreadPerStreamThread() {
+      RenderedChart chart = AligntokChart.template(null, Map.of("model.intraOpThreads", 1));
+      assertEquals(1, appConfig(chart).at("/aligntok/model/intra-op-threads").asInt());
     }
 
     @Test
@@ -357,6 +364,7 @@ class HelmChartTest {
           Arguments.of(Map.of("tokenize.enabled", false, "generate.enabled", false), List.of("enable at least one topology")),
           Arguments.of(Map.of("generate.blobThresholdBytes", 1000),
               List.of("generate.blobThresholdBytes (1000)", "blobStore.outputRoot is empty")),
+          Arguments.of(Map.of("model.intraOpThreads", -1), List.of("intraOpThreads")),
           Arguments.of(Map.of("kafka.closeTimeoutSeconds", 120),
               List.of("kafka.closeTimeoutSeconds (120) must be below terminationGracePeriodSeconds (120)")),
           Arguments.of(Map.of("extraEnv[0].name", "DB_PASSWORD", "extraEnv[0].value", "hunter2"),
