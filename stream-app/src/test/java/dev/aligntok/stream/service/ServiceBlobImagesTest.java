@@ -53,14 +53,9 @@ class ServiceBlobImagesTest {
 
   @AfterAll
   void stop() {
-    try {
-      if (service != null) {
-        service.close();
-      }
-    } finally {
-      if (kafka != null) {
-        kafka.close();
-      }
+    // Resources close in reverse order (the service, then the broker); null ones are skipped.
+    try (LoopbackKafka stoppingKafka = kafka; ServiceUnderTest stoppingService = service) {
+      // nothing to do but close
     }
   }
 
