@@ -2,9 +2,11 @@ package dev.aligntok.trainer.study;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.aligntok.inference.image.ReconstructionGrid;
 import dev.aligntok.trainer.diffusion.GenerationEvaluation;
 import dev.aligntok.trainer.eval.LossCurves;
 import dev.aligntok.trainer.eval.TokenizerEvaluation;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -21,6 +23,7 @@ import java.util.function.ToDoubleFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import javax.imageio.ImageIO;
 
 /**
  * Summarises the evaluations {@code scripts/study.sh} publishes under {@code docs/study/}: the
@@ -219,6 +222,53 @@ public final class StudyReport {
     }
     LossCurves.write(metrics, png, LossCurves.Options.defaults()
         .withTitle("generation Fréchet distance vs DiT training steps (lower is better)").withSeries(series));
+  }
+
+  /**
+   * The tokenizers' reconstruction grids ({@code DOCS/<variant>/reconstructions.png}) stacked into
+   * {@code png}, each under its description, and the last evaluated sample grids with guidance of the
+   * DiTs ({@code dit-<run>/step-<N>/samples-with_cfg.png}) into {@code samplesPng}; a figure with no
+   * input is not written. Returns how many panels each got.
+   */
+  public int[] writeSideBySide(Path docs, Path reconstructionsPng, Path samplesPng) {
+    List<CaptionedStack.Panel> reconstructions = new ArrayList<>();
+    for (TokenizerRow row : tokenizers) {
+      Path grid = docs.resolve(row.variant().folder()).resolve("reconstructions.png");
+      if (Files.isRegularFile(grid)) {
+        reconstructions.add(new CaptionedStack.Panel(row.variant().description(), readPng(grid)));
+      }
+    }
+    List<CaptionedStack.Panel> samples = new ArrayList<>();
+    for (String run : DIT_ORDER) {
+      List<GenerationPoint> points = pointsOf(run);
+      if (!points.isEmpty()) {
+        GenerationPoint last = points.get(points.size() - 1);
+        Path grid = docs.resolve("dit-" + run).resolve("step-" + last.step()).resolve("samples-with_cfg.png");
+        if (Files.isRegularFile(grid)) {
+          samples.add(new CaptionedStack.Panel(DIT_RUNS.get(run) + " latents, DiT step " + last.step() + ", CFG 3",
+              readPng(grid)));
+        }
+      }
+    }
+    if (!reconstructions.isEmpty()) {
+      ReconstructionGrid.writePng(reconstructionsPng, CaptionedStack.render(reconstructions));
+    }
+    if (!samples.isEmpty()) {
+      ReconstructionGrid.writePng(samplesPng, CaptionedStack.render(samples));
+    }
+    return new int[] {reconstructions.size(), samples.size()};
+  }
+
+  private static BufferedImage readPng(Path png) {
+    try {
+      BufferedImage image = ImageIO.read(png.toFile());
+      if (image == null) {
+        throw new IllegalArgumentException(png + " is not a readable image");
+      }
+      return image;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + png, e);
+    }
   }
 
   private static TokenizerRow tokenizerRow(Variant variant, Path file, JsonNode eval) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,12 +77,45 @@ class StudyReportTest {
   }
 
   @Test
+  void reconstructionAndSampleGridsAreStackedUnderCaptions() throws IOException {
+    tokenizerEval("stage1", 18.5, 0.70, 4.5, 0.71, 0.74);
+    tokenizerEval("baseline", 19.0, 0.69, 3.4, 0.72, 0.73);
+    picture(docs.resolve("stage1/reconstructions.png"), 300, 100);
+    picture(docs.resolve("baseline/reconstructions.png"), 200, 120);
+    generationEval("alignTok", 250, 5.0, 5.5);
+    generationEval("alignTok", 500, 4.0, 4.5);
+    picture(docs.resolve("dit-alignTok/step-500/samples-with_cfg.png"), 160, 90);
+
+    int[] panels = StudyReport.read(docs).writeSideBySide(docs, docs.resolve("reconstructions.png"),
+        docs.resolve("samples.png"));
+
+    assertEquals(2, panels[0]);
+    assertEquals(1, panels[1], "only the last evaluated checkpoint's samples, and only where the file exists");
+    BufferedImage stacked = ImageIO.read(docs.resolve("reconstructions.png").toFile());
+    assertEquals(300, stacked.getWidth());
+    assertEquals(2 * (CaptionedStack.CAPTION_HEIGHT + CaptionedStack.GAP) + 100 + 120, stacked.getHeight());
+    assertEquals(0xff0000, ImageIO.read(docs.resolve("samples.png").toFile())
+        .getRGB(5, CaptionedStack.CAPTION_HEIGHT + 5) & 0xffffff, "the panel is drawn below its caption");
+  }
+
+  @Test
   void anEvaluationWithoutItsNumbersIsRefusedByName() throws IOException {
     Files.createDirectories(docs.resolve("stage3"));
     Files.writeString(docs.resolve("stage3/eval.json"), "{\"psnr\": {\"mean\": 20}}");
 
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> StudyReport.read(docs));
     assertTrue(e.getMessage().contains("ssim.mean"), e.getMessage());
+  }
+
+  private static void picture(Path png, int width, int height) throws IOException {
+    Files.createDirectories(png.getParent());
+    BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < height; y++) {
+      for (int x = 0; x < width; x++) {
+        image.setRGB(x, y, 0xff0000);
+      }
+    }
+    ImageIO.write(image, "png", png.toFile());
   }
 
   private void tokenizerEval(String folder, double psnr, double ssim, double frechet, double pooled, double grid)
