@@ -1,9 +1,8 @@
 package dev.aligntok.stream.service;
 
 import dev.aligntok.schemas.registry.SchemaRegistryClient;
-import dev.aligntok.stream.model.ImageGeneratorPort;
-import dev.aligntok.stream.model.LatentEncoderPort;
 import dev.aligntok.stream.service.kafka.RegistryFactory;
+import dev.aligntok.stream.service.model.BundleModelPorts;
 import dev.aligntok.stream.service.model.ModelPorts;
 import dev.aligntok.stream.service.model.ModelPortsFactory;
 import dev.aligntok.stream.runtime.BundleModels;
@@ -20,7 +19,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
 
 /**
  * Serves a tiny real bundle (model-export's analytic fixture, run by the ONNX runtime through the
@@ -53,32 +51,8 @@ public class ServiceTestDoubles {
   @Singleton
   @Replaces(value = ModelPorts.class, factory = ModelPortsFactory.class)
   ModelPorts modelPorts(BundleModels models, SlowGenerator generator) {
-    return new ModelPorts() {
-      @Override
-      public Optional<LatentEncoderPort> encoder() {
-        return Optional.of(models.encoder());
-      }
-
-      @Override
-      public Optional<ImageGeneratorPort> generator() {
-        return Optional.of(generator);
-      }
-
-      @Override
-      public boolean loaded() {
-        return true;
-      }
-
-      @Override
-      public String provider() {
-        return models.provider();
-      }
-
-      @Override
-      public String reload(Path bundleDir) {
-        return models.reload(bundleDir);
-      }
-    };
+    // Every topology gets the slowed generator in place of the bundle's own.
+    return new BundleModelPorts(models, true, true, bundleGenerator -> generator);
   }
 
   @Singleton

@@ -5,14 +5,25 @@ import dev.aligntok.stream.model.LatentEncoderPort;
 import dev.aligntok.stream.runtime.BundleModels;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /** The service's model: a {@link BundleModels} (hot reload) exposing only the enabled pipelines' ports. */
 public final class BundleModelPorts implements ModelPorts {
   private final BundleModels models;
   private final boolean tokenize;
   private final boolean generate;
+  private final UnaryOperator<ImageGeneratorPort> decorateGenerator;
 
   public BundleModelPorts(BundleModels models, boolean tokenize, boolean generate) {
+    this(models, tokenize, generate, UnaryOperator.identity());
+  }
+
+  /**
+   * @param decorateGenerator wraps the bundle's generator port each time it is handed out (tests
+   *     slow it down to hold a batch in flight)
+   */
+  public BundleModelPorts(BundleModels models, boolean tokenize, boolean generate,
+                          UnaryOperator<ImageGeneratorPort> decorateGenerator) {
     if (generate && !models.canGenerate()) {
       throw new IllegalArgumentException("bundle " + models.bundleId() + " is tokenizer-only but aligntok.generate.enabled "
           + "is true: export a bundle with a DiT or set aligntok.generate.enabled=false");
@@ -20,6 +31,7 @@ public final class BundleModelPorts implements ModelPorts {
     this.models = models;
     this.tokenize = tokenize;
     this.generate = generate;
+    this.decorateGenerator = decorateGenerator;
   }
 
   @Override
@@ -29,7 +41,7 @@ public final class BundleModelPorts implements ModelPorts {
 
   @Override
   public Optional<ImageGeneratorPort> generator() {
-    return generate ? Optional.of(models.generator()) : Optional.empty();
+    return generate ? Optional.of(decorateGenerator.apply(models.generator())) : Optional.empty();
   }
 
   @Override
