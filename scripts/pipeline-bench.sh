@@ -11,7 +11,10 @@ APP_JAR="$(ls "$TARGET"/aligntok-stream-app-*.jar | grep -v -e sources -e tests 
 CP_FILE="$TARGET/bench-classpath.txt"
 JAR="$TARGET/bench-classpath.jar"
 if [[ ! -s "$CP_FILE" || "$CP_FILE" -ot stream-app/pom.xml ]]; then
-  mvn -o -q -B -ntp -pl stream-app -am dependency:build-classpath -Dmdep.outputFile="$CP_FILE" >/dev/null
+  # In the same reactor as `package`, so the project's own modules resolve to their target/ jars
+  # (what was just built), not to whatever an earlier `mvn install` left in ~/.m2.
+  mvn -o -q -B -ntp -pl stream-app -am package dependency:build-classpath -DskipTests \
+    -Dmdep.outputFile="$CP_FILE" >/dev/null
 fi
 if [[ ! -s "$JAR" || "$JAR" -ot "$CP_FILE" || "$JAR" -ot "$APP_JAR" ]]; then
   urls=""

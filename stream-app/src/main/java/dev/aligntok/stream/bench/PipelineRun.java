@@ -31,10 +31,13 @@ public final class PipelineRun {
    * @param unreadable     records on the output topics that could not be decoded
    * @param produceSeconds first send to the last acknowledgement
    * @param seconds        first send to the last committed output read
+   * @param eventsPerSecond ended events ÷ {@code seconds}
+   * @param sustainedEventsPerSecond the rate in the middle of the pass ({@link SustainedRate})
    * @param latencyMs      send → consumer receipt of each latent
    */
   public record Result(int events, int latents, int deadLetters, int duplicates, int missing, int unreadable,
-                       double produceSeconds, double seconds, double eventsPerSecond, Percentiles latencyMs) {
+                       double produceSeconds, double seconds, double eventsPerSecond, double sustainedEventsPerSecond,
+                       Percentiles latencyMs) {
     /** Every event ended exactly once. */
     public boolean complete() {
       return missing == 0 && duplicates == 0 && latents + deadLetters == events;
@@ -66,7 +69,8 @@ public final class PipelineRun {
       long sentAt = awaitSender(sent);
       return new Result(inputs.size(), tracker.latents().size(), tracker.deadLetters().size(), tracker.duplicates(),
           tracker.missing().size(), reader.unreadable(), (sentAt - start) / 1e9, (end - start) / 1e9,
-          tracker.endedCount() / ((end - start) / 1e9), Percentiles.of(tracker.tokenizeLatenciesMs()));
+          tracker.endedCount() / ((end - start) / 1e9), SustainedRate.eventsPerSecond(tracker.endTimesNanos()),
+          Percentiles.of(tracker.tokenizeLatenciesMs()));
     }
   }
 

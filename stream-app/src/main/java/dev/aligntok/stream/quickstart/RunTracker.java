@@ -139,6 +139,11 @@ public final class RunTracker {
     return duplicates;
   }
 
+  /** When each ended input ended (System.nanoTime), ascending. */
+  public synchronized List<Long> endTimesNanos() {
+    return endedAtNanos.values().stream().sorted().toList();
+  }
+
   /** Milliseconds from sending each image to its latent. */
   public synchronized List<Double> tokenizeLatenciesMs() {
     return latencies(new ArrayList<>(latents.keySet()));
