@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.aligntok.stream.service.http.TestJwts;
 import dev.aligntok.stream.service.kafka.KafkaClientConfigs;
 import dev.aligntok.inference.bundle.ModelBundle;
 import dev.aligntok.inference.image.ImageLimits;
@@ -62,12 +63,29 @@ class ServiceHttpTest {
     byte[] png = TestPngs.solid(4, 4, 10, 20, 30);
     HttpResponse<String> missing = service.send("POST", "/v1/tokenize", null, "image/png", png);
     assertEquals(401, missing.statusCode(), missing.body());
-    assertTrue(missing.body().contains("missing X-API-Key"), missing.body());
+    assertTrue(missing.body().contains("missing credentials"), missing.body());
     assertEquals(401, service.send("GET", "/v1/generations/anything", "wrong-key", null, null).statusCode());
 
     HttpResponse<String> accepted = service.send("POST", "/v1/tokenize?id=img-auth-1", "test-key-2", "image/png", png);
     assertEquals(202, accepted.statusCode(), accepted.body());
     assertEquals("img-auth-1", JSON.readTree(accepted.body()).get("id").asText());
+  }
+
+  @Test
+  void bearerTokensFromTheConfiguredIssuerAreServedAndExpiredOnesAre401() throws Exception {
+    long now = System.currentTimeMillis() / 1000;
+    String valid = TestJwts.hs256(ServiceUnderTest.JWT_SECRET,
+        "{\"iss\":\"https://issuer.test\",\"sub\":\"client-1\",\"exp\":" + (now + 600) + "}");
+    HttpResponse<String> accepted = service.send("POST", "/v1/tokenize?id=img-jwt-1", "Bearer " + valid, "image/png",
+        TestPngs.solid(4, 4, 1, 2, 3));
+    assertEquals(202, accepted.statusCode(), accepted.body());
+
+    String expired = TestJwts.hs256(ServiceUnderTest.JWT_SECRET,
+        "{\"iss\":\"https://issuer.test\",\"exp\":" + (now - 3600) + "}");
+    HttpResponse<String> refused = service.send("GET", "/v1/generations/anything", "Bearer " + expired, null, null);
+    assertEquals(401, refused.statusCode(), refused.body());
+    assertTrue(refused.body().contains("token expired"), refused.body());
+    assertTrue(refused.headers().firstValue("WWW-Authenticate").orElse("").contains("invalid_token"));
   }
 
   @Test

@@ -20,6 +20,7 @@ import java.util.function.Predicate;
  */
 final class ServiceUnderTest implements AutoCloseable {
   static final String API_KEY = "test-key-1";
+  static final String JWT_SECRET = "a-test-secret-of-at-least-32-bytes!";
   private static final Duration WAIT = Duration.ofSeconds(60);
 
   private final EmbeddedServer server;
@@ -43,6 +44,8 @@ final class ServiceUnderTest implements AutoCloseable {
     props.put("aligntok.topics.partitions", 2);
     props.put("aligntok.registry.url", "http://127.0.0.1:9"); // replaced by the in-process double
     props.put("aligntok.auth.api-keys", API_KEY + ",test-key-2"); // comma-separated, as in an environment variable
+    props.put("aligntok.auth.jwt-hmac-secret", JWT_SECRET);
+    props.put("aligntok.auth.jwt-issuer", "https://issuer.test");
     // A lone request waits 20 s for companions (long enough to see it QUEUED); 8 images run at once.
     props.put("aligntok.generate.batch-size", 8);
     props.put("aligntok.generate.max-wait", "20s");
@@ -55,11 +58,14 @@ final class ServiceUnderTest implements AutoCloseable {
     return server.getApplicationContext();
   }
 
+  /** @param apiKey sent as X-API-Key, or as Authorization when it is "Bearer <token>"; null sends neither */
   HttpResponse<String> send(String method, String path, String apiKey, String contentType, byte[] body) {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.getPort() + path))
         .timeout(Duration.ofSeconds(30))
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
-    if (apiKey != null) {
+    if (apiKey != null && apiKey.startsWith("Bearer ")) {
+      request.header("Authorization", apiKey); // a token, not a key
+    } else if (apiKey != null) {
       request.header("X-API-Key", apiKey);
     }
     if (contentType != null) {

@@ -389,6 +389,18 @@ class HelmChartTest {
       assertFalse(appConfig(chart).at("/aligntok/auth/enabled").asBoolean());
       assertTrue(appContainer(chart).getEnv().stream().noneMatch(e -> e.getName().equals("ALIGNTOK_AUTH_API_KEYS")));
     }
+
+    @Test
+    void bearerTokensAloneNeedNoApiKeySecret() {
+      RenderedChart chart = AligntokChart.template(null, Map.of("auth.existingSecret", "",
+          "auth.jwt.existingSecret", "idp-keys", "auth.jwt.publicKeyKey", "public.pem",
+          "auth.jwt.issuer", "https://idp.example"));
+      Container app = appContainer(chart);
+      assertSecretRef(app, "ALIGNTOK_AUTH_JWT_PUBLIC_KEY", "idp-keys", "public.pem");
+      assertTrue(app.getEnv().stream().anyMatch(e -> e.getName().equals("ALIGNTOK_AUTH_JWT_ISSUER")
+          && "https://idp.example".equals(e.getValue())));
+      assertTrue(app.getEnv().stream().noneMatch(e -> e.getName().equals("ALIGNTOK_AUTH_API_KEYS")));
+    }
   }
 
   private static void assertLintPassed(LintResult result) {

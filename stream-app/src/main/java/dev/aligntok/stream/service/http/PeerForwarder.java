@@ -1,6 +1,5 @@
 package dev.aligntok.stream.service.http;
 
-import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MutableHttpResponse;
@@ -10,6 +9,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.time.Duration;
+import java.util.Map;
 import org.apache.kafka.streams.state.HostInfo;
 
 /**
@@ -24,14 +24,13 @@ final class PeerForwarder {
 
   private final HttpClient client = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
 
-  MutableHttpResponse<?> forward(String method, HostInfo owner, String path, @Nullable String apiKey) {
+  /** @param credentials the caller's own authentication headers, passed on unchanged */
+  MutableHttpResponse<?> forward(String method, HostInfo owner, String path, Map<String, String> credentials) {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + owner.host() + ":" + owner.port() + path))
         .timeout(TIMEOUT)
         .header(FORWARDED, "true")
         .method(method, HttpRequest.BodyPublishers.noBody());
-    if (apiKey != null) {
-      request.header(ApiKeyFilter.HEADER, apiKey);
-    }
+    credentials.forEach(request::header);
     try {
       java.net.http.HttpResponse<byte[]> answer = client.send(request.build(),
           java.net.http.HttpResponse.BodyHandlers.ofByteArray());

@@ -2,11 +2,15 @@ package dev.aligntok.stream.service.http;
 
 import dev.aligntok.stream.service.query.KeyOwner;
 import dev.aligntok.stream.service.query.KeyOwners;
+import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MutableHttpResponse;
 import jakarta.inject.Singleton;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /** Answers a request about one key here when this instance owns the key, else at its owner. */
@@ -28,9 +32,21 @@ final class QueryRouting {
       case REMOTE -> request.getHeaders().contains(PeerForwarder.FORWARDED)
           ? retryLater("request " + requestId + " is moving between instances")
           : forwarder.forward(request.getMethodName(), owner.host(), request.getPath(),
-              request.getHeaders().get(ApiKeyFilter.HEADER));
+              credentials(request));
       case UNAVAILABLE -> retryLater("no instance owns request " + requestId + " right now (rebalancing)");
     };
+  }
+
+  /** The authentication headers the caller sent, to be sent on with a forwarded query. */
+  private static Map<String, String> credentials(HttpRequest<?> request) {
+    Map<String, String> credentials = new LinkedHashMap<>();
+    for (String name : List.of(AuthFilter.API_KEY_HEADER, HttpHeaders.AUTHORIZATION)) {
+      String value = request.getHeaders().get(name);
+      if (value != null) {
+        credentials.put(name, value);
+      }
+    }
+    return credentials;
   }
 
   static MutableHttpResponse<?> retryLater(String why) {
