@@ -7,13 +7,13 @@
 #   scripts/perf-report.sh pipeline   # only the Kafka pipeline runs (starts the local stack if needed)
 #   scripts/perf-report.sh training   # only the training profiles
 #
-# Environment: PERF_OUT (default docs/performance), PERF_EVENTS (pipeline events, default 10000),
+# Environment: PERF_OUT (default docs/performance), PERF_EVENTS (pipeline events, default 30000),
 # PERF_LATENTS (latents for the DiT profile; default: extracted from the default tokenizer).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 OUT="${PERF_OUT:-docs/performance}"
-EVENTS="${PERF_EVENTS:-10000}"
+EVENTS="${PERF_EVENTS:-30000}"
 BUNDLE="models/emoji-default-bundle"
 WHAT="${1:-all}"
 mkdir -p "$OUT"
@@ -36,14 +36,15 @@ pipeline() {
     started_stack=1
   fi
   mvn -o -q -B -ntp -pl stream-app -am package -DskipTests
-  say "Kafka pipeline: batch 32, one partition and stream thread"
-  scripts/pipeline-bench.sh -n "$EVENTS" --batch-size 32 -o "$OUT/pipeline-b32-p1.json" || true
-  say "Kafka pipeline: batch 32, two partitions and stream threads, one ONNX thread each"
-  scripts/pipeline-bench.sh -n "$EVENTS" --batch-size 32 --partitions 2 --threads 1 \
+  # Two stream threads with one ONNX Runtime thread each (the CPU-node setting), a warm-up as long
+  # as the measured pass (JIT), commits every second.
+  local common=(--warmup-events "$EVENTS" --batch-size 32 --partitions 2 --threads 1)
+  say "Kafka pipeline throughput: $EVENTS events as fast as they can be sent"
+  scripts/pipeline-bench.sh -n "$EVENTS" "${common[@]}" --commit-interval-ms 1000 \
     -o "$OUT/pipeline-b32-p2.json" || true
-  say "Kafka pipeline: batch 64, two partitions and stream threads, one ONNX thread each"
-  scripts/pipeline-bench.sh -n "$EVENTS" --batch-size 64 --partitions 2 --threads 1 \
-    -o "$OUT/pipeline-b64-p2.json" || true
+  say "Kafka pipeline latency: 20000 events at a steady 600 events/s, commits every 100 ms"
+  scripts/pipeline-bench.sh -n 20000 "${common[@]}" --commit-interval-ms 100 --rate 600 \
+    -o "$OUT/pipeline-b32-p2-rate600.json" || true
   if [[ "$started_stack" == 1 ]]; then
     scripts/stack.sh stop
   fi

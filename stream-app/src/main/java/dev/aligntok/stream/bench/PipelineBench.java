@@ -97,6 +97,12 @@ public final class PipelineBench implements Callable<Integer> {
           + "(default: ${DEFAULT-VALUE})")
   int warmupEvents;
 
+  @Option(names = "--rate", paramLabel = "EVENTS_PER_S", defaultValue = "0",
+      description = "Send the measured pass at this steady rate, to measure latency below capacity (the efficiency "
+          + "then means nothing: the pipeline only gets what is sent); 0 = as fast as the producer allows, which "
+          + "measures throughput (default: ${DEFAULT-VALUE})")
+  double rate;
+
   @Option(names = "--streams-config", paramLabel = "KEY=VALUE",
       description = "Extra Kafka Streams (or consumer./producer.-prefixed client) setting; repeatable, e.g. "
           + "consumer.max.partition.fetch.bytes=8388608")
@@ -135,8 +141,8 @@ public final class PipelineBench implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (partitions < 1 || threads < 0) {
-      throw new IllegalArgumentException("--partitions must be >= 1 and --threads >= 0");
+    if (partitions < 1 || threads < 0 || rate < 0) {
+      throw new IllegalArgumentException("--partitions must be >= 1, --threads >= 0 and --rate >= 0");
     }
     RuntimeOptions options = runtimeOptions(threads);
     List<SampleImages.Sample> samples = BenchImages.cycle(SampleImages.firstPngs(
@@ -160,19 +166,22 @@ public final class PipelineBench implements Callable<Integer> {
         if (warmupEvents > 0) {
           console.printf(Locale.ROOT, "Warm-up pass: %d events (JIT, broker, registry; not part of the ratio) …%n",
               warmupEvents);
-          warmup = pass(runId + "-warmup", samples.subList(0, Math.min(warmupEvents, samples.size())), topics, serdes,
-              tokenizer);
+          warmup = pass(runId + "-warmup", samples.subList(0, Math.min(warmupEvents, samples.size())), 0, topics,
+              serdes, tokenizer);
           console.printf(Locale.ROOT, "  %.1f events/s%n", warmup.eventsPerSecond());
         }
         console.printf(Locale.ROOT, "Kafka pipeline: %d events on %s (topics %s.*) …%n", events,
             stack.bootstrapServers(), runId);
-        pipeline = pass(runId, samples, topics, serdes, tokenizer);
+        if (rate > 0) {
+          console.printf(Locale.ROOT, "  sent at a steady %.0f events/s (latency below capacity)%n", rate);
+        }
+        pipeline = pass(runId, samples, rate, topics, serdes, tokenizer);
         console.printf(Locale.ROOT, "  %.1f events/s%n", pipeline.eventsPerSecond());
       }
       console.println("Raw batched encode again (drift check) …");
       RawEncodeBench.Result rawAfter = measureRaw(models, decoded);
       BenchReport report = BenchReport.of(command(), models.bundleId(), models.provider(), settings(), rawBefore, rawAfter,
-          warmup, pipeline);
+          warmup, pipeline, rate);
       Path markdown = report.write(out);
       console.print(report.markdown());
       console.println("Wrote " + out.toAbsolutePath().normalize() + " and " + markdown.normalize());
@@ -191,11 +200,12 @@ public final class PipelineBench implements Callable<Integer> {
   }
 
   /** One pass of {@code samples} (ids prefixed with {@code inputPrefix}) through the running topology. */
-  private PipelineRun.Result pass(String inputPrefix, List<SampleImages.Sample> samples, TopicNames topics,
-                                  EventSerdes serdes, InProcessTokenizer tokenizer) throws InterruptedException {
+  private PipelineRun.Result pass(String inputPrefix, List<SampleImages.Sample> samples, double eventsPerSecond,
+                                  TopicNames topics, EventSerdes serdes, InProcessTokenizer tokenizer)
+      throws InterruptedException {
     RunInputs inputs = RunInputs.create(inputPrefix, samples, List.of(), 0, null, Instant.now());
-    return PipelineRun.run(stack.bootstrapServers(), topics, serdes, inputs, Duration.ofSeconds(timeoutSeconds),
-        tokenizer::checkAlive);
+    return PipelineRun.run(stack.bootstrapServers(), topics, serdes, inputs, eventsPerSecond,
+        Duration.ofSeconds(timeoutSeconds), tokenizer::checkAlive);
   }
 
   private Map<String, Object> overrides() {
@@ -215,6 +225,7 @@ public final class PipelineBench implements Callable<Integer> {
     settings.put("onnxIntraOpThreads", threads);
     settings.put("commitIntervalMs", commitIntervalMs == null ? "default (100)" : commitIntervalMs);
     settings.put("warmupEvents", warmupEvents);
+    settings.put("sendRate", rate > 0 ? rate : "unpaced");
     settings.put("streamsConfig", streamsConfig);
     settings.put("distinctImages", Math.min(distinctImages, events));
     settings.put("partitions", partitions);

@@ -46,14 +46,17 @@ public final class PipelineRun {
 
   private PipelineRun() {}
 
-  /** @param check called between polls; throws when the pipeline died */
+  /**
+   * @param eventsPerSecond send pace (0: as fast as the producer allows)
+   * @param check           called between polls; throws when the pipeline died
+   */
   public static Result run(String bootstrapServers, TopicNames topics, EventSerdes serdes, RunInputs inputs,
-                           Duration timeout, Runnable check) throws InterruptedException {
+                           double eventsPerSecond, Duration timeout, Runnable check) throws InterruptedException {
     RunTracker tracker = new RunTracker(inputs);
     try (OutputReader reader = OutputReader.openAtEnd(bootstrapServers, topics, serdes)) {
       long start = System.nanoTime();
       CompletableFuture<Long> sent = CompletableFuture.supplyAsync(() -> {
-        InputSender.sendAll(bootstrapServers, topics, serdes, tracker);
+        InputSender.sendAll(bootstrapServers, topics, serdes, tracker, eventsPerSecond);
         return System.nanoTime();
       });
       long deadline = start + timeout.toNanos();

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -25,6 +26,17 @@ public final class InputSender {
 
   /** @throws IllegalStateException naming the topic when a record is not acknowledged */
   public static void sendAll(String bootstrapServers, TopicNames topics, EventSerdes serdes, RunTracker tracker) {
+    sendAll(bootstrapServers, topics, serdes, tracker, 0);
+  }
+
+  /**
+   * @param eventsPerSecond pace of the sends (input i leaves at i ÷ rate seconds after the first, so a
+   *     slow moment is caught up); 0 sends as fast as the producer allows
+   * @throws IllegalStateException naming the topic when a record is not acknowledged
+   */
+  public static void sendAll(String bootstrapServers, TopicNames topics, EventSerdes serdes, RunTracker tracker,
+                             double eventsPerSecond) {
+    Pacer pacer = new Pacer(eventsPerSecond);
     RunInputs inputs = tracker.inputs();
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
@@ -36,8 +48,14 @@ public final class InputSender {
         ProducerConfig.CLIENT_ID_CONFIG, "aligntok-quickstart"),
         new ByteArraySerializer(), new ByteArraySerializer())) {
       List<Pending> pending = new ArrayList<>();
-      inputs.images().forEach((id, event) -> pending.add(send(producer, topics.images(), id, event, serdes, tracker)));
-      inputs.requests().forEach((id, request) -> pending.add(send(producer, topics.prompts(), id, request, serdes, tracker)));
+      inputs.images().forEach((id, event) -> {
+        pacer.awaitTurn();
+        pending.add(send(producer, topics.images(), id, event, serdes, tracker));
+      });
+      inputs.requests().forEach((id, request) -> {
+        pacer.awaitTurn();
+        pending.add(send(producer, topics.prompts(), id, request, serdes, tracker));
+      });
       producer.flush();
       for (Pending p : pending) {
         p.await();
@@ -55,6 +73,34 @@ public final class InputSender {
     } catch (org.apache.kafka.common.KafkaException e) {
       throw new IllegalStateException("cannot send " + id + " to " + topic + ": " + e.getMessage()
           + " (does the topic exist? the service creates it at start-up)", e);
+    }
+  }
+
+  /** Holds each send back to its slot in a steady stream of {@code eventsPerSecond}. */
+  private static final class Pacer {
+    private final long intervalNanos;
+    private long next;
+
+    Pacer(double eventsPerSecond) {
+      if (eventsPerSecond < 0 || Double.isNaN(eventsPerSecond)) {
+        throw new IllegalArgumentException("send rate must be >= 0 events/s (0 = unpaced), got " + eventsPerSecond);
+      }
+      this.intervalNanos = eventsPerSecond == 0 ? 0 : Math.round(1e9 / eventsPerSecond);
+    }
+
+    void awaitTurn() {
+      if (intervalNanos == 0) {
+        return;
+      }
+      long now = System.nanoTime();
+      if (next == 0) {
+        next = now;
+      }
+      while (now < next) {
+        LockSupport.parkNanos(next - now);
+        now = System.nanoTime();
+      }
+      next += intervalNanos;
     }
   }
 
