@@ -12,14 +12,14 @@
 # and PNG files worth committing); weights stay in $STUDY_DIR.
 #
 # Environment: STUDY_DIR (default runs/study), ALIGNTOK_THREADS (passed through), STUDY_DIT_STEPS
-# (default 1500), STUDY_DIT_EVAL_STEPS (default "250 500 1000 1500").
+# (default 1000), STUDY_DIT_EVAL_STEPS (default "250 500 750 1000").
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 STUDY="${STUDY_DIR:-runs/study}"
 DOCS="docs/study"
-DIT_STEPS="${STUDY_DIT_STEPS:-1500}"
-DIT_EVAL_STEPS="${STUDY_DIT_EVAL_STEPS:-250 500 1000 1500}"
+DIT_STEPS="${STUDY_DIT_STEPS:-1000}"
+DIT_EVAL_STEPS="${STUDY_DIT_EVAL_STEPS:-250 500 750 1000}"
 ALIGNTOK="scripts/aligntok"
 MODE="${1:-run}"
 
