@@ -67,29 +67,54 @@ public final class StudyReport {
     }
   }
 
-  private final List<TokenizerRow> tokenizers;
-  private final List<Variant> missing;
+  /** The Fashion-MNIST table's folder under docs/study (its variants in the same sub-folders). */
+  public static final String FASHION_FOLDER = "fashion-mnist";
+
+  /** One dataset's tokenizer table: the evaluated variants, and those not evaluated yet. */
+  public record TokenizerTable(List<TokenizerRow> rows, List<Variant> missing) {
+    static TokenizerTable read(ObjectMapper json, Path folder) {
+      List<TokenizerRow> rows = new ArrayList<>();
+      List<Variant> missing = new ArrayList<>();
+      for (Variant variant : TOKENIZER_VARIANTS) {
+        Path eval = folder.resolve(variant.folder()).resolve(TokenizerEvaluation.REPORT_FILE);
+        if (Files.isRegularFile(eval)) {
+          rows.add(tokenizerRow(variant, eval, readTree(json, eval)));
+        } else {
+          missing.add(variant);
+        }
+      }
+      return new TokenizerTable(List.copyOf(rows), List.copyOf(missing));
+    }
+
+    void appendMarkdown(StringBuilder md) {
+      md.append("| tokenizer | PSNR dB | SSIM | Fréchet (Inception mixed5) | probe: pooled latents | probe: 2×2 latents |\n")
+          .append("|---|---|---|---|---|---|\n");
+      for (TokenizerRow row : rows) {
+        md.append(String.format(Locale.ROOT, "| %s | %.2f | %.3f | %.2f | %.1f %% | %.1f %% |%n",
+            row.variant().description(), row.psnr(), row.ssim(), row.frechet(), 100 * row.probePooled(),
+            100 * row.probeGrid()));
+      }
+      for (Variant variant : missing) {
+        md.append("| ").append(variant.description()).append(" | not evaluated yet | | | | |\n");
+      }
+    }
+  }
+
+  private final TokenizerTable emoji;
+  private final TokenizerTable fashion;
   private final List<GenerationPoint> generation;
 
-  private StudyReport(List<TokenizerRow> tokenizers, List<Variant> missing, List<GenerationPoint> generation) {
-    this.tokenizers = tokenizers;
-    this.missing = missing;
+  private StudyReport(TokenizerTable emoji, TokenizerTable fashion, List<GenerationPoint> generation) {
+    this.emoji = emoji;
+    this.fashion = fashion;
     this.generation = generation;
   }
 
   /** Reads every evaluation present under {@code docs}. */
   public static StudyReport read(Path docs) {
     ObjectMapper json = new ObjectMapper();
-    List<TokenizerRow> rows = new ArrayList<>();
-    List<Variant> missing = new ArrayList<>();
-    for (Variant variant : TOKENIZER_VARIANTS) {
-      Path eval = docs.resolve(variant.folder()).resolve(TokenizerEvaluation.REPORT_FILE);
-      if (Files.isRegularFile(eval)) {
-        rows.add(tokenizerRow(variant, eval, readTree(json, eval)));
-      } else {
-        missing.add(variant);
-      }
-    }
+    TokenizerTable emoji = TokenizerTable.read(json, docs);
+    TokenizerTable fashion = TokenizerTable.read(json, docs.resolve(FASHION_FOLDER));
     List<GenerationPoint> points = new ArrayList<>();
     for (String run : DIT_ORDER) {
       Path folder = docs.resolve("dit-" + run);
@@ -110,11 +135,16 @@ public final class StudyReport {
       }
     }
     points.sort(Comparator.comparing(GenerationPoint::run).thenComparingLong(GenerationPoint::step));
-    return new StudyReport(List.copyOf(rows), List.copyOf(missing), List.copyOf(points));
+    return new StudyReport(emoji, fashion, List.copyOf(points));
   }
 
+  /** The emoji table's evaluated rows. */
   public List<TokenizerRow> tokenizers() {
-    return tokenizers;
+    return emoji.rows();
+  }
+
+  public TokenizerTable fashion() {
+    return fashion;
   }
 
   public List<GenerationPoint> generation() {
@@ -149,16 +179,13 @@ public final class StudyReport {
   /** The tables and the speed-up statement as Markdown. */
   public String markdown() {
     StringBuilder md = new StringBuilder();
-    md.append("## Tokenizers (held-out split)\n\n")
-        .append("| tokenizer | PSNR dB | SSIM | Fréchet (Inception mixed5) | probe: pooled latents | probe: 2×2 latents |\n")
-        .append("|---|---|---|---|---|---|\n");
-    for (TokenizerRow row : tokenizers) {
-      md.append(String.format(Locale.ROOT, "| %s | %.2f | %.3f | %.2f | %.1f %% | %.1f %% |%n",
-          row.variant().description(), row.psnr(), row.ssim(), row.frechet(), 100 * row.probePooled(),
-          100 * row.probeGrid()));
-    }
-    for (Variant variant : missing) {
-      md.append("| ").append(variant.description()).append(" | not evaluated yet | | | | |\n");
+    md.append("## Tokenizers (held-out split)\n\n");
+    emoji.appendMarkdown(md);
+    md.append("\n## Tokenizers on Fashion-MNIST (held-out 2 %)\n\n");
+    if (fashion.rows().isEmpty()) {
+      md.append("Not evaluated yet (`scripts/study.sh fashion`).\n");
+    } else {
+      fashion.appendMarkdown(md);
     }
     md.append("\n## Diffusion convergence (same DiT, steps and seed on each tokenizer's latents)\n\n")
         .append("| latents | DiT step | Fréchet, no CFG | Fréchet, CFG 3 | class consistency, no CFG | with CFG |\n")
@@ -232,7 +259,7 @@ public final class StudyReport {
    */
   public int[] writeSideBySide(Path docs, Path reconstructionsPng, Path samplesPng) {
     List<CaptionedStack.Panel> reconstructions = new ArrayList<>();
-    for (TokenizerRow row : tokenizers) {
+    for (TokenizerRow row : emoji.rows()) {
       Path grid = docs.resolve(row.variant().folder()).resolve("reconstructions.png");
       if (Files.isRegularFile(grid)) {
         reconstructions.add(new CaptionedStack.Panel(row.variant().description(), readPng(grid)));

@@ -37,6 +37,23 @@ class StudyReportTest {
   }
 
   @Test
+  void fashionMnistHasItsOwnTableOnceEvaluated() throws IOException {
+    assertTrue(StudyReport.read(docs).markdown().contains("Not evaluated yet (`scripts/study.sh fashion`)"));
+
+    tokenizerEval(StudyReport.FASHION_FOLDER + "/stage3", 24.0, 0.85, 1.9, 0.80, 0.84);
+    StudyReport report = StudyReport.read(docs);
+
+    assertEquals(List.of("stage3"), report.fashion().rows().stream().map(row -> row.variant().folder()).toList());
+    assertTrue(report.tokenizers().isEmpty(), "the emoji table is separate");
+    String markdown = report.markdown();
+    String fashionSection = markdown.substring(markdown.indexOf("## Tokenizers on Fashion-MNIST"));
+    assertTrue(fashionSection.contains("| full method: stages 1+2 (w_sp = 1) + 3 | 24.00 | 0.850 | 1.90 | 80.0 % | 84.0 % |"),
+        markdown);
+    assertTrue(fashionSection.contains("| vanilla baseline (same decoder and losses, encoder trained from scratch) | not evaluated yet |"),
+        markdown);
+  }
+
+  @Test
   void speedupIsTheFirstAlignTokCheckpointAtTheBaselinesFinalScore() throws IOException {
     generationEval("baseline", 500, 6.0, 6.5);
     generationEval("baseline", 2000, 4.0, 4.4);
