@@ -64,9 +64,10 @@ public final class GenerationEvaluation {
     LabelledFeatures heldOutFrechet = LabelledFeatures.of(frechetSpace, heldOut, BATCH);
     LabelledFeatures trainClassifier = LabelledFeatures.of(classifierSpace, train, BATCH);
     LabelledFeatures heldOutClassifier = LabelledFeatures.of(classifierSpace, heldOut, BATCH);
-    LinearProbe classifier = new LinearProbe(ProbeConfig.defaults());
-    ProbeResult realAccuracy = classifier.evaluate(trainClassifier.x(), trainClassifier.y(), heldOutClassifier.x(),
-        heldOutClassifier.y());
+    // One fit serves the real held-out images and both sample sets (the same deterministic model each time).
+    LinearProbe.Fitted classifier = new LinearProbe(ProbeConfig.defaults()).fit(trainClassifier.x(),
+        trainClassifier.y(), Math.max(max(trainClassifier.y()), max(heldOutClassifier.y())) + 1);
+    ProbeResult realAccuracy = classifier.score(heldOutClassifier.x(), heldOutClassifier.y());
 
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("dit", dit.checkpoint().toString());
@@ -87,8 +88,7 @@ public final class GenerationEvaluation {
       double seconds = (System.nanoTime() - started) / 1e9;
       double[][] sampleFeatures = frechetSpace.extract(samples);
       FrechetDistance.Result fd = FrechetDistance.between(heldOutFrechet.x(), sampleFeatures);
-      ProbeResult consistency = classifier.evaluate(trainClassifier.x(), trainClassifier.y(),
-          classifierSpace.extract(samples), classes);
+      ProbeResult consistency = classifier.score(classifierSpace.extract(samples), classes);
       Map<String, Object> run = new LinkedHashMap<>();
       run.put("sampler", sampler);
       run.put("frechetDistance", fd.distance());
@@ -162,5 +162,9 @@ public final class GenerationEvaluation {
       at += part.pixels().length;
     }
     return new ImageBatch(pixels, latents.count(), first.height(), first.width());
+  }
+
+  private static int max(int[] labels) {
+    return Arrays.stream(labels).max().orElse(0);
   }
 }

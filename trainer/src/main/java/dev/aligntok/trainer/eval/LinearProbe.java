@@ -33,9 +33,20 @@ public final class LinearProbe {
   public ProbeResult evaluate(double[][] trainX, int[] trainY, double[][] heldOutX, int[] heldOutY) {
     int d = checkSplit("training", trainX, trainY, -1);
     checkSplit("held-out", heldOutX, heldOutY, d);
-    int classes = Math.max(max(trainY), max(heldOutY)) + 1;
+    return fit(trainX, trainY, Math.max(max(trainY), max(heldOutY)) + 1).score(heldOutX, heldOutY);
+  }
+
+  /**
+   * Fits once on {@code (trainX, trainY)} for labels {@code 0..classes-1}, to score several held-out
+   * sets with the same model (what {@link #evaluate} does for one).
+   */
+  public Fitted fit(double[][] trainX, int[] trainY, int classes) {
+    int d = checkSplit("training", trainX, trainY, -1);
     if (trainX.length < 4) {
       throw new IllegalArgumentException("a linear probe needs at least 4 training samples, got " + trainX.length);
+    }
+    if (classes <= max(trainY)) {
+      throw new IllegalArgumentException("probe: " + classes + " classes but a training label is " + max(trainY));
     }
 
     // Choose λ on a selection fold of the training split.
@@ -71,10 +82,44 @@ public final class LinearProbe {
     Standardizer full = Standardizer.fit(trainX);
     double[][] trainZ = full.apply(trainX);
     Lbfgs.Outcome outcome = fit(trainZ, trainY, classes, bestL2, new double[classes * d + classes]);
-    double trainAccuracy = accuracy(outcome.x(), trainZ, trainY, classes);
-    double heldOutAccuracy = accuracy(outcome.x(), full.apply(heldOutX), heldOutY, classes);
-    return new ProbeResult(classes, d, trainX.length, heldOutX.length, trainAccuracy, heldOutAccuracy,
-        majorityBaseline(trainY, heldOutY, classes), bestL2, candidates, outcome.iterations(), outcome.stopReason());
+    return new Fitted(outcome, full, classes, d, trainY, accuracy(outcome.x(), trainZ, trainY, classes), bestL2,
+        List.copyOf(candidates));
+  }
+
+  /** A probe fitted on one training split; scores any held-out set of the same feature length. */
+  public static final class Fitted {
+    private final Lbfgs.Outcome outcome;
+    private final Standardizer standardizer;
+    private final int classes;
+    private final int dimensions;
+    private final int[] trainY;
+    private final double trainAccuracy;
+    private final double l2;
+    private final List<ProbeResult.Candidate> candidates;
+
+    private Fitted(Lbfgs.Outcome outcome, Standardizer standardizer, int classes, int dimensions, int[] trainY,
+                   double trainAccuracy, double l2, List<ProbeResult.Candidate> candidates) {
+      this.outcome = outcome;
+      this.standardizer = standardizer;
+      this.classes = classes;
+      this.dimensions = dimensions;
+      this.trainY = trainY.clone();
+      this.trainAccuracy = trainAccuracy;
+      this.l2 = l2;
+      this.candidates = candidates;
+    }
+
+    /** Accuracy on {@code (heldOutX, heldOutY)}; labels must lie below the fitted class count. */
+    public ProbeResult score(double[][] heldOutX, int[] heldOutY) {
+      checkSplit("held-out", heldOutX, heldOutY, dimensions);
+      if (max(heldOutY) >= classes) {
+        throw new IllegalArgumentException("probe held-out split: label " + max(heldOutY) + " but the probe was fitted for "
+            + classes + " classes");
+      }
+      double heldOutAccuracy = accuracy(outcome.x(), standardizer.apply(heldOutX), heldOutY, classes);
+      return new ProbeResult(classes, dimensions, trainY.length, heldOutX.length, trainAccuracy, heldOutAccuracy,
+          majorityBaseline(trainY, heldOutY, classes), l2, candidates, outcome.iterations(), outcome.stopReason());
+    }
   }
 
   private Lbfgs.Outcome fit(double[][] x, int[] y, int classes, double l2, double[] start) {

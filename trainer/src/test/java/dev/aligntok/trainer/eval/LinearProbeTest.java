@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -48,6 +49,27 @@ class LinearProbeTest {
     ProbeResult a = new LinearProbe(CONFIG).evaluate(train.x, train.y, heldOut.x, heldOut.y);
     ProbeResult b = new LinearProbe(CONFIG).evaluate(train.x, train.y, heldOut.x, heldOut.y);
     assertEquals(a, b);
+  }
+
+  @Test
+  void oneFitScoresSeveralHeldOutSetsAsSeparateEvaluationsWould() {
+    Data train = clusters(300, 3, 8, 0.8, 5);
+    Data first = clusters(100, 3, 8, 0.8, 6);
+    Data second = clusters(80, 3, 8, 0.5, 9);
+    LinearProbe.Fitted fitted = new LinearProbe(CONFIG).fit(train.x(), train.y(), 3);
+
+    for (Data heldOut : new Data[] {first, second}) {
+      ProbeResult once = fitted.score(heldOut.x(), heldOut.y());
+      ProbeResult separate = new LinearProbe(CONFIG).evaluate(train.x(), train.y(), heldOut.x(), heldOut.y());
+      assertEquals(separate.heldOutAccuracy(), once.heldOutAccuracy());
+      assertEquals(separate.trainAccuracy(), once.trainAccuracy());
+      assertEquals(separate.selectedL2(), once.selectedL2());
+    }
+    assertThrows(IllegalArgumentException.class, () -> fitted.score(new double[][] {{1}}, new int[] {0}),
+        "wrong feature length");
+    int[] unknownClass = new int[first.y().length];
+    Arrays.fill(unknownClass, 3);
+    assertThrows(IllegalArgumentException.class, () -> fitted.score(first.x(), unknownClass), "label beyond the fit");
   }
 
   @Test
