@@ -55,6 +55,8 @@ publish() {
   find "$1" -maxdepth 1 -type f \( -name '*.json' -o -name '*.png' \) -size -2M -exec cp {} "$DOCS/$2/" \;
 }
 
+EVAL_ARGS=()  # extra arguments of the tokenizer evaluations only
+
 # Tokenizer table: tokenizer_table PREFIX ROOT DOCS_SUB [DATA_ARGS...] trains and evaluates every
 # variant under ROOT, names its steps PREFIX<step> and publishes to docs/study/DOCS_SUB<variant>.
 # wsp1 is the full method (w_sp = 1, the default); wsp0 and wsp5 share its stage 1.
@@ -63,7 +65,7 @@ tokenizer_table() {
   local data=("$@")
   local main="$root/wsp1"
   step "${prefix}stage1" "$ALIGNTOK" train tokenizer --stage 1 --run "$main" "${data[@]}"
-  step "${prefix}eval-stage1" "$ALIGNTOK" eval tokenizer --stage 1 --run "$main" "${data[@]}"
+  step "${prefix}eval-stage1" "$ALIGNTOK" eval tokenizer --stage 1 --run "$main" "${data[@]}" "${EVAL_ARGS[@]}"
   [[ "$MODE" == "--plan" ]] || publish "$main/stage1/eval" "${sub}stage1"
   for w in 1 0 5; do
     local run="$root/wsp$w"
@@ -72,15 +74,15 @@ tokenizer_table() {
       [[ -e "$run/stage1" ]] || ln -s "$(cd "$main" && pwd)/stage1" "$run/stage1"
     fi
     step "${prefix}stage2-wsp$w" "$ALIGNTOK" train tokenizer --stage 2 --sp-weight "$w" --run "$run" "${data[@]}"
-    step "${prefix}eval-stage2-wsp$w" "$ALIGNTOK" eval tokenizer --stage 2 --run "$run" --no-frozen-encoder-probe "${data[@]}"
+    step "${prefix}eval-stage2-wsp$w" "$ALIGNTOK" eval tokenizer --stage 2 --run "$run" --no-frozen-encoder-probe "${data[@]}" "${EVAL_ARGS[@]}"
     [[ "$MODE" == "--plan" ]] || publish "$run/stage2/eval" "${sub}stage2-wsp$w"
   done
   step "${prefix}stage3" "$ALIGNTOK" train tokenizer --stage 3 --run "$main" "${data[@]}"
-  step "${prefix}eval-stage3" "$ALIGNTOK" eval tokenizer --stage 3 --run "$main" --no-frozen-encoder-probe "${data[@]}"
+  step "${prefix}eval-stage3" "$ALIGNTOK" eval tokenizer --stage 3 --run "$main" --no-frozen-encoder-probe "${data[@]}" "${EVAL_ARGS[@]}"
   [[ "$MODE" == "--plan" ]] || publish "$main/stage3/eval" "${sub}stage3"
   step "${prefix}baseline" "$ALIGNTOK" train tokenizer --stage baseline --run "$root/baseline" "${data[@]}"
   step "${prefix}eval-baseline" "$ALIGNTOK" eval tokenizer --stage baseline --run "$root/baseline" \
-    --no-frozen-encoder-probe "${data[@]}"
+    --no-frozen-encoder-probe "${data[@]}" "${EVAL_ARGS[@]}"
   [[ "$MODE" == "--plan" ]] || publish "$root/baseline/baseline/eval" "${sub}baseline"
 }
 
@@ -88,7 +90,9 @@ tokenizer_table() {
 # budgets and seed; 2 % held out (1,200 images, close to the emoji's 406 in evaluation cost).
 fashion_table() {
   step fashion-data "$ALIGNTOK" data fetch --only fashion-mnist
+  EVAL_ARGS=(--probe-train-images 6000)  # probes on a seeded 6,000 of the 58,800 training images
   tokenizer_table fashion- "$STUDY/fashion-mnist" fashion-mnist/ --dataset fashion-mnist-train --validation-fraction 0.02
+  EVAL_ARGS=()
 }
 
 # Diffusion on each tokenizer's latents: same DiT, steps, seed; evaluated at several checkpoints.
