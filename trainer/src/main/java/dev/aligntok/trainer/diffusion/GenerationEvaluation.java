@@ -66,7 +66,7 @@ public final class GenerationEvaluation {
     LabelledFeatures heldOutClassifier = LabelledFeatures.of(classifierSpace, heldOut, BATCH);
     // One fit serves the real held-out images and both sample sets (the same deterministic model each time).
     LinearProbe.Fitted classifier = new LinearProbe(ProbeConfig.defaults()).fit(trainClassifier.x(),
-        trainClassifier.y(), Math.max(max(trainClassifier.y()), max(heldOutClassifier.y())) + 1);
+        trainClassifier.y(), LinearProbe.classCount(trainClassifier.y(), heldOutClassifier.y()));
     ProbeResult realAccuracy = classifier.score(heldOutClassifier.x(), heldOutClassifier.y());
 
     Map<String, Object> report = new LinkedHashMap<>();
@@ -162,9 +162,5 @@ public final class GenerationEvaluation {
       at += part.pixels().length;
     }
     return new ImageBatch(pixels, latents.count(), first.height(), first.width());
-  }
-
-  private static int max(int[] labels) {
-    return Arrays.stream(labels).max().orElse(0);
   }
 }

@@ -33,7 +33,16 @@ public final class LinearProbe {
   public ProbeResult evaluate(double[][] trainX, int[] trainY, double[][] heldOutX, int[] heldOutY) {
     int d = checkSplit("training", trainX, trainY, -1);
     checkSplit("held-out", heldOutX, heldOutY, d);
-    return fit(trainX, trainY, Math.max(max(trainY), max(heldOutY)) + 1).score(heldOutX, heldOutY);
+    return fit(trainX, trainY, classCount(trainY, heldOutY)).score(heldOutX, heldOutY);
+  }
+
+  /** Classes a probe needs for these label sets: one past the largest label. */
+  public static int classCount(int[]... labelSets) {
+    int largest = 0;
+    for (int[] labels : labelSets) {
+      largest = Math.max(largest, max(labels));
+    }
+    return largest + 1;
   }
 
   /**
