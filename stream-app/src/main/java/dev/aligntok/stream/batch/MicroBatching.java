@@ -3,6 +3,7 @@ package dev.aligntok.stream.batch;
 import dev.aligntok.events.DeadLetter;
 import dev.aligntok.stream.config.BatchingConfig;
 import dev.aligntok.stream.output.OutputRecord;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -24,9 +25,11 @@ public final class MicroBatching {
   /**
    * @param name  names the processor; its pending store is {@code name + "-pending"}
    * @param works one {@link BatchWork} per task
+   * @param workStores stores the works read and write besides the pending queue
    */
   public static void addTo(StreamsBuilder builder, String name, String sourceTopic, BatchingConfig batching,
-                           Supplier<BatchWork> works, String deadLetterTopic, Serializer<DeadLetter> deadLetterSerializer) {
+                           Supplier<BatchWork> works, Set<StoreBuilder<?>> workStores, String deadLetterTopic,
+                           Serializer<DeadLetter> deadLetterSerializer) {
     String storeName = pendingStoreName(name);
     ProcessorSupplier<byte[], byte[], String, OutputRecord> processors = new ProcessorSupplier<>() {
       @Override
@@ -36,7 +39,9 @@ public final class MicroBatching {
 
       @Override
       public Set<StoreBuilder<?>> stores() {
-        return Set.of(pendingStore(storeName));
+        Set<StoreBuilder<?>> stores = new HashSet<>(workStores);
+        stores.add(pendingStore(storeName));
+        return stores;
       }
     };
     builder.stream(sourceTopic, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(name + "-source"))

@@ -1,45 +1,57 @@
 package dev.aligntok.stream.config;
 
+import java.time.Duration;
+
 /**
  * Everything the generate topology is configured by.
  *
  * @param blobThresholdBytes a PNG larger than this goes to the blob store and the GeneratedImage
  *     carries its URI; {@link #ALWAYS_INLINE} keeps every image inline
+ * @param duplicateWindow how long an accepted request id is remembered: a request with the same id
+ *     within this time is a duplicate and does not run again
  */
 public record GenerateConfig(TopicNames topics, BatchingConfig batching, GenerationLimits limits, OutputLimits output,
-                             long blobThresholdBytes) {
+                             long blobThresholdBytes, Duration duplicateWindow) {
   public static final long ALWAYS_INLINE = Long.MAX_VALUE;
+  public static final Duration DEFAULT_DUPLICATE_WINDOW = Duration.ofHours(24);
   public static final GenerateConfig DEFAULT =
-      new GenerateConfig(TopicNames.defaults(), BatchingConfig.of(8, java.time.Duration.ofMillis(100)),
+      new GenerateConfig(TopicNames.defaults(), BatchingConfig.of(8, Duration.ofMillis(100)),
           GenerationLimits.DEFAULT, OutputLimits.DEFAULT);
 
   public GenerateConfig {
-    if (topics == null || batching == null || limits == null || output == null) {
-      throw new IllegalArgumentException("topics, batching, limits and output must all be set");
+    if (topics == null || batching == null || limits == null || output == null || duplicateWindow == null) {
+      throw new IllegalArgumentException("topics, batching, limits, output and duplicateWindow must all be set");
     }
     if (blobThresholdBytes < 0) {
       throw new IllegalArgumentException("blobThresholdBytes must be >= 0, got " + blobThresholdBytes);
     }
+    if (duplicateWindow.isNegative() || duplicateWindow.isZero()) {
+      throw new IllegalArgumentException("duplicateWindow must be positive, got " + duplicateWindow);
+    }
   }
 
-  /** Every image inline. */
+  /** Every image inline, the default duplicate window. */
   public GenerateConfig(TopicNames topics, BatchingConfig batching, GenerationLimits limits, OutputLimits output) {
-    this(topics, batching, limits, output, ALWAYS_INLINE);
+    this(topics, batching, limits, output, ALWAYS_INLINE, DEFAULT_DUPLICATE_WINDOW);
   }
 
   public GenerateConfig withBatching(BatchingConfig newBatching) {
-    return new GenerateConfig(topics, newBatching, limits, output, blobThresholdBytes);
+    return new GenerateConfig(topics, newBatching, limits, output, blobThresholdBytes, duplicateWindow);
   }
 
   public GenerateConfig withLimits(GenerationLimits newLimits) {
-    return new GenerateConfig(topics, batching, newLimits, output, blobThresholdBytes);
+    return new GenerateConfig(topics, batching, newLimits, output, blobThresholdBytes, duplicateWindow);
   }
 
   public GenerateConfig withOutput(OutputLimits newOutput) {
-    return new GenerateConfig(topics, batching, limits, newOutput, blobThresholdBytes);
+    return new GenerateConfig(topics, batching, limits, newOutput, blobThresholdBytes, duplicateWindow);
   }
 
   public GenerateConfig withBlobThreshold(long newThresholdBytes) {
-    return new GenerateConfig(topics, batching, limits, output, newThresholdBytes);
+    return new GenerateConfig(topics, batching, limits, output, newThresholdBytes, duplicateWindow);
+  }
+
+  public GenerateConfig withDuplicateWindow(Duration newWindow) {
+    return new GenerateConfig(topics, batching, limits, output, blobThresholdBytes, newWindow);
   }
 }

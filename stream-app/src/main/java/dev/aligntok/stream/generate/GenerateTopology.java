@@ -12,13 +12,15 @@ import dev.aligntok.stream.model.ImageGeneratorPort;
 import dev.aligntok.stream.output.EventSerdes;
 import dev.aligntok.stream.output.OutputEncoder;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.kafka.streams.StreamsBuilder;
 
 /**
- * prompts → (read, validate: QUEUED) → micro-batch by priority, deadline and sampler settings →
+ * prompts → (read, validate, drop duplicate ids: QUEUED) → micro-batch by priority, deadline and sampler settings →
  * RUNNING → generate → generated images → SUCCEEDED; cancellations (a compacted topic, as a global
  * store) and deadlines end requests CANCELLED / EXPIRED before they run; every failure to the
- * dead-letter topic with a FAILED status. See {@link GenerateWork}.
+ * dead-letter topic with a FAILED status; a request id seen within the duplicate window is a dead
+ * letter only (the first request's status stands). See {@link GenerateWork}.
  */
 public final class GenerateTopology {
   /** Name of the processor; its pending store is {@code generate-pending}. */
@@ -44,7 +46,7 @@ public final class GenerateTopology {
     StatusUpdates status = new StatusUpdates(statuses, generator::bundleId);
     PngPlacement placement = new PngPlacement(blobs, config.blobThresholdBytes());
     MicroBatching.addTo(builder, NAME, config.topics().prompts(), config.batching(),
-        () -> new GenerateWork(reader, validator, generator, images, placement, status),
-        config.topics().deadLetters(), serdes.serde(DeadLetter.class).serializer());
+        () -> new GenerateWork(reader, validator, generator, images, placement, status, config.duplicateWindow()),
+        Set.of(AcceptedRequestIds.storeBuilder()), config.topics().deadLetters(), serdes.serde(DeadLetter.class).serializer());
   }
 }

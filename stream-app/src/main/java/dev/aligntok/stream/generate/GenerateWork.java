@@ -22,6 +22,7 @@ import dev.aligntok.stream.output.LatentCodec;
 import dev.aligntok.stream.output.OutputEncoder;
 import dev.aligntok.stream.output.OutputRecord;
 import dev.aligntok.stream.output.OversizedOutputException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,7 +32,7 @@ import java.util.Optional;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 
 /**
- * Generation: a readable, valid request is QUEUED; when its batch runs it goes RUNNING, its images
+ * Generation: a readable, valid request with an id not accepted before is QUEUED; when its batch runs it goes RUNNING, its images
  * go out and it ends SUCCEEDED. A request cancelled or past its deadline before its batch ends
  * CANCELLED / EXPIRED without running. Every failure is a dead letter plus a FAILED status.
  */
@@ -42,21 +43,26 @@ final class GenerateWork implements BatchWork {
   private final OutputEncoder<GeneratedImage> images;
   private final PngPlacement placement;
   private final StatusUpdates status;
+  private final Duration duplicateWindow;
   private Cancellations cancellations;
+  private AcceptedRequestIds accepted;
 
   GenerateWork(PayloadReader<GenerationRequest> reader, GenerationValidator validator, ImageGeneratorPort generator,
-               OutputEncoder<GeneratedImage> images, PngPlacement placement, StatusUpdates status) {
+               OutputEncoder<GeneratedImage> images, PngPlacement placement, StatusUpdates status,
+               Duration duplicateWindow) {
     this.reader = reader;
     this.validator = validator;
     this.generator = generator;
     this.images = images;
     this.placement = placement;
     this.status = status;
+    this.duplicateWindow = duplicateWindow;
   }
 
   @Override
   public void init(ProcessorContext<?, ?> context) {
     this.cancellations = Cancellations.from(context);
+    this.accepted = AcceptedRequestIds.from(context, duplicateWindow);
   }
 
   @Override
@@ -79,6 +85,14 @@ final class GenerateWork implements BatchWork {
       failInvalid(input, request, e, out);
       return Optional.empty();
     }
+    Optional<Instant> acceptedBefore = accepted.acceptedAt(valid.requestId(), out.nowMs());
+    if (acceptedBefore.isPresent()) {
+      // No status: the id's status belongs to the request that was accepted first.
+      out.deadLetter(input, valid.requestId(), FailureStage.VALIDATE,
+          new DuplicateRequestIdException(valid.requestId(), acceptedBefore.get(), duplicateWindow));
+      return Optional.empty();
+    }
+    accepted.accept(valid.requestId(), out.nowMs());
     status.queued(out, valid.requestId(), valid.count());
     long deadline = request.getDeadlineMs() == null ? BatchTraits.NO_DEADLINE : request.getDeadlineMs().toEpochMilli();
     // Requests batch together only when one sampler run can serve them all.

@@ -12,6 +12,7 @@ import dev.aligntok.stream.model.LatentEncoderPort;
 import dev.aligntok.stream.output.EventSerdes;
 import dev.aligntok.stream.output.OutputEncoder;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.kafka.streams.StreamsBuilder;
 
 /**
@@ -33,7 +34,7 @@ public final class TokenizeTopology {
     ImageDecoder decoder = new ImageDecoder(config.imageLimits());
     ImageBytes images = new ImageBytes(blobs, config.imageLimits().maxEncodedBytes());
     MicroBatching.addTo(builder, NAME, config.topics().images(), config.batching(),
-        () -> new TokenizeWork(reader, images, decoder, encoder, latents, config.latentDtype()),
+        () -> new TokenizeWork(reader, images, decoder, encoder, latents, config.latentDtype()), Set.of(),
         config.topics().deadLetters(), serdes.serde(DeadLetter.class).serializer());
   }
 }

@@ -357,6 +357,49 @@ class GenerateTopologyTest {
   }
 
   @Test
+  void aRequestIdAcceptedBeforeIsDeadLetteredAndTheFirstRequestKeepsItsStatusAndImages() {
+    startWithBatch(1);
+    send(request("once").setSeed(1L));
+    send(request("once").setPrompt("dog").setSeed(2L));
+
+    assertEquals(List.of(List.of("once")), generator.batches(), "the retry does not run");
+    assertEquals(List.of(QUEUED, RUNNING, SUCCEEDED), states("once"), "no status from the duplicate");
+    assertEquals(1L, generated.readValuesToList().get(0).getSeed());
+    assertTrue(generated.isEmpty());
+    DeadLetter letter = deadLetters.readValue();
+    assertEquals("once", letter.getRecordId());
+    assertEquals(FailureStage.VALIDATE, letter.getStage());
+    assertEquals(DuplicateRequestIdException.class.getName(), letter.getErrorClass());
+    assertTrue(letter.getErrorMessage().contains("already accepted at " + DriverFixture.START),
+        letter.getErrorMessage());
+    assertTrue(deadLetters.isEmpty());
+  }
+
+  @Test
+  void aRejectedRequestDoesNotUseUpItsId() {
+    startWithBatch(1);
+    send(request("fixed").setCount(0));
+    send(request("fixed").setCount(1));
+
+    assertEquals(List.of(FAILED, QUEUED, RUNNING, SUCCEEDED), states("fixed"));
+    assertEquals(1, deadLetters.readValuesToList().size(), "only the invalid one");
+  }
+
+  @Test
+  void anIdIsForgottenAfterTheDuplicateWindowAndMayRunAgain() {
+    start(GenerateConfig.DEFAULT.withBatching(BatchingConfig.of(1, MAX_WAIT)).withDuplicateWindow(Duration.ofMinutes(1)));
+    send(request("again"));
+    var accepted = fixture.driver.<String, Long>getKeyValueStore(AcceptedRequestIds.STORE);
+    assertEquals(DriverFixture.START.toEpochMilli(), accepted.get("again"));
+
+    fixture.advanceWallClock(Duration.ofSeconds(61));
+    assertEquals(null, accepted.get("again"), "purged by the wall-clock punctuation");
+    send(request("again"));
+    assertEquals(List.of(List.of("again"), List.of("again")), generator.batches());
+    assertTrue(deadLetters.isEmpty());
+  }
+
+  @Test
   void everyRequestEndsInExactlyOneFinalStateAndDeadLettersMatchFailures() {
     startWithBatch(4);
     Map<String, Integer> counts = new LinkedHashMap<>();

@@ -11,14 +11,18 @@ import java.time.Duration;
  * @param batchSize      images per generate call
  * @param maxWait        longest a request waits for companions
  * @param imageRetention how long generated images stay queryable over HTTP
+ * @param duplicateWindow how long an accepted request id is remembered: a second request with the
+ *     same id within this time is dead-lettered instead of running again
  * @param blobThresholdBytes a PNG larger than this is written under {@code aligntok.blob.output-root}
  *     and its event carries a file:// URI instead of the bytes; -1 keeps every image inline
  */
 @ConfigurationProperties("aligntok.generate")
 public record GenerateSettings(boolean enabled, int batchSize, Duration maxWait, int maxCount, int maxSteps,
-                               float maxCfgScale, int maxIdLength, Duration imageRetention, long blobThresholdBytes) {
+                               float maxCfgScale, int maxIdLength, Duration imageRetention, long blobThresholdBytes,
+                               Duration duplicateWindow) {
   public GenerateSettings {
     Settings.requirePositive("aligntok.generate.image-retention", imageRetention);
+    Settings.requirePositive("aligntok.generate.duplicate-window", duplicateWindow);
     Settings.requireAtLeast("aligntok.generate.blob-threshold-bytes", blobThresholdBytes, -1);
   }
 

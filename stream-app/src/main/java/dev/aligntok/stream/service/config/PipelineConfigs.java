@@ -36,6 +36,6 @@ public class PipelineConfigs {
     GenerationLimits limits = new GenerationLimits(generate.maxCount(), generate.maxSteps(), generate.maxCfgScale(),
         generate.maxIdLength());
     return new GenerateConfig(topics, BatchingConfig.of(generate.batchSize(), generate.maxWait()), limits, output,
-        generate.blobThreshold());
+        generate.blobThreshold(), generate.duplicateWindow());
   }
 }
