@@ -4,7 +4,6 @@ import dev.aligntok.inference.image.ImageDecodeException.Reason;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -203,7 +202,7 @@ public final class ImageDecoder {
       height = reader.getHeight(0);
     } catch (IOException | RuntimeException e) {
       // The JDK's PNG reader refuses a zero-sized header with a generic error; name it properly.
-      if ("png".equals(format) && pngHeaderClaimsZeroSize(bytes)) {
+      if ("png".equals(format) && PngFastPath.headerClaimsZeroSize(bytes)) {
         throw new ImageDecodeException(Reason.ZERO_SIZE, source, "PNG header claims a zero width or height");
       }
       throw new ImageDecodeException(Reason.CORRUPT, source, "unreadable " + format + " header: " + describe(e), e);
@@ -216,15 +215,6 @@ public final class ImageDecoder {
           + ", limits are " + limits.maxWidth() + "x" + limits.maxHeight() + " and " + limits.maxPixels() + " pixels");
     }
     return new ImageInfo(format, width, height);
-  }
-
-  /** IHDR is always the first chunk: 8-byte signature, length, "IHDR", width, height (big-endian). */
-  private static boolean pngHeaderClaimsZeroSize(byte[] bytes) {
-    if (bytes.length < 24) {
-      return false;
-    }
-    ByteBuffer header = ByteBuffer.wrap(bytes, 16, 8);
-    return header.getInt() == 0 || header.getInt() == 0;
   }
 
   private static IIOReadWarningListener collectingInto(List<String> warnings) {

@@ -51,6 +51,12 @@ final class PngFastPath {
     return image;
   }
 
+  /** Whether the IHDR claims a zero width or height: ImageIO refuses those with a generic error. */
+  static boolean headerClaimsZeroSize(byte[] png) {
+    Header header = Header.read(png);
+    return header != null && (header.width == 0 || header.height == 0);
+  }
+
   /** IHDR, which the format puts first. */
   private record Header(int width, int height, int bitDepth, int colorType, int compression, int filter,
                         int interlace) {

@@ -155,38 +155,47 @@ public final class PipelineBench implements Callable<Integer> {
       List<DecodedImage> decoded = BenchImages.decode(samples, new ImageDecoder(ImageLimits.DEFAULT));
       RawEncodeBench.Result rawBefore = measureRaw(models, decoded);
 
-      String runId = RunInputs.newRunId(Clock.systemUTC()).replace("qs-", "bench-");
-      EventSerdes serdes = new EventSerdes(registry, AvroSerdeConfig.DEFAULT);
-      PipelineRun.Result warmup = null;
-      PipelineRun.Result pipeline;
-      TopicNames topics = topics(runId);
-      try (InProcessTokenizer tokenizer = InProcessTokenizer.start(stack.bootstrapServers(), runId,
-          new TokenizeConfig(topics, batching, ImageLimits.DEFAULT, OutputLimits.DEFAULT), models.encoder(), serdes,
-          partitions, overrides())) {
-        if (warmupEvents > 0) {
-          console.printf(Locale.ROOT, "Warm-up pass: %d events (JIT, broker, registry; not part of the ratio) …%n",
-              warmupEvents);
-          warmup = pass(runId + "-warmup", samples.subList(0, Math.min(warmupEvents, samples.size())), 0, topics,
-              serdes, tokenizer);
-          console.printf(Locale.ROOT, "  %.1f events/s%n", warmup.eventsPerSecond());
-        }
-        console.printf(Locale.ROOT, "Kafka pipeline: %d events on %s (topics %s.*) …%n", events,
-            stack.bootstrapServers(), runId);
-        if (rate > 0) {
-          console.printf(Locale.ROOT, "  sent at a steady %.0f events/s (latency below capacity)%n", rate);
-        }
-        pipeline = pass(runId, samples, rate, topics, serdes, tokenizer);
-        console.printf(Locale.ROOT, "  %.1f events/s%n", pipeline.eventsPerSecond());
-      }
+      Passes passes = pipelinePasses(models, registry, samples, batching);
       console.println("Raw batched encode again (drift check) …");
       RawEncodeBench.Result rawAfter = measureRaw(models, decoded);
       BenchReport report = BenchReport.of(command(), models.bundleId(), models.provider(), settings(), rawBefore, rawAfter,
-          warmup, pipeline, rate);
+          passes.warmup(), passes.measured(), rate);
       Path markdown = report.write(out);
       console.print(report.markdown());
       console.println("Wrote " + out.toAbsolutePath().normalize() + " and " + markdown.normalize());
-      return pipeline.complete() ? 0 : INCOMPLETE;
+      return passes.measured().complete() ? 0 : INCOMPLETE;
     }
+  }
+
+  /** The warm-up pass (null when none) and the measured pass, through one in-process topology. */
+  private record Passes(PipelineRun.Result warmup, PipelineRun.Result measured) {}
+
+  private Passes pipelinePasses(BundleModels models, SchemaRegistryClient registry, List<SampleImages.Sample> samples,
+                                BatchingConfig batching) throws InterruptedException {
+    String runId = RunInputs.newRunId(Clock.systemUTC()).replace("qs-", "bench-");
+    EventSerdes serdes = new EventSerdes(registry, AvroSerdeConfig.DEFAULT);
+    PipelineRun.Result warmup = null;
+    PipelineRun.Result pipeline;
+    TopicNames topics = topics(runId);
+    try (InProcessTokenizer tokenizer = InProcessTokenizer.start(stack.bootstrapServers(), runId,
+        new TokenizeConfig(topics, batching, ImageLimits.DEFAULT, OutputLimits.DEFAULT), models.encoder(), serdes,
+        partitions, overrides())) {
+      if (warmupEvents > 0) {
+        console.printf(Locale.ROOT, "Warm-up pass: %d events (JIT, broker, registry; not part of the ratio) …%n",
+            warmupEvents);
+        warmup = pass(runId + "-warmup", samples.subList(0, Math.min(warmupEvents, samples.size())), 0, topics,
+            serdes, tokenizer);
+        console.printf(Locale.ROOT, "  %.1f events/s%n", warmup.eventsPerSecond());
+      }
+      console.printf(Locale.ROOT, "Kafka pipeline: %d events on %s (topics %s.*) …%n", events,
+          stack.bootstrapServers(), runId);
+      if (rate > 0) {
+        console.printf(Locale.ROOT, "  sent at a steady %.0f events/s (latency below capacity)%n", rate);
+      }
+      pipeline = pass(runId, samples, rate, topics, serdes, tokenizer);
+      console.printf(Locale.ROOT, "  %.1f events/s%n", pipeline.eventsPerSecond());
+    }
+    return new Passes(warmup, pipeline);
   }
 
   private static RuntimeOptions runtimeOptions(int intraOpThreads) {
