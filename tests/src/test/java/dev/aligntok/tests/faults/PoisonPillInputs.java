@@ -22,7 +22,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * Every kind of poison pill the issue names, on the raw input topics, each between valid images and
  * generation requests (and valid inputs last), so the stream must go on after every one. A pill's
- * key is its name, which is also its event id where it has one.
+ * key is its name, which is also its event id where it has one; the duplicate request's is the id of
+ * the valid request it repeats.
  */
 final class PoisonPillInputs {
   /** The service is started with this image byte limit, so an over-limit image still fits a Kafka record. */
@@ -78,7 +79,8 @@ final class PoisonPillInputs {
         () -> requestPill(request("unknown-class", "no-such-class-anywhere"), "no-such-class-anywhere"),
         () -> rawPill(topics.prompts(), "wrong-magic-request",
             withFirstByte(InputEvents.serialize(serdes, topics.prompts(), request("wrong-magic-request",
-                classNames.get(0)).build()), 0x01)));
+                classNames.get(0)).build()), 0x01)),
+        () -> duplicatePill("gen-0", classNames.get(1)));
     for (int i = 0; i < pills.size(); i++) {
       validImage("img-" + i);
       if (i % 4 == 0) {
@@ -136,6 +138,18 @@ final class PoisonPillInputs {
     String id = request.getId();
     add(new Input(topics.prompts(), id, InputEvents.serialize(serdes, topics.prompts(), request.build()), true,
         FailureStage.VALIDATE, mustMention));
+  }
+
+  /**
+   * A second request under the id of a valid one sent earlier (a client retry): dead-lettered, and
+   * the first request's outcome stands.
+   */
+  private void duplicatePill(String validId, String className) {
+    if (!validRequestCounts.containsKey(validId)) {
+      throw new IllegalStateException(validId + " must be sent before its duplicate");
+    }
+    add(new Input(topics.prompts(), validId, InputEvents.serialize(serdes, topics.prompts(),
+        request(validId, className).build()), true, FailureStage.VALIDATE, "already accepted"));
   }
 
   /** The stage is not pinned (reading URIs through a blob store may move it); the URI must be named. */
