@@ -68,6 +68,10 @@ public final class GenerationEvaluation {
     LinearProbe.Fitted classifier = new LinearProbe(ProbeConfig.defaults()).fit(trainClassifier.x(),
         trainClassifier.y(), LinearProbe.classCount(trainClassifier.y(), heldOutClassifier.y()));
     ProbeResult realAccuracy = classifier.score(heldOutClassifier.x(), heldOutClassifier.y());
+    // The tokenizer's own reconstructions of the held-out images: samples can look no better than its
+    // decoder, so the distance to these measures the DiT apart from the decoder's error.
+    LabelledFeatures heldOutReconstructed = LabelledFeatures.collect(heldOut, BATCH,
+        batch -> frechetSpace.extract(tokenizer.decode(tokenizer.encode(batch.images()))));
 
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("dit", dit.checkpoint().toString());
@@ -78,6 +82,7 @@ public final class GenerationEvaluation {
     report.put("classifierFeatureSpace", classifierSpace.name());
     report.put("samples", heldOut.size());
     report.put("classifierAccuracyOnRealHeldOut", realAccuracy.heldOutAccuracy());
+    report.put("reconstructionFrechet", FrechetDistance.between(heldOutFrechet.x(), heldOutReconstructed.x()).distance());
     int[] classes = heldOutFrechet.y();
     Map<String, Object> runs = new LinkedHashMap<>();
     for (SamplerSettings sampler : List.of(settings.guided().withGuidance(1f, 0f, 1f), settings.guided())) {
@@ -93,6 +98,7 @@ public final class GenerationEvaluation {
       run.put("sampler", sampler);
       run.put("frechetDistance", fd.distance());
       run.put("frechet", fd);
+      run.put("frechetToReconstructions", FrechetDistance.between(heldOutReconstructed.x(), sampleFeatures).distance());
       run.put("classConsistency", consistency.heldOutAccuracy());
       run.put("samplesPerSecond", classes.length / seconds);
       runs.put(name, run);

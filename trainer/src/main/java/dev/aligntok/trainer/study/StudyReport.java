@@ -52,9 +52,15 @@ public final class StudyReport {
   public record TokenizerRow(Variant variant, double psnr, double ssim, double frechet, double probePooled,
                              double probeGrid) {}
 
-  /** Generation metrics of one DiT checkpoint. */
+  /**
+   * Generation metrics of one DiT checkpoint.
+   *
+   * @param frechetToReconstructions without CFG, against the tokenizer's own reconstructions of the
+   *     held-out images instead of the images (the DiT apart from its decoder); NaN in evaluations
+   *     made before it existed
+   */
   public record GenerationPoint(String run, long step, double frechet, double frechetCfg, double consistency,
-                                double consistencyCfg) {}
+                                double consistencyCfg, double frechetToReconstructions) {}
 
   /**
    * Steps AlignTok's DiT needed to reach the baseline DiT's final Fréchet distance.
@@ -156,6 +162,10 @@ public final class StudyReport {
     List<Speedup> speedups = new ArrayList<>();
     speedup("Fréchet distance without CFG", GenerationPoint::frechet).ifPresent(speedups::add);
     speedup("Fréchet distance with CFG 3", GenerationPoint::frechetCfg).ifPresent(speedups::add);
+    if (generation.stream().noneMatch(p -> Double.isNaN(p.frechetToReconstructions()))) {
+      speedup("Fréchet distance to the tokenizer's own reconstructions, without CFG",
+          GenerationPoint::frechetToReconstructions).ifPresent(speedups::add);
+    }
     return speedups;
   }
 
@@ -188,14 +198,17 @@ public final class StudyReport {
       fashion.appendMarkdown(md);
     }
     md.append("\n## Diffusion convergence (same DiT, steps and seed on each tokenizer's latents)\n\n")
-        .append("| latents | DiT step | Fréchet, no CFG | Fréchet, CFG 3 | class consistency, no CFG | with CFG |\n")
-        .append("|---|---|---|---|---|---|\n");
+        .append("| latents | DiT step | Fréchet, no CFG | Fréchet, CFG 3 | Fréchet to own reconstructions, no CFG "
+            + "| class consistency, no CFG | with CFG |\n")
+        .append("|---|---|---|---|---|---|---|\n");
     for (GenerationPoint p : generation) {
-      md.append(String.format(Locale.ROOT, "| %s | %d | %.2f | %.2f | %.1f %% | %.1f %% |%n", DIT_RUNS.get(p.run()),
-          p.step(), p.frechet(), p.frechetCfg(), 100 * p.consistency(), 100 * p.consistencyCfg()));
+      String toReconstructions = Double.isNaN(p.frechetToReconstructions()) ? "not measured"
+          : String.format(Locale.ROOT, "%.2f", p.frechetToReconstructions());
+      md.append(String.format(Locale.ROOT, "| %s | %d | %.2f | %.2f | %s | %.1f %% | %.1f %% |%n", DIT_RUNS.get(p.run()),
+          p.step(), p.frechet(), p.frechetCfg(), toReconstructions, 100 * p.consistency(), 100 * p.consistencyCfg()));
     }
     if (generation.isEmpty()) {
-      md.append("| not evaluated yet | | | | | |\n");
+      md.append("| not evaluated yet | | | | | | |\n");
     }
     md.append('\n');
     for (Speedup s : speedups()) {
@@ -224,7 +237,12 @@ public final class StudyReport {
       Map<String, Double> row = bySteps.computeIfAbsent(p.step(), step -> new LinkedHashMap<>());
       row.put(label + " no CFG", p.frechet());
       row.put(label + " CFG 3", p.frechetCfg());
-      for (String name : List.of(label + " no CFG", label + " CFG 3")) {
+      List<String> names = new ArrayList<>(List.of(label + " no CFG", label + " CFG 3"));
+      if (!Double.isNaN(p.frechetToReconstructions())) {
+        row.put(label + " vs own reconstructions", p.frechetToReconstructions());
+        names.add(label + " vs own reconstructions");
+      }
+      for (String name : names) {
         if (!series.contains(name)) {
           series.add(name);
         }
@@ -308,7 +326,8 @@ public final class StudyReport {
     return new GenerationPoint(run, step, number(file, eval, "runs", "without_cfg", "frechetDistance"),
         number(file, eval, "runs", "with_cfg", "frechetDistance"),
         number(file, eval, "runs", "without_cfg", "classConsistency"),
-        number(file, eval, "runs", "with_cfg", "classConsistency"));
+        number(file, eval, "runs", "with_cfg", "classConsistency"),
+        eval.path("runs").path("without_cfg").path("frechetToReconstructions").asDouble(Double.NaN));
   }
 
   private static double number(Path file, JsonNode root, String... path) {
