@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
 @Command(name = "generation", mixinStandardHelpOptions = true,
     description = "Evaluate a trained DiT: one sample per held-out image, of that image's class, without and with "
         + "classifier-free guidance; Fréchet distance to the held-out images in InceptionV3 mixed5 features (not the "
-        + "tokenizer's encoder), and without guidance also to the tokenizer's own reconstructions of those images "
+        + "tokenizer's encoder) and to the tokenizer's own reconstructions of those images "
         + "(the DiT apart from its decoder's error); class consistency (a linear classifier on MobileNetV2 features "
         + "trained on real training images, applied to the samples). Writes generation.json, sample grids and loss "
         + "curves.")
