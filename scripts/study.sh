@@ -59,10 +59,11 @@ step() {
   echo "[study $(date -u +%H:%M:%S)] $name finished in $((SECONDS - started)) s"
 }
 
-# publish FROM TO: copies a finished evaluation's small files into docs/study/TO.
+# publish FROM TO: copies a finished evaluation's small files into docs/study/TO (find rounds -size
+# up to its unit, so the limit is in KiB: -2M would drop every file over 1 MiB).
 publish() {
   mkdir -p "$DOCS/$2"
-  find "$1" -maxdepth 1 -type f \( -name '*.json' -o -name '*.png' \) -size -2M -exec cp {} "$DOCS/$2/" \;
+  find "$1" -maxdepth 1 -type f \( -name '*.json' -o -name '*.png' \) -size -2048k -exec cp {} "$DOCS/$2/" \;
 }
 
 EVAL_ARGS=()  # extra arguments of the tokenizer evaluations only
