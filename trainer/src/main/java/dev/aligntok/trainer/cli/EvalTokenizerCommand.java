@@ -84,9 +84,10 @@ final class EvalTokenizerCommand implements Callable<Integer> {
     try (TrainedTokenizer tokenizer = TrainedTokenizer.load("aligntok-" + which.directoryName(), checkpoint, nsfwjs);
          InceptionV3Features inception = InceptionV3Features.fromNsfwjs(nsfwjs)) {
       int size = tokenizer.tokenizer().config().imageSize();
+      LabelledImages train = LabelledImages.fromSamples(name + " train", probeTrain, size);
+      LabelledImages heldOut = LabelledImages.fromSamples(name + " held-out", split.validation(), size);
       EvaluationReport report = new TokenizerEvaluation(EvaluationConfig.defaults(), inception).evaluate(tokenizer,
-          LabelledImages.fromSamples(name + " train", probeTrain, size),
-          LabelledImages.fromSamples(name + " held-out", split.validation(), size), out);
+          train, heldOut, out);
       Path metrics = trainer.stageDirectory(which).resolve("metrics.jsonl");
       if (Files.exists(metrics)) {
         TokenizerEvaluation.writeLossCurves(metrics, out, LossCurves.Options.defaults());
@@ -94,8 +95,7 @@ final class EvalTokenizerCommand implements Callable<Integer> {
       if (frozenEncoderProbe) {
         try (MobileNetV2Features frozen = MobileNetV2Features.fromNsfwjs(nsfwjs)) {
           report = report.withProbe("frozen_encoder:" + frozen.name(), TokenizerEvaluation.probeFeatures(frozen,
-              LabelledImages.fromSamples(name + " train", probeTrain, size),
-              LabelledImages.fromSamples(name + " held-out", split.validation(), size), ProbeConfig.defaults(), 32));
+              train, heldOut, ProbeConfig.defaults(), 32));
           TokenizerEvaluation.writeReport(out.resolve(TokenizerEvaluation.REPORT_FILE), report);
         }
       }
