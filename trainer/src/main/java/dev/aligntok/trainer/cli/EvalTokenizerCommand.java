@@ -47,9 +47,6 @@ final class EvalTokenizerCommand implements Callable<Integer> {
   @Option(names = "--run", defaultValue = "runs/emoji-default", description = "Run directory (default: ${DEFAULT-VALUE}).")
   Path run;
 
-
-
-
   @Option(names = "--probe-labels", defaultValue = "CATEGORY",
       description = "Emoji label level for the linear probe: CATEGORY or SUBCATEGORY (default: ${DEFAULT-VALUE}).")
   LabelLevel probeLabels;
@@ -77,8 +74,7 @@ final class EvalTokenizerCommand implements Callable<Integer> {
     if (probeTrainImages < 0) {
       throw new IllegalArgumentException("--probe-train-images must be >= 0, got " + probeTrainImages);
     }
-    List<Sample> probeTrain = probeTrainImages == 0 || probeTrainImages >= split.train().size() ? split.train()
-        : Splits.shuffled(split.train(), data.seed, 0).subList(0, probeTrainImages);
+    List<Sample> probeTrain = Splits.subset(split.train(), probeTrainImages, data.seed);
     String name = opened.dataset().name();
     Path out = Files.createDirectories(trainer.stageDirectory(which).resolve("eval"));
     try (TrainedTokenizer tokenizer = TrainedTokenizer.load("aligntok-" + which.directoryName(), checkpoint, nsfwjs);
