@@ -62,6 +62,9 @@ final class EvalTokenizerCommand implements Callable<Integer> {
           + "hour on 2 cores, 6,000 a few minutes.")
   int probeTrainImages;
 
+  @Mixin
+  FeatureCacheOption featureCache;
+
   @Override
   public Integer call() throws Exception {
     TokenizerStage which = TokenizerStage.parse(stage);
@@ -90,8 +93,9 @@ final class EvalTokenizerCommand implements Callable<Integer> {
       }
       if (frozenEncoderProbe) {
         try (MobileNetV2Features frozen = MobileNetV2Features.fromNsfwjs(nsfwjs)) {
-          report = report.withProbe("frozen_encoder:" + frozen.name(), TokenizerEvaluation.probeFeatures(frozen,
-              train, heldOut, ProbeConfig.defaults(), 32));
+          report = report.withProbe("frozen_encoder:" + frozen.name(),
+              TokenizerEvaluation.probeFeatures(featureCache.resolve(dataCache).of(frozen), train, heldOut,
+                  ProbeConfig.defaults(), 32));
           TokenizerEvaluation.writeReport(out.resolve(TokenizerEvaluation.REPORT_FILE), report);
         }
       }

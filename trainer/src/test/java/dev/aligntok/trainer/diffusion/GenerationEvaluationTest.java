@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aligntok.inference.image.ImageBatch;
 import dev.aligntok.inference.sampling.SamplerSettings;
 import dev.aligntok.inference.sampling.Solver;
+import dev.aligntok.trainer.eval.FeatureCache;
 import dev.aligntok.trainer.eval.LabelledImages;
 import dev.aligntok.trainer.eval.PixelGridFeatures;
 import dev.aligntok.trainer.latents.TinyTokenizer;
@@ -35,7 +36,7 @@ class GenerationEvaluationTest {
     Map<String, Object> again;
     try (TrainedDiT dit = TrainedDiT.load(run)) {
       GenerationEvaluation evaluation = new GenerationEvaluation(new PixelGridFeatures(), new PixelGridFeatures(),
-          FlowTrainerTest.quiet());
+          FeatureCache.at(dir.resolve("features")), FlowTrainerTest.quiet());
       GenerationEvaluation.Settings settings = new GenerationEvaluation.Settings(GUIDED, 2, 3, 1000);
       report = evaluation.evaluate(dit, TinyTokenizer.tokenizer(), train, heldOut, settings, out, run.resolve("metrics.jsonl"));
       again = evaluation.evaluate(dit, TinyTokenizer.tokenizer(), train, heldOut, settings, dir.resolve("again"), null);
@@ -60,9 +61,15 @@ class GenerationEvaluationTest {
     }
     assertEquals(1f, ((SamplerSettings) ((Map<?, ?>) runs.get("without_cfg")).get("sampler")).cfgScale());
     assertEquals(3f, ((SamplerSettings) ((Map<?, ?>) runs.get("with_cfg")).get("sampler")).cfgScale());
-    // Seeded samples: a second evaluation measures the same distances.
+    // Seeded samples: a second evaluation (real images' features now from the cache) measures the same distances.
     assertEquals(((Map<?, ?>) runs.get("with_cfg")).get("frechetDistance"),
         ((Map<?, ?>) ((Map<?, ?>) again.get("runs")).get("with_cfg")).get("frechetDistance"));
+    assertEquals(report.get("reconstructionFrechet"), again.get("reconstructionFrechet"));
+    try (var entries = Files.list(dir.resolve("features"))) {
+      // One batch each of held-out images, training images and reconstructions (both spaces here are
+      // the same pixel features, so they share entries).
+      assertEquals(3, entries.count(), "real images' and reconstructions' features are cached");
+    }
 
     Map<?, ?> written = new ObjectMapper().readValue(out.resolve(GenerationEvaluation.REPORT_FILE).toFile(), Map.class);
     assertEquals(report.get("reconstructionFrechet"), written.get("reconstructionFrechet"));
