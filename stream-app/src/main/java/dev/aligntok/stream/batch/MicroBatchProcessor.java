@@ -4,10 +4,10 @@ import dev.aligntok.events.DeadLetter;
 import dev.aligntok.stream.config.BatchingConfig;
 import dev.aligntok.stream.logging.LogContext;
 import dev.aligntok.stream.output.Emitter;
+import dev.aligntok.stream.output.OutputEncoder;
 import dev.aligntok.stream.output.OutputRecord;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -34,8 +34,7 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], Stri
   private final BatchingConfig batching;
   private final BatchSelector selector;
   private final BatchWork work;
-  private final String deadLetterTopic;
-  private final Serializer<DeadLetter> deadLetterSerializer;
+  private final OutputEncoder<DeadLetter> deadLetters;
 
   private ProcessorContext<String, OutputRecord> context;
   private KeyValueStore<Long, PendingRecord> store;
@@ -44,14 +43,13 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], Stri
   private BatchObserver observer;
   private long deadLettersReported;
 
-  public MicroBatchProcessor(String storeName, BatchingConfig batching, BatchWork work, String deadLetterTopic,
-                             Serializer<DeadLetter> deadLetterSerializer) {
+  public MicroBatchProcessor(String storeName, BatchingConfig batching, BatchWork work,
+                             OutputEncoder<DeadLetter> deadLetters) {
     this.storeName = storeName;
     this.batching = batching;
     this.selector = new BatchSelector(batching.maxBatchSize());
     this.work = work;
-    this.deadLetterTopic = deadLetterTopic;
-    this.deadLetterSerializer = deadLetterSerializer;
+    this.deadLetters = deadLetters;
   }
 
   @Override
@@ -59,7 +57,7 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], Stri
     this.context = context;
     this.store = context.getStateStore(storeName);
     this.queue = PendingQueue.rebuiltFrom(store);
-    this.emitter = new Emitter(context, deadLetterTopic, deadLetterSerializer);
+    this.emitter = new Emitter(context, deadLetters);
     this.observer = BatchObserver.from(context.appConfigs());
     work.init(context);
     context.schedule(batching.checkInterval(), PunctuationType.WALL_CLOCK_TIME, now -> {

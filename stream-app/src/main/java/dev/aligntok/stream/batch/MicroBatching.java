@@ -2,13 +2,13 @@ package dev.aligntok.stream.batch;
 
 import dev.aligntok.events.DeadLetter;
 import dev.aligntok.stream.config.BatchingConfig;
+import dev.aligntok.stream.output.OutputEncoder;
 import dev.aligntok.stream.output.OutputRecord;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Named;
@@ -28,13 +28,13 @@ public final class MicroBatching {
    * @param workStores stores the works read and write besides the pending queue
    */
   public static void addTo(StreamsBuilder builder, String name, String sourceTopic, BatchingConfig batching,
-                           Supplier<BatchWork> works, Set<StoreBuilder<?>> workStores, String deadLetterTopic,
-                           Serializer<DeadLetter> deadLetterSerializer) {
+                           Supplier<BatchWork> works, Set<StoreBuilder<?>> workStores,
+                           OutputEncoder<DeadLetter> deadLetters) {
     String storeName = pendingStoreName(name);
     ProcessorSupplier<byte[], byte[], String, OutputRecord> processors = new ProcessorSupplier<>() {
       @Override
       public MicroBatchProcessor get() {
-        return new MicroBatchProcessor(storeName, batching, works.get(), deadLetterTopic, deadLetterSerializer);
+        return new MicroBatchProcessor(storeName, batching, works.get(), deadLetters);
       }
 
       @Override

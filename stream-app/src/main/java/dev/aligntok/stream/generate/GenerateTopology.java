@@ -47,6 +47,7 @@ public final class GenerateTopology {
     PngPlacement placement = new PngPlacement(blobs, config.blobThresholdBytes());
     MicroBatching.addTo(builder, NAME, config.topics().prompts(), config.batching(),
         () -> new GenerateWork(reader, validator, generator, images, placement, status, config.duplicateWindow()),
-        Set.of(AcceptedRequestIds.storeBuilder()), config.topics().deadLetters(), serdes.serde(DeadLetter.class).serializer());
+        Set.of(AcceptedRequestIds.storeBuilder()),
+        OutputEncoder.unbounded(config.topics().deadLetters(), serdes.serde(DeadLetter.class).serializer()));
   }
 }

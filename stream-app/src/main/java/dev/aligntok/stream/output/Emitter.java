@@ -8,7 +8,6 @@ import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.slf4j.Logger;
@@ -27,10 +26,9 @@ public final class Emitter {
   private final String applicationId;
   private long deadLetterCount;
 
-  public Emitter(ProcessorContext<String, OutputRecord> context, String deadLetterTopic,
-                 Serializer<DeadLetter> deadLetterSerializer) {
+  public Emitter(ProcessorContext<String, OutputRecord> context, OutputEncoder<DeadLetter> deadLetters) {
     this.context = context;
-    this.deadLetters = new OutputEncoder<>(deadLetterTopic, deadLetterSerializer, Integer.MAX_VALUE);
+    this.deadLetters = deadLetters;
     this.applicationId = context.applicationId();
   }
 

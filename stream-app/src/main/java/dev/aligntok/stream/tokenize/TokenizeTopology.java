@@ -35,6 +35,6 @@ public final class TokenizeTopology {
     ImageBytes images = new ImageBytes(blobs, config.imageLimits().maxEncodedBytes());
     MicroBatching.addTo(builder, NAME, config.topics().images(), config.batching(),
         () -> new TokenizeWork(reader, images, decoder, encoder, latents, config.latentDtype()), Set.of(),
-        config.topics().deadLetters(), serdes.serde(DeadLetter.class).serializer());
+        OutputEncoder.unbounded(config.topics().deadLetters(), serdes.serde(DeadLetter.class).serializer()));
   }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.aligntok.events.DeadLetter;
 import dev.aligntok.stream.config.BatchingConfig;
 import dev.aligntok.stream.output.Emitter;
+import dev.aligntok.stream.output.OutputEncoder;
 import dev.aligntok.stream.output.OutputRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -70,7 +71,7 @@ class MicroBatchProcessorRecoveryTest {
 
     MockProcessorContext<String, OutputRecord> before = contextWith(store);
     EchoWork firstWork = new EchoWork();
-    MicroBatchProcessor first = new MicroBatchProcessor(STORE, BATCHING, firstWork, "dlq", NO_DEAD_LETTERS);
+    MicroBatchProcessor first = new MicroBatchProcessor(STORE, BATCHING, firstWork, OutputEncoder.unbounded("dlq", NO_DEAD_LETTERS));
     first.init(before);
     first.process(record("a"));
     first.process(record("b"));
@@ -81,7 +82,7 @@ class MicroBatchProcessorRecoveryTest {
     after.setCurrentSystemTimeMs(10L);
     after.addStateStore(store);
     EchoWork secondWork = new EchoWork();
-    MicroBatchProcessor second = new MicroBatchProcessor(STORE, BATCHING, secondWork, "dlq", NO_DEAD_LETTERS);
+    MicroBatchProcessor second = new MicroBatchProcessor(STORE, BATCHING, secondWork, OutputEncoder.unbounded("dlq", NO_DEAD_LETTERS));
     second.init(after);
     second.process(record("c"));
     assertEquals(List.of(), secondWork.batches, "3 of 4: waits");

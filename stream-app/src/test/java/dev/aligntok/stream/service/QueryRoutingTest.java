@@ -52,6 +52,11 @@ class QueryRoutingTest {
       assertNotEquals(atFirst, atSecond, "exactly one instance owns the key");
       assertEquals(List.of(KeyOwner.Kind.LOCAL, KeyOwner.Kind.REMOTE),
           List.of(atFirst, atSecond).stream().sorted().toList());
+      // A second submission of the id is refused at either instance: the non-owner asks the owner.
+      for (ServiceUnderTest instance : both) {
+        HttpResponse<String> again = instance.postJson("/v1/generations", "{\"id\":\"routed-1\",\"classId\":1}");
+        assertEquals(409, again.statusCode(), again.body());
+      }
     }
   }
 

@@ -131,6 +131,10 @@ class ServiceHttpTest {
     JsonNode status = JSON.readTree(queued.body());
     assertEquals("QUEUED", status.get("state").asText(), queued.body());
     assertEquals(1, status.get("total").asInt());
+    HttpResponse<String> resubmitted = service.postJson("/v1/generations", "{\"id\":\"gen-queued-1\",\"prompt\":\"dog\"}");
+    assertEquals(409, resubmitted.statusCode(), "a known id is refused at once: " + resubmitted.body());
+    assertTrue(resubmitted.body().contains("gen-queued-1 was submitted before"), resubmitted.body());
+    assertEquals("/v1/generations/gen-queued-1", resubmitted.headers().firstValue("Location").orElseThrow());
 
     HttpResponse<String> cancel = service.send("DELETE", "/v1/generations/gen-queued-1", ServiceUnderTest.API_KEY,
         null, null);

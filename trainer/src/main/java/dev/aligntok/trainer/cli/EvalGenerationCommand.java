@@ -51,6 +51,9 @@ final class EvalGenerationCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: DIT-RUN/eval).")
   Path out;
 
+  @Mixin
+  FeatureCacheOption featureCache;
+
   @Override
   public Integer call() {
     var settings = new GenerationEvaluation.Settings(sampler.settings(spec.commandLine()), gridClasses, 8, seed);
@@ -68,7 +71,7 @@ final class EvalGenerationCommand implements Callable<Integer> {
       int size = tokenizer.tokenizer().config().imageSize();
       String name = opened.dataset().name();
       Path outputDir = out != null ? out : model.dit.resolve("eval");
-      new GenerationEvaluation(inception, mobilenet, System.out).evaluate(dit, tokenizer,
+      new GenerationEvaluation(inception, mobilenet, featureCache.resolve(dataCache), System.out).evaluate(dit, tokenizer,
           LabelledImages.fromSamples(name + " train", split.train(), size),
           LabelledImages.fromSamples(name + " held-out", split.validation(), size), settings, outputDir,
           model.dit.resolve("metrics.jsonl"));

@@ -47,9 +47,6 @@ final class EvalTokenizerCommand implements Callable<Integer> {
   @Option(names = "--run", defaultValue = "runs/emoji-default", description = "Run directory (default: ${DEFAULT-VALUE}).")
   Path run;
 
-
-
-
   @Option(names = "--probe-labels", defaultValue = "CATEGORY",
       description = "Emoji label level for the linear probe: CATEGORY or SUBCATEGORY (default: ${DEFAULT-VALUE}).")
   LabelLevel probeLabels;
@@ -65,6 +62,9 @@ final class EvalTokenizerCommand implements Callable<Integer> {
           + "hour on 2 cores, 6,000 a few minutes.")
   int probeTrainImages;
 
+  @Mixin
+  FeatureCacheOption featureCache;
+
   @Override
   public Integer call() throws Exception {
     TokenizerStage which = TokenizerStage.parse(stage);
@@ -77,8 +77,7 @@ final class EvalTokenizerCommand implements Callable<Integer> {
     if (probeTrainImages < 0) {
       throw new IllegalArgumentException("--probe-train-images must be >= 0, got " + probeTrainImages);
     }
-    List<Sample> probeTrain = probeTrainImages == 0 || probeTrainImages >= split.train().size() ? split.train()
-        : Splits.shuffled(split.train(), data.seed, 0).subList(0, probeTrainImages);
+    List<Sample> probeTrain = Splits.subset(split.train(), probeTrainImages, data.seed);
     String name = opened.dataset().name();
     Path out = Files.createDirectories(trainer.stageDirectory(which).resolve("eval"));
     try (TrainedTokenizer tokenizer = TrainedTokenizer.load("aligntok-" + which.directoryName(), checkpoint, nsfwjs);
@@ -94,8 +93,9 @@ final class EvalTokenizerCommand implements Callable<Integer> {
       }
       if (frozenEncoderProbe) {
         try (MobileNetV2Features frozen = MobileNetV2Features.fromNsfwjs(nsfwjs)) {
-          report = report.withProbe("frozen_encoder:" + frozen.name(), TokenizerEvaluation.probeFeatures(frozen,
-              train, heldOut, ProbeConfig.defaults(), 32));
+          report = report.withProbe("frozen_encoder:" + frozen.name(),
+              TokenizerEvaluation.probeFeatures(featureCache.resolve(dataCache).of(frozen), train, heldOut,
+                  ProbeConfig.defaults(), 32));
           TokenizerEvaluation.writeReport(out.resolve(TokenizerEvaluation.REPORT_FILE), report);
         }
       }

@@ -73,6 +73,11 @@ public final class DataCache {
     return sourceDir(source).resolve(source.dataPath());
   }
 
+  /** Features of real images that evaluations keep between runs ({@code FeatureCache}). */
+  public Path featuresDir() {
+    return root.resolve("features");
+  }
+
   /** Scratch space on the cache's filesystem. */
   public Path tmpDir() {
     return root.resolve(".tmp");

@@ -61,4 +61,15 @@ public final class Splits {
         .map(Keyed::sample)
         .collect(Collectors.toList());
   }
+
+  /**
+   * A seeded subset of {@code count} samples, in {@link #shuffled} order (epoch 0); all of them, in
+   * input order, when {@code count} is 0 or at least their number.
+   */
+  public static List<Sample> subset(List<Sample> samples, int count, long seed) {
+    if (count < 0) {
+      throw new IllegalArgumentException("a subset needs a count >= 0, got " + count);
+    }
+    return count == 0 || count >= samples.size() ? samples : shuffled(samples, seed, 0).subList(0, count);
+  }
 }

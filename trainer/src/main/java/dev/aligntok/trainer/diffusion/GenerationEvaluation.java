@@ -3,6 +3,7 @@ package dev.aligntok.trainer.diffusion;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.aligntok.inference.sampling.SamplerSettings;
+import dev.aligntok.trainer.eval.FeatureCache;
 import dev.aligntok.trainer.eval.FeatureExtractor;
 import dev.aligntok.trainer.eval.FrechetDistance;
 import dev.aligntok.inference.image.ImageBatch;
@@ -49,11 +50,15 @@ public final class GenerationEvaluation {
 
   private final FeatureExtractor frechetSpace;
   private final FeatureExtractor classifierSpace;
+  private final FeatureCache realImages;
   private final PrintStream out;
 
-  public GenerationEvaluation(FeatureExtractor frechetSpace, FeatureExtractor classifierSpace, PrintStream out) {
+  /** @param realImages keeps the features of real images and reconstructions (the same at every checkpoint) */
+  public GenerationEvaluation(FeatureExtractor frechetSpace, FeatureExtractor classifierSpace, FeatureCache realImages,
+                              PrintStream out) {
     this.frechetSpace = frechetSpace;
     this.classifierSpace = classifierSpace;
+    this.realImages = realImages;
     this.out = out;
   }
 
@@ -61,9 +66,11 @@ public final class GenerationEvaluation {
       LabelledImages heldOut, Settings settings, Path outputDir, Path metricsJsonl) {
     LatentGenerator generator = new LatentGenerator(dit, BATCH);
     out.println("features of " + heldOut.size() + " held-out and " + train.size() + " training images...");
-    LabelledFeatures heldOutFrechet = LabelledFeatures.of(frechetSpace, heldOut, BATCH);
-    LabelledFeatures trainClassifier = LabelledFeatures.of(classifierSpace, train, BATCH);
-    LabelledFeatures heldOutClassifier = LabelledFeatures.of(classifierSpace, heldOut, BATCH);
+    FeatureExtractor realFrechet = realImages.of(frechetSpace);
+    FeatureExtractor realClassifier = realImages.of(classifierSpace);
+    LabelledFeatures heldOutFrechet = LabelledFeatures.of(realFrechet, heldOut, BATCH);
+    LabelledFeatures trainClassifier = LabelledFeatures.of(realClassifier, train, BATCH);
+    LabelledFeatures heldOutClassifier = LabelledFeatures.of(realClassifier, heldOut, BATCH);
     // One fit serves the real held-out images and both sample sets (the same deterministic model each time).
     LinearProbe.Fitted classifier = new LinearProbe(ProbeConfig.defaults()).fit(trainClassifier.x(),
         trainClassifier.y(), LinearProbe.classCount(trainClassifier.y(), heldOutClassifier.y()));
@@ -71,7 +78,7 @@ public final class GenerationEvaluation {
     // The tokenizer's own reconstructions of the held-out images: samples can look no better than its
     // decoder, so the distance to these measures the DiT apart from the decoder's error.
     LabelledFeatures heldOutReconstructed = LabelledFeatures.collect(heldOut, BATCH,
-        batch -> frechetSpace.extract(tokenizer.decode(tokenizer.encode(batch.images()))));
+        batch -> realFrechet.extract(tokenizer.decode(tokenizer.encode(batch.images()))));
 
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("dit", dit.checkpoint().toString());

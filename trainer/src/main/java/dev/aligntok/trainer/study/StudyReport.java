@@ -269,20 +269,20 @@ public final class StudyReport {
         .withTitle("generation Fréchet distance vs DiT training steps (lower is better)").withSeries(series));
   }
 
+  /** How many panels each side-by-side figure got (0: that figure was not written). */
+  public record SideBySide(int tokenizers, int fashionTokenizers, int dits) {}
+
   /**
-   * The tokenizers' reconstruction grids ({@code DOCS/<variant>/reconstructions.png}) stacked into
-   * {@code png}, each under its description, and the last evaluated sample grids with guidance of the
-   * DiTs ({@code dit-<run>/step-<N>/samples-with_cfg.png}) into {@code samplesPng}; a figure with no
-   * input is not written. Returns how many panels each got.
+   * Writes the side-by-side figures into {@code docs}: each table's reconstruction grids
+   * ({@code <variant>/reconstructions.png}) stacked under their descriptions into
+   * {@code reconstructions.png} (emoji) and {@code fashion-mnist/reconstructions.png}, and the last
+   * evaluated sample grids with guidance of the DiTs ({@code dit-<run>/step-<N>/samples-with_cfg.png})
+   * into {@code samples.png}; a figure with no input is not written.
    */
-  public int[] writeSideBySide(Path docs, Path reconstructionsPng, Path samplesPng) {
-    List<CaptionedStack.Panel> reconstructions = new ArrayList<>();
-    for (TokenizerRow row : emoji.rows()) {
-      Path grid = docs.resolve(row.variant().folder()).resolve("reconstructions.png");
-      if (Files.isRegularFile(grid)) {
-        reconstructions.add(new CaptionedStack.Panel(row.variant().description(), readPng(grid)));
-      }
-    }
+  public SideBySide writeSideBySide(Path docs) {
+    int tokenizers = writeReconstructions(emoji, docs, docs.resolve("reconstructions.png"));
+    int fashionTokenizers = writeReconstructions(fashion, docs.resolve(FASHION_FOLDER),
+        docs.resolve(FASHION_FOLDER).resolve("reconstructions.png"));
     List<CaptionedStack.Panel> samples = new ArrayList<>();
     for (String run : DIT_ORDER) {
       List<GenerationPoint> points = pointsOf(run);
@@ -295,13 +295,24 @@ public final class StudyReport {
         }
       }
     }
-    if (!reconstructions.isEmpty()) {
-      ReconstructionGrid.writePng(reconstructionsPng, CaptionedStack.render(reconstructions));
-    }
     if (!samples.isEmpty()) {
-      ReconstructionGrid.writePng(samplesPng, CaptionedStack.render(samples));
+      ReconstructionGrid.writePng(docs.resolve("samples.png"), CaptionedStack.render(samples));
     }
-    return new int[] {reconstructions.size(), samples.size()};
+    return new SideBySide(tokenizers, fashionTokenizers, samples.size());
+  }
+
+  private static int writeReconstructions(TokenizerTable table, Path tableDir, Path png) {
+    List<CaptionedStack.Panel> panels = new ArrayList<>();
+    for (TokenizerRow row : table.rows()) {
+      Path grid = tableDir.resolve(row.variant().folder()).resolve("reconstructions.png");
+      if (Files.isRegularFile(grid)) {
+        panels.add(new CaptionedStack.Panel(row.variant().description(), readPng(grid)));
+      }
+    }
+    if (!panels.isEmpty()) {
+      ReconstructionGrid.writePng(png, CaptionedStack.render(panels));
+    }
+    return panels.size();
   }
 
   private static BufferedImage readPng(Path png) {

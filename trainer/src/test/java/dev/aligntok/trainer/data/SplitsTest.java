@@ -78,6 +78,21 @@ class SplitsTest {
   }
 
   @Test
+  void subsetIsSeededAndZeroOrTooManyMeansAll() {
+    List<Sample> samples = samples(30);
+    List<Sample> ten = Splits.subset(samples, 10, 5);
+    assertEquals(10, ten.size());
+    assertEquals(10, new HashSet<>(ids(ten)).size(), "no sample twice");
+    assertEquals(order(ten), order(Splits.subset(samples, 10, 5)));
+    assertNotEquals(ids(ten), ids(Splits.subset(samples, 10, 6)));
+    assertEquals(order(ten).subList(0, 4), order(Splits.subset(samples, 4, 5)), "a smaller subset is a prefix of a larger");
+    assertEquals(samples, Splits.subset(samples, 0, 5));
+    assertEquals(samples, Splits.subset(samples, 30, 5));
+    assertEquals(samples, Splits.subset(samples, 31, 5));
+    assertThrows(IllegalArgumentException.class, () -> Splits.subset(samples, -1, 5));
+  }
+
+  @Test
   void fractionMustBeBelowOne() {
     assertThrows(IllegalArgumentException.class, () -> Splits.split(samples(3), 1.0, 0));
     assertThrows(IllegalArgumentException.class, () -> Splits.split(samples(3), -0.1, 0));

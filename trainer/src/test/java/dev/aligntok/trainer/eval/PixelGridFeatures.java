@@ -2,7 +2,7 @@ package dev.aligntok.trainer.eval;
 
 import dev.aligntok.inference.image.ImageBatch;
 /** A pure-Java stand-in feature space for tests: RGB averaged over a 4×4 grid (48 values). */
-final class PixelGridFeatures implements FeatureExtractor {
+public final class PixelGridFeatures implements FeatureExtractor {
   @Override
   public String name() {
     return "pixels/4x4";

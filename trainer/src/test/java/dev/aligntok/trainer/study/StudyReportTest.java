@@ -121,12 +121,16 @@ class StudyReportTest {
     generationEval("alignTok", 250, 5.0, 5.5);
     generationEval("alignTok", 500, 4.0, 4.5);
     picture(docs.resolve("dit-alignTok/step-500/samples-with_cfg.png"), 160, 90);
+    tokenizerEval(StudyReport.FASHION_FOLDER + "/stage3", 24.0, 0.85, 1.9, 0.80, 0.84);
+    picture(docs.resolve(StudyReport.FASHION_FOLDER + "/stage3/reconstructions.png"), 120, 60);
 
-    int[] panels = StudyReport.read(docs).writeSideBySide(docs, docs.resolve("reconstructions.png"),
-        docs.resolve("samples.png"));
+    StudyReport.SideBySide panels = StudyReport.read(docs).writeSideBySide(docs);
 
-    assertEquals(2, panels[0]);
-    assertEquals(1, panels[1], "only the last evaluated checkpoint's samples, and only where the file exists");
+    assertEquals(2, panels.tokenizers());
+    assertEquals(1, panels.fashionTokenizers(), "Fashion-MNIST's grids stack apart from the emoji ones");
+    assertEquals(CaptionedStack.CAPTION_HEIGHT + CaptionedStack.GAP + 60,
+        ImageIO.read(docs.resolve("fashion-mnist/reconstructions.png").toFile()).getHeight());
+    assertEquals(1, panels.dits(), "only the last evaluated checkpoint's samples, and only where the file exists");
     BufferedImage stacked = ImageIO.read(docs.resolve("reconstructions.png").toFile());
     assertEquals(300, stacked.getWidth());
     assertEquals(2 * (CaptionedStack.CAPTION_HEIGHT + CaptionedStack.GAP) + 100 + 120, stacked.getHeight());

@@ -6,6 +6,7 @@ import dev.aligntok.stream.logging.LogContext;
 import dev.aligntok.stream.service.kafka.EventPublisher;
 import dev.aligntok.stream.service.query.QueryStores;
 import dev.aligntok.stream.service.query.StoreReader;
+import dev.aligntok.stream.service.query.StoreUnavailableException;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -53,26 +54,54 @@ public class GenerationController {
   }
 
   @Post
-  public MutableHttpResponse<?> submit(@Body GenerationSubmission submission) {
+  public MutableHttpResponse<?> submit(@Body GenerationSubmission submission, HttpRequest<?> request) {
     SubmissionChecker.Checked checked = checker.check(submission);
     if (!checked.errors().isEmpty()) {
       return HttpResponse.badRequest(new ErrorBody("invalid generation request", checked.errors()));
     }
     String id = checked.request().getId();
+    URI location = URI.create(statusPath(id));
     try (LogContext.Scope log = LogContext.requestId(id)) {
+      if (submission.id() != null && alreadySubmitted(id, request)) {
+        LOG.info("refused a second submission of request id {}", id);
+        return HttpResponse.status(HttpStatus.CONFLICT).header("Location", location.toString())
+            .body(ErrorBody.of("request id " + id + " was submitted before and is not run again; its status is at "
+                + location + " (a new request needs a new id)"));
+      }
       publisher.request(checked.request());
       LOG.info("accepted generation request for {} image(s)", checked.request().getCount());
     }
-    return HttpResponse.accepted(URI.create("/v1/generations/" + id)).body(new Accepted(id));
+    return HttpResponse.accepted(location).body(new Accepted(id));
+  }
+
+  /**
+   * Whether the request's status is known (here or at the instance owning it), so that a client
+   * hears at once that its id is taken. Best effort: when no instance can answer (rebalancing, owner
+   * down) or the status has expired, the generate pipeline still refuses the duplicate (dead letter).
+   */
+  private boolean alreadySubmitted(String id, HttpRequest<?> request) {
+    try {
+      return routing.route(QueryStores.STATUS, id, "GET", statusPath(id), request, () -> statusOwned(id))
+          .status() == HttpStatus.OK;
+    } catch (StoreUnavailableException e) {
+      return false;
+    }
   }
 
   @Get("/{id}")
   public MutableHttpResponse<?> status(String id, HttpRequest<?> request) {
     try (LogContext.Scope log = LogContext.requestId(id)) {
-      return routing.route(QueryStores.STATUS, id, request, () -> stores.status(id)
-          .<MutableHttpResponse<?>>map(status -> HttpResponse.ok(StatusView.of(status)))
-          .orElseGet(() -> notSeen(id)));
+      return routing.route(QueryStores.STATUS, id, request, () -> statusOwned(id));
     }
+  }
+
+  private MutableHttpResponse<?> statusOwned(String id) {
+    return stores.status(id).<MutableHttpResponse<?>>map(status -> HttpResponse.ok(StatusView.of(status)))
+        .orElseGet(() -> notSeen(id));
+  }
+
+  private static String statusPath(String id) {
+    return "/v1/generations/" + id;
   }
 
   @Delete("/{id}")

@@ -26,13 +26,21 @@ final class QueryRouting {
 
   MutableHttpResponse<?> route(String store, String requestId, HttpRequest<?> request,
                                Supplier<MutableHttpResponse<?>> local) {
+    return route(store, requestId, request.getMethodName(), request.getPath(), request, local);
+  }
+
+  /**
+   * As {@link #route(String, String, HttpRequest, Supplier)}, but an owner elsewhere is sent
+   * {@code method path} instead of the request itself (one endpoint asking another about the key).
+   */
+  MutableHttpResponse<?> route(String store, String requestId, String method, String path, HttpRequest<?> request,
+                               Supplier<MutableHttpResponse<?>> local) {
     KeyOwner owner = owners.of(store, requestId);
     return switch (owner.kind()) {
       case LOCAL -> local.get();
       case REMOTE -> request.getHeaders().contains(PeerForwarder.FORWARDED)
           ? retryLater("request " + requestId + " is moving between instances")
-          : forwarder.forward(request.getMethodName(), owner.host(), request.getPath(),
-              credentials(request));
+          : forwarder.forward(method, owner.host(), path, credentials(request));
       case UNAVAILABLE -> retryLater("no instance owns request " + requestId + " right now (rebalancing)");
     };
   }
