@@ -33,8 +33,9 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 
 /**
  * Generation: a readable, valid request with an id not accepted before is QUEUED; when its batch
- * runs it goes RUNNING, its images go out and it ends SUCCEEDED. A request cancelled or past its deadline before its batch ends
- * CANCELLED / EXPIRED without running. Every failure is a dead letter plus a FAILED status.
+ * runs it goes RUNNING, its images go out and it ends SUCCEEDED. A request cancelled or past its
+ * deadline before its batch ends CANCELLED / EXPIRED without running. Every failure is a dead letter
+ * plus a FAILED status; a duplicate id is a dead letter only (the first request's status stands).
  */
 final class GenerateWork implements BatchWork {
   private final PayloadReader<GenerationRequest> reader;

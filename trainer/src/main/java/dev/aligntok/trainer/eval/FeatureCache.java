@@ -1,6 +1,8 @@
 package dev.aligntok.trainer.eval;
 
 import dev.aligntok.inference.image.ImageBatch;
+import dev.aligntok.inference.io.Directories;
+import dev.aligntok.inference.io.Sha256;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -10,13 +12,9 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * Features of real images kept on disk, so that evaluations which see the same images again (every
@@ -87,17 +85,14 @@ public final class FeatureCache {
     public void close() {}
 
     private String key(ImageBatch images) {
-      try {
-        MessageDigest sha = MessageDigest.getInstance("SHA-256");
-        sha.update(inner.name().getBytes(StandardCharsets.UTF_8));
-        sha.update(ByteBuffer.allocate(12).putInt(images.count()).putInt(images.height()).putInt(images.width()).array());
-        ByteBuffer pixels = ByteBuffer.allocate(4 * images.pixels().length).order(ByteOrder.LITTLE_ENDIAN);
-        pixels.asFloatBuffer().put(images.pixels());
-        sha.update(pixels.array());
-        return HexFormat.of().formatHex(sha.digest());
-      } catch (NoSuchAlgorithmException e) {
-        throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-      }
+      MessageDigest sha = Sha256.newDigest();
+      sha.update(inner.name().getBytes(StandardCharsets.UTF_8));
+      sha.update(ByteBuffer.allocate(12).putInt(images.count()).putInt(images.height()).putInt(images.width())
+          .array());
+      ByteBuffer pixels = ByteBuffer.allocate(4 * images.pixels().length).order(ByteOrder.LITTLE_ENDIAN);
+      pixels.asFloatBuffer().put(images.pixels());
+      sha.update(pixels.array());
+      return Sha256.hex(sha.digest());
     }
 
     /** The stored rows, or null when absent or not what this batch needs (then they are recomputed). */
@@ -137,11 +132,7 @@ public final class FeatureCache {
             }
           }
         }
-        try {
-          Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-          Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING);
-        }
+        Directories.moveAtomically(partial, file);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot write the feature cache entry " + file, e);
       }

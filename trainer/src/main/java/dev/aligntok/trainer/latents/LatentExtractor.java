@@ -1,5 +1,6 @@
 package dev.aligntok.trainer.latents;
 
+import dev.aligntok.inference.io.Directories;
 import dev.aligntok.inference.io.Sha256;
 import dev.aligntok.inference.io.SafetensorsWriter;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,10 +24,8 @@ import dev.aligntok.trainer.train.ProgressLine;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -313,7 +312,7 @@ public final class LatentExtractor {
     try {
       Files.deleteIfExists(directory.resolve(doneFile(k)));
       String sha256 = SafetensorsWriter.write(temporary, metadata, tensors);
-      moveAtomically(temporary, target);
+      Directories.moveAtomically(temporary, target);
       ShardRecord record = new ShardRecord(LatentIndex.FORMAT_VERSION, shardFile(k), from, to - from, rows,
           Files.size(target), sha256, options.batchSize(), c, h, w, ids, skipped,
           ChannelMoments.of(latents, rows, c, h, w), flips == null ? null : ChannelMoments.of(flips, rows, c, h, w));
@@ -369,7 +368,7 @@ public final class LatentExtractor {
     SkippedImagesReport skipped = report.build();
     try {
       skipped.writeJson(directory.resolve(SKIPPED + TMP));
-      moveAtomically(directory.resolve(SKIPPED + TMP), directory.resolve(SKIPPED));
+      Directories.moveAtomically(directory.resolve(SKIPPED + TMP), directory.resolve(SKIPPED));
       if (count == 0) {
         throw new DataException("none of the " + config.inputCount() + " images could be read; see "
             + directory.resolve(SKIPPED));
@@ -385,7 +384,7 @@ public final class LatentExtractor {
       SafetensorsWriter.write(directory.resolve(STATS_TENSORS + TMP), Map.of("format", LatentIndex.FORMAT),
           List.of(SafetensorsWriter.Tensor.f32("mean", mean, 1, shape[0], 1, 1),
               SafetensorsWriter.Tensor.f32("std", std, 1, shape[0], 1, 1)));
-      moveAtomically(directory.resolve(STATS_TENSORS + TMP), directory.resolve(STATS_TENSORS));
+      Directories.moveAtomically(directory.resolve(STATS_TENSORS + TMP), directory.resolve(STATS_TENSORS));
 
       Map<String, String> files = new LinkedHashMap<>();
       files.put("config", CONFIG);
@@ -481,15 +480,7 @@ public final class LatentExtractor {
   private static void writeJson(Path file, Object value) throws IOException {
     Path temporary = file.resolveSibling(file.getFileName() + TMP);
     JSON.writeValue(temporary.toFile(), value);
-    moveAtomically(temporary, file);
-  }
-
-  private static void moveAtomically(Path from, Path to) throws IOException {
-    try {
-      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-    }
+    Directories.moveAtomically(temporary, file);
   }
 
   private static long size(Path file) {
