@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -26,8 +27,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * the valid request it repeats.
  */
 final class PoisonPillInputs {
-  /** The service is started with this image byte limit, so an over-limit image still fits a Kafka record. */
+  /** PoisonPillTest starts the service with this image byte limit, so an over-limit image still fits a Kafka record. */
   static final int MAX_ENCODED_BYTES = 64 * 1024;
+  /** Kafka's default producer and broker record limit: inputs written by other clients may come this close. */
+  static final int MAX_PRODUCER_REQUEST_BYTES = 1_048_576;
   static final String OUTSIDE_URI = "file:///etc/aligntok-not-an-allowed-root/secret.png";
 
   /**
@@ -50,9 +53,10 @@ final class PoisonPillInputs {
   /**
    * @param allowedRoot the one directory the service may read URI images from
    * @param besideRoot  a readable PNG next to (not inside) {@code allowedRoot}, reached from it by {@code ..}
+   * @param maxEncodedBytes the service's image byte limit; one pill is a little larger
    */
   PoisonPillInputs(TopicNames topics, EventSerdes serdes, List<String> classNames, Path allowedRoot,
-                   Path besideRoot) {
+                   Path besideRoot, int maxEncodedBytes) {
     this.topics = topics;
     this.serdes = serdes;
     byte[] png = InputEvents.noisePng(32, 32, random);
@@ -64,7 +68,8 @@ final class PoisonPillInputs {
         () -> rawPill(topics.images(), "wrong-magic-image", withFirstByte(image("wrong-magic-image", png), 0x01)),
         () -> rawPill(topics.images(), "unknown-schema-id",
             withSchemaId(image("unknown-schema-id", png), Integer.MAX_VALUE - 7)),
-        () -> imagePill("over-byte-limit", InputEvents.noisePng(200, 200, random), FailureStage.DECODE),
+        () -> imagePill("over-byte-limit", InputEvents.noisePng(overLimitSide(maxEncodedBytes), overLimitSide(maxEncodedBytes),
+            random), FailureStage.DECODE),
         () -> imagePill("enormous-header", PngHeaders.claimingDimensions(png, 1_000_000, 1_000_000),
             FailureStage.DECODE),
         () -> imagePill("zero-by-zero", PngHeaders.claimingDimensions(png, 0, 0), FailureStage.DECODE),
@@ -92,10 +97,33 @@ final class PoisonPillInputs {
     validRequest("gen-last", classNames.get(1), 2);
   }
 
+  /** A noise PNG side whose encoding (3 incompressible bytes a pixel) is larger than {@code maxEncodedBytes}. */
+  private static int overLimitSide(int maxEncodedBytes) {
+    return (int) Math.sqrt(maxEncodedBytes / 3.0) + 16;
+  }
+
+  /** Adds a valid image event that must come out as one latent. */
+  void addValidImage(String id, byte[] imageBytes) {
+    validImageIds.add(id);
+    add(new Input(topics.images(), id, image(id, imageBytes), false, null, null));
+  }
+
+  /** Adds a valid request that must end SUCCEEDED with {@code count} images. */
+  void addValidRequest(String id, String className, int count) {
+    validRequest(id, className, count);
+  }
+
+  /** Adds an input (already serialized) that must end as exactly one dead letter at {@code stage}. */
+  void addPill(String topic, String key, byte[] value, FailureStage stage, String mustMention) {
+    add(new Input(topic, key, value, true, stage, mustMention));
+  }
+
   /** Sends every input in order (acks=all) and records its offset. */
   void produce(RealStack stack) throws ExecutionException, InterruptedException {
+    Map<String, Object> props = stack.producerProps();
+    props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_PRODUCER_REQUEST_BYTES); // a hostile input may be near it
     try (KafkaProducer<byte[], byte[]> producer =
-             new KafkaProducer<>(stack.producerProps(), new ByteArraySerializer(), new ByteArraySerializer())) {
+             new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
       for (Input input : inputs) {
         offsets.put(input, producer.send(InputEvents.record(input.topic(), input.key(), input.value())).get().offset());
       }
@@ -166,12 +194,12 @@ final class PoisonPillInputs {
     inputs.add(input);
   }
 
-  private byte[] image(String id, byte[] imageBytes) {
+  byte[] image(String id, byte[] imageBytes) {
     return InputEvents.serialize(serdes, topics.images(),
         ImageEvent.newBuilder().setId(id).setData(ByteBuffer.wrap(imageBytes)).build());
   }
 
-  private static GenerationRequest.Builder request(String id, String prompt) {
+  static GenerationRequest.Builder request(String id, String prompt) {
     return GenerationRequest.newBuilder().setId(id).setPrompt(prompt).setSeed(7L).setSteps(2);
   }
 
