@@ -34,8 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The service with its Streams producer limited to 120,000 bytes, fed by another Kafka client with
- * inputs that used to stop it for good: a request whose stored form (110 KB of metadata) exceeds
- * what the pending store's changelog can carry, and a 600 KB prompt whose dead letter used to carry
+ * inputs that used to stop it for good: a request whose stored form (130 KB of metadata) exceeds
+ * what the pending store's changelog can carry (queued across a commit, it would be written there), and a 600 KB prompt whose dead letter used to carry
  * the whole value plus an error echoing it. The client stays RUNNING, each input ends in one
  * bounded dead letter and a FAILED status, and ordinary traffic after them completes.
  */
@@ -58,8 +58,9 @@ class ServiceProducerLimitTest {
         "aligntok.output.dead-letter-value-bytes", 8_192,
         "aligntok.output.dead-letter-key-bytes", 1_024,
         "aligntok.output.dead-letter-header-bytes", 2_048,
-        "aligntok.generate.batch-size", 1,
-        "aligntok.generate.max-wait", "50ms")).awaitReady();
+        // A lone request waits 3 s, across many commits: what is queued then is in the changelog.
+        "aligntok.generate.batch-size", 2,
+        "aligntok.generate.max-wait", "3s")).awaitReady();
   }
 
   @AfterAll
@@ -74,7 +75,7 @@ class ServiceProducerLimitTest {
     EventSerdes serdes = service.context().getBean(EventSerdes.class);
     Map<String, GenerationRequest> inputs = new TreeMap<>();
     inputs.put("big-meta", GenerationRequest.newBuilder().setId("big-meta").setPrompt("cat")
-        .setMetadata(Map.of("note", "m".repeat(110_000))).build());
+        .setMetadata(Map.of("note", "m".repeat(130_000))).build());
     inputs.put("huge-prompt", GenerationRequest.newBuilder().setId("huge-prompt").setPrompt("q".repeat(600_000)).build());
     try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
