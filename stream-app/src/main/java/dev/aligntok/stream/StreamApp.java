@@ -6,6 +6,7 @@ import dev.aligntok.stream.generate.GenerateTopology;
 import dev.aligntok.stream.model.ImageGeneratorPort;
 import dev.aligntok.stream.model.LatentEncoderPort;
 import dev.aligntok.stream.output.EventSerdes;
+import dev.aligntok.stream.output.UnwritableRecordHandler;
 import dev.aligntok.stream.tokenize.TokenizeTopology;
 import java.util.Map;
 import java.util.Optional;
@@ -47,7 +48,8 @@ public final class StreamApp {
    * Streams settings: exactly_once_v2 unless an override says otherwise, and
    * {@code max.poll.interval.ms} at least 10 × the longest batch budget, so a slow batch never
    * gets its member kicked out of the group mid-transaction, and a transaction timeout of 3 × the
-   * batch budget (at least 60 s, at most the broker's default cap of 15 min).
+   * batch budget (at least 60 s, at most the broker's default cap of 15 min), and
+   * {@link UnwritableRecordHandler} as the production exception handler.
    *
    * @param maxBatchMillis the longest a single batch may take (model time)
    * @param overrides      passed through last (security, tuning); they win
@@ -64,6 +66,8 @@ public final class StreamApp {
     // still open while a long batch runs; brokers cap it at transaction.max.timeout.ms (15 min default).
     long transactionTimeout = Math.min(900_000L, Math.max(60_000L, 3 * maxBatchMillis));
     props.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), Long.toString(transactionTimeout));
+    // Skips (and counts) a record Kafka refuses for its own sake instead of failing the thread; see the handler.
+    props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, UnwritableRecordHandler.class.getName());
     props.putAll(overrides);
     return props;
   }

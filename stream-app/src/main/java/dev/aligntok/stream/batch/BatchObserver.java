@@ -4,7 +4,8 @@ import java.util.Map;
 import org.apache.kafka.streams.processor.TaskId;
 
 /**
- * What a {@link MicroBatchProcessor} reports as it works, for metrics. The service hands one
+ * What a {@link MicroBatchProcessor} (and the other parts Kafka Streams creates: the image indexer,
+ * the production exception handler) reports as it works, for metrics. The service hands one
  * instance to every processor through the Streams configuration (an object value under
  * {@link #CONFIG_KEY}), so topology builders and tests need not know about it. Every stream
  * thread calls the same instance: implementations must be thread-safe and cheap.
@@ -28,6 +29,18 @@ public interface BatchObserver {
 
   /** Units now waiting in one task's queue (0 when the task closes). */
   default void pendingUnits(String store, TaskId task, long units) {}
+
+  /**
+   * A generated image could not be indexed for the HTTP API (its record is unreadable for a reason
+   * other than a registry outage, which is retried instead).
+   */
+  default void imageNotIndexed() {}
+
+  /**
+   * Kafka refused an output record for {@code topic} (too large, unserializable) and the production
+   * exception handler skipped it.
+   */
+  default void outputDropped(String topic) {}
 
   /** The observer in {@code appConfigs}, or {@link #NONE}. */
   static BatchObserver from(Map<String, Object> appConfigs) {

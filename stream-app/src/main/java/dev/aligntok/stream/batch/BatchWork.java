@@ -31,6 +31,13 @@ public interface BatchWork {
   /** Runs one batch (never empty) and emits one outcome per record. */
   void run(List<PendingRecord> batch, Emitter out);
 
+  /**
+   * An admitted input could not be queued after all: its stored form would not fit the pending
+   * store. The processor has dead-lettered it (stage VALIDATE, {@code reason}); emit whatever else
+   * ends it, such as a FAILED status.
+   */
+  default void refused(Admission admission, Emitter out, String reason) {}
+
   /** An admitted input: its id and how it batches. */
   record Admission(String recordId, BatchTraits traits) {}
 }

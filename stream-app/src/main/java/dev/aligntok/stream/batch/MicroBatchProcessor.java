@@ -1,10 +1,10 @@
 package dev.aligntok.stream.batch;
 
-import dev.aligntok.events.DeadLetter;
+import dev.aligntok.events.FailureStage;
 import dev.aligntok.stream.config.BatchingConfig;
 import dev.aligntok.stream.logging.LogContext;
+import dev.aligntok.stream.output.DeadLetters;
 import dev.aligntok.stream.output.Emitter;
-import dev.aligntok.stream.output.OutputEncoder;
 import dev.aligntok.stream.output.OutputRecord;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +34,8 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], Stri
   private final BatchingConfig batching;
   private final BatchSelector selector;
   private final BatchWork work;
-  private final OutputEncoder<DeadLetter> deadLetters;
+  private final DeadLetters deadLetters;
+  private final long maxPendingRecordBytes;
 
   private ProcessorContext<String, OutputRecord> context;
   private KeyValueStore<Long, PendingRecord> store;
@@ -43,13 +44,15 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], Stri
   private BatchObserver observer;
   private long deadLettersReported;
 
-  public MicroBatchProcessor(String storeName, BatchingConfig batching, BatchWork work,
-                             OutputEncoder<DeadLetter> deadLetters) {
+  /** @param maxPendingRecordBytes largest stored record; a larger input is refused at admission */
+  public MicroBatchProcessor(String storeName, BatchingConfig batching, BatchWork work, DeadLetters deadLetters,
+                             long maxPendingRecordBytes) {
     this.storeName = storeName;
     this.batching = batching;
     this.selector = new BatchSelector(batching.maxBatchSize());
     this.work = work;
     this.deadLetters = deadLetters;
+    this.maxPendingRecordBytes = maxPendingRecordBytes;
   }
 
   @Override
@@ -96,7 +99,18 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], Stri
 
   private void enqueue(InputRecord input, BatchWork.Admission admission) {
     QueueEntry entry = new QueueEntry(queue.nextSequence(), emitter.nowMs(), admission.recordId(), admission.traits());
-    store.put(entry.sequence(), new PendingRecord(entry, input));
+    PendingRecord pending = new PendingRecord(entry, input);
+    long size = PendingRecordSerde.serializedSize(pending);
+    if (size > maxPendingRecordBytes) {
+      // Its changelog record would exceed the producer's limit and abort every transaction that tried.
+      InvalidInputException refusal = new InvalidInputException("input " + admission.recordId() + " would take "
+          + size + " bytes in the pending store " + storeName + ", above its limit of " + maxPendingRecordBytes
+          + " bytes (the producer's max.request.size minus headroom); send large payloads by URI instead");
+      emitter.deadLetter(input, admission.recordId(), FailureStage.VALIDATE, refusal);
+      work.refused(admission, emitter, refusal.getMessage());
+      return;
+    }
+    store.put(entry.sequence(), pending);
     queue.add(entry);
   }
 

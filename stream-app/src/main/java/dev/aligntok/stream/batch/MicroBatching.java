@@ -1,8 +1,7 @@
 package dev.aligntok.stream.batch;
 
-import dev.aligntok.events.DeadLetter;
 import dev.aligntok.stream.config.BatchingConfig;
-import dev.aligntok.stream.output.OutputEncoder;
+import dev.aligntok.stream.output.DeadLetters;
 import dev.aligntok.stream.output.OutputRecord;
 import java.util.HashSet;
 import java.util.Map;
@@ -26,15 +25,16 @@ public final class MicroBatching {
    * @param name  names the processor; its pending store is {@code name + "-pending"}
    * @param works one {@link BatchWork} per task
    * @param workStores stores the works read and write besides the pending queue
+   * @param maxPendingRecordBytes largest record the pending store takes; a larger input is dead-lettered at admission
    */
   public static void addTo(StreamsBuilder builder, String name, String sourceTopic, BatchingConfig batching,
                            Supplier<BatchWork> works, Set<StoreBuilder<?>> workStores,
-                           OutputEncoder<DeadLetter> deadLetters) {
+                           DeadLetters deadLetters, long maxPendingRecordBytes) {
     String storeName = pendingStoreName(name);
     ProcessorSupplier<byte[], byte[], String, OutputRecord> processors = new ProcessorSupplier<>() {
       @Override
       public MicroBatchProcessor get() {
-        return new MicroBatchProcessor(storeName, batching, works.get(), deadLetters);
+        return new MicroBatchProcessor(storeName, batching, works.get(), deadLetters, maxPendingRecordBytes);
       }
 
       @Override

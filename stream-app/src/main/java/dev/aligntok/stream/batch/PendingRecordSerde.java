@@ -63,6 +63,50 @@ public final class PendingRecordSerde implements Serde<PendingRecord> {
     return bytes.toByteArray();
   }
 
+  /**
+   * Exactly {@code write(record).length}, computed without copying the payload: what admission
+   * compares with the pending store's limit.
+   */
+  static long serializedSize(PendingRecord record) {
+    QueueEntry entry = record.entry();
+    InputRecord input = record.input();
+    long size = 1 + 8 + 8 + textSize(entry.recordId()) + 4 + 8 + 4 + textSize(entry.traits().compatibility())
+        + textSize(input.topic()) + 4 + 8 + 8 + bytesSize(input.key()) + bytesSize(input.value()) + 4;
+    for (Map.Entry<String, byte[]> header : input.headers().entrySet()) {
+      size += textSize(header.getKey()) + bytesSize(header.getValue());
+    }
+    return size;
+  }
+
+  private static long textSize(String text) {
+    return 4 + (text == null ? 0 : utf8Length(text));
+  }
+
+  private static long bytesSize(byte[] bytes) {
+    return 4 + (bytes == null ? 0 : bytes.length);
+  }
+
+  /** UTF-8 length as String.getBytes(UTF_8) gives it (an unpaired surrogate becomes '?', one byte). */
+  private static long utf8Length(String text) {
+    long length = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < 0x80) {
+        length += 1;
+      } else if (c < 0x800) {
+        length += 2;
+      } else if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+        length += 4;
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        length += 1;
+      } else {
+        length += 3;
+      }
+    }
+    return length;
+  }
+
   static PendingRecord read(byte[] bytes) {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
       byte version = in.readByte();

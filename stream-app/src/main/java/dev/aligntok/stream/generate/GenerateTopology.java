@@ -9,6 +9,7 @@ import dev.aligntok.stream.batch.PayloadReader;
 import dev.aligntok.stream.blob.BlobStore;
 import dev.aligntok.stream.config.GenerateConfig;
 import dev.aligntok.stream.model.ImageGeneratorPort;
+import dev.aligntok.stream.output.DeadLetters;
 import dev.aligntok.stream.output.EventSerdes;
 import dev.aligntok.stream.output.OutputEncoder;
 import java.util.Optional;
@@ -48,6 +49,8 @@ public final class GenerateTopology {
     MicroBatching.addTo(builder, NAME, config.topics().prompts(), config.batching(),
         () -> new GenerateWork(reader, validator, generator, images, placement, status, config.duplicateWindow()),
         Set.of(AcceptedRequestIds.storeBuilder()),
-        OutputEncoder.unbounded(config.topics().deadLetters(), serdes.serde(DeadLetter.class).serializer()));
+        new DeadLetters(config.topics().deadLetters(), serdes.serde(DeadLetter.class).serializer(),
+            config.output().deadLetters(), blobs),
+        config.output().maxPendingRecordBytes());
   }
 }

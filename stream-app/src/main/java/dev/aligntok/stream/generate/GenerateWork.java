@@ -35,7 +35,8 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
  * Generation: a readable, valid request with an id not accepted before is QUEUED; when its batch
  * runs it goes RUNNING, its images go out and it ends SUCCEEDED. A request cancelled or past its
  * deadline before its batch ends CANCELLED / EXPIRED without running. Every failure is a dead letter
- * plus a FAILED status; a duplicate id is a dead letter only (the first request's status stands).
+ * plus a FAILED status; a record under an id accepted before (a duplicate, or an unreadable or invalid
+ * record keyed by that id) is a dead letter only: the first request's status stands.
  */
 final class GenerateWork implements BatchWork {
   private final PayloadReader<GenerationRequest> reader;
@@ -74,16 +75,16 @@ final class GenerateWork implements BatchWork {
     } catch (PayloadDecodeException | MissingValueException e) {
       out.deadLetter(input, null, FailureStage.DESERIALIZE, e);
       // The key is the request id by contract: the only handle a caller has on an unreadable request.
-      if (input.keyText() != null) {
-        status.failed(out, input.keyText(), 0, StatusUpdates.UNREADABLE_PAYLOAD, e.getMessage());
-      }
+      failedStatusUnlessTaken(input.keyText(), 0, StatusUpdates.UNREADABLE_PAYLOAD, e.getMessage(), out);
       return Optional.empty();
     }
     ValidatedGeneration valid;
     try {
       valid = validator.validate(request);
     } catch (InvalidInputException e) {
-      failInvalid(input, request, e, out);
+      String id = idOf(input, request);
+      out.deadLetter(input, id, FailureStage.VALIDATE, e);
+      failedStatusUnlessTaken(id, request.getCount(), StatusUpdates.INVALID_REQUEST, e.getMessage(), out);
       return Optional.empty();
     }
     Optional<Instant> acceptedBefore = accepted.acceptedAt(valid.requestId(), out.nowMs());
@@ -101,12 +102,25 @@ final class GenerateWork implements BatchWork {
     return Optional.of(new Admission(valid.requestId(), traits));
   }
 
-  private void failInvalid(InputRecord input, GenerationRequest request, InvalidInputException e, Emitter out) {
-    String id = request.getId() == null || request.getId().isBlank() ? input.keyText() : request.getId();
-    out.deadLetter(input, id, FailureStage.VALIDATE, e);
-    if (id != null) {
-      status.failed(out, id, request.getCount(), StatusUpdates.INVALID_REQUEST, e.getMessage());
+  /**
+   * A FAILED status for a refused input, unless its id cannot name a request (missing, or longer
+   * than ids may be: the status would echo it) or belongs to a request accepted before: that
+   * request's status stands, whatever it is, and the refused input is a dead letter only.
+   */
+  private void failedStatusUnlessTaken(String id, int total, String errorKind, String error, Emitter out) {
+    if (validator.isPlausibleId(id) && accepted.acceptedAt(id, out.nowMs()).isEmpty()) {
+      status.failed(out, id, total, errorKind, error);
     }
+  }
+
+  @Override
+  public void refused(Admission admission, Emitter out, String reason) {
+    // Its QUEUED status went out on admission; this ends it (the id stays accepted: a resend is a duplicate).
+    status.failed(out, admission.recordId(), admission.traits().units(), StatusUpdates.TOO_LARGE_TO_QUEUE, reason);
+  }
+
+  private static String idOf(InputRecord input, GenerationRequest request) {
+    return request.getId() == null || request.getId().isBlank() ? input.keyText() : request.getId();
   }
 
   @Override
@@ -180,7 +194,9 @@ final class GenerateWork implements BatchWork {
     try {
       return Optional.of(new ReadyRequest(pending, validator.validate(request)));
     } catch (InvalidInputException e) {
-      failInvalid(pending.input(), request, e, out);
+      // Accepted under this id at admission, so the id's status is this request's.
+      out.deadLetter(pending.input(), entry.recordId(), FailureStage.VALIDATE, e);
+      status.failed(out, entry.recordId(), entry.traits().units(), StatusUpdates.INVALID_REQUEST, e.getMessage());
       return Optional.empty();
     }
   }

@@ -67,6 +67,11 @@ final class GenerationValidator {
         request.getReturnLatents(), request.getMetadata());
   }
 
+  /** Whether {@code id} may name a request at all (not blank, within the id length limit). */
+  boolean isPlausibleId(String id) {
+    return id != null && !id.isBlank() && id.length() <= limits.maxIdLength();
+  }
+
   private static Solver solver(Sampler sampler, Solver fallback, List<String> problems) {
     if (sampler == null) {
       return fallback;

@@ -2,6 +2,7 @@ package dev.aligntok.stream.generate;
 
 import dev.aligntok.events.GenerationState;
 import dev.aligntok.events.GenerationStatus;
+import dev.aligntok.stream.output.BoundedText;
 import dev.aligntok.stream.output.Emitter;
 import dev.aligntok.stream.output.OutputEncoder;
 import java.time.Instant;
@@ -15,6 +16,7 @@ final class StatusUpdates {
   static final String MODEL_FAILURE = "ModelFailure";
   static final String OVERSIZED_RESULT = "OversizedResult";
   static final String BLOB_WRITE_FAILED = "BlobWriteFailed";
+  static final String TOO_LARGE_TO_QUEUE = "TooLargeToQueue";
 
   private final OutputEncoder<GenerationStatus> statuses;
   private final Supplier<String> currentBundleId;
@@ -57,7 +59,7 @@ final class StatusUpdates {
   private void ended(Emitter out, String requestId, GenerationState state, int total, String errorKind, String error) {
     GenerationStatus status = status(out, requestId, state, total);
     status.setErrorClass(errorKind);
-    status.setError(error);
+    status.setError(BoundedText.of(error)); // error texts may quote the input
     send(out, status);
   }
 

@@ -4,10 +4,6 @@ import dev.aligntok.events.DeadLetter;
 import dev.aligntok.events.FailureStage;
 import dev.aligntok.stream.batch.InputRecord;
 import dev.aligntok.stream.logging.LogContext;
-import java.nio.ByteBuffer;
-import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.slf4j.Logger;
@@ -22,11 +18,11 @@ public final class Emitter {
   private static final Logger LOG = LoggerFactory.getLogger(Emitter.class);
 
   private final ProcessorContext<String, OutputRecord> context;
-  private final OutputEncoder<DeadLetter> deadLetters;
+  private final DeadLetters deadLetters;
   private final String applicationId;
   private long deadLetterCount;
 
-  public Emitter(ProcessorContext<String, OutputRecord> context, OutputEncoder<DeadLetter> deadLetters) {
+  public Emitter(ProcessorContext<String, OutputRecord> context, DeadLetters deadLetters) {
     this.context = context;
     this.deadLetters = deadLetters;
     this.applicationId = context.applicationId();
@@ -42,35 +38,22 @@ public final class Emitter {
   }
 
   /**
-   * Dead-letters an input with its original key, value and headers.
+   * Dead-letters an input: its key, value and headers within the dead-letter bounds (see
+   * {@link DeadLetters}), and the error, cut to {@link BoundedText}.
    *
    * @param recordId the image or request id when it could be read, else null
    */
   public void deadLetter(InputRecord input, String recordId, FailureStage stage, Throwable error) {
-    String errorClass = error.getClass().getName();
-    String message = error.getMessage() == null ? errorClass : error.getMessage();
-    Map<String, ByteBuffer> headers = new LinkedHashMap<>();
-    input.headers().forEach((name, value) -> headers.put(name, ByteBuffer.wrap(value)));
-    DeadLetter letter = DeadLetter.newBuilder()
-        .setSourceTopic(input.topic() == null ? "(unknown)" : input.topic())
-        .setSourcePartition(input.partition())
-        .setSourceOffset(input.offset())
-        .setKey(input.key() == null ? null : ByteBuffer.wrap(input.key()))
-        .setValue(input.value() == null ? null : ByteBuffer.wrap(input.value()))
-        .setHeaders(headers)
-        .setRecordId(recordId)
-        .setStage(stage)
-        .setErrorClass(errorClass)
-        .setErrorMessage(message)
-        .setFailedAtMs(Instant.ofEpochMilli(nowMs()))
-        .setApplicationId(applicationId)
-        .build();
+    DeadLetter letter = deadLetters.letter(input, recordId, stage, error, nowMs(), applicationId);
+    OutputRecord encoded = deadLetters.encode(letter);
     deadLetterCount++;
-    try (LogContext.Scope log = LogContext.requestId(recordId == null ? input.keyText() : recordId)) {
-      LOG.warn("dead-lettering {} from {}-{}@{} at stage {}: {}", recordId == null ? "a record" : recordId,
-          input.topic(), input.partition(), input.offset(), stage, message);
+    String key = DeadLetters.recordKey(input);
+    try (LogContext.Scope log = LogContext.requestId(letter.getRecordId() == null ? key : letter.getRecordId())) {
+      LOG.warn("dead-lettering {} from {}-{}@{} at stage {}: {}",
+          letter.getRecordId() == null ? "a record" : letter.getRecordId(), letter.getSourceTopic(),
+          input.partition(), input.offset(), stage, letter.getErrorMessage());
     }
-    context.forward(new Record<>(input.keyText(), deadLetters.encodeUnchecked(letter), nowMs()));
+    context.forward(new Record<>(key, encoded, nowMs()));
   }
 
   /** Dead letters written by this task since it started (for metrics). */

@@ -15,14 +15,6 @@ public final class OutputEncoder<T> {
   }
 
   /**
-   * For dead letters: they carry the failed input whole, so they are never refused for size (the
-   * broker's own limit still applies).
-   */
-  public static <T> OutputEncoder<T> unbounded(String topic, Serializer<T> serializer) {
-    return new OutputEncoder<>(topic, serializer, Integer.MAX_VALUE);
-  }
-
-  /**
    * @param what names the value in the error (for example "latent of image x")
    * @throws OversizedOutputException when the serialized value exceeds the limit
    */

@@ -9,6 +9,7 @@ import dev.aligntok.stream.batch.PayloadReader;
 import dev.aligntok.stream.blob.BlobStore;
 import dev.aligntok.stream.config.TokenizeConfig;
 import dev.aligntok.stream.model.LatentEncoderPort;
+import dev.aligntok.stream.output.DeadLetters;
 import dev.aligntok.stream.output.EventSerdes;
 import dev.aligntok.stream.output.OutputEncoder;
 import java.util.Optional;
@@ -35,6 +36,8 @@ public final class TokenizeTopology {
     ImageBytes images = new ImageBytes(blobs, config.imageLimits().maxEncodedBytes());
     MicroBatching.addTo(builder, NAME, config.topics().images(), config.batching(),
         () -> new TokenizeWork(reader, images, decoder, encoder, latents, config.latentDtype()), Set.of(),
-        OutputEncoder.unbounded(config.topics().deadLetters(), serdes.serde(DeadLetter.class).serializer()));
+        new DeadLetters(config.topics().deadLetters(), serdes.serde(DeadLetter.class).serializer(),
+            config.output().deadLetters(), blobs),
+        config.output().maxPendingRecordBytes());
   }
 }

@@ -2,10 +2,10 @@ package dev.aligntok.stream.batch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.aligntok.events.DeadLetter;
 import dev.aligntok.stream.config.BatchingConfig;
+import dev.aligntok.stream.config.DeadLetterLimits;
+import dev.aligntok.stream.output.DeadLetters;
 import dev.aligntok.stream.output.Emitter;
-import dev.aligntok.stream.output.OutputEncoder;
 import dev.aligntok.stream.output.OutputRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -27,9 +26,9 @@ import org.junit.jupiter.api.Test;
 class MicroBatchProcessorRecoveryTest {
   private static final String STORE = "recovery-pending";
   private static final BatchingConfig BATCHING = BatchingConfig.of(4, Duration.ofMillis(100));
-  private static final Serializer<DeadLetter> NO_DEAD_LETTERS = (topic, letter) -> {
+  private static final DeadLetters NO_DEAD_LETTERS = new DeadLetters("dlq", (topic, letter) -> {
     throw new AssertionError("nothing should be dead-lettered");
-  };
+  }, DeadLetterLimits.DEFAULT, Optional.empty());
 
   /** Test double: admits every record as one unit, runs a batch by echoing each value to topic "out". */
   private static final class EchoWork implements BatchWork {
@@ -71,7 +70,7 @@ class MicroBatchProcessorRecoveryTest {
 
     MockProcessorContext<String, OutputRecord> before = contextWith(store);
     EchoWork firstWork = new EchoWork();
-    MicroBatchProcessor first = new MicroBatchProcessor(STORE, BATCHING, firstWork, OutputEncoder.unbounded("dlq", NO_DEAD_LETTERS));
+    MicroBatchProcessor first = new MicroBatchProcessor(STORE, BATCHING, firstWork, NO_DEAD_LETTERS, Long.MAX_VALUE);
     first.init(before);
     first.process(record("a"));
     first.process(record("b"));
@@ -82,7 +81,7 @@ class MicroBatchProcessorRecoveryTest {
     after.setCurrentSystemTimeMs(10L);
     after.addStateStore(store);
     EchoWork secondWork = new EchoWork();
-    MicroBatchProcessor second = new MicroBatchProcessor(STORE, BATCHING, secondWork, OutputEncoder.unbounded("dlq", NO_DEAD_LETTERS));
+    MicroBatchProcessor second = new MicroBatchProcessor(STORE, BATCHING, secondWork, NO_DEAD_LETTERS, Long.MAX_VALUE);
     second.init(after);
     second.process(record("c"));
     assertEquals(List.of(), secondWork.batches, "3 of 4: waits");

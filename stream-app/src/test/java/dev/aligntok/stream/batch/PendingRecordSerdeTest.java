@@ -37,6 +37,18 @@ class PendingRecordSerdeTest {
   }
 
   @Test
+  void theComputedSizeIsExactlyTheWrittenSize() {
+    BatchTraits traits = new BatchTraits(1, 5L, 2, "s\u00e9ttings \u4e2d \ud83d\ude00 \ud800 broken");
+    InputRecord withEverything = new InputRecord("aligntok.prompts", 0, 1L, 2L, "k\u00e9y".getBytes(StandardCharsets.UTF_8),
+        new byte[12_345], Map.of("h\u00e9", new byte[7], "empty", new byte[0]));
+    InputRecord withNothing = new InputRecord(null, -1, -1L, 0L, null, null, Map.of());
+    for (InputRecord input : new InputRecord[] {withEverything, withNothing}) {
+      PendingRecord record = new PendingRecord(new QueueEntry(3L, 4L, "id \ud83d\ude00", traits), input);
+      assertEquals(PendingRecordSerde.write(record).length, PendingRecordSerde.serializedSize(record));
+    }
+  }
+
+  @Test
   void anUnknownLayoutVersionIsRefusedWithAClearMessage() {
     SerializationException e = assertThrows(SerializationException.class,
         () -> serde.deserializer().deserialize("changelog", new byte[] {9, 0, 0}));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.aligntok.stream.blob.BlobAccessException.Reason;
@@ -11,7 +12,10 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -66,12 +70,84 @@ class FileBlobStoreTest {
   }
 
   @Test
-  void refusesASymbolicLinkThatLeadsOutOfTheRoot() throws IOException {
+  void neverFollowsASymbolicLinkWhereverItLeads() throws IOException {
     Path link = Files.createSymbolicLink(shared.resolve("escape.png"), secret);
-    BlobAccessException e = refused(Reason.OUTSIDE_ALLOWED_ROOTS, () -> store.read(link.toUri(), 100));
+    BlobAccessException e = refused(Reason.NOT_A_FILE, () -> store.read(link.toUri(), 100));
     assertTrue(e.getMessage().contains("symbolic link"), e.getMessage());
     Path inside = Files.createSymbolicLink(shared.resolve("alias.png"), shared.resolve("sub/a.png"));
-    assertArrayEquals(IMAGE, store.read(inside.toUri(), 100), "a link that stays inside is fine");
+    refused(Reason.NOT_A_FILE, () -> store.read(inside.toUri(), 100));
+    assertFalse(store.exists(link.toUri()));
+  }
+
+  @Test
+  void refusesASymbolicLinkedDirectoryThatLeadsOutOfTheRoot() throws IOException {
+    Path outside = Files.createDirectories(tmp.resolve("outside"));
+    Files.write(outside.resolve("b.png"), new byte[] {6, 6, 6});
+    Files.createSymbolicLink(shared.resolve("dir"), outside);
+    BlobAccessException e = refused(Reason.NOT_A_FILE, () -> store.read(shared.resolve("dir/b.png").toUri(), 100));
+    assertTrue(e.getMessage().contains("its directory dir is a symbolic link"), e.getMessage());
+    assertFalse(store.exists(shared.resolve("dir/b.png").toUri()));
+  }
+
+  @Test
+  void aFileSwappedForALinkIsNeverReadThroughIt() throws Exception {
+    byte[] outside = {6, 6, 6};
+    Files.write(secret, outside);
+    Path file = shared.resolve("sub/a.png");
+    Path staged = shared.resolve("sub/staged-link");
+    AtomicBoolean stop = new AtomicBoolean();
+    // Swaps the file for a link to the secret and back, atomically (rename), as fast as it can.
+    Thread swapper = new Thread(() -> {
+      try {
+        while (!stop.get()) {
+          Files.deleteIfExists(staged);
+          Files.createSymbolicLink(staged, secret);
+          Files.move(staged, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+          Files.write(shared.resolve("sub/staged-file"), IMAGE);
+          Files.move(shared.resolve("sub/staged-file"), file, StandardCopyOption.ATOMIC_MOVE,
+              StandardCopyOption.REPLACE_EXISTING);
+        }
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    swapper.start();
+    int read = 0;
+    int refusedCount = 0;
+    try {
+      for (int i = 0; i < 3_000; i++) {
+        try {
+          assertArrayEquals(IMAGE, store.read(file.toUri(), 100), "only the file under the root is ever read");
+          read++;
+        } catch (BlobAccessException e) {
+          assertTrue(e.reason() == Reason.NOT_A_FILE || e.reason() == Reason.NOT_FOUND, e.getMessage());
+          refusedCount++;
+        }
+      }
+    } finally {
+      stop.set(true);
+      swapper.join();
+    }
+    assertTrue(refusedCount > 0, "the link was seen (reads " + read + ")");
+  }
+
+  @Test
+  void refusesAFifoWithoutBlockingOnIt() throws Exception {
+    Path fifo = shared.resolve("pipe.png");
+    Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+    assertEquals(0, mkfifo.waitFor());
+    BlobAccessException e = assertTimeoutPreemptively(Duration.ofSeconds(5),
+        () -> assertThrows(BlobAccessException.class, () -> store.read(fifo.toUri(), 100)));
+    assertEquals(Reason.NOT_A_FILE, e.reason(), e.getMessage());
+    assertFalse(store.exists(fifo.toUri()));
+  }
+
+  @Test
+  void refusesADeviceWithoutReadingIt() {
+    FileBlobStore devices = new FileBlobStore(List.of(Path.of("/dev")), null);
+    BlobAccessException e = assertTimeoutPreemptively(Duration.ofSeconds(5),
+        () -> assertThrows(BlobAccessException.class, () -> devices.read(URI.create("file:///dev/zero"), 100)));
+    assertEquals(Reason.NOT_A_FILE, e.reason(), e.getMessage());
   }
 
   @Test

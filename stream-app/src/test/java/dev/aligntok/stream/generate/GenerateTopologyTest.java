@@ -21,6 +21,7 @@ import dev.aligntok.stream.blob.BlobAccessException;
 import dev.aligntok.stream.blob.BlobStore;
 import dev.aligntok.stream.blob.FileBlobStore;
 import dev.aligntok.stream.config.BatchingConfig;
+import dev.aligntok.stream.config.DeadLetterLimits;
 import dev.aligntok.stream.config.GenerateConfig;
 import dev.aligntok.stream.config.OutputLimits;
 import dev.aligntok.stream.config.TopicNames;
@@ -373,6 +374,66 @@ class GenerateTopologyTest {
     assertTrue(letter.getErrorMessage().contains("already accepted at " + DriverFixture.START),
         letter.getErrorMessage());
     assertTrue(deadLetters.isEmpty());
+  }
+
+  @Test
+  void anUnreadableOrInvalidRecordUnderASucceededIdIsADeadLetterOnlyAndTheStatusStands() {
+    startWithBatch(1);
+    send(request("done"));
+    assertEquals(List.of(QUEUED, RUNNING, SUCCEEDED), states("done"));
+    assertEquals(1, generated.readValuesToList().size());
+
+    prompts.pipeInput("done".getBytes(StandardCharsets.UTF_8), new byte[] {0, 0, 0, 0, 1, (byte) 0xff});
+    send(request("done").setCount(0));
+    GenerationRequest blankId = request("").setCount(99).build();
+    fixture.send(prompts, TOPICS.prompts(), "done", blankId);
+
+    assertEquals(List.of(QUEUED, RUNNING, SUCCEEDED), states("done"), "no FAILED over the first request's status");
+    List<DeadLetter> letters = deadLetters.readValuesToList();
+    assertEquals(List.of(FailureStage.DESERIALIZE, FailureStage.VALIDATE, FailureStage.VALIDATE),
+        letters.stream().map(DeadLetter::getStage).toList());
+    assertTrue(generated.isEmpty());
+    assertEquals(List.of(List.of("done")), generator.batches());
+  }
+
+  @Test
+  void aHugeInvalidRequestGivesABoundedDeadLetterAndABoundedStatus() {
+    startWithBatch(1);
+    String prompt = "q".repeat(600_000);
+    send(request("huge").setPrompt(prompt));
+    String longId = "i".repeat(2_000_000);
+    prompts.pipeInput(longId.getBytes(StandardCharsets.UTF_8), new byte[] {0, 0, 0, 0, 1, (byte) 0xff});
+
+    List<DeadLetter> letters = deadLetters.readValuesToList();
+    assertEquals(2, letters.size());
+    DeadLetter letter = letters.get(0);
+    assertTrue(letter.getValueTruncated());
+    assertEquals(65_536, letter.getValue().remaining());
+    assertTrue(letter.getValueSize() > 600_000);
+    assertTrue(letter.getErrorMessage().length() < 1_100, "error cut: " + letter.getErrorMessage().length());
+    assertEquals(List.of(FAILED), states("huge"));
+    assertTrue(last("huge").getError().length() < 1_100, "status error cut: " + last("huge").getError().length());
+    assertTrue(letters.get(1).getKeyTruncated());
+    assertTrue(statuses.stream().noneMatch(kv -> kv.key.length() > 1_000), "no status under a 2 MB id");
+  }
+
+  @Test
+  void aRequestTooLargeForThePendingStoreIsRefusedAtAdmission() {
+    OutputLimits small = new OutputLimits(100_000, 200_000, new DeadLetterLimits(1_000, 100, 1_000));
+    start(GenerateConfig.DEFAULT.withBatching(BatchingConfig.of(1, MAX_WAIT)).withOutput(small));
+    send(request("roomy").setMetadata(Map.of("note", "m".repeat(small.maxPendingRecordBytes()))));
+    send(request("fits"));
+
+    assertEquals(List.of(QUEUED, FAILED), states("roomy"));
+    assertEquals(StatusUpdates.TOO_LARGE_TO_QUEUE, last("roomy").getErrorClass());
+    DeadLetter letter = deadLetters.readValue();
+    assertEquals("roomy", letter.getRecordId());
+    assertEquals(FailureStage.VALIDATE, letter.getStage());
+    assertTrue(letter.getErrorMessage().contains("above its limit of " + small.maxPendingRecordBytes() + " bytes"),
+        letter.getErrorMessage());
+    assertTrue(deadLetters.isEmpty());
+    assertEquals(List.of(List.of("fits")), generator.batches(), "the refused one never ran, the next one did");
+    assertEquals(0, fixture.driver.getKeyValueStore("generate-pending").approximateNumEntries());
   }
 
   @Test

@@ -12,6 +12,7 @@ import dev.aligntok.events.GeneratedImage;
 import dev.aligntok.events.GenerationState;
 import dev.aligntok.events.GenerationStatus;
 import dev.aligntok.events.LatentEvent;
+import dev.aligntok.inference.io.Sha256;
 import dev.aligntok.tests.faults.PoisonPillInputs.Input;
 import dev.aligntok.tests.stream.CommittedOutputs;
 import java.nio.ByteBuffer;
@@ -105,18 +106,20 @@ record PillOutcomes(FaultRun run, PoisonPillInputs inputs, CommittedOutputs out,
     return finals;
   }
 
+  /** The service's default bound on the value bytes a dead letter carries ({@code aligntok.output.dead-letter-value-bytes}). */
+  static final int DEAD_LETTER_VALUE_BYTES = 65_536;
+
   /**
-   * A dead letter carries its input's bytes whole, or a prefix of them when the input is large (the
-   * whole value is then identified by its size and SHA-256).
+   * A dead letter carries its input's bytes whole, or, above the bound, their first bytes, with the
+   * whole value's size and SHA-256 and the truncation flag.
    */
   private static void assertCarriesOriginal(byte[] original, DeadLetter letter, String what) {
     byte[] carried = bytes(letter.getValue());
-    if (carried.length == original.length) {
-      assertArrayEquals(original, carried, "original bytes: " + what);
-      return;
-    }
-    assertTrue(carried.length < original.length, "a dead letter never carries more than the input: " + what);
-    assertArrayEquals(Arrays.copyOf(original, carried.length), carried, "a prefix of the original bytes: " + what);
+    assertEquals(carried.length < original.length, letter.getValueTruncated(), "truncation flag: " + what);
+    assertArrayEquals(Arrays.copyOf(original, carried.length), carried, "original bytes: " + what);
+    assertEquals(Math.min(original.length, DEAD_LETTER_VALUE_BYTES), carried.length, "value prefix length: " + what);
+    assertEquals(original.length, letter.getValueSize(), "original size: " + what);
+    assertEquals(Sha256.of(original), letter.getValueSha256(), "original hash: " + what);
   }
 
   private static Set<String> keys(List<Input> pills) {

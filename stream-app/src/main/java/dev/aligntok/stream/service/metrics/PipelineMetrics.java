@@ -22,6 +22,9 @@ import org.apache.kafka.streams.processor.TaskId;
  *   <li>{@code aligntok.pending.units}: units waiting in this instance's queues</li>
  *   <li>{@code aligntok.dead.letters}: records sent to the dead-letter topic</li>
  * </ul>
+ * and, untagged by pipeline: {@code aligntok.images.unindexed} (generated images the HTTP API could
+ * not index) and {@code aligntok.outputs.dropped} (tagged {@code topic}: records Kafka refused and
+ * the production exception handler skipped).
  * Counts follow processing attempts: a transaction aborted under exactly-once counts again when replayed.
  */
 @Singleton
@@ -61,6 +64,19 @@ public final class PipelineMetrics implements BatchObserver {
     } else {
       perTask.put(task, units);
     }
+  }
+
+  @Override
+  public void imageNotIndexed() {
+    Counter.builder("aligntok.images.unindexed").description("generated images the HTTP API could not index")
+        .register(registry).increment();
+  }
+
+  @Override
+  public void outputDropped(String topic) {
+    Counter.builder("aligntok.outputs.dropped").tag("topic", topic)
+        .description("output records Kafka refused (too large, unserializable) and the service skipped")
+        .register(registry).increment();
   }
 
   /** Records one model call of {@code pipeline} (a topology name). */
