@@ -1,5 +1,6 @@
 package dev.aligntok.stream.batch;
 
+import dev.aligntok.events.FailureStage;
 import dev.aligntok.stream.output.Emitter;
 import java.util.List;
 import java.util.Optional;
@@ -11,6 +12,13 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
  * status) — so inputs = outputs + dead letters. Exceptions escaping these methods are
  * infrastructure failures (registry down, store error): they fail the task, and exactly-once
  * replays the input later, nothing lost or doubled.
+ *
+ * <p>{@link #run} is guarded by the processor: its outputs are held until it returns; if it throws
+ * something that is not an infrastructure failure, or outlives {@code max-batch-duration} (the
+ * watchdog stops its model calls), the outputs are dropped, the run counts as a failed attempt of
+ * its records, and they stay queued; after {@code max-attempts} failed runs the batch is split, and a
+ * record that fails alone that often is handed to {@link #quarantine}. So {@code run} must change
+ * state stores only after its last model call.
  */
 public interface BatchWork {
   /** Called once when the processor starts, for work that reads other state stores. */
@@ -30,6 +38,14 @@ public interface BatchWork {
 
   /** Runs one batch (never empty) and emits one outcome per record. */
   void run(List<PendingRecord> batch, Emitter out);
+
+  /**
+   * Ends a record that must not run again (see the class comment) with its final outcome: a dead
+   * letter at stage QUARANTINE carrying {@code reason} (and, for generation, a FAILED status).
+   */
+  default void quarantine(PendingRecord record, QuarantinedRecordException reason, Emitter out) {
+    out.deadLetter(record.input(), record.entry().recordId(), FailureStage.QUARANTINE, reason);
+  }
 
   /** An admitted input: its id and how it batches. */
   record Admission(String recordId, BatchTraits traits) {}

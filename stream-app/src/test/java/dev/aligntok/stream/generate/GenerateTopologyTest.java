@@ -284,21 +284,45 @@ class GenerateTopologyTest {
   }
 
   @Test
-  void aModelFailureFailsEveryRequestOfTheBatchAndTheNextBatchRuns() {
-    startWithBatch(2);
-    generator.failNextBatch(new IllegalStateException("TensorRT engine lost"));
+  void aModelErrorFailsOnlyTheRequestThatFailsAloneAndReleasesItsId() {
+    startWithBatch(4);
+    generator.failEveryBatchWith("y", new IllegalStateException("TensorRT engine lost"));
     send(request("x"));
     send(request("y"));
     send(request("z").setCount(2));
 
-    assertEquals(List.of(QUEUED, RUNNING, FAILED), states("x"));
+    assertEquals(List.of(QUEUED, RUNNING, SUCCEEDED), states("x"));
     assertEquals(List.of(QUEUED, RUNNING, FAILED), states("y"));
-    assertTrue(last("x").getError().contains("TensorRT engine lost"));
-    List<DeadLetter> letters = deadLetters.readValuesToList();
-    assertEquals(List.of("x", "y"), letters.stream().map(DeadLetter::getRecordId).toList());
-    assertEquals(FailureStage.MODEL, letters.get(0).getStage());
     assertEquals(List.of(QUEUED, RUNNING, SUCCEEDED), states("z"));
-    assertEquals(2, generated.getQueueSize());
+    assertEquals(StatusUpdates.MODEL_FAILURE, last("y").getErrorClass());
+    assertTrue(last("y").getError().contains("TensorRT engine lost"), last("y").getError());
+    List<DeadLetter> letters = deadLetters.readValuesToList();
+    assertEquals(List.of("y"), letters.stream().map(DeadLetter::getRecordId).toList());
+    assertEquals(FailureStage.MODEL, letters.get(0).getStage());
+    assertEquals(3, generated.readValuesToList().size(), "x's image and z's two");
+    assertEquals(List.of(List.of("x", "y", "z"), List.of("x", "y", "z"), List.of("x", "y"), List.of("x"),
+        List.of("y"), List.of("z")), generator.batches(), "whole, whole again, then halves (depth first) down to y alone");
+
+    assertEquals(null, fixture.driver.<String, Long>getKeyValueStore(AcceptedRequestIds.STORE).get("y"),
+        "the failed request's id is released");
+    generator.failEveryBatchWith("y", null);
+    send(request("y"));
+    fixture.advanceWallClock(MAX_WAIT);
+    assertEquals(List.of(QUEUED, RUNNING, FAILED, QUEUED, RUNNING, SUCCEEDED), states("y"), "the retry runs");
+    assertTrue(deadLetters.isEmpty(), "and is no duplicate");
+  }
+
+  @Test
+  void aTransientModelErrorIsRetriedOnceAndEveryRequestSucceeds() {
+    startWithBatch(2);
+    generator.failNextBatch(new IllegalStateException("TensorRT engine hiccup"));
+    send(request("x"));
+    send(request("y"));
+
+    assertEquals(List.of(QUEUED, RUNNING, SUCCEEDED), states("x"));
+    assertEquals(List.of(QUEUED, RUNNING, SUCCEEDED), states("y"));
+    assertTrue(deadLetters.isEmpty());
+    assertEquals(List.of(List.of("x", "y"), List.of("x", "y")), generator.batches());
   }
 
   @Test

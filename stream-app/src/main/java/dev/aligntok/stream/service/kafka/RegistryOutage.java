@@ -12,11 +12,11 @@ import java.util.Map;
  * yet, or writing an output whose schema id is not known yet. Such a record is not bad; it must
  * wait for the registry, never go to the dead-letter topic.
  */
-final class RegistryOutage {
+public final class RegistryOutage {
   private RegistryOutage() {}
 
   /** Whether {@code failure} or any of its causes is the registry being unreachable. */
-  static boolean causes(Throwable failure) {
+  public static boolean causes(Throwable failure) {
     Map<Throwable, Boolean> seen = new IdentityHashMap<>();
     for (Throwable t = failure; t != null && seen.put(t, Boolean.TRUE) == null; t = t.getCause()) {
       if (t instanceof PayloadDecodeException decode && decode.isRetriable()) {
