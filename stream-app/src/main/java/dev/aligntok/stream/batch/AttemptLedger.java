@@ -205,7 +205,8 @@ final class AttemptLedger implements AutoCloseable {
     byKey.forEach((key, a) -> text.append(key).append('\t').append(a.failures()).append('\t')
         .append(a.aloneFailures()).append('\t').append(a.lastBatchSize()).append('\t').append(a.running() ? 1 : 0)
         .append('\t').append(a.lastFailure()).append('\n'));
-    return text.append(CRC_PREFIX).append(Long.toHexString(crc(text.toString()))).append('\n').toString();
+    String crc = Long.toHexString(crc(text.toString()));
+    return text.append(CRC_PREFIX).append(crc).append('\n').toString();
   }
 
   private void load(String text) {

@@ -326,6 +326,53 @@ class GenerateTopologyTest {
   }
 
   @Test
+  void aRequestWhoseBatchOutlivesMaxBatchDurationIsQuarantinedAndReleasedWhileItsCompanionSucceedsOnce() {
+    start(GenerateConfig.DEFAULT.withBatching(BatchingConfig.of(2, MAX_WAIT)
+        .withMaxBatchDuration(Duration.ofMillis(300)).withMaxAttempts(2)));
+    generator.stallOn("stuck");
+    send(request("stuck"));
+    send(request("fine"));
+    for (int i = 0; i < 6; i++) {
+      fixture.advanceWallClock(MAX_WAIT);
+    }
+
+    assertEquals(List.of(List.of("stuck", "fine"), List.of("stuck", "fine"), List.of("stuck"), List.of("stuck"),
+        List.of("fine")), generator.batches(), "twice together, twice alone, then quarantined; fine runs alone");
+    assertEquals(List.of(QUEUED, FAILED), states("stuck"), "a stopped run's RUNNING status was dropped with it");
+    assertEquals(StatusUpdates.QUARANTINED, last("stuck").getErrorClass());
+    assertEquals(List.of(QUEUED, RUNNING, SUCCEEDED), states("fine"));
+    assertEquals(List.of("fine"), generated.readValuesToList().stream().map(GeneratedImage::getRequestId).toList());
+    DeadLetter letter = deadLetters.readValue();
+    assertEquals("stuck", letter.getRecordId());
+    assertEquals(FailureStage.QUARANTINE, letter.getStage());
+    assertEquals(dev.aligntok.stream.batch.QuarantinedRecordException.class.getName(), letter.getErrorClass());
+    assertTrue(letter.getErrorMessage().contains("4 batch runs holding it failed, 2 of them with it alone")
+        && letter.getErrorMessage().contains("ran longer than max-batch-duration PT0.3S"), letter.getErrorMessage());
+    assertTrue(deadLetters.isEmpty());
+    assertEquals(null, fixture.driver.<String, Long>getKeyValueStore(AcceptedRequestIds.STORE).get("stuck"),
+        "the quarantined request's id is released");
+  }
+
+  @Test
+  void aReloadWhileABatchRunsDoesNotFailItsRequestsTheyRunOnTheBundleTheyWereValidatedAgainst() {
+    Path other = TinyBundles.write(tmp.resolve("reload-" + System.nanoTime()), "other");
+    String before = models.bundleId();
+    startWithBatch(1);
+    generator.afterNextLease(() -> models.reload(other));
+    try {
+      send(request("mid-reload").setPrompt("night bird"));
+      assertEquals(List.of(QUEUED, RUNNING, SUCCEEDED), states("mid-reload"));
+      GeneratedImage image = generated.readValue();
+      assertEquals(before, image.getBundleId(), "validated and generated on the leased bundle");
+      assertEquals(before, last("mid-reload").getBundleId());
+      assertTrue(!before.equals(models.bundleId()), "the reload happened meanwhile");
+      assertTrue(deadLetters.isEmpty());
+    } finally {
+      models.reload(tmp.resolve("bundle"));
+    }
+  }
+
+  @Test
   void aResultAboveTheRecordLimitFailsItsRequestWithNoPartialImages() {
     start(GenerateConfig.DEFAULT.withBatching(BatchingConfig.of(1, MAX_WAIT)).withOutput(new OutputLimits(300)));
     send(request("huge").setCount(1).setMetadata(Map.of("pad", "x".repeat(400))));

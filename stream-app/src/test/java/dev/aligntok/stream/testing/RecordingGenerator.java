@@ -1,5 +1,6 @@
 package dev.aligntok.stream.testing;
 
+import dev.aligntok.inference.cancel.Cancellation;
 import dev.aligntok.inference.label.LabelVocabulary;
 import dev.aligntok.inference.sampling.SamplerSettings;
 import dev.aligntok.stream.model.GenerationBatchResult;
@@ -7,8 +8,10 @@ import dev.aligntok.stream.model.ImageGeneratorPort;
 import dev.aligntok.stream.model.ValidatedGeneration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Passes every batch to a real generator, recording each batch's request ids and settings, and can
@@ -20,7 +23,9 @@ public final class RecordingGenerator implements ImageGeneratorPort {
   private final List<List<String>> batches = new ArrayList<>();
   private final List<SamplerSettings> batchSettings = new ArrayList<>();
   private final Map<String, RuntimeException> poisoned = new HashMap<>();
+  private final Set<String> stalling = new HashSet<>();
   private RuntimeException nextFailure;
+  private Runnable afterLease;
 
   public RecordingGenerator(ImageGeneratorPort real) {
     this.real = real;
@@ -44,6 +49,9 @@ public final class RecordingGenerator implements ImageGeneratorPort {
   @Override
   public GenerationBatchResult generate(List<ValidatedGeneration> requests) {
     record(requests);
+    if (stalls(requests)) {
+      stallUntilCancelled();
+    }
     return real.generate(requests);
   }
 
@@ -51,8 +59,19 @@ public final class RecordingGenerator implements ImageGeneratorPort {
   @Override
   public Lease lease() {
     Lease inner = real.lease();
+    Runnable hook;
+    synchronized (this) {
+      hook = afterLease;
+      afterLease = null;
+    }
+    if (hook != null) {
+      hook.run();
+    }
     return Lease.wrapping(inner, requests -> {
       record(requests);
+      if (stalls(requests)) {
+        stallUntilCancelled();
+      }
       return inner.generate(requests);
     });
   }
@@ -71,6 +90,33 @@ public final class RecordingGenerator implements ImageGeneratorPort {
         throw failure;
       }
     }
+  }
+
+  private synchronized boolean stalls(List<ValidatedGeneration> requests) {
+    return requests.stream().anyMatch(request -> stalling.contains(request.requestId()));
+  }
+
+  /** As a sampler that never finishes would: checks for cancellation between "steps", for ever. */
+  private static void stallUntilCancelled() {
+    while (true) {
+      Cancellation.checkCurrent();
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while stalling", e);
+      }
+    }
+  }
+
+  /** Every call that includes request {@code requestId} runs until the watchdog cancels it. */
+  public synchronized void stallOn(String requestId) {
+    stalling.add(requestId);
+  }
+
+  /** Runs {@code action} once, right after the next lease is taken (a hot reload in mid-batch, say). */
+  public synchronized void afterNextLease(Runnable action) {
+    this.afterLease = action;
   }
 
   public synchronized void failNextBatch(RuntimeException failure) {
