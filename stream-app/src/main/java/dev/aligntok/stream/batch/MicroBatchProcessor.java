@@ -214,9 +214,9 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], Stri
       Map<String, AttemptLedger.Attempts> before = ledger.begin(batch);
       observer.batchStarted(storeName, context.taskId(), batch.size());
       long started = System.nanoTime();
-      holding.hold();
       try (BatchWatchdog.Armed deadline = BatchWatchdog.arm(batching.maxBatchDuration(),
           storeName + " batch of " + batch.size() + " records")) {
+        holding.hold();
         try {
           work.run(batch, emitter);
         } catch (RuntimeException | Error e) {
