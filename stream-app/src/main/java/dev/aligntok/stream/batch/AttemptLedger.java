@@ -118,6 +118,17 @@ final class AttemptLedger implements AutoCloseable {
     return before;
   }
 
+  /**
+   * Admitting {@code record} threw for {@code reason}: counted as a failure of it alone, with no
+   * batch size (it never reached a batch), durably, before the task fails.
+   */
+  void admissionFailed(PendingRecord record, String reason) {
+    Attempts was = byKey.getOrDefault(keyOf(record), Attempts.NONE);
+    byKey.put(keyOf(record), new Attempts(was.failures() + 1, was.aloneFailures() + 1, was.lastBatchSize(), false,
+        bounded("admitting it: " + reason)));
+    write(true);
+  }
+
   /** The run of {@code batch} failed for {@code reason} (already counted by {@link #begin}). */
   void failed(List<PendingRecord> batch, String reason) {
     String bounded = bounded(reason);

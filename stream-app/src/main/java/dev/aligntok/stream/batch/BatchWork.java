@@ -41,10 +41,13 @@ public interface BatchWork {
 
   /**
    * Ends a record that must not run again (see the class comment) with its final outcome: a dead
-   * letter at stage QUARANTINE carrying {@code reason} (and, for generation, a FAILED status).
+   * letter at stage QUARANTINE carrying {@code reason} (and, for generation, a FAILED status). A
+   * record whose admission kept failing was never queued: its entry has sequence -1 and its key as
+   * id ("" without a key).
    */
   default void quarantine(PendingRecord record, QuarantinedRecordException reason, Emitter out) {
-    out.deadLetter(record.input(), record.entry().recordId(), FailureStage.QUARANTINE, reason);
+    String id = record.entry().recordId();
+    out.deadLetter(record.input(), id.isEmpty() ? null : id, FailureStage.QUARANTINE, reason);
   }
 
   /** An admitted input: its id and how it batches. */

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -92,7 +93,7 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], Stri
     // The key is the request or image id by contract; a batch run from here names its own ids.
     forgetStaleAttempts(input);
     try (LogContext.Scope log = LogContext.requestId(input.keyText())) {
-      work.admit(input, emitter).ifPresent(admission -> enqueue(input, admission));
+      admit(input).ifPresent(admission -> enqueue(input, admission));
       runDueBatches();
     }
     report();
@@ -103,6 +104,38 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], Stri
     // The queue stays in the store (it moves with the task); this instance no longer holds it.
     observer.pendingUnits(storeName, context.taskId(), 0);
     ledger.close();
+  }
+
+  /**
+   * {@link BatchWork#admit}, counted like a batch run: an exception that is not an infrastructure
+   * failure is written to the ledger (only then: no disk write per record) before it fails the task,
+   * and an input whose admission failed {@code maxAttempts} times is quarantined on its next replay
+   * instead of failing the task again.
+   */
+  private Optional<BatchWork.Admission> admit(InputRecord input) {
+    // Not queued (sequence -1); its id is the key by contract, "" when there is none.
+    PendingRecord unqueued = new PendingRecord(new QueueEntry(-1, emitter.nowMs(),
+        input.keyText() == null ? "" : input.keyText(), BatchTraits.fifo(1)), input);
+    if (!ledger.isEmpty()) {
+      AttemptLedger.Attempts attempts = ledger.of(unqueued);
+      if (attempts.aloneFailures() >= batching.maxAttempts() && attempts.lastBatchSize() == 0) {
+        quarantine(unqueued, attempts, "admissions of it failed");
+        return Optional.empty();
+      }
+    }
+    Optional<BatchWork.Admission> admission;
+    try {
+      admission = work.admit(input, emitter);
+    } catch (RuntimeException | Error e) {
+      if (!InfrastructureFailure.causes(e)) {
+        ledger.admissionFailed(unqueued, e.toString());
+      }
+      throw e;
+    }
+    if (admission.isEmpty() && !ledger.isEmpty()) {
+      ledger.finished(List.of(unqueued)); // ended at admission (dead letter): nothing more to count
+    }
+    return admission;
   }
 
   /**
@@ -198,7 +231,7 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], Stri
     }
     BatchSplit split = BatchSplit.of(batch, ledger, batching.maxAttempts());
     if (split.quarantine() != null) {
-      quarantine(split.quarantine(), split.attempts());
+      quarantine(split.quarantine(), split.attempts(), "batch runs holding it failed");
       return true;
     }
     return runGuarded(split.run());
@@ -252,17 +285,20 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], Stri
     }
   }
 
-  private void quarantine(PendingRecord record, AttemptLedger.Attempts attempts) {
+  /** @param what what failed, for the message: "batch runs holding it failed" */
+  private void quarantine(PendingRecord record, AttemptLedger.Attempts attempts, String what) {
     String id = record.entry().recordId();
     String lastFailure = attempts.lastFailure().isEmpty() ? "not recorded" : attempts.lastFailure();
     QuarantinedRecordException reason = new QuarantinedRecordException("record " + AttemptLedger.bounded(id)
-        + " was not run again: " + attempts.failures() + " batch runs holding it failed, " + attempts.aloneFailures()
+        + " was not run again: " + attempts.failures() + " " + what + ", " + attempts.aloneFailures()
         + " of them with it alone (max-attempts " + batching.maxAttempts() + "); last failure: " + lastFailure);
     try (LogContext.Scope log = LogContext.requestId(id)) {
       LOG.error("{}: quarantining {}", storeName, reason.getMessage());
       work.quarantine(record, reason, emitter);
     }
-    remove(record.entry());
+    if (record.entry().sequence() >= 0) {
+      remove(record.entry());
+    }
     ledger.finished(List.of(record));
   }
 

@@ -162,6 +162,9 @@ final class GenerateWork implements BatchWork {
   public void quarantine(PendingRecord record, QuarantinedRecordException reason, Emitter out) {
     BatchWork.super.quarantine(record, reason, out);
     String id = record.entry().recordId();
+    if (id.isEmpty()) {
+      return; // an unkeyed input whose admission kept failing: no id to report a status under
+    }
     status.failed(out, id, record.entry().traits().units(), StatusUpdates.QUARANTINED, reason.getMessage());
     accepted.release(id);
   }

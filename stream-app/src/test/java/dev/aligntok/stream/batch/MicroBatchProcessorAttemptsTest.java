@@ -55,7 +55,7 @@ class MicroBatchProcessorAttemptsTest {
   private enum Poison { THROWS, HANGS_UNTIL_CANCELLED, KAFKA_FAILS, NEVER_RETURNS }
 
   /** Admits every record as one unit; a run forwards one output per record, then meets the poison. */
-  private static final class ScriptedWork implements BatchWork {
+  private static class ScriptedWork implements BatchWork {
     final List<List<String>> runs = new ArrayList<>();
     final CountDownLatch entered = new CountDownLatch(1);
     final CountDownLatch release = new CountDownLatch(1);
@@ -247,6 +247,41 @@ class MicroBatchProcessorAttemptsTest {
     assertEquals(0, Files.size(ledgerFile()), "the begun run was taken back");
     assertThrows(TimeoutException.class, () -> punctuate(context, 1));
     assertEquals(2, work.runs.size(), "runs again: an outage quarantines nothing");
+  }
+
+  @Test
+  void anInputWhoseAdmissionKeepsThrowingIsQuarantinedOnItsReplayAfterMaxAttempts() throws IOException {
+    BatchingConfig batching = BatchingConfig.of(1, Duration.ofMillis(100)).withMaxAttempts(2);
+    for (int attempt = 1; attempt <= 2; attempt++) {
+      MockProcessorContext<String, OutputRecord> context = context(); // a restarted task, replaying from offset 0
+      MicroBatchProcessor processor = processor(context, new ScriptedWork("bad", Poison.THROWS) {
+        @Override
+        public Optional<Admission> admit(InputRecord input, Emitter out) {
+          if ("bad".equals(input.keyText())) {
+            throw new IllegalStateException("admission bug on " + input.keyText());
+          }
+          return super.admit(input, out);
+        }
+      }, batching);
+      offset = 0;
+      assertThrows(IllegalStateException.class, () -> send(processor, context, "bad"), "attempt " + attempt);
+      processor.close();
+    }
+    assertTrue(Files.readString(ledgerFile()).contains("p0@0\t2\t2\t0\t0\tadmitting it: java.lang.IllegalStateException:"
+        + " admission bug on bad"), Files.readString(ledgerFile()));
+
+    MockProcessorContext<String, OutputRecord> context = context();
+    ScriptedWork work = new ScriptedWork("none", Poison.THROWS);
+    MicroBatchProcessor processor = processor(context, work, batching);
+    offset = 0;
+    send(processor, context, "bad");
+    send(processor, context, "good");
+    String letter = outputs(context, "dlq").get(0);
+    assertTrue(letter.startsWith("QUARANTINE|bad|record bad was not run again: 2 admissions of it failed, 2 of them"
+        + " with it alone (max-attempts 2); last failure: admitting it: java.lang.IllegalStateException"), letter);
+    assertEquals(List.of("good"), outputs(context, "out"), "the stream goes on");
+    assertEquals(List.of(List.of("good")), work.runs);
+    assertEquals(0, Files.size(ledgerFile()));
   }
 
   private static void sleep(long millis) {
