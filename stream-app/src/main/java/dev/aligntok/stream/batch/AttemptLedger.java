@@ -41,7 +41,7 @@ final class AttemptLedger implements AutoCloseable {
   /**
    * @param failures      failed runs of a batch holding the record
    * @param aloneFailures of those, runs in which it was alone
-   * @param lastBatchSize records in the last failed batch holding it
+   * @param lastBatchSize records in the last failed batch holding it; 0 when it last failed at admission
    * @param running       a run was under way when this was written (true on disk while it runs)
    * @param lastFailure   why the last run failed, bounded; empty when unknown
    */
@@ -119,12 +119,12 @@ final class AttemptLedger implements AutoCloseable {
   }
 
   /**
-   * Admitting {@code record} threw for {@code reason}: counted as a failure of it alone, with no
-   * batch size (it never reached a batch), durably, before the task fails.
+   * Admitting {@code record} threw for {@code reason}: counted as a failure of it alone, with batch
+   * size 0 (it failed before any batch), durably, before the task fails.
    */
   void admissionFailed(PendingRecord record, String reason) {
     Attempts was = byKey.getOrDefault(keyOf(record), Attempts.NONE);
-    byKey.put(keyOf(record), new Attempts(was.failures() + 1, was.aloneFailures() + 1, was.lastBatchSize(), false,
+    byKey.put(keyOf(record), new Attempts(was.failures() + 1, was.aloneFailures() + 1, 0, false,
         bounded("admitting it: " + reason)));
     write(true);
   }

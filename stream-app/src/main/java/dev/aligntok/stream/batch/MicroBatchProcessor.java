@@ -90,8 +90,8 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], Stri
   public void process(Record<byte[], byte[]> record) {
     observer.recordIn(storeName);
     InputRecord input = InputRecord.from(record, context.recordMetadata());
-    // The key is the request or image id by contract; a batch run from here names its own ids.
     forgetStaleAttempts(input);
+    // The key is the request or image id by contract; a batch run from here names its own ids.
     try (LogContext.Scope log = LogContext.requestId(input.keyText())) {
       admit(input).ifPresent(admission -> enqueue(input, admission));
       runDueBatches();
