@@ -9,6 +9,8 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import dev.aligntok.inference.bundle.BundleManifest.TensorSpec;
+import dev.aligntok.inference.cancel.Cancellation;
+import dev.aligntok.inference.cancel.CancelledException;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,6 +21,8 @@ import java.util.Map;
 /**
  * One ONNX Runtime session, created once and shared by every thread ({@link OrtSession#run} is
  * thread-safe). Every native tensor and result it creates is closed before {@link #run} returns.
+ * Inside a {@link Cancellation} scope a run can be stopped from another thread (ONNX Runtime's
+ * terminate flag); it then throws {@link CancelledException}.
  */
 public final class OnnxModel implements AutoCloseable {
   private final String file;
@@ -66,18 +70,46 @@ public final class OnnxModel implements AutoCloseable {
       for (int slot = 0; slot < feeds.length; slot++) {
         tensors.put(feeds[slot].name(), feeds[slot].toTensor(env, buffers, slot));
       }
-      try (OrtSession.Result result = session.run(tensors, java.util.Set.of(outputName))) {
-        OnnxValue value = result.get(outputName).orElseThrow(() -> new IllegalStateException(
-            file + " returned no output '" + outputName + "'"));
-        FloatBuffer buffer = ((OnnxTensor) value).getFloatBuffer();
-        float[] out = new float[buffer.remaining()];
-        buffer.get(out);
-        return out;
+      Cancellation scope = Cancellation.current();
+      if (scope == null) {
+        return runOnce(tensors, outputName, null);
+      }
+      scope.throwIfCancelled();
+      try (OrtSession.RunOptions options = new OrtSession.RunOptions();
+           Cancellation.Registration terminate = scope.onCancel(() -> terminate(options))) {
+        return runOnce(tensors, outputName, options);
+      } catch (OrtException e) {
+        if (scope.isCancelled()) {
+          throw new CancelledException(file + ": run stopped: " + scope.reason(), e);
+        }
+        throw e;
       }
     } catch (OrtException e) {
       throw new InferenceException(file + ": run failed: " + e.getMessage(), e);
     } finally {
       tensors.values().forEach(OnnxTensor::close);
+    }
+  }
+
+  private float[] runOnce(Map<String, OnnxTensor> tensors, String outputName, OrtSession.RunOptions options)
+      throws OrtException {
+    java.util.Set<String> outputs = java.util.Set.of(outputName);
+    try (OrtSession.Result result = options == null ? session.run(tensors, outputs) : session.run(tensors, outputs, options)) {
+      OnnxValue value = result.get(outputName).orElseThrow(() -> new IllegalStateException(
+          file + " returned no output '" + outputName + "'"));
+      FloatBuffer buffer = ((OnnxTensor) value).getFloatBuffer();
+      float[] out = new float[buffer.remaining()];
+      buffer.get(out);
+      return out;
+    }
+  }
+
+  /** Called by a watchdog thread: the running session.run returns with an error soon after. */
+  private void terminate(OrtSession.RunOptions options) {
+    try {
+      options.setTerminate(true);
+    } catch (OrtException e) {
+      throw new InferenceException(file + ": cannot set the terminate flag: " + e.getMessage(), e);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.aligntok.inference.sampling;
 
+import dev.aligntok.inference.cancel.Cancellation;
 import java.util.Arrays;
 
 /**
@@ -12,6 +13,8 @@ import java.util.Arrays;
  * evaluation, the n conditional rows and n unconditional rows (class {@code nullClass}) go to the
  * model in one call of 2n rows, conditional first, and {@code v = v_u + w·(v_c − v_u)}; outside the
  * interval only the n conditional rows are evaluated.
+ *
+ * <p>Inside a {@link Cancellation} scope, a cancelled run stops before its next step.
  *
  * <p>Arithmetic is float, in a fixed order, so the same inputs give bit-identical outputs. Rows are
  * independent unless the model mixes them.
@@ -65,6 +68,7 @@ public final class FlowSampler {
     float[] z = noise.clone();
     Evaluator evaluator = new Evaluator(classes, nullClass, n, dim, settings);
     for (int step = 0; step < settings.steps(); step++) {
+      Cancellation.checkCurrent(); // a watchdog may stop a long sampling run between steps
       float t = times[step];
       float next = times[step + 1];
       float dt = next - t; // negative: we integrate towards t = 0

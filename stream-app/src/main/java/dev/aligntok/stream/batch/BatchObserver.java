@@ -24,6 +24,15 @@ public interface BatchObserver {
   /** A batch of {@code records} inputs holding {@code units} units ran in {@code nanos}, outputs included. */
   default void batchRan(String store, int records, int units, long nanos) {}
 
+  /** A batch of {@code records} inputs starts running in {@code task} (it ends with {@link #batchEnded}). */
+  default void batchStarted(String store, TaskId task, int records) {}
+
+  /**
+   * The batch {@code task} started last has ended: its outputs went out ({@code succeeded}), or the
+   * run failed and counts as a failed attempt of its records, which stay queued.
+   */
+  default void batchEnded(String store, TaskId task, boolean succeeded) {}
+
   /** {@code count} more records went to the dead-letter topic. */
   default void deadLettered(String store, long count) {}
 
@@ -41,6 +50,59 @@ public interface BatchObserver {
    * exception handler skipped it.
    */
   default void outputDropped(String topic) {}
+
+  /** Tells {@code first}, then {@code second}, everything. */
+  static BatchObserver both(BatchObserver first, BatchObserver second) {
+    return new BatchObserver() {
+      @Override
+      public void recordIn(String store) {
+        first.recordIn(store);
+        second.recordIn(store);
+      }
+
+      @Override
+      public void batchRan(String store, int records, int units, long nanos) {
+        first.batchRan(store, records, units, nanos);
+        second.batchRan(store, records, units, nanos);
+      }
+
+      @Override
+      public void batchStarted(String store, TaskId task, int records) {
+        first.batchStarted(store, task, records);
+        second.batchStarted(store, task, records);
+      }
+
+      @Override
+      public void batchEnded(String store, TaskId task, boolean succeeded) {
+        first.batchEnded(store, task, succeeded);
+        second.batchEnded(store, task, succeeded);
+      }
+
+      @Override
+      public void deadLettered(String store, long count) {
+        first.deadLettered(store, count);
+        second.deadLettered(store, count);
+      }
+
+      @Override
+      public void pendingUnits(String store, TaskId task, long units) {
+        first.pendingUnits(store, task, units);
+        second.pendingUnits(store, task, units);
+      }
+
+      @Override
+      public void imageNotIndexed() {
+        first.imageNotIndexed();
+        second.imageNotIndexed();
+      }
+
+      @Override
+      public void outputDropped(String topic) {
+        first.outputDropped(topic);
+        second.outputDropped(topic);
+      }
+    };
+  }
 
   /** The observer in {@code appConfigs}, or {@link #NONE}. */
   static BatchObserver from(Map<String, Object> appConfigs) {

@@ -1,5 +1,6 @@
 package dev.aligntok.stream.batch;
 
+import dev.aligntok.events.FailureStage;
 import dev.aligntok.stream.output.Emitter;
 import java.util.List;
 import java.util.Optional;
@@ -11,6 +12,13 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
  * status) — so inputs = outputs + dead letters. Exceptions escaping these methods are
  * infrastructure failures (registry down, store error): they fail the task, and exactly-once
  * replays the input later, nothing lost or doubled.
+ *
+ * <p>{@link #run} is guarded by the processor: its outputs are held until it returns; if it throws
+ * something that is not an infrastructure failure, or outlives {@code max-batch-duration} (the
+ * watchdog stops its model calls), the outputs are dropped, the run counts as a failed attempt of
+ * its records, and they stay queued; after {@code max-attempts} failed runs the batch is split, and a
+ * record that fails alone that often is handed to {@link #quarantine}. So {@code run} must change
+ * state stores only after its last model call.
  */
 public interface BatchWork {
   /** Called once when the processor starts, for work that reads other state stores. */
@@ -37,6 +45,17 @@ public interface BatchWork {
    * ends it, such as a FAILED status.
    */
   default void refused(Admission admission, Emitter out, String reason) {}
+
+  /**
+   * Ends a record that must not run again (see the class comment) with its final outcome: a dead
+   * letter at stage QUARANTINE carrying {@code reason} (and, for generation, a FAILED status). A
+   * record whose admission kept failing was never queued: its entry has sequence -1 and its key as
+   * id ("" without a key).
+   */
+  default void quarantine(PendingRecord record, QuarantinedRecordException reason, Emitter out) {
+    String id = record.entry().recordId();
+    out.deadLetter(record.input(), id.isEmpty() ? null : id, FailureStage.QUARANTINE, reason);
+  }
 
   /** An admitted input: its id and how it batches. */
   record Admission(String recordId, BatchTraits traits) {}

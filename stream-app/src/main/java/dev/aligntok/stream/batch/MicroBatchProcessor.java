@@ -6,12 +6,19 @@ import dev.aligntok.stream.logging.LogContext;
 import dev.aligntok.stream.output.DeadLetters;
 import dev.aligntok.stream.output.Emitter;
 import dev.aligntok.stream.output.OutputRecord;
+import java.io.File;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +33,13 @@ import org.slf4j.LoggerFactory;
  * punctuate call, so with {@code exactly_once_v2} they commit in one transaction with the input
  * offsets. A crash before the commit replays the inputs and the restored store holds the same
  * queue: nothing lost, nothing produced twice.
+ *
+ * <p>No record can loop: every run is counted in an {@link AttemptLedger} (a file beside the task
+ * directories, outside the transaction) before it starts, and guarded by a {@link BatchWatchdog}
+ * ({@code maxBatchDuration}). A run that dies with the process, is stopped by the watchdog, or
+ * throws (other than an {@link InfrastructureFailure}) is a failed attempt: its held outputs are
+ * dropped and its records stay queued; after {@code maxAttempts} the batch is split
+ * ({@link BatchSplit}) and a record that fails alone that often is quarantined.
  */
 public final class MicroBatchProcessor implements Processor<byte[], byte[], String, OutputRecord> {
   private static final Logger LOG = LoggerFactory.getLogger(MicroBatchProcessor.class);
@@ -38,10 +52,13 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], Stri
   private final long maxPendingRecordBytes;
 
   private ProcessorContext<String, OutputRecord> context;
+  private HoldingContext holding;
   private KeyValueStore<Long, PendingRecord> store;
   private PendingQueue queue;
   private Emitter emitter;
   private BatchObserver observer;
+  private AttemptLedger ledger;
+  private boolean staleAttemptsForgotten;
   private long deadLettersReported;
 
   /** @param maxPendingRecordBytes largest stored record; a larger input is refused at admission */
@@ -58,10 +75,12 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], Stri
   @Override
   public void init(ProcessorContext<String, OutputRecord> context) {
     this.context = context;
+    this.holding = new HoldingContext(context);
     this.store = context.getStateStore(storeName);
     this.queue = PendingQueue.rebuiltFrom(store);
-    this.emitter = new Emitter(context, deadLetters);
+    this.emitter = new Emitter(holding, deadLetters);
     this.observer = BatchObserver.from(context.appConfigs());
+    this.ledger = openLedger(context, storeName);
     work.init(context);
     context.schedule(batching.checkInterval(), PunctuationType.WALL_CLOCK_TIME, now -> {
       runDueBatches();
@@ -74,9 +93,10 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], Stri
   public void process(Record<byte[], byte[]> record) {
     observer.recordIn(storeName);
     InputRecord input = InputRecord.from(record, context.recordMetadata());
+    forgetStaleAttempts(input);
     // The key is the request or image id by contract; a batch run from here names its own ids.
     try (LogContext.Scope log = LogContext.requestId(input.keyText())) {
-      work.admit(input, emitter).ifPresent(admission -> enqueue(input, admission));
+      admit(input).ifPresent(admission -> enqueue(input, admission));
       runDueBatches();
     }
     report();
@@ -86,6 +106,77 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], Stri
   public void close() {
     // The queue stays in the store (it moves with the task); this instance no longer holds it.
     observer.pendingUnits(storeName, context.taskId(), 0);
+    ledger.close();
+  }
+
+  /**
+   * {@link BatchWork#admit}, counted like a batch run: an exception that is not an infrastructure
+   * failure is written to the ledger (only then: no disk write per record) before it fails the task,
+   * and an input whose admission failed {@code maxAttempts} times is quarantined on its next replay
+   * instead of failing the task again.
+   */
+  private Optional<BatchWork.Admission> admit(InputRecord input) {
+    // Not queued (sequence -1); its id is the key by contract, "" when there is none.
+    PendingRecord unqueued = new PendingRecord(new QueueEntry(-1, emitter.nowMs(),
+        input.keyText() == null ? "" : input.keyText(), BatchTraits.fifo(1)), input);
+    if (!ledger.isEmpty()) {
+      AttemptLedger.Attempts attempts = ledger.of(unqueued);
+      if (attempts.aloneFailures() >= batching.maxAttempts() && attempts.lastBatchSize() == 0) {
+        quarantine(unqueued, attempts, "admissions of it failed");
+        return Optional.empty();
+      }
+    }
+    Optional<BatchWork.Admission> admission;
+    try {
+      admission = work.admit(input, emitter);
+    } catch (RuntimeException | Error e) {
+      if (!InfrastructureFailure.causes(e)) {
+        ledger.admissionFailed(unqueued, e.toString());
+      }
+      throw e;
+    }
+    if (admission.isEmpty() && !ledger.isEmpty()) {
+      ledger.finished(List.of(unqueued)); // ended at admission (dead letter): nothing more to count
+    }
+    return admission;
+  }
+
+  /**
+   * The ledger lives in the application's state directory, beside (not in) the task directory:
+   * Streams wipes a task directory to restore it from the changelog after an unclean stop, which is
+   * exactly when the counts matter. Without a state directory (some unit tests) it is in memory.
+   */
+  private static AttemptLedger openLedger(ProcessorContext<?, ?> context, String storeName) {
+    File taskDir;
+    try {
+      taskDir = context.stateDir();
+    } catch (NullPointerException none) { // MockProcessorContext built without a state directory
+      taskDir = null;
+    }
+    if (taskDir == null || taskDir.toPath().getParent() == null) {
+      return AttemptLedger.inMemory();
+    }
+    Path applicationDir = taskDir.toPath().getParent();
+    return AttemptLedger.open(applicationDir.resolve("aligntok-attempts").resolve(context.taskId() + "-" + storeName));
+  }
+
+  /**
+   * On the first record after (re)start — the first not yet committed — forgets counts of records
+   * consumed before it that are no longer queued: they finished, and only the unforced removal was lost.
+   */
+  private void forgetStaleAttempts(InputRecord first) {
+    if (staleAttemptsForgotten) {
+      return;
+    }
+    staleAttemptsForgotten = true;
+    if (ledger.isEmpty() || first.offset() < 0) {
+      return;
+    }
+    Set<String> queued = new HashSet<>();
+    try (KeyValueIterator<Long, PendingRecord> all = store.all()) {
+      all.forEachRemaining(next -> queued.add(AttemptLedger.keyOf(next.value)));
+    }
+    ledger.forgetConsumedBefore(first.partition(), first.offset(), queued);
   }
 
   private void report() {
@@ -114,15 +205,23 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], Stri
     queue.add(entry);
   }
 
-  /** Retires what may no longer run, then runs batches while one is due. */
+  /**
+   * Retires what may no longer run, then runs batches while one is due — until a run fails (the
+   * rest waits for the next call, so what ran commits), or this call has spent {@code maxBatchDuration}
+   * (one more batch at most: a transaction stays well under its timeout of 3 × that).
+   */
   private void runDueBatches() {
     for (QueueEntry entry : queue.entries()) {
       if (work.retire(entry, emitter)) {
+        forgetAttempts(entry);
         remove(entry);
       }
     }
+    long started = System.nanoTime();
     while (!queue.isEmpty() && batchDue()) {
-      runOneBatch();
+      if (!runOneBatch() || System.nanoTime() - started >= batching.maxBatchDuration().toNanos()) {
+        return;
+      }
     }
   }
 
@@ -132,7 +231,8 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], Stri
     return full || waitedLongEnough;
   }
 
-  private void runOneBatch() {
+  /** Runs (part of) the next batch, or quarantines one of its records; false when a run failed. */
+  private boolean runOneBatch() {
     List<QueueEntry> selected = selector.select(queue.entries());
     List<PendingRecord> batch = new ArrayList<>(selected.size());
     for (QueueEntry entry : selected) {
@@ -143,14 +243,85 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], Stri
       }
       batch.add(pending);
     }
-    try (LogContext.Scope log = LogContext.batch(selected.stream().map(QueueEntry::recordId).toList())) {
+    BatchSplit split = BatchSplit.of(batch, ledger, batching.maxAttempts());
+    if (split.quarantine() != null) {
+      quarantine(split.quarantine(), split.attempts(), "batch runs holding it failed");
+      return true;
+    }
+    return runGuarded(split.run());
+  }
+
+  /**
+   * Runs a batch counted and watched: its outputs go out only if it ends normally in time; a
+   * failure of the records (not the infrastructure's) leaves them queued with one more failed attempt.
+   */
+  private boolean runGuarded(List<PendingRecord> batch) {
+    List<String> ids = batch.stream().map(p -> p.entry().recordId()).toList();
+    try (LogContext.Scope log = LogContext.batch(ids)) {
+      Map<String, AttemptLedger.Attempts> before = ledger.begin(batch);
+      observer.batchStarted(storeName, context.taskId(), batch.size());
       long started = System.nanoTime();
-      work.run(batch, emitter);
-      selected.forEach(this::remove);
-      int units = selected.stream().mapToInt(entry -> entry.traits().units()).sum();
+      try (BatchWatchdog.Armed deadline = BatchWatchdog.arm(batching.maxBatchDuration(),
+          storeName + " batch of " + batch.size() + " records")) {
+        holding.hold();
+        try {
+          work.run(batch, emitter);
+        } catch (RuntimeException | Error e) {
+          holding.discard();
+          observer.batchEnded(storeName, context.taskId(), false);
+          if (!deadline.fired() && InfrastructureFailure.causes(e)) {
+            ledger.undo(before); // not the records' fault: the task fails and the batch replays uncounted
+            throw e;
+          }
+          String reason = deadline.fired() ? deadline.reason() : e.toString();
+          ledger.failed(batch, reason);
+          LOG.warn("{}: a run of {} records failed ({}); they stay queued: {}", storeName, batch.size(), reason, ids, e);
+          if (e instanceof Error) {
+            throw e; // counted; the JVM may be unwell, so the thread goes down as it would have
+          }
+          return false;
+        }
+      }
+      try {
+        holding.release();
+      } catch (RuntimeException e) {
+        ledger.undo(before);
+        throw e;
+      }
+      batch.forEach(pending -> remove(pending.entry()));
+      ledger.finished(batch);
+      observer.batchEnded(storeName, context.taskId(), true);
+      int units = batch.stream().mapToInt(pending -> pending.entry().traits().units()).sum();
       long elapsed = System.nanoTime() - started;
       observer.batchRan(storeName, batch.size(), units, elapsed);
       LOG.debug("{}: ran a batch of {} records ({} units) in {} ms", storeName, batch.size(), units, elapsed / 1_000_000);
+      return true;
+    }
+  }
+
+  /** @param what what failed, for the message: "batch runs holding it failed" */
+  private void quarantine(PendingRecord record, AttemptLedger.Attempts attempts, String what) {
+    String id = record.entry().recordId();
+    String lastFailure = attempts.lastFailure().isEmpty() ? "not recorded" : attempts.lastFailure();
+    QuarantinedRecordException reason = new QuarantinedRecordException("record " + AttemptLedger.bounded(id)
+        + " was not run again: " + attempts.failures() + " " + what + ", " + attempts.aloneFailures()
+        + " of them with it alone (max-attempts " + batching.maxAttempts() + "); last failure: " + lastFailure);
+    try (LogContext.Scope log = LogContext.requestId(id)) {
+      LOG.error("{}: quarantining {}", storeName, reason.getMessage());
+      work.quarantine(record, reason, emitter);
+    }
+    if (record.entry().sequence() >= 0) {
+      remove(record.entry());
+    }
+    ledger.finished(List.of(record));
+  }
+
+  private void forgetAttempts(QueueEntry entry) {
+    if (!ledger.isEmpty()) {
+      PendingRecord pending = store.get(entry.sequence());
+      if (pending != null) {
+        ledger.finished(List.of(pending));
+      }
     }
   }
 

@@ -6,12 +6,21 @@ import java.time.Duration;
  * When a micro-batch runs: as soon as {@code maxBatchSize} units are pending (images for
  * tokenization, requested images for generation), or when the oldest pending record has waited
  * {@code maxWait}. The wait is checked by a wall-clock punctuation every {@code checkInterval}.
+ * How long a batch may run and how often it may fail before it is split: {@code maxBatchDuration}
+ * and {@code maxAttempts}.
  *
- * @param maxBatchSize  units per model call, &ge; 1
- * @param maxWait       longest a record waits for companions before a partial batch runs
- * @param checkInterval how often the wait is checked; at most {@code maxWait}
+ * @param maxBatchSize     units per model call, &ge; 1
+ * @param maxWait          longest a record waits for companions before a partial batch runs
+ * @param checkInterval    how often the wait is checked; at most {@code maxWait}
+ * @param maxBatchDuration longest one batch may run; a watchdog stops it then and the run counts as
+ *     a failed attempt
+ * @param maxAttempts      failed runs (crash, timeout, error) of a batch before it is split; a record
+ *     that fails alone this many times is quarantined (dead-lettered without running again), &ge; 1
  */
-public record BatchingConfig(int maxBatchSize, Duration maxWait, Duration checkInterval) {
+public record BatchingConfig(int maxBatchSize, Duration maxWait, Duration checkInterval, Duration maxBatchDuration,
+                             int maxAttempts) {
+  public static final Duration DEFAULT_MAX_BATCH_DURATION = Duration.ofSeconds(60);
+  public static final int DEFAULT_MAX_ATTEMPTS = 3;
   public static final BatchingConfig DEFAULT = of(32, Duration.ofMillis(50));
 
   public BatchingConfig {
@@ -28,6 +37,17 @@ public record BatchingConfig(int maxBatchSize, Duration maxWait, Duration checkI
       throw new IllegalArgumentException("checkInterval " + checkInterval + " must not exceed maxWait " + maxWait
           + ": a record would wait up to checkInterval, not maxWait");
     }
+    if (maxBatchDuration == null || maxBatchDuration.isNegative() || maxBatchDuration.isZero()) {
+      throw new IllegalArgumentException("maxBatchDuration must be > 0, got " + maxBatchDuration);
+    }
+    if (maxAttempts < 1) {
+      throw new IllegalArgumentException("maxAttempts must be >= 1, got " + maxAttempts);
+    }
+  }
+
+  /** The default batch duration and attempts. */
+  public BatchingConfig(int maxBatchSize, Duration maxWait, Duration checkInterval) {
+    this(maxBatchSize, maxWait, checkInterval, DEFAULT_MAX_BATCH_DURATION, DEFAULT_MAX_ATTEMPTS);
   }
 
   /** Checks the wait four times per {@code maxWait} (at least every millisecond), so a record waits at most 1.25 × maxWait. */
@@ -37,5 +57,13 @@ public record BatchingConfig(int maxBatchSize, Duration maxWait, Duration checkI
       check = Duration.ofMillis(1);
     }
     return new BatchingConfig(maxBatchSize, maxWait, check == null || check.compareTo(maxWait) > 0 ? maxWait : check);
+  }
+
+  public BatchingConfig withMaxBatchDuration(Duration duration) {
+    return new BatchingConfig(maxBatchSize, maxWait, checkInterval, duration, maxAttempts);
+  }
+
+  public BatchingConfig withMaxAttempts(int attempts) {
+    return new BatchingConfig(maxBatchSize, maxWait, checkInterval, maxBatchDuration, attempts);
   }
 }

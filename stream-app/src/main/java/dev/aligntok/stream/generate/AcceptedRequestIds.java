@@ -61,6 +61,11 @@ final class AcceptedRequestIds {
     acceptedAtMs.put(requestId, nowMs);
   }
 
+  /** Forgets {@code requestId}: its request failed without a result, so the same id may be sent again. */
+  void release(String requestId) {
+    acceptedAtMs.delete(requestId);
+  }
+
   /** Deletes the ids accepted more than the window ago; returns how many. */
   int forgetExpired(long nowMs) {
     List<String> expired = new ArrayList<>();

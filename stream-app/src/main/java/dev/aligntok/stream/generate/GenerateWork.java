@@ -6,13 +6,16 @@ import dev.aligntok.events.GenerationRequest;
 import dev.aligntok.schemas.serde.PayloadDecodeException;
 import dev.aligntok.stream.batch.BatchTraits;
 import dev.aligntok.stream.batch.BatchWork;
+import dev.aligntok.stream.batch.Bisection;
 import dev.aligntok.stream.batch.InputRecord;
 import dev.aligntok.stream.batch.InvalidInputException;
 import dev.aligntok.stream.batch.MissingValueException;
 import dev.aligntok.stream.batch.PayloadReader;
 import dev.aligntok.stream.batch.PendingRecord;
+import dev.aligntok.stream.batch.QuarantinedRecordException;
 import dev.aligntok.stream.batch.QueueEntry;
 import dev.aligntok.stream.blob.BlobAccessException;
+import dev.aligntok.stream.model.BundleView;
 import dev.aligntok.stream.model.GeneratedSample;
 import dev.aligntok.stream.model.GenerationBatchResult;
 import dev.aligntok.stream.model.ImageGeneratorPort;
@@ -35,8 +38,8 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
  * Generation: a readable, valid request with an id not accepted before is QUEUED; when its batch
  * runs it goes RUNNING, its images go out and it ends SUCCEEDED. A request cancelled or past its
  * deadline before its batch ends CANCELLED / EXPIRED without running. Every failure is a dead letter
- * plus a FAILED status; a record under an id accepted before (a duplicate, or an unreadable or invalid
- * record keyed by that id) is a dead letter only: the first request's status stands.
+ * plus a FAILED status, and releases the id; a record under an id accepted before (a duplicate, or an
+ * unreadable or invalid record keyed by that id) is a dead letter only: the first request's status stands.
  */
 final class GenerateWork implements BatchWork {
   private final PayloadReader<GenerationRequest> reader;
@@ -115,8 +118,9 @@ final class GenerateWork implements BatchWork {
 
   @Override
   public void refused(Admission admission, Emitter out, String reason) {
-    // Its QUEUED status went out on admission; this ends it (the id stays accepted: a resend is a duplicate).
+    // Its QUEUED status went out on admission; this ends it, and the id is free again, as for every failure.
     status.failed(out, admission.recordId(), admission.traits().units(), StatusUpdates.TOO_LARGE_TO_QUEUE, reason);
+    accepted.release(admission.recordId());
   }
 
   private static String idOf(InputRecord input, GenerationRequest request) {
@@ -142,46 +146,80 @@ final class GenerateWork implements BatchWork {
     return false;
   }
 
+  /**
+   * Validates the batch's requests again and generates them on one leased bundle. A model error
+   * fails only the requests that fail alone ({@link Bisection}); failed requests' ids are released
+   * (after the last model call, as {@link BatchWork} asks), so the caller may send them again.
+   */
   @Override
   public void run(List<PendingRecord> batch, Emitter out) {
-    List<ReadyRequest> ready = new ArrayList<>(batch.size());
-    for (PendingRecord pending : batch) {
-      revalidate(pending, out).ifPresent(ready::add);
-    }
-    if (ready.isEmpty()) {
-      return;
-    }
-    ready.forEach(r -> status.running(out, r.request().requestId(), r.request().count()));
-    long started = System.nanoTime();
-    GenerationBatchResult result;
-    try {
-      result = generator.generate(ready.stream().map(ReadyRequest::request).toList());
-      checkShape(result, ready);
-    } catch (RuntimeException e) {
-      for (ReadyRequest r : ready) {
-        out.deadLetter(r.pending().input(), r.request().requestId(), FailureStage.MODEL, e);
-        status.failed(out, r.request().requestId(), r.request().count(), StatusUpdates.MODEL_FAILURE,
-            "the model failed on the batch: " + e.getMessage());
+    List<String> failedIds = new ArrayList<>();
+    try (ImageGeneratorPort.Lease bundle = generator.lease()) {
+      List<ReadyRequest> ready = new ArrayList<>(batch.size());
+      for (PendingRecord pending : batch) {
+        revalidate(pending, bundle, out, failedIds).ifPresent(ready::add);
       }
-      return;
+      if (!ready.isEmpty()) {
+        ready.forEach(r -> status.running(out, r.request().requestId(), r.request().count()));
+        new Bisection<ReadyRequest, TimedResult>("generate batch",
+            part -> generate(bundle, part),
+            (part, result) -> emitAll(part, result, out, failedIds),
+            (r, e) -> failModel(r, e, out, failedIds))
+            .run(ready);
+      }
     }
-    double generateMs = (System.nanoTime() - started) / 1e6;
-    int batchImages = ready.stream().mapToInt(r -> r.request().count()).sum();
-    for (int i = 0; i < ready.size(); i++) {
-      ReadyRequest r = ready.get(i);
+    failedIds.forEach(accepted::release);
+  }
+
+  /** Dead letter (stage QUARANTINE), FAILED status, and the id released. */
+  @Override
+  public void quarantine(PendingRecord record, QuarantinedRecordException reason, Emitter out) {
+    BatchWork.super.quarantine(record, reason, out);
+    String id = record.entry().recordId();
+    if (id.isEmpty()) {
+      return; // an unkeyed input whose admission kept failing: no id to report a status under
+    }
+    status.failed(out, id, record.entry().traits().units(), StatusUpdates.QUARANTINED, reason.getMessage());
+    accepted.release(id);
+  }
+
+  private TimedResult generate(ImageGeneratorPort.Lease bundle, List<ReadyRequest> part) {
+    long started = System.nanoTime();
+    GenerationBatchResult result = bundle.generate(part.stream().map(ReadyRequest::request).toList());
+    checkShape(result, part);
+    return new TimedResult(result, (System.nanoTime() - started) / 1e6);
+  }
+
+  private void emitAll(List<ReadyRequest> part, TimedResult timed, Emitter out, List<String> failedIds) {
+    GenerationBatchResult result = timed.result();
+    int batchImages = part.stream().mapToInt(r -> r.request().count()).sum();
+    for (int i = 0; i < part.size(); i++) {
+      ReadyRequest r = part.get(i);
       Map<String, Double> timings = new LinkedHashMap<>(result.timingsMs());
       timings.put("queue", (double) (out.nowMs() - r.pending().entry().enqueuedAtMs()));
-      timings.put("generate", generateMs);
+      timings.put("generate", timed.millis());
       timings.put("batch", (double) batchImages);
-      emitImages(r, result.bundleId(), result.samples().get(i), timings, out);
+      if (!emitImages(r, result.bundleId(), result.samples().get(i), timings, out)) {
+        failedIds.add(r.request().requestId());
+      }
     }
   }
 
+  private void failModel(ReadyRequest r, RuntimeException e, Emitter out, List<String> failedIds) {
+    String id = r.request().requestId();
+    out.deadLetter(r.pending().input(), id, FailureStage.MODEL, e);
+    status.failed(out, id, r.request().count(), StatusUpdates.MODEL_FAILURE,
+        "the model failed on this request (alone, after its batch failed): " + e.getMessage());
+    failedIds.add(id);
+  }
+
   /**
-   * Reads and validates the stored request again: the store keeps original bytes (for dead
-   * letters), and a bundle swapped since admission may no longer accept the request.
+   * Reads and validates the stored request again, against the batch's leased bundle: the store
+   * keeps original bytes (for dead letters), and a bundle swapped in since admission may no longer
+   * accept the request.
    */
-  private Optional<ReadyRequest> revalidate(PendingRecord pending, Emitter out) {
+  private Optional<ReadyRequest> revalidate(PendingRecord pending, BundleView bundle, Emitter out,
+                                            List<String> failedIds) {
     QueueEntry entry = pending.entry();
     GenerationRequest request;
     try {
@@ -189,19 +227,24 @@ final class GenerateWork implements BatchWork {
     } catch (PayloadDecodeException | MissingValueException e) {
       out.deadLetter(pending.input(), entry.recordId(), FailureStage.DESERIALIZE, e);
       status.failed(out, entry.recordId(), entry.traits().units(), StatusUpdates.UNREADABLE_PAYLOAD, e.getMessage());
+      failedIds.add(entry.recordId());
       return Optional.empty();
     }
     try {
-      return Optional.of(new ReadyRequest(pending, validator.validate(request)));
+      return Optional.of(new ReadyRequest(pending, validator.validate(request, bundle)));
     } catch (InvalidInputException e) {
       // Accepted under this id at admission, so the id's status is this request's.
-      out.deadLetter(pending.input(), entry.recordId(), FailureStage.VALIDATE, e);
-      status.failed(out, entry.recordId(), entry.traits().units(), StatusUpdates.INVALID_REQUEST, e.getMessage());
+      InvalidInputException explained = new InvalidInputException("request " + entry.recordId()
+          + " was accepted, but bundle " + bundle.bundleId() + ", in service when its batch ran (reloaded since?),"
+          + " cannot serve it: " + e.getMessage());
+      out.deadLetter(pending.input(), entry.recordId(), FailureStage.VALIDATE, explained);
+      status.failed(out, entry.recordId(), entry.traits().units(), StatusUpdates.INVALID_REQUEST, explained.getMessage());
+      failedIds.add(entry.recordId());
       return Optional.empty();
     }
   }
 
-  private void checkShape(GenerationBatchResult result, List<ReadyRequest> ready) {
+  private static void checkShape(GenerationBatchResult result, List<ReadyRequest> ready) {
     if (result.samples().size() != ready.size()) {
       throw new IllegalStateException("generator of bundle " + result.bundleId() + " returned results for "
           + result.samples().size() + " requests, expected " + ready.size());
@@ -220,8 +263,8 @@ final class GenerateWork implements BatchWork {
    * All of a request's images go out, or none: one too large, or one the blob store cannot take,
    * fails the request (blobs already written stay, unreferenced; a retry overwrites them).
    */
-  private void emitImages(ReadyRequest r, String bundleId, List<GeneratedSample> samples, Map<String, Double> timings,
-                          Emitter out) {
+  private boolean emitImages(ReadyRequest r, String bundleId, List<GeneratedSample> samples, Map<String, Double> timings,
+                             Emitter out) {
     ValidatedGeneration request = r.request();
     List<OutputRecord> encoded = new ArrayList<>(samples.size());
     try {
@@ -232,14 +275,15 @@ final class GenerateWork implements BatchWork {
     } catch (OversizedOutputException e) {
       out.deadLetter(r.pending().input(), request.requestId(), FailureStage.ENCODE_OUTPUT, e);
       status.failed(out, request.requestId(), request.count(), StatusUpdates.OVERSIZED_RESULT, e.getMessage());
-      return;
+      return false;
     } catch (BlobAccessException e) {
       out.deadLetter(r.pending().input(), request.requestId(), FailureStage.ENCODE_OUTPUT, e);
       status.failed(out, request.requestId(), request.count(), StatusUpdates.BLOB_WRITE_FAILED, e.getMessage());
-      return;
+      return false;
     }
     encoded.forEach(record -> out.send(request.requestId(), record));
     status.succeeded(out, request.requestId(), request.count(), bundleId);
+    return true;
   }
 
   private GeneratedImage image(ValidatedGeneration request, String bundleId, int index, GeneratedSample sample,
@@ -266,4 +310,7 @@ final class GenerateWork implements BatchWork {
 
   /** A stored request that passed validation again and will run. */
   private record ReadyRequest(PendingRecord pending, ValidatedGeneration request) {}
+
+  /** One model call's result and how long it took. */
+  private record TimedResult(GenerationBatchResult result, double millis) {}
 }

@@ -8,6 +8,7 @@ import dev.aligntok.inference.sampling.SamplerSettings;
 import dev.aligntok.inference.sampling.Solver;
 import dev.aligntok.stream.batch.InvalidInputException;
 import dev.aligntok.stream.config.GenerationLimits;
+import dev.aligntok.stream.model.BundleView;
 import dev.aligntok.stream.model.ImageGeneratorPort;
 import dev.aligntok.stream.model.ValidatedGeneration;
 import java.nio.charset.StandardCharsets;
@@ -28,8 +29,21 @@ final class GenerationValidator {
     this.generator = generator;
   }
 
-  /** @throws InvalidInputException naming every problem */
+  /**
+   * Against the bundle in service now.
+   *
+   * @throws InvalidInputException naming every problem
+   */
   ValidatedGeneration validate(GenerationRequest request) {
+    return validate(request, generator);
+  }
+
+  /**
+   * Against {@code bundle} (a batch's leased bundle).
+   *
+   * @throws InvalidInputException naming every problem
+   */
+  ValidatedGeneration validate(GenerationRequest request, BundleView bundle) {
     List<String> problems = new ArrayList<>();
     String id = request.getId();
     if (id == null || id.isBlank()) {
@@ -41,7 +55,7 @@ final class GenerationValidator {
     if (count < 1 || count > limits.maxCount()) {
       problems.add("count " + count + " is not in [1, " + limits.maxCount() + "]");
     }
-    SamplerSettings defaults = generator.defaultSettings();
+    SamplerSettings defaults = bundle.defaultSettings();
     int steps = request.getSteps() == null ? defaults.steps() : request.getSteps();
     if (steps < 1 || steps > limits.maxSteps()) {
       problems.add("steps " + steps + " is not in [1, " + limits.maxSteps() + "]");
@@ -57,13 +71,13 @@ final class GenerationValidator {
       problems.add("cfgInterval [" + low + ", " + high + "] is not a range within [0, 1]");
     }
     Solver solver = solver(request.getSampler(), defaults.solver(), problems);
-    int classId = resolveClass(request, problems);
+    int classId = resolveClass(request, bundle.labels(), problems);
     if (!problems.isEmpty()) {
       throw new InvalidInputException("invalid generation request " + id + ": " + String.join("; ", problems));
     }
     SamplerSettings settings = new SamplerSettings(steps, solver, defaults.shift(), cfgScale, low, high);
     long seed = request.getSeed() == null ? derivedSeed(id) : request.getSeed();
-    return new ValidatedGeneration(id, classId, generator.labels().name(classId), seed, count, settings,
+    return new ValidatedGeneration(id, classId, bundle.labels().name(classId), seed, count, settings,
         request.getReturnLatents(), request.getMetadata());
   }
 
@@ -87,8 +101,7 @@ final class GenerationValidator {
   }
 
   /** The class id, or -1 after recording why there is none. */
-  private int resolveClass(GenerationRequest request, List<String> problems) {
-    LabelVocabulary labels = generator.labels();
+  private static int resolveClass(GenerationRequest request, LabelVocabulary labels, List<String> problems) {
     if (request.getClassId() != null) {
       int classId = request.getClassId();
       if (classId < 0 || classId >= labels.size()) {

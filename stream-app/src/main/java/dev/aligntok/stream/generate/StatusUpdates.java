@@ -17,6 +17,8 @@ final class StatusUpdates {
   static final String OVERSIZED_RESULT = "OversizedResult";
   static final String BLOB_WRITE_FAILED = "BlobWriteFailed";
   static final String TOO_LARGE_TO_QUEUE = "TooLargeToQueue";
+  /** Its batch runs kept failing (crash, timeout, error) until it failed alone max-attempts times. */
+  static final String QUARANTINED = "Quarantined";
 
   private final OutputEncoder<GenerationStatus> statuses;
   private final Supplier<String> currentBundleId;

@@ -8,22 +8,25 @@ import java.util.List;
  * The diffusion model + decoder as the generate topology sees it: one batched call per
  * micro-batch of requests sharing the same {@link SamplerSettings}.
  * {@link dev.aligntok.stream.runtime.BundleModels#generator()} implements it over the ONNX runtime.
- * Any runtime exception fails every request of the batch (dead letter + FAILED) and the stream goes
- * on. Stream threads (one per task) may call it concurrently, so implementations must be
- * thread-safe, as an ONNX Runtime session is.
+ * A runtime exception fails the call; the topology then splits the batch to fail only the requests
+ * that fail alone (dead letter + FAILED) and the stream goes on. Stream threads (one per task) may
+ * call it concurrently, so implementations must be thread-safe, as an ONNX Runtime session is.
  */
-public interface ImageGeneratorPort {
+public interface ImageGeneratorPort extends BundleView {
   /**
    * Content hash of the bundle loaded now (on QUEUED/RUNNING statuses and in logs). Images and
    * SUCCEEDED statuses carry {@link GenerationBatchResult#bundleId()} instead: a hot reload may swap
    * the bundle between the two calls.
    */
+  @Override
   String bundleId();
 
   /** The loaded bundle's classes; prompts resolve against it. */
+  @Override
   LabelVocabulary labels();
 
   /** The loaded bundle's sampler defaults, used for parameters a request leaves unset. */
+  @Override
   SamplerSettings defaultSettings();
 
   /**
@@ -32,4 +35,77 @@ public interface ImageGeneratorPort {
    * that has since been swapped for one without its class fails the batch.
    */
   GenerationBatchResult generate(List<ValidatedGeneration> requests);
+
+  /**
+   * The bundle in service now, held until the lease is closed: a batch validates its requests and
+   * generates them with one bundle, so a hot reload in between cannot fail requests that bundle
+   * accepts. The default serves from this port itself, for ports without reload; a decorator must
+   * wrap its delegate's lease (see {@link Lease#wrapping}).
+   */
+  default Lease lease() {
+    ImageGeneratorPort port = this;
+    return new Lease() {
+      @Override
+      public String bundleId() {
+        return port.bundleId();
+      }
+
+      @Override
+      public LabelVocabulary labels() {
+        return port.labels();
+      }
+
+      @Override
+      public SamplerSettings defaultSettings() {
+        return port.defaultSettings();
+      }
+
+      @Override
+      public GenerationBatchResult generate(List<ValidatedGeneration> requests) {
+        return port.generate(requests);
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+
+  /** One bundle, held: {@link ImageGeneratorPort#generate} on exactly the bundle the view describes. */
+  interface Lease extends BundleView, AutoCloseable {
+    /** As {@link ImageGeneratorPort#generate}, on the leased bundle. */
+    GenerationBatchResult generate(List<ValidatedGeneration> requests);
+
+    @Override
+    void close();
+
+    /** {@code inner} with its generate calls going through {@code generate} (which calls {@code inner}). */
+    static Lease wrapping(Lease inner, java.util.function.Function<List<ValidatedGeneration>, GenerationBatchResult> generate) {
+      return new Lease() {
+        @Override
+        public String bundleId() {
+          return inner.bundleId();
+        }
+
+        @Override
+        public LabelVocabulary labels() {
+          return inner.labels();
+        }
+
+        @Override
+        public SamplerSettings defaultSettings() {
+          return inner.defaultSettings();
+        }
+
+        @Override
+        public GenerationBatchResult generate(List<ValidatedGeneration> requests) {
+          return generate.apply(requests);
+        }
+
+        @Override
+        public void close() {
+          inner.close();
+        }
+      };
+    }
+  }
 }

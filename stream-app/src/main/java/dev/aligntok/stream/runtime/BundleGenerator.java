@@ -48,45 +48,81 @@ final class BundleGenerator implements ImageGeneratorPort {
   @Override
   public GenerationBatchResult generate(List<ValidatedGeneration> requests) {
     try (BundleSlot.Lease lease = slot.lease()) {
-      ModelBundle bundle = lease.bundle();
-      GenerationRuntime runtime = bundle.generation();
-      List<GenerationRequest> flat = new ArrayList<>();
-      for (ValidatedGeneration request : requests) {
-        checkClass(bundle, runtime.vocabulary(), request);
-        for (int i = 0; i < request.count(); i++) {
-          flat.add(GenerationRequest.ofClass(request.classId(), request.seedOf(i), NOISE_STREAM)
-              .withSettings(request.settings()));
-        }
-      }
-      long started = System.nanoTime();
-      List<GeneratedImage> images = runtime.generate(flat);
-      double sampleAndDecodeMs = (System.nanoTime() - started) / 1e6;
-
-      started = System.nanoTime();
-      List<List<GeneratedSample>> samples = new ArrayList<>(requests.size());
-      int next = 0;
-      for (ValidatedGeneration request : requests) {
-        List<GeneratedSample> own = new ArrayList<>(request.count());
-        for (int i = 0; i < request.count(); i++) {
-          own.add(sample(bundle, request, i, images.get(next++)));
-        }
-        samples.add(own);
-      }
-      double pngMs = (System.nanoTime() - started) / 1e6;
-      return new GenerationBatchResult(bundle.id(), samples, Map.of("sampleAndDecode", sampleAndDecodeMs, "png", pngMs));
+      return generate(lease.bundle(), requests);
     }
   }
 
+  /** The bundle in service now, held open (and kept from closing by a reload) until the lease closes. */
+  @Override
+  public Lease lease() {
+    BundleSlot.Lease held = slot.lease();
+    ModelBundle bundle = held.bundle();
+    return new Lease() {
+      @Override
+      public String bundleId() {
+        return bundle.id();
+      }
+
+      @Override
+      public LabelVocabulary labels() {
+        return bundle.generation().vocabulary();
+      }
+
+      @Override
+      public SamplerSettings defaultSettings() {
+        return bundle.generation().defaults();
+      }
+
+      @Override
+      public GenerationBatchResult generate(List<ValidatedGeneration> requests) {
+        return BundleGenerator.generate(bundle, requests);
+      }
+
+      @Override
+      public void close() {
+        held.close();
+      }
+    };
+  }
+
+  private static GenerationBatchResult generate(ModelBundle bundle, List<ValidatedGeneration> requests) {
+    GenerationRuntime runtime = bundle.generation();
+    List<GenerationRequest> flat = new ArrayList<>();
+    for (ValidatedGeneration request : requests) {
+      checkClass(bundle, runtime.vocabulary(), request);
+      for (int i = 0; i < request.count(); i++) {
+        flat.add(GenerationRequest.ofClass(request.classId(), request.seedOf(i), NOISE_STREAM)
+            .withSettings(request.settings()));
+      }
+    }
+    long started = System.nanoTime();
+    List<GeneratedImage> images = runtime.generate(flat);
+    double sampleAndDecodeMs = (System.nanoTime() - started) / 1e6;
+
+    started = System.nanoTime();
+    List<List<GeneratedSample>> samples = new ArrayList<>(requests.size());
+    int next = 0;
+    for (ValidatedGeneration request : requests) {
+      List<GeneratedSample> own = new ArrayList<>(request.count());
+      for (int i = 0; i < request.count(); i++) {
+        own.add(sample(bundle, request, i, images.get(next++)));
+      }
+      samples.add(own);
+    }
+    double pngMs = (System.nanoTime() - started) / 1e6;
+    return new GenerationBatchResult(bundle.id(), samples, Map.of("sampleAndDecode", sampleAndDecodeMs, "png", pngMs));
+  }
+
   /**
-   * A request is validated against the bundle in service when it is admitted; if a reload swapped
-   * in a bundle whose class at that id differs, running it would draw the wrong class.
+   * A request validated against one bundle and generated with another (a reload in between, when
+   * the caller did not use one {@link #lease}) could draw the wrong class: refuse it.
    */
   private static void checkClass(ModelBundle bundle, LabelVocabulary labels, ValidatedGeneration request) {
     int id = request.classId();
     if (id < 0 || id >= labels.size() || !labels.name(id).equals(request.className())) {
       throw new IllegalStateException("request " + request.requestId() + " was validated for class '"
-          + request.className() + "' (id " + id + "), which bundle " + bundle.id() + " does not have at that id;"
-          + " the bundle was reloaded after the request was admitted");
+          + request.className() + "' (id " + id + "), which bundle " + bundle.id() + " does not have at that id:"
+          + " it was validated against another bundle (reloaded since); validate and generate on one lease");
     }
   }
 

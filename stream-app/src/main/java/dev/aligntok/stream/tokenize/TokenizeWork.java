@@ -9,6 +9,7 @@ import dev.aligntok.inference.image.ImageDecoder;
 import dev.aligntok.schemas.serde.PayloadDecodeException;
 import dev.aligntok.stream.batch.BatchTraits;
 import dev.aligntok.stream.batch.BatchWork;
+import dev.aligntok.stream.batch.Bisection;
 import dev.aligntok.stream.batch.InputRecord;
 import dev.aligntok.stream.batch.InvalidInputException;
 import dev.aligntok.stream.batch.MissingValueException;
@@ -33,8 +34,8 @@ import java.util.Optional;
 /**
  * Tokenization: admits an ImageEvent once it is readable, valid and its header is within the image
  * limits (no pixel decoded yet); at batch time decodes the pixels, encodes the whole batch in one
- * model call and emits one LatentEvent per image. Each failure dead-letters only its own image,
- * except a model failure, which dead-letters the batch. An image given by URI is read at admission
+ * model call and emits one LatentEvent per image. Each failure dead-letters only its own image; a
+ * model error splits the batch until the images that fail alone are found. An image given by URI is read at admission
  * and again at batch time (the pending store keeps the event, not the image): a file that vanished
  * in between is dead-lettered then.
  */
@@ -101,19 +102,26 @@ final class TokenizeWork implements BatchWork {
     if (decoded.isEmpty()) {
       return;
     }
+    // A model error fails only the images that fail alone (see Bisection).
+    new Bisection<Decoded, TimedEncode>("tokenize batch", this::encode,
+        (part, timed) -> emitLatents(part, timed, out),
+        (item, e) -> out.deadLetter(item.pending().input(), item.event().getId(), FailureStage.MODEL, e))
+        .run(decoded);
+  }
+
+  private TimedEncode encode(List<Decoded> part) {
     long started = System.nanoTime();
-    BatchEncodeResult result;
-    try {
-      result = encoder.encode(decoded.stream().map(Decoded::image).toList());
-      if (result.latents().size() != decoded.size()) {
-        throw new IllegalStateException("encoder of bundle " + result.bundleId() + " returned "
-            + result.latents().size() + " latents for " + decoded.size() + " images");
-      }
-    } catch (RuntimeException e) {
-      decoded.forEach(item -> out.deadLetter(item.pending().input(), item.event().getId(), FailureStage.MODEL, e));
-      return;
+    BatchEncodeResult result = encoder.encode(part.stream().map(Decoded::image).toList());
+    if (result.latents().size() != part.size()) {
+      throw new IllegalStateException("encoder of bundle " + result.bundleId() + " returned "
+          + result.latents().size() + " latents for " + part.size() + " images");
     }
-    double encodeMs = millisSince(started);
+    return new TimedEncode(result, millisSince(started));
+  }
+
+  private void emitLatents(List<Decoded> decoded, TimedEncode timed, Emitter out) {
+    BatchEncodeResult result = timed.result();
+    double encodeMs = timed.millis();
     for (int i = 0; i < decoded.size(); i++) {
       Decoded item = decoded.get(i);
       LatentEvent latent = LatentEvent.newBuilder()
@@ -174,4 +182,7 @@ final class TokenizeWork implements BatchWork {
   }
 
   private record Decoded(PendingRecord pending, ImageEvent event, DecodedImage image, double decodeMs) {}
+
+  /** One encode call's result and how long it took. */
+  private record TimedEncode(BatchEncodeResult result, double millis) {}
 }

@@ -285,21 +285,92 @@ class GenerateTopologyTest {
   }
 
   @Test
-  void aModelFailureFailsEveryRequestOfTheBatchAndTheNextBatchRuns() {
-    startWithBatch(2);
-    generator.failNextBatch(new IllegalStateException("TensorRT engine lost"));
+  void aModelErrorFailsOnlyTheRequestThatFailsAloneAndReleasesItsId() {
+    startWithBatch(4);
+    generator.failEveryBatchWith("y", new IllegalStateException("TensorRT engine lost"));
     send(request("x"));
     send(request("y"));
     send(request("z").setCount(2));
 
-    assertEquals(List.of(QUEUED, RUNNING, FAILED), states("x"));
+    assertEquals(List.of(QUEUED, RUNNING, SUCCEEDED), states("x"));
     assertEquals(List.of(QUEUED, RUNNING, FAILED), states("y"));
-    assertTrue(last("x").getError().contains("TensorRT engine lost"));
-    List<DeadLetter> letters = deadLetters.readValuesToList();
-    assertEquals(List.of("x", "y"), letters.stream().map(DeadLetter::getRecordId).toList());
-    assertEquals(FailureStage.MODEL, letters.get(0).getStage());
     assertEquals(List.of(QUEUED, RUNNING, SUCCEEDED), states("z"));
-    assertEquals(2, generated.getQueueSize());
+    assertEquals(StatusUpdates.MODEL_FAILURE, last("y").getErrorClass());
+    assertTrue(last("y").getError().contains("TensorRT engine lost"), last("y").getError());
+    List<DeadLetter> letters = deadLetters.readValuesToList();
+    assertEquals(List.of("y"), letters.stream().map(DeadLetter::getRecordId).toList());
+    assertEquals(FailureStage.MODEL, letters.get(0).getStage());
+    assertEquals(3, generated.readValuesToList().size(), "x's image and z's two");
+    assertEquals(List.of(List.of("x", "y", "z"), List.of("x", "y", "z"), List.of("x", "y"), List.of("x"),
+        List.of("y"), List.of("z")), generator.batches(), "whole, whole again, then halves (depth first) down to y alone");
+
+    assertEquals(null, fixture.driver.<String, Long>getKeyValueStore(AcceptedRequestIds.STORE).get("y"),
+        "the failed request's id is released");
+    generator.failEveryBatchWith("y", null);
+    send(request("y"));
+    fixture.advanceWallClock(MAX_WAIT);
+    assertEquals(List.of(QUEUED, RUNNING, FAILED, QUEUED, RUNNING, SUCCEEDED), states("y"), "the retry runs");
+    assertTrue(deadLetters.isEmpty(), "and is no duplicate");
+  }
+
+  @Test
+  void aTransientModelErrorIsRetriedOnceAndEveryRequestSucceeds() {
+    startWithBatch(2);
+    generator.failNextBatch(new IllegalStateException("TensorRT engine hiccup"));
+    send(request("x"));
+    send(request("y"));
+
+    assertEquals(List.of(QUEUED, RUNNING, SUCCEEDED), states("x"));
+    assertEquals(List.of(QUEUED, RUNNING, SUCCEEDED), states("y"));
+    assertTrue(deadLetters.isEmpty());
+    assertEquals(List.of(List.of("x", "y"), List.of("x", "y")), generator.batches());
+  }
+
+  @Test
+  void aRequestWhoseBatchOutlivesMaxBatchDurationIsQuarantinedAndReleasedWhileItsCompanionSucceedsOnce() {
+    start(GenerateConfig.DEFAULT.withBatching(BatchingConfig.of(2, MAX_WAIT)
+        .withMaxBatchDuration(Duration.ofMillis(300)).withMaxAttempts(2)));
+    generator.stallOn("stuck");
+    send(request("stuck"));
+    send(request("fine"));
+    for (int i = 0; i < 6; i++) {
+      fixture.advanceWallClock(MAX_WAIT);
+    }
+
+    assertEquals(List.of(List.of("stuck", "fine"), List.of("stuck", "fine"), List.of("stuck"), List.of("stuck"),
+        List.of("fine")), generator.batches(), "twice together, twice alone, then quarantined; fine runs alone");
+    assertEquals(List.of(QUEUED, FAILED), states("stuck"), "a stopped run's RUNNING status was dropped with it");
+    assertEquals(StatusUpdates.QUARANTINED, last("stuck").getErrorClass());
+    assertEquals(List.of(QUEUED, RUNNING, SUCCEEDED), states("fine"));
+    assertEquals(List.of("fine"), generated.readValuesToList().stream().map(GeneratedImage::getRequestId).toList());
+    DeadLetter letter = deadLetters.readValue();
+    assertEquals("stuck", letter.getRecordId());
+    assertEquals(FailureStage.QUARANTINE, letter.getStage());
+    assertEquals(dev.aligntok.stream.batch.QuarantinedRecordException.class.getName(), letter.getErrorClass());
+    assertTrue(letter.getErrorMessage().contains("4 batch runs holding it failed, 2 of them with it alone")
+        && letter.getErrorMessage().contains("ran longer than max-batch-duration PT0.3S"), letter.getErrorMessage());
+    assertTrue(deadLetters.isEmpty());
+    assertEquals(null, fixture.driver.<String, Long>getKeyValueStore(AcceptedRequestIds.STORE).get("stuck"),
+        "the quarantined request's id is released");
+  }
+
+  @Test
+  void aReloadWhileABatchRunsDoesNotFailItsRequestsTheyRunOnTheBundleTheyWereValidatedAgainst() {
+    Path other = TinyBundles.write(tmp.resolve("reload-" + System.nanoTime()), "other");
+    String before = models.bundleId();
+    startWithBatch(1);
+    generator.afterNextLease(() -> models.reload(other));
+    try {
+      send(request("mid-reload").setPrompt("night bird"));
+      assertEquals(List.of(QUEUED, RUNNING, SUCCEEDED), states("mid-reload"));
+      GeneratedImage image = generated.readValue();
+      assertEquals(before, image.getBundleId(), "validated and generated on the leased bundle");
+      assertEquals(before, last("mid-reload").getBundleId());
+      assertTrue(!before.equals(models.bundleId()), "the reload happened meanwhile");
+      assertTrue(deadLetters.isEmpty());
+    } finally {
+      models.reload(tmp.resolve("bundle"));
+    }
   }
 
   @Test

@@ -38,6 +38,20 @@ final class SlowGenerator implements ImageGeneratorPort {
 
   @Override
   public GenerationBatchResult generate(List<ValidatedGeneration> requests) {
+    pause();
+    return delegate.generate(requests);
+  }
+
+  @Override
+  public Lease lease() {
+    Lease inner = delegate.lease();
+    return Lease.wrapping(inner, requests -> {
+      pause();
+      return inner.generate(requests);
+    });
+  }
+
+  private void pause() {
     started.countDown();
     try {
       Thread.sleep(delay.toMillis());
@@ -45,7 +59,6 @@ final class SlowGenerator implements ImageGeneratorPort {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while generating", e);
     }
-    return delegate.generate(requests);
   }
 
   /** Waits until a batch has entered {@link #generate}. */

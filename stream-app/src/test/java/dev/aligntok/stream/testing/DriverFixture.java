@@ -32,6 +32,11 @@ public final class DriverFixture implements AutoCloseable {
 
   /** @param topology adds the topology under test to the builder, using these serdes */
   public DriverFixture(BiConsumer<StreamsBuilder, EventSerdes> topology) {
+    this(topology, java.util.Map.of());
+  }
+
+  /** @param extraConfig added to the Streams configuration (object values such as a batch observer) */
+  public DriverFixture(BiConsumer<StreamsBuilder, EventSerdes> topology, java.util.Map<String, Object> extraConfig) {
     StreamsBuilder builder = new StreamsBuilder();
     topology.accept(builder, serdes);
     Properties props = new Properties();
@@ -39,6 +44,7 @@ public final class DriverFixture implements AutoCloseable {
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     props.put(StreamsConfig.STATE_DIR_CONFIG, tempDir().toString());
+    props.putAll(extraConfig);
     this.driver = new TopologyTestDriver(builder.build(), props, START);
   }
 

@@ -357,25 +357,40 @@ class TokenizeTopologyTest {
   }
 
   @Test
-  void aModelFailureDeadLettersTheWholeBatchAndTheNextBatchRuns() {
-    startWithBatch(2);
-    encoder.failNextBatch(new IllegalStateException("CUDA provider crashed"));
-    byte[] first = TestPngs.solid(2, 2, 1, 1, 1);
-    sendImage("x", first);
-    sendImage("y", TestPngs.solid(2, 2, 2, 2, 2));
+  void aModelErrorDeadLettersOnlyTheImageThatFailsAloneAndTheRestOfItsBatchRuns() {
+    startWithBatch(4);
+    encoder.failEveryBatchWith("y", new IllegalStateException("CUDA provider crashed"));
+    byte[] poison = TestPngs.solid(2, 2, 2, 2, 2);
+    sendImage("x", TestPngs.solid(2, 2, 1, 1, 1));
+    sendImage("y", poison);
     sendImage("z", TestPngs.solid(2, 2, 3, 3, 3));
     sendImage("w", TestPngs.solid(2, 2, 4, 4, 4));
 
     List<DeadLetter> letters = deadLetters.readValuesToList();
-    assertEquals(List.of("x", "y"), letters.stream().map(DeadLetter::getRecordId).toList());
+    assertEquals(List.of("y"), letters.stream().map(DeadLetter::getRecordId).toList());
     assertEquals(FailureStage.MODEL, letters.get(0).getStage());
     assertEquals(IllegalStateException.class.getName(), letters.get(0).getErrorClass());
     assertEquals("CUDA provider crashed", letters.get(0).getErrorMessage());
-    assertEquals(1L, letters.get(1).getSourceOffset());
+    assertEquals(1L, letters.get(0).getSourceOffset());
     ImageEvent original = fixture.serdes.serde(ImageEvent.class).deserializer()
         .deserialize(TOPICS.images(), bytes(letters.get(0).getValue()));
-    assertArrayEquals(first, bytes(original.getData()), "the dead letter carries the original event");
-    assertEquals(List.of("z", "w"), latents.readValuesToList().stream().map(LatentEvent::getId).toList());
+    assertArrayEquals(poison, bytes(original.getData()), "the dead letter carries the original event");
+    assertEquals(List.of("x", "z", "w"), latents.readValuesToList().stream().map(LatentEvent::getId).toList());
+    // whole, whole again, then halves, depth first: [x y] fails, so [x] runs and [y] fails alone; [z w] runs.
+    assertEquals(List.of(List.of("x", "y", "z", "w"), List.of("x", "y", "z", "w"), List.of("x", "y"),
+        List.of("x"), List.of("y"), List.of("z", "w")), encoder.batches());
+  }
+
+  @Test
+  void aTransientModelErrorIsRetriedOnceAndNothingIsDeadLettered() {
+    startWithBatch(2);
+    encoder.failNextBatch(new IllegalStateException("CUDA provider hiccup"));
+    sendImage("x", TestPngs.solid(2, 2, 1, 1, 1));
+    sendImage("y", TestPngs.solid(2, 2, 2, 2, 2));
+
+    assertTrue(deadLetters.isEmpty());
+    assertEquals(List.of("x", "y"), latents.readValuesToList().stream().map(LatentEvent::getId).toList());
+    assertEquals(List.of(List.of("x", "y"), List.of("x", "y")), encoder.batches());
   }
 
   @Test
@@ -401,6 +416,7 @@ class TokenizeTopologyTest {
       inputs++;
       if (i == 11) {
         encoder.failNextBatch(new RuntimeException("transient provider error"));
+        encoder.failEveryBatchWith("ok12", new RuntimeException("the model cannot take this image"));
       }
     }
     fixture.advanceWallClock(MAX_WAIT);

@@ -35,12 +35,18 @@ final class FaultRun implements AutoCloseable {
 
   /** @param settings extra service settings (batch sizes, ...) */
   FaultRun(RealStack stack, String prefix, Path tmp, Map<String, String> settings) throws IOException {
+    this(stack, prefix, tmp, settings, ServiceProcess.MAIN_CLASS);
+  }
+
+  /** @param mainClass the service's entry point (a test-only one injects faults) */
+  FaultRun(RealStack stack, String prefix, Path tmp, Map<String, String> settings, String mainClass)
+      throws IOException {
     this.stack = stack;
     String run = RealStack.uniqueName(prefix);
     this.topics = new TopicNames(run + ".images", run + ".latents", run + ".prompts", run + ".generated",
         run + ".status", run + ".dlq", run + ".cancellations");
     this.config = new ServiceProcess.Config(stack, GenerationBacklog.DEFAULT_BUNDLE, topics, run,
-        tmp.resolve("state"), settings);
+        tmp.resolve("state"), settings, mainClass);
     this.pathingJar = PathingJar.write(tmp.resolve("classpath.jar"), System.getProperty("java.class.path"));
     this.logs = Path.of("target", "faults", run).toAbsolutePath();
     this.registry = CachedSchemaRegistryClient.create(RegistryClientConfig.of(stack.registryUrl()));

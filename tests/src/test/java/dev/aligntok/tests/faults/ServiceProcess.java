@@ -46,9 +46,15 @@ final class ServiceProcess implements AutoCloseable {
    * @param settings extra {@code aligntok.*} / {@code micronaut.*} settings, as system properties; Kafka
    *     pass-through ones ({@code aligntok.kafka.properties.<dotted.name>}) as the environment variables
    *     the service reads them from
+   * @param mainClass the service's entry point ({@link #MAIN_CLASS}, or a test-only one such as {@link CrashingService})
    */
   record Config(RealStack stack, Path bundle, TopicNames topics, String applicationId, Path stateDir,
-                Map<String, String> settings) {}
+                Map<String, String> settings, String mainClass) {
+    Config(RealStack stack, Path bundle, TopicNames topics, String applicationId, Path stateDir,
+           Map<String, String> settings) {
+      this(stack, bundle, topics, applicationId, stateDir, settings, MAIN_CLASS);
+    }
+  }
 
   private final Process process;
   private final int port;
@@ -70,7 +76,7 @@ final class ServiceProcess implements AutoCloseable {
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xms128m", "-Xmx1g",
         "-cp", pathingJar.toString()));
     systemProperties(config, port).forEach((key, value) -> command.add("-D" + key + "=" + value));
-    command.add(MAIN_CLASS);
+    command.add(config.mainClass());
     Files.createDirectories(logFile.getParent());
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));

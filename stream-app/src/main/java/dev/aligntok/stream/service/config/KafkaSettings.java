@@ -12,7 +12,9 @@ import java.time.Duration;
  * @param applicationServer this instance's {@code host:port} as other instances reach its HTTP API;
  *     set it when more than one instance runs, so status queries are routed to the owner of a key.
  *     Unset: every query is answered from the local stores (one instance).
- * @param maxBatchDuration  longest one model batch may take; the poll interval is kept well above it
+ * @param maxBatchDuration  longest one model batch may take: a watchdog stops a batch then (a failed
+ *     attempt, see {@code aligntok.batching.max-attempts}); the poll interval and the transaction
+ *     timeout are kept well above it
  * @param closeTimeout      how long shutdown waits for the in-flight batch to finish and commit
  * @param adminTimeout      how long topic creation / verification may take at start-up
  * @see PassThroughProperties#kafka() {@code aligntok.kafka.properties.*}, copied verbatim into the

@@ -57,18 +57,27 @@ public class PipelineConfigs {
   }
 
   @Singleton
-  TokenizeConfig tokenizeConfig(TopicNames topics, TokenizeSettings tokenize, OutputLimits output) {
+  TokenizeConfig tokenizeConfig(TopicNames topics, TokenizeSettings tokenize, OutputLimits output, KafkaSettings kafka,
+                                BatchingSettings batching) {
     ImageLimits limits = new ImageLimits(tokenize.maxEncodedBytes(), tokenize.maxWidth(), tokenize.maxHeight(),
         tokenize.maxPixels());
-    return new TokenizeConfig(topics, BatchingConfig.of(tokenize.batchSize(), tokenize.maxWait()), limits, output,
-        tokenize.latentDtype());
+    return new TokenizeConfig(topics, batching(tokenize.batchSize(), tokenize.maxWait(), kafka, batching), limits,
+        output, tokenize.latentDtype());
   }
 
   @Singleton
-  GenerateConfig generateConfig(TopicNames topics, GenerateSettings generate, OutputLimits output) {
+  GenerateConfig generateConfig(TopicNames topics, GenerateSettings generate, OutputLimits output, KafkaSettings kafka,
+                                BatchingSettings batching) {
     GenerationLimits limits = new GenerationLimits(generate.maxCount(), generate.maxSteps(), generate.maxCfgScale(),
         generate.maxIdLength());
-    return new GenerateConfig(topics, BatchingConfig.of(generate.batchSize(), generate.maxWait()), limits, output,
-        generate.blobThreshold(), generate.duplicateWindow());
+    return new GenerateConfig(topics, batching(generate.batchSize(), generate.maxWait(), kafka, batching), limits,
+        output, generate.blobThreshold(), generate.duplicateWindow());
+  }
+
+  /** A pipeline's batching: its size and wait, the shared batch time limit (the watchdog's) and attempts. */
+  private static BatchingConfig batching(int size, java.time.Duration maxWait, KafkaSettings kafka,
+                                         BatchingSettings batching) {
+    return BatchingConfig.of(size, maxWait).withMaxBatchDuration(kafka.maxBatchDuration())
+        .withMaxAttempts(batching.maxAttempts());
   }
 }

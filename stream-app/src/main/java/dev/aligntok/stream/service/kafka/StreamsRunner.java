@@ -1,6 +1,8 @@
 package dev.aligntok.stream.service.kafka;
 
+import dev.aligntok.stream.batch.BatchObserver;
 import dev.aligntok.stream.service.config.KafkaSettings;
+import dev.aligntok.stream.service.health.BatchProgress;
 import dev.aligntok.stream.service.metrics.PipelineMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
@@ -27,16 +29,18 @@ public final class StreamsRunner {
   private final ServiceTopology topology;
   private final KafkaClientConfigs clients;
   private final PipelineMetrics metrics;
+  private final BatchProgress progress;
   private final MeterRegistry registry;
   private final KafkaSettings settings;
   private volatile KafkaStreams streams;
   private KafkaStreamsMetrics clientMetrics;
 
   public StreamsRunner(TopicProvisioner topics, ServiceTopology topology, KafkaClientConfigs clients,
-                       PipelineMetrics metrics, MeterRegistry registry) {
+                       PipelineMetrics metrics, BatchProgress progress, MeterRegistry registry) {
     this.topology = topology;
     this.clients = clients;
     this.metrics = metrics;
+    this.progress = progress;
     this.registry = registry;
     this.settings = clients.settings();
     topics.ensure();
@@ -44,7 +48,7 @@ public final class StreamsRunner {
 
   @EventListener
   void start(StartupEvent event) {
-    KafkaStreams streams = new KafkaStreams(topology.build(), clients.streams(metrics));
+    KafkaStreams streams = new KafkaStreams(topology.build(), clients.streams(BatchObserver.both(metrics, progress)));
     // A registry outage: replace the thread after a pause (its batch is read again); anything else
     // is a bug, not bad input (that goes to the DLQ): stop this client so readiness turns DOWN.
     streams.setUncaughtExceptionHandler(new StreamThreadFailureHandler());

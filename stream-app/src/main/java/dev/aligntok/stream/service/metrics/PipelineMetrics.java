@@ -21,6 +21,8 @@ import org.apache.kafka.streams.processor.TaskId;
  *   <li>{@code aligntok.inference.time}: the model call alone, histogram</li>
  *   <li>{@code aligntok.pending.units}: units waiting in this instance's queues</li>
  *   <li>{@code aligntok.dead.letters}: records sent to the dead-letter topic</li>
+ *   <li>{@code aligntok.batch.failed}: batch runs that failed (watchdog, error) and left their records
+ *       queued, counted against {@code aligntok.batching.max-attempts}</li>
  * </ul>
  * and, untagged by pipeline: {@code aligntok.images.unindexed} (generated images the HTTP API could
  * not index) and {@code aligntok.outputs.dropped} (tagged {@code topic}: records Kafka refused and
@@ -49,6 +51,13 @@ public final class PipelineMetrics implements BatchObserver {
     meters.recordsOut.increment(records);
     meters.batchSize.record(units);
     meters.batchLatency.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  @Override
+  public void batchEnded(String store, TaskId task, boolean succeeded) {
+    if (!succeeded) {
+      meters(store).failedRuns.increment();
+    }
   }
 
   @Override
@@ -97,6 +106,7 @@ public final class PipelineMetrics implements BatchObserver {
     final Counter recordsIn;
     final Counter recordsOut;
     final Counter deadLetters;
+    final Counter failedRuns;
     final DistributionSummary batchSize;
     final Timer batchLatency;
     final Timer inferenceTime;
@@ -109,6 +119,8 @@ public final class PipelineMetrics implements BatchObserver {
           .description("input records a batch finished").register(registry);
       deadLetters = Counter.builder("aligntok.dead.letters").tag("pipeline", pipeline)
           .description("records sent to the dead-letter topic").register(registry);
+      failedRuns = Counter.builder("aligntok.batch.failed").tag("pipeline", pipeline)
+          .description("batch runs that failed and left their records queued").register(registry);
       batchSize = DistributionSummary.builder("aligntok.batch.size").tag("pipeline", pipeline).baseUnit("images")
           .description("units (images) per batch").publishPercentileHistogram().register(registry);
       batchLatency = Timer.builder("aligntok.batch.latency").tag("pipeline", pipeline)

@@ -58,6 +58,12 @@ public final class TimedPorts {
       public GenerationBatchResult generate(List<ValidatedGeneration> requests) {
         return timedCall(GenerateTopology.NAME, () -> generator.generate(requests));
       }
+
+      @Override
+      public Lease lease() {
+        Lease inner = generator.lease();
+        return Lease.wrapping(inner, requests -> timedCall(GenerateTopology.NAME, () -> inner.generate(requests)));
+      }
     };
   }
 

@@ -70,6 +70,9 @@ class PipelineMetricsTest {
     assertEquals(1, registry.get("aligntok.batch.latency").tag("pipeline", "tokenize").timer().count());
     assertEquals(1, registry.get("aligntok.inference.time").tag("pipeline", "tokenize").timer().count());
     assertEquals(0.0, gauge("aligntok.pending.units"), "the queue is empty after the batch and the task closed");
+    assertEquals(0.0, counter("aligntok.batch.failed"));
+    metrics.batchEnded("tokenize-pending", new org.apache.kafka.streams.processor.TaskId(0, 0), false);
+    assertEquals(1.0, counter("aligntok.batch.failed"), "a failed run, counted against max-attempts");
   }
 
   private byte[] image(String id) {

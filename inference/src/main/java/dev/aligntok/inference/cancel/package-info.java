@@ -1,0 +1,5 @@
+/**
+ * Stopping a running model call from another thread: {@link dev.aligntok.inference.cancel.Cancellation}
+ * scopes, honoured by the sampler between steps and by ONNX Runtime sessions through their terminate flag.
+ */
+package dev.aligntok.inference.cancel;
