@@ -8,6 +8,7 @@ import dev.aligntok.stream.batch.BatchTraits;
 import dev.aligntok.stream.batch.BatchWork;
 import dev.aligntok.stream.batch.InputRecord;
 import dev.aligntok.stream.batch.InvalidInputException;
+import dev.aligntok.stream.batch.MicroBatching;
 import dev.aligntok.stream.batch.MissingValueException;
 import dev.aligntok.stream.batch.PayloadReader;
 import dev.aligntok.stream.batch.PendingRecord;
@@ -30,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Generation: a readable, valid request with an id not accepted before is QUEUED; when its batch
@@ -47,6 +49,7 @@ final class GenerateWork implements BatchWork {
   private final Duration duplicateWindow;
   private Cancellations cancellations;
   private AcceptedRequestIds accepted;
+  private KeyValueStore<Long, PendingRecord> pending;
 
   GenerateWork(PayloadReader<GenerationRequest> reader, GenerationValidator validator, ImageGeneratorPort generator,
                OutputEncoder<GeneratedImage> images, PngPlacement placement, StatusUpdates status,
@@ -64,6 +67,17 @@ final class GenerateWork implements BatchWork {
   public void init(ProcessorContext<?, ?> context) {
     this.cancellations = Cancellations.from(context);
     this.accepted = AcceptedRequestIds.from(context, duplicateWindow);
+    this.pending = context.getStateStore(MicroBatching.pendingStoreName(GenerateTopology.NAME));
+  }
+
+  /** The owner of a queued request, read back from the pending store (only when it ends unrun). */
+  private String ownerOf(QueueEntry entry) {
+    PendingRecord record = pending.get(entry.sequence());
+    try {
+      return record == null ? null : reader.read(record.input()).getOwner();
+    } catch (PayloadDecodeException | MissingValueException e) {
+      return null; // admitted, so readable then; null keeps the status admin-only
+    }
   }
 
   @Override
@@ -75,7 +89,7 @@ final class GenerateWork implements BatchWork {
       out.deadLetter(input, null, FailureStage.DESERIALIZE, e);
       // The key is the request id by contract: the only handle a caller has on an unreadable request.
       if (input.keyText() != null) {
-        status.failed(out, input.keyText(), 0, StatusUpdates.UNREADABLE_PAYLOAD, e.getMessage());
+        status.failed(out, input.keyText(), null, 0, StatusUpdates.UNREADABLE_PAYLOAD, e.getMessage());
       }
       return Optional.empty();
     }
@@ -94,7 +108,7 @@ final class GenerateWork implements BatchWork {
       return Optional.empty();
     }
     accepted.accept(valid.requestId(), out.nowMs());
-    status.queued(out, valid.requestId(), valid.count());
+    status.queued(out, valid.requestId(), request.getOwner(), valid.count());
     long deadline = request.getDeadlineMs() == null ? BatchTraits.NO_DEADLINE : request.getDeadlineMs().toEpochMilli();
     // Requests batch together only when one sampler run can serve them all.
     BatchTraits traits = new BatchTraits(request.getPriority(), deadline, valid.count(), valid.settings().toString());
@@ -105,7 +119,7 @@ final class GenerateWork implements BatchWork {
     String id = request.getId() == null || request.getId().isBlank() ? input.keyText() : request.getId();
     out.deadLetter(input, id, FailureStage.VALIDATE, e);
     if (id != null) {
-      status.failed(out, id, request.getCount(), StatusUpdates.INVALID_REQUEST, e.getMessage());
+      status.failed(out, id, request.getOwner(), request.getCount(), StatusUpdates.INVALID_REQUEST, e.getMessage());
     }
   }
 
@@ -116,12 +130,12 @@ final class GenerateWork implements BatchWork {
     Optional<String> cancelled = cancellations.reason(id);
     if (cancelled.isPresent()) {
       String reason = cancelled.get().isBlank() ? "cancelled before it ran" : "cancelled before it ran: " + cancelled.get();
-      status.cancelled(out, id, total, reason);
+      status.cancelled(out, id, ownerOf(entry), total, reason);
       return true;
     }
     long now = out.nowMs();
     if (entry.traits().hasDeadline() && entry.traits().deadlineMs() < now) {
-      status.expired(out, id, total, "deadline " + Instant.ofEpochMilli(entry.traits().deadlineMs())
+      status.expired(out, id, ownerOf(entry), total, "deadline " + Instant.ofEpochMilli(entry.traits().deadlineMs())
           + " passed at " + Instant.ofEpochMilli(now) + " before the request started");
       return true;
     }
@@ -137,7 +151,7 @@ final class GenerateWork implements BatchWork {
     if (ready.isEmpty()) {
       return;
     }
-    ready.forEach(r -> status.running(out, r.request().requestId(), r.request().count()));
+    ready.forEach(r -> status.running(out, r.request().requestId(), r.owner(), r.request().count()));
     long started = System.nanoTime();
     GenerationBatchResult result;
     try {
@@ -146,7 +160,7 @@ final class GenerateWork implements BatchWork {
     } catch (RuntimeException e) {
       for (ReadyRequest r : ready) {
         out.deadLetter(r.pending().input(), r.request().requestId(), FailureStage.MODEL, e);
-        status.failed(out, r.request().requestId(), r.request().count(), StatusUpdates.MODEL_FAILURE,
+        status.failed(out, r.request().requestId(), r.owner(), r.request().count(), StatusUpdates.MODEL_FAILURE,
             "the model failed on the batch: " + e.getMessage());
       }
       return;
@@ -174,11 +188,11 @@ final class GenerateWork implements BatchWork {
       request = reader.read(pending.input());
     } catch (PayloadDecodeException | MissingValueException e) {
       out.deadLetter(pending.input(), entry.recordId(), FailureStage.DESERIALIZE, e);
-      status.failed(out, entry.recordId(), entry.traits().units(), StatusUpdates.UNREADABLE_PAYLOAD, e.getMessage());
+      status.failed(out, entry.recordId(), null, entry.traits().units(), StatusUpdates.UNREADABLE_PAYLOAD, e.getMessage());
       return Optional.empty();
     }
     try {
-      return Optional.of(new ReadyRequest(pending, validator.validate(request)));
+      return Optional.of(new ReadyRequest(pending, validator.validate(request), request.getOwner()));
     } catch (InvalidInputException e) {
       failInvalid(pending.input(), request, e, out);
       return Optional.empty();
@@ -215,15 +229,15 @@ final class GenerateWork implements BatchWork {
       }
     } catch (OversizedOutputException e) {
       out.deadLetter(r.pending().input(), request.requestId(), FailureStage.ENCODE_OUTPUT, e);
-      status.failed(out, request.requestId(), request.count(), StatusUpdates.OVERSIZED_RESULT, e.getMessage());
+      status.failed(out, request.requestId(), r.owner(), request.count(), StatusUpdates.OVERSIZED_RESULT, e.getMessage());
       return;
     } catch (BlobAccessException e) {
       out.deadLetter(r.pending().input(), request.requestId(), FailureStage.ENCODE_OUTPUT, e);
-      status.failed(out, request.requestId(), request.count(), StatusUpdates.BLOB_WRITE_FAILED, e.getMessage());
+      status.failed(out, request.requestId(), r.owner(), request.count(), StatusUpdates.BLOB_WRITE_FAILED, e.getMessage());
       return;
     }
     encoded.forEach(record -> out.send(request.requestId(), record));
-    status.succeeded(out, request.requestId(), request.count(), bundleId);
+    status.succeeded(out, request.requestId(), r.owner(), request.count(), bundleId);
   }
 
   private GeneratedImage image(ValidatedGeneration request, String bundleId, int index, GeneratedSample sample,
@@ -249,5 +263,5 @@ final class GenerateWork implements BatchWork {
   }
 
   /** A stored request that passed validation again and will run. */
-  private record ReadyRequest(PendingRecord pending, ValidatedGeneration request) {}
+  private record ReadyRequest(PendingRecord pending, ValidatedGeneration request, String owner) {}
 }
