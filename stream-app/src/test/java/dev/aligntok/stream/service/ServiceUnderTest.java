@@ -26,6 +26,8 @@ final class ServiceUnderTest implements AutoCloseable {
   static final String ADMIN_KEY = "test-admin-key";
   static final String JWT_SECRET = "a-test-secret-of-at-least-32-bytes!";
   static final String JWT_AUDIENCE = "aligntok-test";
+  /** An override with this value removes the test default instead of setting it. */
+  static final String UNSET = "<unset>";
   private static final Duration WAIT = Duration.ofSeconds(60);
 
   private final EmbeddedServer server;
@@ -62,6 +64,7 @@ final class ServiceUnderTest implements AutoCloseable {
     props.put("aligntok.generate.batch-size", 8);
     props.put("aligntok.generate.max-wait", "20s");
     props.putAll(overrides);
+    props.values().removeIf(UNSET::equals);
     EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class, props);
     return new ServiceUnderTest(server, Integer.parseInt(String.valueOf(props.get("endpoints.all.port"))));
   }
