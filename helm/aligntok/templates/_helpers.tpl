@@ -70,6 +70,13 @@ Rules the JSON schema cannot state with a clear message (comparisons of two valu
 look like secrets). Rendering stops with the reason.
 */}}
 {{- define "aligntok.validate" -}}
+{{- $jwt := .Values.auth.jwt | default dict }}
+{{- if and .Values.auth.enabled $jwt.existingSecret $jwt.issuer (not $jwt.audience) (ne (toString $jwt.requireAudience) "false") }}
+{{- fail (printf "auth.jwt.issuer (%s) is set but auth.jwt.audience is empty: tokens the issuer makes for other services would pass; set the audience, or auth.jwt.requireAudience=false if the issuer serves this service alone" $jwt.issuer) }}
+{{- end }}
+{{- if eq (int .Values.service.port) (int .Values.service.managementPort) }}
+{{- fail (printf "service.managementPort (%d) must differ from service.port" (int .Values.service.managementPort)) }}
+{{- end }}
 {{- if ge (int .Values.kafka.closeTimeoutSeconds) (int .Values.terminationGracePeriodSeconds) }}
 {{- fail (printf "kafka.closeTimeoutSeconds (%d) must be below terminationGracePeriodSeconds (%d): the pod would be killed before the in-flight batch commits" (int .Values.kafka.closeTimeoutSeconds) (int .Values.terminationGracePeriodSeconds)) }}
 {{- end }}

@@ -44,7 +44,7 @@ public interface BatchWork {
    * store. The processor has dead-lettered it (stage VALIDATE, {@code reason}); emit whatever else
    * ends it, such as a FAILED status.
    */
-  default void refused(Admission admission, Emitter out, String reason) {}
+  default void refused(PendingRecord record, Emitter out, String reason) {}
 
   /**
    * Ends a record that must not run again (see the class comment) with its final outcome: a dead

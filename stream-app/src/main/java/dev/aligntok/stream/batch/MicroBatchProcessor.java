@@ -198,7 +198,7 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], Stri
           + size + " bytes in the pending store " + storeName + ", above its limit of " + maxPendingRecordBytes
           + " bytes (the producer's max.request.size minus headroom); send large payloads by URI instead");
       emitter.deadLetter(input, admission.recordId(), FailureStage.VALIDATE, refusal);
-      work.refused(admission, emitter, refusal.getMessage());
+      work.refused(pending, emitter, refusal.getMessage());
       return;
     }
     store.put(entry.sequence(), pending);

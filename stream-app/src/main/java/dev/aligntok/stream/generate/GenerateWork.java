@@ -9,6 +9,7 @@ import dev.aligntok.stream.batch.BatchWork;
 import dev.aligntok.stream.batch.Bisection;
 import dev.aligntok.stream.batch.InputRecord;
 import dev.aligntok.stream.batch.InvalidInputException;
+import dev.aligntok.stream.batch.MicroBatching;
 import dev.aligntok.stream.batch.MissingValueException;
 import dev.aligntok.stream.batch.PayloadReader;
 import dev.aligntok.stream.batch.PendingRecord;
@@ -33,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Generation: a readable, valid request with an id not accepted before is QUEUED; when its batch
@@ -51,6 +53,7 @@ final class GenerateWork implements BatchWork {
   private final Duration duplicateWindow;
   private Cancellations cancellations;
   private AcceptedRequestIds accepted;
+  private KeyValueStore<Long, PendingRecord> pending;
 
   GenerateWork(PayloadReader<GenerationRequest> reader, GenerationValidator validator, ImageGeneratorPort generator,
                OutputEncoder<GeneratedImage> images, PngPlacement placement, StatusUpdates status,
@@ -68,6 +71,22 @@ final class GenerateWork implements BatchWork {
   public void init(ProcessorContext<?, ?> context) {
     this.cancellations = Cancellations.from(context);
     this.accepted = AcceptedRequestIds.from(context, duplicateWindow);
+    this.pending = context.getStateStore(MicroBatching.pendingStoreName(GenerateTopology.NAME));
+  }
+
+  /** The owner of a queued request, read back from the pending store (only when it ends unrun). */
+  private String ownerOf(QueueEntry entry) {
+    PendingRecord record = pending.get(entry.sequence());
+    return record == null ? null : ownerIn(record.input());
+  }
+
+  /** The owner named in a stored or refused input; null (admin-only status) when it cannot be read. */
+  private String ownerIn(InputRecord input) {
+    try {
+      return reader.read(input).getOwner();
+    } catch (PayloadDecodeException | MissingValueException e) {
+      return null; // admitted, so readable then
+    }
   }
 
   @Override
@@ -78,7 +97,7 @@ final class GenerateWork implements BatchWork {
     } catch (PayloadDecodeException | MissingValueException e) {
       out.deadLetter(input, null, FailureStage.DESERIALIZE, e);
       // The key is the request id by contract: the only handle a caller has on an unreadable request.
-      failedStatusUnlessTaken(input.keyText(), 0, StatusUpdates.UNREADABLE_PAYLOAD, e.getMessage(), out);
+      failedStatusUnlessTaken(input.keyText(), null, 0, StatusUpdates.UNREADABLE_PAYLOAD, e.getMessage(), out);
       return Optional.empty();
     }
     ValidatedGeneration valid;
@@ -87,7 +106,7 @@ final class GenerateWork implements BatchWork {
     } catch (InvalidInputException e) {
       String id = idOf(input, request);
       out.deadLetter(input, id, FailureStage.VALIDATE, e);
-      failedStatusUnlessTaken(id, request.getCount(), StatusUpdates.INVALID_REQUEST, e.getMessage(), out);
+      failedStatusUnlessTaken(id, request.getOwner(), request.getCount(), StatusUpdates.INVALID_REQUEST, e.getMessage(), out);
       return Optional.empty();
     }
     Optional<Instant> acceptedBefore = accepted.acceptedAt(valid.requestId(), out.nowMs());
@@ -98,7 +117,7 @@ final class GenerateWork implements BatchWork {
       return Optional.empty();
     }
     accepted.accept(valid.requestId(), out.nowMs());
-    status.queued(out, valid.requestId(), valid.count());
+    status.queued(out, valid.requestId(), request.getOwner(), valid.count());
     long deadline = request.getDeadlineMs() == null ? BatchTraits.NO_DEADLINE : request.getDeadlineMs().toEpochMilli();
     // Requests batch together only when one sampler run can serve them all.
     BatchTraits traits = new BatchTraits(request.getPriority(), deadline, valid.count(), valid.settings().toString());
@@ -110,17 +129,20 @@ final class GenerateWork implements BatchWork {
    * than ids may be: the status would echo it) or belongs to a request accepted before: that
    * request's status stands, whatever it is, and the refused input is a dead letter only.
    */
-  private void failedStatusUnlessTaken(String id, int total, String errorKind, String error, Emitter out) {
+  private void failedStatusUnlessTaken(String id, String owner, int total, String errorKind, String error,
+                                       Emitter out) {
     if (validator.isPlausibleId(id) && accepted.acceptedAt(id, out.nowMs()).isEmpty()) {
-      status.failed(out, id, total, errorKind, error);
+      status.failed(out, id, owner, total, errorKind, error);
     }
   }
 
   @Override
-  public void refused(Admission admission, Emitter out, String reason) {
+  public void refused(PendingRecord record, Emitter out, String reason) {
     // Its QUEUED status went out on admission; this ends it, and the id is free again, as for every failure.
-    status.failed(out, admission.recordId(), admission.traits().units(), StatusUpdates.TOO_LARGE_TO_QUEUE, reason);
-    accepted.release(admission.recordId());
+    String id = record.entry().recordId();
+    status.failed(out, id, ownerIn(record.input()), record.entry().traits().units(), StatusUpdates.TOO_LARGE_TO_QUEUE,
+        reason);
+    accepted.release(id);
   }
 
   private static String idOf(InputRecord input, GenerationRequest request) {
@@ -134,12 +156,12 @@ final class GenerateWork implements BatchWork {
     Optional<String> cancelled = cancellations.reason(id);
     if (cancelled.isPresent()) {
       String reason = cancelled.get().isBlank() ? "cancelled before it ran" : "cancelled before it ran: " + cancelled.get();
-      status.cancelled(out, id, total, reason);
+      status.cancelled(out, id, ownerOf(entry), total, reason);
       return true;
     }
     long now = out.nowMs();
     if (entry.traits().hasDeadline() && entry.traits().deadlineMs() < now) {
-      status.expired(out, id, total, "deadline " + Instant.ofEpochMilli(entry.traits().deadlineMs())
+      status.expired(out, id, ownerOf(entry), total, "deadline " + Instant.ofEpochMilli(entry.traits().deadlineMs())
           + " passed at " + Instant.ofEpochMilli(now) + " before the request started");
       return true;
     }
@@ -160,7 +182,7 @@ final class GenerateWork implements BatchWork {
         revalidate(pending, bundle, out, failedIds).ifPresent(ready::add);
       }
       if (!ready.isEmpty()) {
-        ready.forEach(r -> status.running(out, r.request().requestId(), r.request().count()));
+        ready.forEach(r -> status.running(out, r.request().requestId(), r.owner(), r.request().count()));
         new Bisection<ReadyRequest, TimedResult>("generate batch",
             part -> generate(bundle, part),
             (part, result) -> emitAll(part, result, out, failedIds),
@@ -179,7 +201,8 @@ final class GenerateWork implements BatchWork {
     if (id.isEmpty()) {
       return; // an unkeyed input whose admission kept failing: no id to report a status under
     }
-    status.failed(out, id, record.entry().traits().units(), StatusUpdates.QUARANTINED, reason.getMessage());
+    status.failed(out, id, ownerIn(record.input()), record.entry().traits().units(), StatusUpdates.QUARANTINED,
+        reason.getMessage());
     accepted.release(id);
   }
 
@@ -208,7 +231,7 @@ final class GenerateWork implements BatchWork {
   private void failModel(ReadyRequest r, RuntimeException e, Emitter out, List<String> failedIds) {
     String id = r.request().requestId();
     out.deadLetter(r.pending().input(), id, FailureStage.MODEL, e);
-    status.failed(out, id, r.request().count(), StatusUpdates.MODEL_FAILURE,
+    status.failed(out, id, r.owner(), r.request().count(), StatusUpdates.MODEL_FAILURE,
         "the model failed on this request (alone, after its batch failed): " + e.getMessage());
     failedIds.add(id);
   }
@@ -226,19 +249,21 @@ final class GenerateWork implements BatchWork {
       request = reader.read(pending.input());
     } catch (PayloadDecodeException | MissingValueException e) {
       out.deadLetter(pending.input(), entry.recordId(), FailureStage.DESERIALIZE, e);
-      status.failed(out, entry.recordId(), entry.traits().units(), StatusUpdates.UNREADABLE_PAYLOAD, e.getMessage());
+      status.failed(out, entry.recordId(), null, entry.traits().units(), StatusUpdates.UNREADABLE_PAYLOAD,
+          e.getMessage());
       failedIds.add(entry.recordId());
       return Optional.empty();
     }
     try {
-      return Optional.of(new ReadyRequest(pending, validator.validate(request, bundle)));
+      return Optional.of(new ReadyRequest(pending, validator.validate(request, bundle), request.getOwner()));
     } catch (InvalidInputException e) {
       // Accepted under this id at admission, so the id's status is this request's.
       InvalidInputException explained = new InvalidInputException("request " + entry.recordId()
           + " was accepted, but bundle " + bundle.bundleId() + ", in service when its batch ran (reloaded since?),"
           + " cannot serve it: " + e.getMessage());
       out.deadLetter(pending.input(), entry.recordId(), FailureStage.VALIDATE, explained);
-      status.failed(out, entry.recordId(), entry.traits().units(), StatusUpdates.INVALID_REQUEST, explained.getMessage());
+      status.failed(out, entry.recordId(), request.getOwner(), entry.traits().units(), StatusUpdates.INVALID_REQUEST,
+          explained.getMessage());
       failedIds.add(entry.recordId());
       return Optional.empty();
     }
@@ -274,15 +299,15 @@ final class GenerateWork implements BatchWork {
       }
     } catch (OversizedOutputException e) {
       out.deadLetter(r.pending().input(), request.requestId(), FailureStage.ENCODE_OUTPUT, e);
-      status.failed(out, request.requestId(), request.count(), StatusUpdates.OVERSIZED_RESULT, e.getMessage());
+      status.failed(out, request.requestId(), r.owner(), request.count(), StatusUpdates.OVERSIZED_RESULT, e.getMessage());
       return false;
     } catch (BlobAccessException e) {
       out.deadLetter(r.pending().input(), request.requestId(), FailureStage.ENCODE_OUTPUT, e);
-      status.failed(out, request.requestId(), request.count(), StatusUpdates.BLOB_WRITE_FAILED, e.getMessage());
+      status.failed(out, request.requestId(), r.owner(), request.count(), StatusUpdates.BLOB_WRITE_FAILED, e.getMessage());
       return false;
     }
     encoded.forEach(record -> out.send(request.requestId(), record));
-    status.succeeded(out, request.requestId(), request.count(), bundleId);
+    status.succeeded(out, request.requestId(), r.owner(), request.count(), bundleId);
     return true;
   }
 
@@ -309,7 +334,7 @@ final class GenerateWork implements BatchWork {
   }
 
   /** A stored request that passed validation again and will run. */
-  private record ReadyRequest(PendingRecord pending, ValidatedGeneration request) {}
+  private record ReadyRequest(PendingRecord pending, ValidatedGeneration request, String owner) {}
 
   /** One model call's result and how long it took. */
   private record TimedResult(GenerationBatchResult result, double millis) {}

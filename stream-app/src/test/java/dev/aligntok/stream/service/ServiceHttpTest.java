@@ -2,6 +2,7 @@ package dev.aligntok.stream.service;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -39,6 +40,8 @@ class ServiceHttpTest {
 
   @TempDir
   static Path work;
+  /** Where reloads may find bundles (aligntok.model.bundle-roots), besides the tiny bundle's own directory. */
+  private static Path bundleRoot;
 
   private LoopbackKafka kafka;
   private ServiceUnderTest service;
@@ -46,8 +49,9 @@ class ServiceHttpTest {
   @BeforeAll
   void start() throws Exception {
     kafka = LoopbackKafka.start(Files.createDirectories(work.resolve("kafka")));
-    service = ServiceUnderTest.start(kafka.bootstrapServers(), "http-test", work.resolve("state"), Map.of())
-        .awaitReady();
+    bundleRoot = Files.createDirectories(work.resolve("bundles"));
+    service = ServiceUnderTest.start(kafka.bootstrapServers(), "http-test", work.resolve("state"), Map.of(
+        "aligntok.model.bundle-roots", bundleRoot + "," + ServiceTestDoubles.BUNDLE.getParent())).awaitReady();
   }
 
   @AfterAll
@@ -63,7 +67,7 @@ class ServiceHttpTest {
     byte[] png = TestPngs.solid(4, 4, 10, 20, 30);
     HttpResponse<String> missing = service.send("POST", "/v1/tokenize", null, "image/png", png);
     assertEquals(401, missing.statusCode(), missing.body());
-    assertTrue(missing.body().contains("missing credentials"), missing.body());
+    assertTrue(missing.body().contains("authentication required"), missing.body());
     assertEquals(401, service.send("GET", "/v1/generations/anything", "wrong-key", null, null).statusCode());
 
     HttpResponse<String> accepted = service.send("POST", "/v1/tokenize?id=img-auth-1", "test-key-2", "image/png", png);
@@ -74,17 +78,18 @@ class ServiceHttpTest {
   @Test
   void bearerTokensFromTheConfiguredIssuerAreServedAndExpiredOnesAre401() throws Exception {
     long now = System.currentTimeMillis() / 1000;
-    String valid = TestJwts.hs256(ServiceUnderTest.JWT_SECRET,
-        "{\"iss\":\"https://issuer.test\",\"sub\":\"client-1\",\"exp\":" + (now + 600) + "}");
+    String valid = TestJwts.hs256(ServiceUnderTest.JWT_SECRET, "{\"iss\":\"https://issuer.test\",\"aud\":\""
+        + ServiceUnderTest.JWT_AUDIENCE + "\",\"sub\":\"client-1\",\"exp\":" + (now + 600) + "}");
     HttpResponse<String> accepted = service.send("POST", "/v1/tokenize?id=img-jwt-1", "Bearer " + valid, "image/png",
         TestPngs.solid(4, 4, 1, 2, 3));
     assertEquals(202, accepted.statusCode(), accepted.body());
 
-    String expired = TestJwts.hs256(ServiceUnderTest.JWT_SECRET,
-        "{\"iss\":\"https://issuer.test\",\"exp\":" + (now - 3600) + "}");
+    String expired = TestJwts.hs256(ServiceUnderTest.JWT_SECRET, "{\"iss\":\"https://issuer.test\",\"aud\":\""
+        + ServiceUnderTest.JWT_AUDIENCE + "\",\"sub\":\"client-1\",\"exp\":" + (now - 3600) + "}");
     HttpResponse<String> refused = service.send("GET", "/v1/generations/anything", "Bearer " + expired, null, null);
     assertEquals(401, refused.statusCode(), refused.body());
-    assertTrue(refused.body().contains("token expired"), refused.body());
+    assertTrue(refused.body().contains("authentication required") && !refused.body().contains("expired "),
+        "generic, the reason goes to the log: " + refused.body());
     assertTrue(refused.headers().firstValue("WWW-Authenticate").orElse("").contains("invalid_token"));
   }
 
@@ -177,29 +182,33 @@ class ServiceHttpTest {
     try (ModelBundle serving = ModelBundle.load(ServiceTestDoubles.BUNDLE, TinyBundles.CPU, ImageLimits.DEFAULT)) {
       original = serving.id();
     }
-    Path next = TinyBundles.write(work.resolve("next-bundle"), "reloaded");
+    Path next = TinyBundles.write(bundleRoot.resolve("next-bundle"), "reloaded");
     String body = "{\"path\":\"" + next + "\"}";
     assertEquals(401, service.send("POST", "/v1/admin/bundle", null, "application/json",
         body.getBytes(StandardCharsets.UTF_8)).statusCode(), "reloading needs credentials");
+    assertEquals(403, service.postJson("/v1/admin/bundle", body).statusCode(), "and the admin role");
     try {
-      HttpResponse<String> swapped = service.postJson("/v1/admin/bundle", body);
+      HttpResponse<String> swapped = service.postJson("/v1/admin/bundle", body, ServiceUnderTest.ADMIN_KEY);
       assertEquals(200, swapped.statusCode(), swapped.body());
       String nextId = JSON.readTree(swapped.body()).get("bundleId").asText();
       assertNotEquals(original, nextId);
 
-      HttpResponse<String> broken = service.postJson("/v1/admin/bundle", "{\"path\":\"" + work.resolve("nowhere") + "\"}");
-      assertEquals(422, broken.statusCode(), broken.body());
-      assertTrue(broken.body().contains("nowhere") && broken.body().contains(nextId), "names the rejected bundle "
-          + "and the one kept: " + broken.body());
-      assertEquals(400, service.postJson("/v1/admin/bundle", "{}").statusCode());
+      Path broken = Files.createDirectories(bundleRoot.resolve("broken-bundle"));
+      Files.writeString(broken.resolve("manifest.json"), "{not json");
+      HttpResponse<String> rejected = service.postJson("/v1/admin/bundle", "{\"path\":\"" + broken + "\"}",
+          ServiceUnderTest.ADMIN_KEY);
+      assertEquals(422, rejected.statusCode(), rejected.body());
+      assertTrue(rejected.body().contains(nextId), "names the bundle kept: " + rejected.body());
+      assertFalse(rejected.body().contains(work.toString()), "but no file system path: " + rejected.body());
+      assertEquals(400, service.postJson("/v1/admin/bundle", "{}", ServiceUnderTest.ADMIN_KEY).statusCode());
 
       assertEquals(202, service.postJson("/v1/generations", "{\"id\":\"after-reload-1\",\"classId\":0,\"steps\":2}")
           .statusCode());
       HttpResponse<String> done = service.awaitGet("/v1/generations/after-reload-1", r -> r.body().contains("\"SUCCEEDED\""));
       assertEquals(nextId, JSON.readTree(done.body()).get("bundleId").asText(), "outputs carry the new bundle's id");
     } finally {
-      assertEquals(200, service.postJson("/v1/admin/bundle", "{\"path\":\"" + ServiceTestDoubles.BUNDLE + "\"}")
-          .statusCode(), "back to the original bundle for the other tests");
+      assertEquals(200, service.postJson("/v1/admin/bundle", "{\"path\":\"" + ServiceTestDoubles.BUNDLE + "\"}",
+          ServiceUnderTest.ADMIN_KEY).statusCode(), "back to the original bundle for the other tests");
     }
   }
 
@@ -218,30 +227,41 @@ class ServiceHttpTest {
   }
 
   @Test
-  void healthReportsKafkaStreamsRunningAndTheModelLoaded() throws Exception {
-    HttpResponse<String> health = service.get("/health");
+  void healthReportsKafkaStreamsRunningAndTheModelLoadedOnTheManagementPort() throws Exception {
+    HttpResponse<String> health = service.management("/health");
     assertEquals(200, health.statusCode(), health.body());
     JsonNode details = JSON.readTree(health.body()).get("details");
     assertEquals("UP", details.get("kafkaStreams").get("status").asText(), health.body());
     assertEquals("RUNNING", details.get("kafkaStreams").get("details").get("state").asText(), health.body());
     assertEquals("UP", details.get("model").get("status").asText(), health.body());
     assertEquals("CPU", details.get("model").get("details").get("provider").asText());
-    HttpResponse<String> readiness = service.get("/health/readiness");
+    HttpResponse<String> readiness = service.management("/health/readiness");
     assertEquals(200, readiness.statusCode(), readiness.body());
     assertTrue(readiness.body().contains("kafkaStreams") && readiness.body().contains("model"), readiness.body());
-    HttpResponse<String> liveness = service.get("/health/liveness");
+    HttpResponse<String> liveness = service.management("/health/liveness");
     assertEquals(200, liveness.statusCode(), liveness.body());
     assertTrue(liveness.body().contains("kafkaStreamsAlive"), liveness.body());
   }
 
   @Test
-  void openApiDocumentAndMetricsAreServedWithoutAKey() {
+  void theApiPortAnswersProbesAnonymouslyWithoutDetailsAndHasNoHealthOrMetrics() throws Exception {
+    for (String probe : List.of("/health/readiness", "/health/liveness")) {
+      HttpResponse<String> answer = service.send("GET", probe, null, null, null);
+      assertEquals(200, answer.statusCode(), answer.body());
+      assertEquals("{\"status\":\"UP\"}", answer.body(), "the status and nothing else");
+    }
+    assertEquals(404, service.send("GET", "/health", null, null, null).statusCode());
+    assertEquals(404, service.send("GET", "/prometheus", null, null, null).statusCode());
+  }
+
+  @Test
+  void openApiDocumentAndManagementPortMetricsAreServedWithoutAKey() {
     HttpResponse<String> openapi = service.send("GET", "/openapi.yml", null, null, null);
     assertEquals(200, openapi.statusCode());
     assertTrue(openapi.body().startsWith("openapi: 3"), openapi.body());
     assertTrue(openapi.body().contains("/v1/generations/{id}/images/{index}"));
 
-    HttpResponse<String> metrics = service.send("GET", "/prometheus", null, null, null);
+    HttpResponse<String> metrics = service.management("/prometheus");
     assertEquals(200, metrics.statusCode(), metrics.body());
     for (String name : List.of("aligntok_records_in_total{pipeline=\"tokenize\"", "aligntok_records_in_total{pipeline=\"generate\"",
         "aligntok_batch_size_images_bucket", "aligntok_batch_latency_seconds_bucket", "aligntok_inference_time_seconds",

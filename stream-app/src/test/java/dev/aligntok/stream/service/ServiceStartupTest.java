@@ -48,7 +48,8 @@ class ServiceStartupTest {
       HttpResponse<String> unseen = open.send("GET", "/v1/generations/no-such-id", null, null, null);
       assertEquals(404, unseen.statusCode(), "no key needed: " + unseen.body());
     }
-    String refusal = startFailure("auth-no-keys", Map.of("aligntok.auth.api-keys", "", "aligntok.auth.jwt-hmac-secret", ""));
+    String refusal = startFailure("auth-no-keys", Map.of("aligntok.auth.api-keys", "", "aligntok.auth.jwt-hmac-secret", "",
+        "aligntok.auth.keys.ops.key", ServiceUnderTest.UNSET, "aligntok.auth.keys.ops.roles", ServiceUnderTest.UNSET));
     assertTrue(refusal.contains("neither aligntok.auth.api-keys nor a JWT key"), refusal);
   }
 

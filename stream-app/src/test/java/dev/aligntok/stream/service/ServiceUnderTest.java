@@ -4,6 +4,8 @@ import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,14 +22,21 @@ import java.util.function.Predicate;
  */
 final class ServiceUnderTest implements AutoCloseable {
   static final String API_KEY = "test-key-1";
+  /** A named key with the admin role (the other keys have submit and read). */
+  static final String ADMIN_KEY = "test-admin-key";
   static final String JWT_SECRET = "a-test-secret-of-at-least-32-bytes!";
+  static final String JWT_AUDIENCE = "aligntok-test";
+  /** An override with this value removes the test default instead of setting it. */
+  static final String UNSET = "<unset>";
   private static final Duration WAIT = Duration.ofSeconds(60);
 
   private final EmbeddedServer server;
+  private final int managementPort;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  private ServiceUnderTest(EmbeddedServer server) {
+  private ServiceUnderTest(EmbeddedServer server, int managementPort) {
     this.server = server;
+    this.managementPort = managementPort;
   }
 
   /** Starts the service under {@code applicationId}; {@code overrides} win over the test defaults. */
@@ -46,12 +55,40 @@ final class ServiceUnderTest implements AutoCloseable {
     props.put("aligntok.auth.api-keys", API_KEY + ",test-key-2"); // comma-separated, as in an environment variable
     props.put("aligntok.auth.jwt-hmac-secret", JWT_SECRET);
     props.put("aligntok.auth.jwt-issuer", "https://issuer.test");
+    props.put("aligntok.auth.jwt-audience", JWT_AUDIENCE);
+    props.put("aligntok.auth.keys.ops.key", ADMIN_KEY);
+    props.put("aligntok.auth.keys.ops.roles", "admin");
+    // Health details and metrics: on a port of their own, like the API's, free on loopback.
+    props.put("endpoints.all.port", freeLoopbackPort());
     // A lone request waits 20 s for companions (long enough to see it QUEUED); 8 images run at once.
     props.put("aligntok.generate.batch-size", 8);
     props.put("aligntok.generate.max-wait", "20s");
     props.putAll(overrides);
+    props.values().removeIf(UNSET::equals);
     EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class, props);
-    return new ServiceUnderTest(server);
+    return new ServiceUnderTest(server, Integer.parseInt(String.valueOf(props.get("endpoints.all.port"))));
+  }
+
+  static int freeLoopbackPort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** GET {@code path} on the management port, without credentials. */
+  HttpResponse<String> management(String path) {
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path))
+        .timeout(Duration.ofSeconds(30)).build();
+    try {
+      return http.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException("GET " + path + " (management port) failed", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   ApplicationContext context() {
@@ -99,15 +136,29 @@ final class ServiceUnderTest implements AutoCloseable {
   }
 
   HttpResponse<String> postJson(String path, String json) {
-    return send("POST", path, API_KEY, "application/json", json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return postJson(path, json, API_KEY);
+  }
+
+  /** @param credential an API key, or "Bearer <token>" */
+  HttpResponse<String> postJson(String path, String json, String credential) {
+    return send("POST", path, credential, "application/json", json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  String baseUrl() {
+    return "http://127.0.0.1:" + server.getPort();
   }
 
   /** Repeats GET {@code path} until the response satisfies {@code done}; fails after a minute. */
   HttpResponse<String> awaitGet(String path, Predicate<HttpResponse<String>> done) {
+    return awaitGetAs(path, API_KEY, done);
+  }
+
+  /** As {@link #awaitGet}, with another credential (an API key, or "Bearer <token>"). */
+  HttpResponse<String> awaitGetAs(String path, String credential, Predicate<HttpResponse<String>> done) {
     long deadline = System.nanoTime() + WAIT.toNanos();
     HttpResponse<String> last;
     do {
-      last = get(path);
+      last = send("GET", path, credential, null, null);
       if (done.test(last)) {
         return last;
       }
@@ -116,10 +167,22 @@ final class ServiceUnderTest implements AutoCloseable {
     throw new AssertionError("GET " + path + " still answers " + last.statusCode() + " " + last.body() + " after " + WAIT);
   }
 
-  /** Waits until /health says UP (Kafka Streams RUNNING, model loaded). */
+  /** Waits until /health (management port) says UP: Kafka Streams RUNNING, model loaded. */
   ServiceUnderTest awaitReady() {
-    awaitGet("/health", response -> response.statusCode() == 200);
-    return this;
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (true) {
+      try {
+        if (management("/health").statusCode() == 200) {
+          return this;
+        }
+      } catch (UncheckedIOException notListeningYet) {
+        // keep polling
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("the service is not healthy after " + WAIT + ": " + management("/health").body());
+      }
+      sleep(100);
+    }
   }
 
   private static void sleep(long millis) {

@@ -106,6 +106,8 @@ final class ServiceProcess implements AutoCloseable {
     Map<String, String> props = new TreeMap<>();
     props.put("micronaut.server.host", FreePorts.LOOPBACK_HOST);
     props.put("micronaut.server.port", Integer.toString(port));
+    // The management port (health details, metrics) is fixed by default: two instances need their own.
+    props.put("endpoints.all.port", Integer.toString(FreePorts.freeLoopbackPort()));
     props.put("aligntok.kafka.bootstrap-servers", config.stack().bootstrapServers());
     props.put("aligntok.kafka.application-id", config.applicationId());
     props.put("aligntok.registry.url", config.stack().registryUrl());

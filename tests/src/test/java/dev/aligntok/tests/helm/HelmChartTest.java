@@ -77,10 +77,17 @@ class HelmChartTest {
     }
 
     @Test
-    void probeTheManagementHealthEndpointsOnTheHttpPort() {
+    void probeTheAnonymousHealthEndpointsOnTheHttpPortAndKeepDetailsOnTheManagementPort() {
       Container app = appContainer(chart);
       assertEquals(8080, app.getPorts().get(0).getContainerPort());
       assertEquals("http", app.getPorts().get(0).getName());
+      assertEquals(8085, app.getPorts().get(1).getContainerPort());
+      assertEquals("management", app.getPorts().get(1).getName());
+      assertEquals(8085, appConfig(chart).at("/endpoints/all/port").asInt());
+      Service clients = chart.all(Service.class).stream().filter(s -> !"None".equals(s.getSpec().getClusterIP()))
+          .findFirst().orElseThrow();
+      assertEquals(List.of("http"), clients.getSpec().getPorts().stream().map(p -> p.getName()).toList(),
+          "clients never reach health details or metrics");
       assertHttpProbe(app.getStartupProbe(), "/health/liveness");
       assertHttpProbe(app.getReadinessProbe(), "/health/readiness");
       assertHttpProbe(app.getLivenessProbe(), "/health/liveness");
@@ -276,7 +283,7 @@ class HelmChartTest {
       GenericKubernetesResource monitor = chart.custom("ServiceMonitor").get(0);
       Map<?, ?> endpoint = (Map<?, ?>) ((List<?>) RenderedChart.at(monitor, "spec", "endpoints")).get(0);
       assertEquals("/prometheus", endpoint.get("path"));
-      assertEquals("http", endpoint.get("port"));
+      assertEquals("management", endpoint.get("port"));
       NetworkPolicy policy = chart.single(NetworkPolicy.class);
       assertEquals(List.of("Ingress", "Egress"), policy.getSpec().getPolicyTypes());
     }
@@ -369,6 +376,9 @@ class HelmChartTest {
               List.of("kafka.closeTimeoutSeconds (120) must be below terminationGracePeriodSeconds (120)")),
           Arguments.of(Map.of("extraEnv[0].name", "DB_PASSWORD", "extraEnv[0].value", "hunter2"),
               List.of("extraEnv[0] (DB_PASSWORD)", "secretKeyRef")),
+          Arguments.of(Map.of("auth.jwt.existingSecret", "idp", "auth.jwt.publicKeyKey", "pem",
+              "auth.jwt.issuer", "https://idp.example"), List.of("auth.jwt.audience is empty", "requireAudience=false")),
+          Arguments.of(Map.of("service.managementPort", 8080), List.of("service.managementPort (8080)")),
           Arguments.of(Map.of("kafka.properties.sasl\\.jaas\\.config", "x"),
               List.of("sasl.jaas.config holds a literal credential", "${ENV_VAR} placeholder")));
     }
@@ -394,7 +404,7 @@ class HelmChartTest {
     void bearerTokensAloneNeedNoApiKeySecret() {
       RenderedChart chart = AligntokChart.template(null, Map.of("auth.existingSecret", "",
           "auth.jwt.existingSecret", "idp-keys", "auth.jwt.publicKeyKey", "public.pem",
-          "auth.jwt.issuer", "https://idp.example"));
+          "auth.jwt.issuer", "https://idp.example", "auth.jwt.audience", "aligntok"));
       Container app = appContainer(chart);
       assertSecretRef(app, "ALIGNTOK_AUTH_JWT_PUBLIC_KEY", "idp-keys", "public.pem");
       assertTrue(app.getEnv().stream().anyMatch(e -> e.getName().equals("ALIGNTOK_AUTH_JWT_ISSUER")

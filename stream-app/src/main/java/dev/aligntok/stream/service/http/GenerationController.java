@@ -29,6 +29,11 @@ import org.slf4j.LoggerFactory;
  * Generation requests: submit (to the prompts topic), look up (status store), cancel (to the
  * cancellations topic), fetch an image (images store). Blocking Kafka and store calls run on the
  * I/O executor, not the event loop.
+ *
+ * <p>A request belongs to the caller that submitted it (its {@code owner}): status, images and
+ * cancellation answer only the owner or an admin, and everyone else hears 404, as for an id never
+ * seen, so ids do not leak. A request without owner (written to Kafka directly) is an admin's. With
+ * authentication off every caller sees everything.
  */
 @Controller("/v1/generations")
 @ExecuteOn(TaskExecutors.BLOCKING)
@@ -43,9 +48,11 @@ public class GenerationController {
   private final StoreReader stores;
   private final QueryRouting routing;
   private final StoredImages images;
+  private final Callers callers;
 
   GenerationController(SubmissionChecker checker, EventPublisher publisher, StoreReader stores, QueryRouting routing,
-                       StoredImages images) {
+                       StoredImages images, Callers callers) {
+    this.callers = callers;
     this.checker = checker;
     this.publisher = publisher;
     this.stores = stores;
@@ -59,10 +66,12 @@ public class GenerationController {
     if (!checked.errors().isEmpty()) {
       return HttpResponse.badRequest(new ErrorBody("invalid generation request", checked.errors()));
     }
+    Caller caller = callers.of(request);
+    checked.request().setOwner(caller.owner());
     String id = checked.request().getId();
     URI location = URI.create(statusPath(id));
     try (LogContext.Scope log = LogContext.requestId(id)) {
-      if (submission.id() != null && alreadySubmitted(id, request)) {
+      if (submission.id() != null && alreadySubmitted(id, request, caller)) {
         LOG.info("refused a second submission of request id {}", id);
         return HttpResponse.status(HttpStatus.CONFLICT).header("Location", location.toString())
             .body(ErrorBody.of("request id " + id + " was submitted before and is not run again; its status is at "
@@ -75,13 +84,15 @@ public class GenerationController {
   }
 
   /**
-   * Whether the request's status is known (here or at the instance owning it), so that a client
-   * hears at once that its id is taken. Best effort: when no instance can answer (rebalancing, owner
-   * down) or the status has expired, the generate pipeline still refuses the duplicate (dead letter).
+   * Whether the caller's own request with this id is known (here or at the instance owning it), so
+   * that a client retrying hears at once that its id is taken. Another caller's request counts as
+   * unknown (its existence is not revealed): the submission is accepted and the generate pipeline
+   * dead-letters it as a duplicate, leaving the first request's status alone. Best effort: when no
+   * instance can answer (rebalancing, owner down) the pipeline still refuses the duplicate.
    */
-  private boolean alreadySubmitted(String id, HttpRequest<?> request) {
+  private boolean alreadySubmitted(String id, HttpRequest<?> request, Caller caller) {
     try {
-      return routing.route(QueryStores.STATUS, id, "GET", statusPath(id), request, () -> statusOwned(id))
+      return routing.route(QueryStores.STATUS, id, "GET", statusPath(id), request, () -> statusOwned(id, caller))
           .status() == HttpStatus.OK;
     } catch (StoreUnavailableException e) {
       return false;
@@ -91,13 +102,19 @@ public class GenerationController {
   @Get("/{id}")
   public MutableHttpResponse<?> status(String id, HttpRequest<?> request) {
     try (LogContext.Scope log = LogContext.requestId(id)) {
-      return routing.route(QueryStores.STATUS, id, request, () -> statusOwned(id));
+      Caller caller = callers.of(request);
+      return routing.route(QueryStores.STATUS, id, request, () -> statusOwned(id, caller));
     }
   }
 
-  private MutableHttpResponse<?> statusOwned(String id) {
-    return stores.status(id).<MutableHttpResponse<?>>map(status -> HttpResponse.ok(StatusView.of(status)))
+  private MutableHttpResponse<?> statusOwned(String id, Caller caller) {
+    return visibleStatus(id, caller).<MutableHttpResponse<?>>map(status -> HttpResponse.ok(StatusView.of(status)))
         .orElseGet(() -> notSeen(id));
+  }
+
+  /** The request's status if this caller may see it; empty for an unknown id and for another caller's request alike. */
+  private Optional<GenerationStatus> visibleStatus(String id, Caller caller) {
+    return stores.status(id).filter(status -> caller.owns(status.getOwner()));
   }
 
   private static String statusPath(String id) {
@@ -107,12 +124,13 @@ public class GenerationController {
   @Delete("/{id}")
   public MutableHttpResponse<?> cancel(String id, HttpRequest<?> request) {
     try (LogContext.Scope log = LogContext.requestId(id)) {
-      return routing.route(QueryStores.STATUS, id, request, () -> cancelOwned(id));
+      Caller caller = callers.of(request);
+      return routing.route(QueryStores.STATUS, id, request, () -> cancelOwned(id, caller));
     }
   }
 
-  private MutableHttpResponse<?> cancelOwned(String id) {
-    Optional<GenerationStatus> status = stores.status(id);
+  private MutableHttpResponse<?> cancelOwned(String id, Caller caller) {
+    Optional<GenerationStatus> status = visibleStatus(id, caller);
     if (status.isEmpty()) {
       return notSeen(id);
     }
@@ -129,11 +147,27 @@ public class GenerationController {
   @Get("/{id}/images/{index}")
   public MutableHttpResponse<?> image(String id, int index, HttpRequest<?> request) {
     try (LogContext.Scope log = LogContext.requestId(id)) {
+      Caller caller = callers.of(request);
+      if (!caller.owns(null)) {
+        // Images carry no owner: the request's status says whose they are (possibly at another instance).
+        MutableHttpResponse<?> status = routing.ask(QueryStores.STATUS, id, "GET", statusPath(id), request,
+            () -> statusOwned(id, caller));
+        if (status.status() == HttpStatus.NOT_FOUND) {
+          return noImage(id, index);
+        }
+        if (status.status() != HttpStatus.OK) {
+          return status;
+        }
+      }
       return routing.route(QueryStores.IMAGES, id, request, () -> stores.image(id, index)
           .<MutableHttpResponse<?>>map(images::response)
-          .orElseGet(() -> HttpResponse.notFound(ErrorBody.of("request " + id + " has no image " + index
-              + " (not generated yet, never requested, or past the retention)"))));
+          .orElseGet(() -> noImage(id, index)));
     }
+  }
+
+  private static MutableHttpResponse<?> noImage(String id, int index) {
+    return HttpResponse.notFound(ErrorBody.of("request " + id + " has no image " + index
+        + " (not generated yet, never requested, or past the retention)"));
   }
 
   private static MutableHttpResponse<?> notSeen(String id) {

@@ -45,6 +45,22 @@ final class QueryRouting {
     };
   }
 
+  /**
+   * Asks about {@code requestId} on behalf of {@code request} (another route's question, e.g. whether
+   * the caller may see the request): locally or at the owner, even when {@code request} itself was
+   * forwarded. It cannot loop: the question carries {@value PeerForwarder#FORWARDED}, so the owner
+   * answers from its own stores or says the key is moving.
+   */
+  MutableHttpResponse<?> ask(String store, String requestId, String method, String path, HttpRequest<?> request,
+                             Supplier<MutableHttpResponse<?>> local) {
+    KeyOwner owner = owners.of(store, requestId);
+    return switch (owner.kind()) {
+      case LOCAL -> local.get();
+      case REMOTE -> forwarder.forward(method, owner.host(), path, credentials(request));
+      case UNAVAILABLE -> retryLater("no instance owns request " + requestId + " right now (rebalancing)");
+    };
+  }
+
   /** The authentication headers the caller sent, to be sent on with a forwarded query. */
   private static Map<String, String> credentials(HttpRequest<?> request) {
     Map<String, String> credentials = new LinkedHashMap<>();

@@ -31,6 +31,18 @@ public final class TestJwts {
     });
   }
 
+  /** An HS256 token with the given header (which should name HS256), e.g. with a {@code crit} entry. */
+  public static String hs256WithHeader(String secret, String headerJson, String claimsJson) {
+    String signedPart = encode(headerJson) + "." + encode(claimsJson);
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+      return signedPart + "." + BASE64URL.encodeToString(mac.doFinal(signedPart.getBytes(StandardCharsets.US_ASCII)));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** A token whose header names {@code alg} but which carries no signature. */
   public static String unsigned(String alg, String claimsJson) {
     return encode("{\"alg\":\"" + alg + "\",\"typ\":\"JWT\"}") + "." + encode(claimsJson) + ".";
