@@ -89,9 +89,12 @@ class ServiceProducerLimitTest {
           serdes.serde(GenerationRequest.class).serializer().serialize("aligntok.prompts", ordinary))).get();
     }
 
-    service.awaitGet("/v1/generations/ordinary", r -> r.body().contains("\"SUCCEEDED\""));
-    service.awaitGet("/v1/generations/big-meta", r -> r.body().contains("\"FAILED\"") && r.body().contains("TooLargeToQueue"));
-    service.awaitGet("/v1/generations/huge-prompt", r -> r.body().contains("\"FAILED\""));
+    // Written straight to Kafka, so ownerless: only an admin may read their statuses.
+    String admin = ServiceUnderTest.ADMIN_KEY;
+    service.awaitGetAs("/v1/generations/ordinary", admin, r -> r.body().contains("\"SUCCEEDED\""));
+    service.awaitGetAs("/v1/generations/big-meta", admin,
+        r -> r.body().contains("\"FAILED\"") && r.body().contains("TooLargeToQueue"));
+    service.awaitGetAs("/v1/generations/huge-prompt", admin, r -> r.body().contains("\"FAILED\""));
     assertEquals(KafkaStreams.State.RUNNING, service.context().getBean(StreamsRunner.class).state());
 
     List<ConsumerRecord<byte[], byte[]>> letters = readDeadLetters(2);
