@@ -165,6 +165,16 @@ class HelmChartTest {
     }
 
     @Test
+    void boundDeadLettersAndQuarantineRecordsThatKeepFailing() {
+      JsonNode config = appConfig(chart);
+      assertEquals(65_536, config.at("/aligntok/output/dead-letter-value-bytes").asInt());
+      assertEquals(4_096, config.at("/aligntok/output/dead-letter-key-bytes").asInt());
+      assertEquals(16_384, config.at("/aligntok/output/dead-letter-header-bytes").asInt());
+      assertEquals(3, config.at("/aligntok/batching/max-attempts").asInt());
+      assertTrue(config.at("/aligntok/health").isMissingNode(), "the stall timeout follows max-batch-duration");
+    }
+
+    @Test
     void exposeAClusterServiceAHeadlessServiceAndADisruptionBudget() {
       List<Service> services = chart.all(Service.class);
       assertEquals(2, services.size(), chart.kinds().toString());
