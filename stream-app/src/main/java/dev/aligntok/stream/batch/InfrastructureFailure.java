@@ -1,6 +1,6 @@
 package dev.aligntok.stream.batch;
 
-import dev.aligntok.stream.service.kafka.RegistryOutage;
+import dev.aligntok.schemas.registry.RegistryOutage;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import org.apache.kafka.common.KafkaException;

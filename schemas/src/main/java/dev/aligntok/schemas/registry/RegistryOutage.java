@@ -1,7 +1,5 @@
-package dev.aligntok.stream.service.kafka;
+package dev.aligntok.schemas.registry;
 
-import dev.aligntok.schemas.registry.RegistryAuthException;
-import dev.aligntok.schemas.registry.SchemaRegistryException;
 import dev.aligntok.schemas.serde.PayloadDecodeException;
 import java.util.IdentityHashMap;
 import java.util.Map;
