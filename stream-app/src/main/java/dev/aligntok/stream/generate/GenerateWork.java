@@ -74,7 +74,7 @@ final class GenerateWork implements BatchWork {
     } catch (PayloadDecodeException | MissingValueException e) {
       out.deadLetter(input, null, FailureStage.DESERIALIZE, e);
       // The key is the request id by contract: the only handle a caller has on an unreadable request.
-      if (input.keyText() != null) {
+      if (validator.acceptsId(input.keyText())) {
         status.failed(out, input.keyText(), 0, StatusUpdates.UNREADABLE_PAYLOAD, e.getMessage());
       }
       return Optional.empty();
@@ -102,7 +102,9 @@ final class GenerateWork implements BatchWork {
   }
 
   private void failInvalid(InputRecord input, GenerationRequest request, InvalidInputException e, Emitter out) {
-    String id = request.getId() == null || request.getId().isBlank() ? input.keyText() : request.getId();
+    // Only a well-formed id may key a status (a huge or odd one would make the status unwritable).
+    String id = validator.acceptsId(request.getId()) ? request.getId()
+        : validator.acceptsId(input.keyText()) ? input.keyText() : null;
     out.deadLetter(input, id, FailureStage.VALIDATE, e);
     if (id != null) {
       status.failed(out, id, request.getCount(), StatusUpdates.INVALID_REQUEST, e.getMessage());

@@ -24,17 +24,20 @@ public class PipelineConfigs {
   }
 
   @Singleton
-  TokenizeConfig tokenizeConfig(TopicNames topics, TokenizeSettings tokenize, OutputLimits output) {
+  TokenizeConfig tokenizeConfig(TopicNames topics, TokenizeSettings tokenize, OutputLimits output,
+                                MetadataSettings metadata) {
     ImageLimits limits = new ImageLimits(tokenize.maxEncodedBytes(), tokenize.maxWidth(), tokenize.maxHeight(),
         tokenize.maxPixels());
     return new TokenizeConfig(topics, BatchingConfig.of(tokenize.batchSize(), tokenize.maxWait()), limits, output,
-        tokenize.latentDtype());
+        tokenize.latentDtype(), metadata.limits());
   }
 
   @Singleton
-  GenerateConfig generateConfig(TopicNames topics, GenerateSettings generate, OutputLimits output) {
+  GenerateConfig generateConfig(TopicNames topics, GenerateSettings generate, OutputLimits output,
+                                MetadataSettings metadata) {
     GenerationLimits limits = new GenerationLimits(generate.maxCount(), generate.maxSteps(), generate.maxCfgScale(),
-        generate.maxIdLength());
+        generate.maxIdLength(), generate.maxPromptLength(), generate.minPriority(), generate.maxPriority(),
+        metadata.limits());
     return new GenerateConfig(topics, BatchingConfig.of(generate.batchSize(), generate.maxWait()), limits, output,
         generate.blobThreshold(), generate.duplicateWindow());
   }
