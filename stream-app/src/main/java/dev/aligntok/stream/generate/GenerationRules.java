@@ -24,10 +24,6 @@ public final class GenerationRules {
     this.limits = limits;
   }
 
-  public GenerationLimits limits() {
-    return limits;
-  }
-
   /** Whether {@code id} has the form of a request id (and may therefore be a key or be quoted). */
   public boolean acceptsId(String id) {
     return limits.idFormat().accepts(id);
@@ -91,11 +87,14 @@ public final class GenerationRules {
       }
       return labels == null ? -1 : classId;
     }
+    if (!promptFits) {
+      return -1;
+    }
     if (prompt == null || prompt.isBlank()) {
       problems.add(new Problem("prompt", "either prompt or classId is required"));
       return -1;
     }
-    if (!promptFits || labels == null) {
+    if (labels == null) {
       return -1;
     }
     try {

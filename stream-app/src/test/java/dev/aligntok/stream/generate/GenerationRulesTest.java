@@ -52,6 +52,10 @@ class GenerationRulesTest {
     assertEquals("prompt", problems.get(0).field());
 
     problems.clear();
+    assertEquals(-1, rules.resolveClass(null, " ".repeat(1_001), LABELS, problems));
+    assertEquals(List.of("prompt of 1,001 characters exceeds the limit of 1,000"), messages(), "one problem per field");
+
+    problems.clear();
     assertEquals(1, rules.resolveClass(1, huge, LABELS, problems), "classId wins, but the prompt still travels");
     assertEquals(List.of("prompt of 1,000,000 characters exceeds the limit of 1,000"), messages());
 
