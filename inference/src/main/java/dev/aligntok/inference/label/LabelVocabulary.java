@@ -2,7 +2,6 @@ package dev.aligntok.inference.label;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -26,12 +25,16 @@ import java.util.regex.Pattern;
 public final class LabelVocabulary {
   /** How many closest labels an unknown-prompt error lists. */
   public static final int SUGGESTIONS = 5;
+  /** Longest text (in chars) that {@link #closest} suggests labels for and an error message quotes. */
+  public static final int MAX_SUGGESTION_LENGTH = 64;
   private static final Pattern SEPARATORS = Pattern.compile("[\\s_\\-]+");
 
   private final List<String> names;
   private final List<List<String>> synonyms;
   private final Map<String, Integer> lookup;
   private final Set<String> ambiguous;
+  /** Per label: the code points of its normalised name, then of each normalised synonym. */
+  private final List<List<int[]>> keys;
 
   private LabelVocabulary(List<String> names, List<List<String>> synonyms, Map<String, Integer> lookup,
       Set<String> ambiguous) {
@@ -39,6 +42,14 @@ public final class LabelVocabulary {
     this.synonyms = synonyms;
     this.lookup = lookup;
     this.ambiguous = ambiguous;
+    List<List<int[]>> keyList = new ArrayList<>(names.size());
+    for (int id = 0; id < names.size(); id++) {
+      List<int[]> labelKeys = new ArrayList<>();
+      labelKeys.add(normalize(names.get(id)).codePoints().toArray());
+      synonyms.get(id).forEach(synonym -> labelKeys.add(normalize(synonym).codePoints().toArray()));
+      keyList.add(List.copyOf(labelKeys));
+    }
+    this.keys = List.copyOf(keyList);
   }
 
   /** A vocabulary without synonyms; ids follow the list order. */
@@ -79,6 +90,8 @@ public final class LabelVocabulary {
   /**
    * The id of a label name or synonym; for anything else throws naming the text and the
    * {@value #SUGGESTIONS} {@linkplain #closest closest} labels, so a typo in a prompt is a one-look fix.
+   * A text longer than {@value #MAX_SUGGESTION_LENGTH} characters is neither quoted nor matched
+   * against the labels: the message gives its length only.
    */
   public int id(String nameOrSynonym) {
     if (nameOrSynonym == null) {
@@ -86,6 +99,11 @@ public final class LabelVocabulary {
     }
     OptionalInt id = lookup(nameOrSynonym);
     if (id.isEmpty()) {
+      if (nameOrSynonym.length() > MAX_SUGGESTION_LENGTH) {
+        throw new IllegalArgumentException(String.format(Locale.ROOT,
+            "unknown class prompt of %,d characters (no label is that long; closest labels are suggested "
+                + "for prompts of up to %d characters)", nameOrSynonym.length(), MAX_SUGGESTION_LENGTH));
+      }
       String why = ambiguous.contains(normalize(nameOrSynonym)) ? " (ambiguous: it names several labels)" : "";
       throw new IllegalArgumentException("unknown class prompt '" + nameOrSynonym + "'" + why + "; closest: "
           + String.join(", ", closest(nameOrSynonym, SUGGESTIONS)));
@@ -97,7 +115,10 @@ public final class LabelVocabulary {
    * The k label names nearest to {@code text}: Levenshtein distance (in code points) between
    * normalised strings, a label's distance being the smallest over its name and synonyms; ties go
    * to the lower id. Fewer than k when the vocabulary is smaller. Meant for error messages and
-   * "did you mean" hints, not for resolving prompts: it always answers, however far the text is.
+   * "did you mean" hints, not for resolving prompts: it answers however far the text is, but only for
+   * texts of at most {@value #MAX_SUGGESTION_LENGTH} characters (longer ones get no suggestion), so
+   * its cost is bounded by the vocabulary, never by the input. Distances are computed in a band that
+   * narrows to the k-th best found so far, and stop early once a row exceeds it.
    */
   public List<String> closest(String text, int k) {
     if (text == null) {
@@ -106,43 +127,86 @@ public final class LabelVocabulary {
     if (k < 0) {
       throw new IllegalArgumentException("k must be >= 0, got " + k);
     }
+    if (k == 0 || text.length() > MAX_SUGGESTION_LENGTH) {
+      return List.of();
+    }
     int[] query = normalize(text).codePoints().toArray();
-    int[] distance = new int[names.size()];
-    List<Integer> ids = new ArrayList<>(names.size());
+    // The best k so far as {distance, id}, by distance then id; ids come in ascending order, so a
+    // later label of equal distance never displaces an earlier one.
+    List<int[]> best = new ArrayList<>(Math.min(k, names.size()) + 1);
     for (int id = 0; id < names.size(); id++) {
-      int best = levenshtein(query, normalize(names.get(id)).codePoints().toArray());
-      for (String synonym : synonyms.get(id)) {
-        best = Math.min(best, levenshtein(query, normalize(synonym).codePoints().toArray()));
+      int bound = best.size() < k ? Integer.MAX_VALUE : best.get(best.size() - 1)[0] - 1;
+      int distance = Integer.MAX_VALUE;
+      for (int[] key : keys.get(id)) {
+        int limit = Math.min(Math.min(bound, distance - 1), Math.max(query.length, key.length));
+        if (limit < 0) {
+          break;
+        }
+        int d = levenshtein(query, key, limit);
+        if (d <= limit) {
+          distance = d;
+        }
       }
-      distance[id] = best;
-      ids.add(id);
+      if (distance == Integer.MAX_VALUE) {
+        continue;
+      }
+      int at = best.size();
+      while (at > 0 && best.get(at - 1)[0] > distance) {
+        at--;
+      }
+      best.add(at, new int[] {distance, id});
+      if (best.size() > k) {
+        best.remove(best.size() - 1);
+      }
     }
-    ids.sort(Comparator.<Integer>comparingInt(id -> distance[id]).thenComparingInt(id -> id));
-    List<String> out = new ArrayList<>(Math.min(k, ids.size()));
-    for (int id : ids.subList(0, Math.min(k, ids.size()))) {
-      out.add(names.get(id));
-    }
+    List<String> out = new ArrayList<>(best.size());
+    best.forEach(entry -> out.add(names.get(entry[1])));
     return List.copyOf(out);
   }
 
   /** Edit distance (insertions, deletions, substitutions, each 1), two rows of dynamic programming. */
   static int levenshtein(int[] a, int[] b) {
+    return levenshtein(a, b, Math.max(a.length, b.length));
+  }
+
+  /**
+   * Edit distance if it is at most {@code limit}, otherwise {@code limit + 1}. Only the diagonal band
+   * of width {@code 2 * limit + 1} is computed, and it stops at the first row whose every cell
+   * exceeds the limit: at most {@code (a.length + 1) * (2 * limit + 1)} cells.
+   */
+  static int levenshtein(int[] a, int[] b, int limit) {
+    int over = limit + 1;
+    if (Math.abs(a.length - b.length) > limit) {
+      return over;
+    }
     int[] previous = new int[b.length + 1];
     int[] current = new int[b.length + 1];
     for (int j = 0; j <= b.length; j++) {
-      previous[j] = j;
+      previous[j] = Math.min(j, over);
     }
     for (int i = 1; i <= a.length; i++) {
-      current[0] = i;
-      for (int j = 1; j <= b.length; j++) {
+      int from = Math.max(1, i - limit);
+      int to = Math.min(b.length, i + limit);
+      current[0] = Math.min(i, over);
+      current[from - 1] = from == 1 ? current[0] : over;
+      int rowMin = current[from - 1];
+      for (int j = from; j <= to; j++) {
         int substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
-        current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+        int cell = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+        current[j] = Math.min(cell, over);
+        rowMin = Math.min(rowMin, current[j]);
+      }
+      if (to < b.length) {
+        current[to + 1] = over; // outside the band: the next row must not read a stale value here
+      }
+      if (rowMin > limit) {
+        return over;
       }
       int[] swap = previous;
       previous = current;
       current = swap;
     }
-    return previous[b.length];
+    return Math.min(previous[b.length], over);
   }
 
   /** The id of a label name or synonym, if it resolves to exactly one label. */

@@ -1,12 +1,14 @@
 package dev.aligntok.inference.label;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -99,6 +101,43 @@ class LabelVocabularyTest {
     assertEquals(3, distance("abc", ""));
     assertEquals(0, distance("same", "same"));
     assertEquals(1, distance("a\uD83D\uDE00b", "ab")); // one code point, not two chars
+  }
+
+  @Test
+  void theBandedDistanceEqualsTheFullOneUpToItsLimit() {
+    Random random = new Random(17);
+    for (int trial = 0; trial < 5_000; trial++) {
+      int[] a = randomText(random, random.nextInt(12));
+      int[] b = randomText(random, random.nextInt(12));
+      int full = LabelVocabulary.levenshtein(a, b);
+      int limit = random.nextInt(14);
+      assertEquals(Math.min(full, limit + 1), LabelVocabulary.levenshtein(a, b, limit),
+          "a=" + java.util.Arrays.toString(a) + " b=" + java.util.Arrays.toString(b) + " limit=" + limit);
+    }
+  }
+
+  @Test
+  void anOverlongPromptIsNeitherMatchedNorQuoted() {
+    LabelVocabulary labels = LabelVocabulary.of(List.of("cat", "car", "dog"));
+    String huge = "catt".repeat(250_000); // a 1,000,000-character prompt
+    assertEquals(List.of(), labels.closest(huge, 5), "no suggestion is computed for an over-long text");
+    IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> labels.id(huge));
+    assertEquals("unknown class prompt of 1,000,000 characters (no label is that long; closest labels are suggested"
+        + " for prompts of up to 64 characters)", error.getMessage());
+
+    String longest = "x".repeat(LabelVocabulary.MAX_SUGGESTION_LENGTH);
+    assertEquals(3, labels.closest(longest, 5).size());
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> labels.id(longest)).getMessage().contains("closest:"));
+    assertEquals(List.of(), labels.closest(longest + "x", 5));
+    assertFalse(assertThrows(IllegalArgumentException.class, () -> labels.id(longest + "x")).getMessage().contains("xx"));
+  }
+
+  private static int[] randomText(Random random, int length) {
+    int[] text = new int[length];
+    for (int i = 0; i < length; i++) {
+      text[i] = 'a' + random.nextInt(3); // a small alphabet, so strings share much and distances vary
+    }
+    return text;
   }
 
   private static int distance(String a, String b) {

@@ -34,6 +34,11 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
   private Class<? extends SpecificRecord> targetType;
   private boolean specificByWriterName;
   private final Map<Integer, DatumReader<T>> readersBySchemaId = new ConcurrentHashMap<>();
+  /**
+   * Why a writer schema cannot be read as the reader schema, per schema id: checking compatibility
+   * costs far more than a record, so a stream of records under such an id must not repeat it.
+   */
+  private final Map<Integer, String> incompatibleBySchemaId = new ConcurrentHashMap<>();
 
   /** For Kafka's reflective construction; {@link #configure} must follow. */
   public AvroDeserializer() {}
@@ -104,14 +109,22 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
     if (reader != null) {
       return reader;
     }
+    String incompatible = incompatibleBySchemaId.get(schemaId);
+    if (incompatible != null) {
+      throw new PayloadDecodeException(PayloadDecodeException.Reason.INCOMPATIBLE_SCHEMA, source, schemaId,
+          incompatible, null);
+    }
     Schema writer = writerSchema(schemaId, source);
     Schema readerSchema = readerSchema(writer, schemaId, source);
     SchemaCompatibility.SchemaPairCompatibility compatibility =
         SchemaCompatibility.checkReaderWriterCompatibility(readerSchema, writer);
     if (compatibility.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
-      throw new PayloadDecodeException(PayloadDecodeException.Reason.INCOMPATIBLE_SCHEMA, source, schemaId,
-          "writer schema " + writer.getFullName() + " cannot be read as " + readerSchema.getFullName() + ": "
-              + compatibility.getDescription(), null);
+      PayloadDecodeException refused = new PayloadDecodeException(PayloadDecodeException.Reason.INCOMPATIBLE_SCHEMA,
+          source, schemaId, "writer schema " + writer.getFullName() + " cannot be read as " + readerSchema.getFullName()
+              + ": " + compatibility.getDescription(), null);
+      // Schema ids are immutable in a registry, so the verdict holds for every later record.
+      incompatibleBySchemaId.put(schemaId, refused.detail());
+      throw refused;
     }
     boolean specific = targetType != null || specificByWriterName;
     reader = specific ? BoundedDatumReader.specific(writer, readerSchema) : BoundedDatumReader.generic(writer, readerSchema);

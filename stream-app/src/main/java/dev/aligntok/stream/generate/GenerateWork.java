@@ -131,7 +131,7 @@ final class GenerateWork implements BatchWork {
    */
   private void failedStatusUnlessTaken(String id, String owner, int total, String errorKind, String error,
                                        Emitter out) {
-    if (validator.isPlausibleId(id) && accepted.acceptedAt(id, out.nowMs()).isEmpty()) {
+    if (validator.acceptsId(id) && accepted.acceptedAt(id, out.nowMs()).isEmpty()) {
       status.failed(out, id, owner, total, errorKind, error);
     }
   }
@@ -145,8 +145,10 @@ final class GenerateWork implements BatchWork {
     accepted.release(id);
   }
 
-  private static String idOf(InputRecord input, GenerationRequest request) {
-    return request.getId() == null || request.getId().isBlank() ? input.keyText() : request.getId();
+  /** The id to name a refused request by: only a well-formed one (a huge or odd one would make a status unwritable). */
+  private String idOf(InputRecord input, GenerationRequest request) {
+    return validator.acceptsId(request.getId()) ? request.getId()
+        : validator.acceptsId(input.keyText()) ? input.keyText() : null;
   }
 
   @Override

@@ -3,7 +3,6 @@ package dev.aligntok.stream.generate;
 import dev.aligntok.events.CfgInterval;
 import dev.aligntok.events.GenerationRequest;
 import dev.aligntok.events.Sampler;
-import dev.aligntok.inference.label.LabelVocabulary;
 import dev.aligntok.inference.sampling.SamplerSettings;
 import dev.aligntok.inference.sampling.Solver;
 import dev.aligntok.stream.batch.InvalidInputException;
@@ -17,15 +16,17 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Checks a request against the configured limits and the bundle (its classes and sampler defaults)
- * and fills in what it leaves unset. Reports every problem at once, so a caller fixes them in one go.
+ * Checks a request against the configured limits ({@link GenerationRules}, shared with the HTTP API)
+ * and the bundle (its classes and sampler defaults) and fills in what it leaves unset. Reports every
+ * problem at once, so a caller fixes them in one go; the message quotes the id only when it is a
+ * well-formed one.
  */
 final class GenerationValidator {
-  private final GenerationLimits limits;
+  private final GenerationRules rules;
   private final ImageGeneratorPort generator;
 
   GenerationValidator(GenerationLimits limits, ImageGeneratorPort generator) {
-    this.limits = limits;
+    this.rules = new GenerationRules(limits);
     this.generator = generator;
   }
 
@@ -44,46 +45,39 @@ final class GenerationValidator {
    * @throws InvalidInputException naming every problem
    */
   ValidatedGeneration validate(GenerationRequest request, BundleView bundle) {
-    List<String> problems = new ArrayList<>();
+    List<GenerationRules.Problem> problems = new ArrayList<>();
     String id = request.getId();
-    if (id == null || id.isBlank()) {
-      problems.add("id is blank");
-    } else if (id.length() > limits.maxIdLength()) {
-      problems.add("id has " + id.length() + " characters, more than " + limits.maxIdLength());
-    }
-    int count = request.getCount();
-    if (count < 1 || count > limits.maxCount()) {
-      problems.add("count " + count + " is not in [1, " + limits.maxCount() + "]");
-    }
+    rules.id(id, problems);
+    rules.count(request.getCount(), problems);
     SamplerSettings defaults = bundle.defaultSettings();
     int steps = request.getSteps() == null ? defaults.steps() : request.getSteps();
-    if (steps < 1 || steps > limits.maxSteps()) {
-      problems.add("steps " + steps + " is not in [1, " + limits.maxSteps() + "]");
-    }
+    rules.steps(steps, problems);
     float cfgScale = request.getCfgScale() == null ? defaults.cfgScale() : request.getCfgScale();
-    if (!(cfgScale >= 0 && cfgScale <= limits.maxCfgScale())) {
-      problems.add("cfgScale " + cfgScale + " is not in [0, " + limits.maxCfgScale() + "]");
-    }
+    rules.cfgScale(cfgScale, problems);
     CfgInterval interval = request.getCfgInterval();
     float low = interval == null ? defaults.cfgLow() : interval.getLow();
     float high = interval == null ? defaults.cfgHigh() : interval.getHigh();
-    if (!(low >= 0 && high <= 1 && low <= high)) {
-      problems.add("cfgInterval [" + low + ", " + high + "] is not a range within [0, 1]");
-    }
-    Solver solver = solver(request.getSampler(), defaults.solver(), problems);
-    int classId = resolveClass(request, bundle.labels(), problems);
+    rules.cfgInterval(low, high, problems);
+    rules.priority(request.getPriority(), problems);
+    rules.metadata(request.getMetadata(), problems);
+    List<String> other = new ArrayList<>();
+    Solver solver = solver(request.getSampler(), defaults.solver(), other);
+    other.forEach(problem -> problems.add(new GenerationRules.Problem("sampler", problem)));
+    int classId = rules.resolveClass(request.getClassId(), request.getPrompt(), bundle.labels(), problems);
     if (!problems.isEmpty()) {
-      throw new InvalidInputException("invalid generation request " + id + ": " + String.join("; ", problems));
+      String which = rules.acceptsId(id) ? " " + id : "";
+      throw new InvalidInputException("invalid generation request" + which + ": "
+          + String.join("; ", problems.stream().map(GenerationRules.Problem::message).toList()));
     }
     SamplerSettings settings = new SamplerSettings(steps, solver, defaults.shift(), cfgScale, low, high);
     long seed = request.getSeed() == null ? derivedSeed(id) : request.getSeed();
-    return new ValidatedGeneration(id, classId, bundle.labels().name(classId), seed, count, settings,
+    return new ValidatedGeneration(id, classId, bundle.labels().name(classId), seed, request.getCount(), settings,
         request.getReturnLatents(), request.getMetadata());
   }
 
-  /** Whether {@code id} may name a request at all (not blank, within the id length limit). */
-  boolean isPlausibleId(String id) {
-    return id != null && !id.isBlank() && id.length() <= limits.maxIdLength();
+  /** Whether {@code id} may key a status record or be quoted in an error. */
+  boolean acceptsId(String id) {
+    return rules.acceptsId(id);
   }
 
   private static Solver solver(Sampler sampler, Solver fallback, List<String> problems) {
@@ -98,28 +92,6 @@ final class GenerationValidator {
         yield fallback;
       }
     };
-  }
-
-  /** The class id, or -1 after recording why there is none. */
-  private static int resolveClass(GenerationRequest request, LabelVocabulary labels, List<String> problems) {
-    if (request.getClassId() != null) {
-      int classId = request.getClassId();
-      if (classId < 0 || classId >= labels.size()) {
-        problems.add("classId " + classId + " is not in [0, " + (labels.size() - 1) + "]");
-        return -1;
-      }
-      return classId;
-    }
-    if (request.getPrompt() == null) {
-      problems.add("neither prompt nor classId is set");
-      return -1;
-    }
-    try {
-      return labels.id(request.getPrompt());
-    } catch (IllegalArgumentException unknown) {
-      problems.add(unknown.getMessage());
-      return -1;
-    }
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.aligntok.events.ImageEvent;
 import dev.aligntok.stream.batch.InvalidInputException;
 import dev.aligntok.stream.blob.BlobAccessException;
 import dev.aligntok.stream.blob.BlobStore;
+import dev.aligntok.stream.config.MetadataLimits;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
@@ -17,11 +18,16 @@ import java.util.Optional;
 final class ImageBytes {
   private final Optional<BlobStore> blobs;
   private final long maxBytes;
+  private final MetadataLimits metadata;
 
-  /** @param blobs where URIs are read; empty: URIs are refused */
-  ImageBytes(Optional<BlobStore> blobs, long maxBytes) {
+  /**
+   * @param blobs    where URIs are read; empty: URIs are refused
+   * @param metadata bounds on the event's metadata
+   */
+  ImageBytes(Optional<BlobStore> blobs, long maxBytes, MetadataLimits metadata) {
     this.blobs = blobs;
     this.maxBytes = maxBytes;
+    this.metadata = metadata;
   }
 
   /**
@@ -29,7 +35,7 @@ final class ImageBytes {
    * @throws BlobAccessException   when the blob store refuses or cannot read the URI
    */
   byte[] of(ImageEvent event) {
-    ImageEventCheck.validate(event);
+    ImageEventCheck.validate(event, metadata);
     if (event.getData() != null) {
       return bytes(event.getData());
     }

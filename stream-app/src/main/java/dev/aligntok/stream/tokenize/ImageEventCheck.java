@@ -2,6 +2,7 @@ package dev.aligntok.stream.tokenize;
 
 import dev.aligntok.events.ImageEvent;
 import dev.aligntok.stream.batch.InvalidInputException;
+import dev.aligntok.stream.config.MetadataLimits;
 
 /** What an ImageEvent must satisfy before its image is looked at. */
 final class ImageEventCheck {
@@ -10,8 +11,11 @@ final class ImageEventCheck {
 
   private ImageEventCheck() {}
 
-  /** @throws InvalidInputException for a blank or overlong id, or not exactly one of data and uri */
-  static void validate(ImageEvent event) {
+  /**
+   * @throws InvalidInputException for a blank or overlong id, not exactly one of data and uri, or
+   *     metadata beyond {@code metadata} (it is copied onto the LatentEvent)
+   */
+  static void validate(ImageEvent event, MetadataLimits metadata) {
     String id = event.getId();
     if (id == null || id.isBlank()) {
       throw new InvalidInputException("image event has a blank id");
@@ -25,5 +29,8 @@ final class ImageEventCheck {
       throw new InvalidInputException("image " + id + " must set exactly one of data and uri, "
           + (hasData ? "both are set" : "neither is set"));
     }
+    metadata.problem(event.getMetadata()).ifPresent(problem -> {
+      throw new InvalidInputException("image " + id + " metadata " + problem);
+    });
   }
 }

@@ -33,7 +33,7 @@ public final class TokenizeTopology {
     OutputEncoder<LatentEvent> latents = new OutputEncoder<>(config.topics().latents(),
         serdes.serde(LatentEvent.class).serializer(), config.output().maxRecordBytes());
     ImageDecoder decoder = new ImageDecoder(config.imageLimits());
-    ImageBytes images = new ImageBytes(blobs, config.imageLimits().maxEncodedBytes());
+    ImageBytes images = new ImageBytes(blobs, config.imageLimits().maxEncodedBytes(), config.metadata());
     MicroBatching.addTo(builder, NAME, config.topics().images(), config.batching(),
         () -> new TokenizeWork(reader, images, decoder, encoder, latents, config.latentDtype()), Set.of(),
         new DeadLetters(config.topics().deadLetters(), serdes.serde(DeadLetter.class).serializer(),

@@ -269,6 +269,41 @@ class GenerateTopologyTest {
   }
 
   @Test
+  void requestsBeyondTheLimitsFailNamingTheLimitWithoutQuotingTheInput() {
+    startWithBatch(1);
+    send(request("long-prompt").setPrompt("caat".repeat(150_000)));
+    send(request("loud").setPriority(1_001));
+    Map<String, String> tags = new LinkedHashMap<>();
+    for (int i = 0; i < 33; i++) {
+      tags.put("tag" + i, "v");
+    }
+    send(request("tagged").setMetadata(tags));
+    send(request("padded").setMetadata(Map.of("pad", "x".repeat(10_000))));
+    GenerationRequest longId = request("y".repeat(300)).build();
+    fixture.send(prompts, TOPICS.prompts(), "keyed", longId); // the key is a good id: it gets the status
+    GenerationRequest badId = request("no/slash").build();
+    fixture.send(prompts, TOPICS.prompts(), "no/slash", badId); // neither is: no status at all
+    send(request("edge").setPriority(-1_000).setPrompt("c".repeat(990) + "at").setClassId(0)
+        .setMetadata(Map.of("k".repeat(128), "v".repeat(8_000))));
+
+    List<DeadLetter> letters = deadLetters.readValuesToList();
+    assertEquals(6, letters.size());
+    assertTrue(letters.stream().allMatch(l -> l.getStage() == FailureStage.VALIDATE));
+    assertEquals("invalid generation request long-prompt: prompt of 600,000 characters exceeds the limit of 1,000",
+        last("long-prompt").getError(), "the length is checked before (and instead of) a vocabulary lookup");
+    assertEquals("invalid generation request loud: priority 1001 is not in [-1000, 1000]", last("loud").getError());
+    assertEquals("invalid generation request tagged: metadata has 33 entries, more than the limit of 32",
+        last("tagged").getError());
+    assertTrue(last("padded").getError().contains("metadata has more than 8,192 bytes"), last("padded").getError());
+    assertEquals("invalid generation request: id has 300 characters, more than the limit of 256",
+        last("keyed").getError());
+    assertEquals(List.of(FAILED), states("keyed"));
+    assertEquals(List.of(), states("no/slash"));
+    assertTrue(letters.stream().allMatch(l -> l.getErrorMessage().length() < 200), "no message quotes the input");
+    assertEquals(List.of(QUEUED, RUNNING, SUCCEEDED), states("edge"), "every limit is inclusive");
+  }
+
+  @Test
   void anUnreadablePayloadIsDeadLetteredAndItsKeyGetsAFailedStatus() {
     startWithBatch(1);
     byte[] corrupt = {0, 0, 0, 0, 1, (byte) 0xff, (byte) 0xff};

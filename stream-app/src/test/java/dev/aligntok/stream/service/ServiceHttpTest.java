@@ -121,6 +121,19 @@ class ServiceHttpTest {
   }
 
   @Test
+  void requestsBeyondTheLimitsAre400NamingTheLimitNotTheInput() throws Exception {
+    String prompt = "caat".repeat(150_000);
+    HttpResponse<String> response = service.postJson("/v1/generations",
+        "{\"prompt\":\"" + prompt + "\",\"priority\":1001,\"metadata\":{\"pad\":\"" + "x".repeat(9_000) + "\"}}");
+    assertEquals(400, response.statusCode(), response.body().substring(0, Math.min(500, response.body().length())));
+    Map<String, String> errors = fieldErrors(response);
+    assertEquals("prompt of 600,000 characters exceeds the limit of 1,000", errors.get("prompt"));
+    assertEquals("priority 1001 is not in [-1000, 1000]", errors.get("priority"));
+    assertTrue(errors.get("metadata").contains("more than 8,192 bytes"), errors.toString());
+    assertTrue(response.body().length() < 1_000, "the answer quotes none of the input: " + response.body().length());
+  }
+
+  @Test
   void anUnseenIdIs404ASubmittedOneIsQueuedAndCanBeCancelledOnce() throws Exception {
     HttpResponse<String> unseen = service.get("/v1/generations/never-submitted");
     assertEquals(404, unseen.statusCode(), unseen.body());

@@ -22,6 +22,7 @@ import dev.aligntok.stream.blob.BlobAccessException;
 import dev.aligntok.stream.blob.BlobStore;
 import dev.aligntok.stream.blob.FileBlobStore;
 import dev.aligntok.stream.config.BatchingConfig;
+import dev.aligntok.stream.config.MetadataLimits;
 import dev.aligntok.stream.config.OutputLimits;
 import dev.aligntok.stream.config.TokenizeConfig;
 import dev.aligntok.stream.config.TopicNames;
@@ -254,6 +255,31 @@ class TokenizeTopologyTest {
     DeadLetter letter = deadLetters.readValue();
     assertEquals(FailureStage.VALIDATE, letter.getStage());
     assertTrue(letter.getErrorMessage().contains("no blob store"), letter.getErrorMessage());
+  }
+
+  @Test
+  void metadataBeyondItsLimitsFailsValidationAndTheLimitsAreConfigurable() {
+    start(TokenizeConfig.DEFAULT.withBatching(BatchingConfig.of(1, MAX_WAIT))
+        .withMetadata(new MetadataLimits(2, 8, 64)));
+    byte[] png = TestPngs.solid(4, 4, 1, 2, 3);
+    sendWithMetadata("many", png, Map.of("a", "1", "b", "2", "c", "3"));
+    sendWithMetadata("long-key", png, Map.of("k".repeat(9), "v"));
+    sendWithMetadata("heavy", png, Map.of("k", "v".repeat(1_000_000)));
+    sendWithMetadata("fits", png, Map.of("kkkkkkkk", "v".repeat(56)));
+
+    List<DeadLetter> letters = deadLetters.readValuesToList();
+    assertEquals(List.of("many", "long-key", "heavy"), letters.stream().map(DeadLetter::getRecordId).toList());
+    assertTrue(letters.stream().allMatch(l -> l.getStage() == FailureStage.VALIDATE));
+    assertEquals(List.of("image many metadata has 3 entries, more than the limit of 2",
+            "image long-key metadata has a key of 9 characters, more than the limit of 8",
+            "image heavy metadata has more than 64 bytes of keys and values (UTF-8), the limit"),
+        letters.stream().map(DeadLetter::getErrorMessage).toList());
+    assertEquals(List.of("fits"), latents.readValuesToList().stream().map(LatentEvent::getId).toList());
+  }
+
+  private void sendWithMetadata(String id, byte[] png, Map<String, String> metadata) {
+    fixture.send(images, TOPICS.images(), id,
+        ImageEvent.newBuilder().setId(id).setData(ByteBuffer.wrap(png)).setMetadata(metadata).build());
   }
 
   private void sendUri(String id, URI uri) {

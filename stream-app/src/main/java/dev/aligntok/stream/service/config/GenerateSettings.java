@@ -15,11 +15,15 @@ import java.time.Duration;
  *     same id within this time is dead-lettered instead of running again
  * @param blobThresholdBytes a PNG larger than this is written under {@code aligntok.blob.output-root}
  *     and its event carries a file:// URI instead of the bytes; -1 keeps every image inline
+ * @param maxIdLength     longest request id (also of image ids given to the HTTP API)
+ * @param maxPromptLength longest prompt in characters, checked before the prompt is looked up
+ * @param minPriority     lowest priority a request may ask for
+ * @param maxPriority     highest priority a request may ask for
  */
 @ConfigurationProperties("aligntok.generate")
 public record GenerateSettings(boolean enabled, int batchSize, Duration maxWait, int maxCount, int maxSteps,
                                float maxCfgScale, int maxIdLength, Duration imageRetention, long blobThresholdBytes,
-                               Duration duplicateWindow) {
+                               Duration duplicateWindow, int maxPromptLength, int minPriority, int maxPriority) {
   public GenerateSettings {
     Settings.requirePositive("aligntok.generate.image-retention", imageRetention);
     Settings.requirePositive("aligntok.generate.duplicate-window", duplicateWindow);

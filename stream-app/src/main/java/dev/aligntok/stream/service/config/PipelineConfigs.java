@@ -58,18 +58,19 @@ public class PipelineConfigs {
 
   @Singleton
   TokenizeConfig tokenizeConfig(TopicNames topics, TokenizeSettings tokenize, OutputLimits output, KafkaSettings kafka,
-                                BatchingSettings batching) {
+                                BatchingSettings batching, MetadataSettings metadata) {
     ImageLimits limits = new ImageLimits(tokenize.maxEncodedBytes(), tokenize.maxWidth(), tokenize.maxHeight(),
         tokenize.maxPixels());
     return new TokenizeConfig(topics, batching(tokenize.batchSize(), tokenize.maxWait(), kafka, batching), limits,
-        output, tokenize.latentDtype());
+        output, tokenize.latentDtype(), metadata.limits());
   }
 
   @Singleton
   GenerateConfig generateConfig(TopicNames topics, GenerateSettings generate, OutputLimits output, KafkaSettings kafka,
-                                BatchingSettings batching) {
+                                BatchingSettings batching, MetadataSettings metadata) {
     GenerationLimits limits = new GenerationLimits(generate.maxCount(), generate.maxSteps(), generate.maxCfgScale(),
-        generate.maxIdLength());
+        generate.maxIdLength(), generate.maxPromptLength(), generate.minPriority(), generate.maxPriority(),
+        metadata.limits());
     return new GenerateConfig(topics, batching(generate.batchSize(), generate.maxWait(), kafka, batching), limits,
         output, generate.blobThreshold(), generate.duplicateWindow());
   }

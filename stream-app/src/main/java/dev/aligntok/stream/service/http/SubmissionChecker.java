@@ -5,7 +5,7 @@ import dev.aligntok.events.GenerationRequest;
 import dev.aligntok.events.Sampler;
 import dev.aligntok.inference.label.LabelVocabulary;
 import dev.aligntok.stream.config.GenerateConfig;
-import dev.aligntok.stream.config.GenerationLimits;
+import dev.aligntok.stream.generate.GenerationRules;
 import dev.aligntok.stream.model.ImageGeneratorPort;
 import dev.aligntok.stream.service.model.ModelPorts;
 import jakarta.inject.Singleton;
@@ -15,23 +15,24 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Checks a submission field by field and turns it into a GenerationRequest. The API answers 400
- * with every field's problem at once; the generate topology validates again whatever reaches the
- * prompts topic (from this API or any other producer), against the bundle that will run it.
- * Class names are checked here too when this instance has the generator loaded.
+ * with every field's problem at once. The limits are {@link GenerationRules}, which the generate
+ * topology applies again to whatever reaches the prompts topic (from this API or any other
+ * producer), against the bundle that will run it. Class names are checked here too when this
+ * instance has the generator loaded.
  */
 @Singleton
 final class SubmissionChecker {
-  private final GenerationLimits limits;
+  private static final int MAX_QUOTED_SAMPLER = 16;
+  private final GenerationRules rules;
   private final RequestIds ids;
   private final ModelPorts model;
   private final Clock clock;
 
   SubmissionChecker(GenerateConfig config, RequestIds ids, ModelPorts model) {
-    this.limits = config.limits();
+    this.rules = new GenerationRules(config.limits());
     this.ids = ids;
     this.model = model;
     this.clock = Clock.systemUTC();
@@ -41,20 +42,24 @@ final class SubmissionChecker {
   record Checked(GenerationRequest request, List<FieldError> errors) {}
 
   Checked check(GenerationSubmission in) {
-    List<FieldError> errors = new ArrayList<>();
+    List<GenerationRules.Problem> problems = new ArrayList<>();
     String id = in.id() == null ? ids.newId() : in.id();
-    ids.problem(id).ifPresent(problem -> errors.add(new FieldError("id", problem)));
-    checkClass(in, errors);
+    rules.id(id, problems);
+    resolveClass(in, problems);
     int count = in.count() == null ? 1 : in.count();
-    if (count < 1 || count > limits.maxCount()) {
-      errors.add(new FieldError("count", "must be in [1, " + limits.maxCount() + "], got " + count));
+    rules.count(count, problems);
+    if (in.steps() != null) {
+      rules.steps(in.steps(), problems);
     }
-    if (in.steps() != null && (in.steps() < 1 || in.steps() > limits.maxSteps())) {
-      errors.add(new FieldError("steps", "must be in [1, " + limits.maxSteps() + "], got " + in.steps()));
+    if (in.cfgScale() != null) {
+      rules.cfgScale(in.cfgScale(), problems);
     }
-    if (in.cfgScale() != null && !(in.cfgScale() >= 0 && in.cfgScale() <= limits.maxCfgScale())) {
-      errors.add(new FieldError("cfgScale", "must be in [0, " + limits.maxCfgScale() + "], got " + in.cfgScale()));
-    }
+    int priority = in.priority() == null ? 0 : in.priority();
+    rules.priority(priority, problems);
+    Map<String, String> metadata = in.metadata() == null ? Map.of() : in.metadata();
+    rules.metadata(metadata, problems);
+    List<FieldError> errors = new ArrayList<>();
+    problems.forEach(problem -> errors.add(new FieldError(problem.field(), problem.message())));
     CfgInterval interval = interval(in.cfgInterval(), errors);
     Sampler sampler = sampler(in.sampler(), errors);
     Instant now = clock.instant();
@@ -74,37 +79,20 @@ final class SubmissionChecker {
         .setCfgScale(in.cfgScale())
         .setCfgInterval(interval)
         .setSampler(sampler)
-        .setPriority(in.priority() == null ? 0 : in.priority())
+        .setPriority(priority)
         .setDeadlineMs(in.deadlineMs() == null ? null : Instant.ofEpochMilli(in.deadlineMs()))
         .setReturnLatents(Boolean.TRUE.equals(in.returnLatents()))
-        .setMetadata(in.metadata() == null ? Map.of() : in.metadata())
+        .setMetadata(metadata)
         .setCreatedAtMs(now)
         .build();
     return new Checked(request, List.of());
   }
 
-  private void checkClass(GenerationSubmission in, List<FieldError> errors) {
-    if (in.classId() == null && (in.prompt() == null || in.prompt().isBlank())) {
-      errors.add(new FieldError("prompt", "either prompt or classId is required"));
-      return;
-    }
-    // Asked each time: a hot reload may bring another vocabulary.
-    Optional<LabelVocabulary> labels = model.generator().map(ImageGeneratorPort::labels);
-    if (labels.isEmpty()) {
-      return; // no generator here: the generate topology resolves the class
-    }
-    LabelVocabulary vocabulary = labels.get();
-    if (in.classId() != null) {
-      if (in.classId() < 0 || in.classId() >= vocabulary.size()) {
-        errors.add(new FieldError("classId", "must be in [0, " + (vocabulary.size() - 1) + "], got " + in.classId()));
-      }
-      return;
-    }
-    try {
-      vocabulary.id(in.prompt());
-    } catch (IllegalArgumentException unknown) {
-      errors.add(new FieldError("prompt", unknown.getMessage()));
-    }
+  private void resolveClass(GenerationSubmission in, List<GenerationRules.Problem> problems) {
+    // Asked each time: a hot reload may bring another vocabulary. Without a generator here only the
+    // form is checked; the generate topology resolves the class.
+    LabelVocabulary labels = model.generator().map(ImageGeneratorPort::labels).orElse(null);
+    rules.resolveClass(in.classId(), in.prompt(), labels, problems);
   }
 
   private static CfgInterval interval(GenerationSubmission.Interval in, List<FieldError> errors) {
@@ -129,7 +117,9 @@ final class SubmissionChecker {
     }
     String upper = name.toUpperCase(Locale.ROOT);
     if (!upper.equals(Sampler.EULER.name()) && !upper.equals(Sampler.HEUN.name())) {
-      errors.add(new FieldError("sampler", "must be EULER or HEUN, got " + name));
+      // Quoted only when short: the name is caller input of any length.
+      String got = name.length() <= MAX_QUOTED_SAMPLER ? "got " + name : "got a name of " + name.length() + " characters";
+      errors.add(new FieldError("sampler", "must be EULER or HEUN, " + got));
       return null;
     }
     return Sampler.valueOf(upper);

@@ -1,0 +1,116 @@
+package dev.aligntok.stream.generate;
+
+import dev.aligntok.inference.label.LabelVocabulary;
+import dev.aligntok.stream.config.GenerationLimits;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The one home of a generation request's limits, applied by the HTTP API (400 with field errors)
+ * and by the generate topology to whatever reaches the prompts topic (dead letter + FAILED status).
+ * Each check adds a {@link Problem} whose message names the field and the limit, and never quotes
+ * input that may be unbounded (ids, prompts and metadata are described by their size instead).
+ * Every check costs at most a pass over input the limits allow: the prompt's length is checked
+ * before any vocabulary lookup.
+ */
+public final class GenerationRules {
+  /** One broken rule: the request field and a sentence that starts with it. */
+  public record Problem(String field, String message) {}
+
+  private final GenerationLimits limits;
+
+  public GenerationRules(GenerationLimits limits) {
+    this.limits = limits;
+  }
+
+  /** Whether {@code id} has the form of a request id (and may therefore be a key or be quoted). */
+  public boolean acceptsId(String id) {
+    return limits.idFormat().accepts(id);
+  }
+
+  public void id(String id, List<Problem> problems) {
+    limits.idFormat().problem(id).ifPresent(problem -> problems.add(new Problem("id", "id " + problem)));
+  }
+
+  public void count(int count, List<Problem> problems) {
+    if (count < 1 || count > limits.maxCount()) {
+      problems.add(new Problem("count", "count " + count + " is not in [1, " + limits.maxCount() + "]"));
+    }
+  }
+
+  public void steps(int steps, List<Problem> problems) {
+    if (steps < 1 || steps > limits.maxSteps()) {
+      problems.add(new Problem("steps", "steps " + steps + " is not in [1, " + limits.maxSteps() + "]"));
+    }
+  }
+
+  public void cfgScale(float cfgScale, List<Problem> problems) {
+    if (!(cfgScale >= 0 && cfgScale <= limits.maxCfgScale())) {
+      problems.add(new Problem("cfgScale", "cfgScale " + cfgScale + " is not in [0, " + limits.maxCfgScale() + "]"));
+    }
+  }
+
+  public void cfgInterval(float low, float high, List<Problem> problems) {
+    if (!(low >= 0 && high <= 1 && low <= high)) {
+      problems.add(new Problem("cfgInterval", "cfgInterval [" + low + ", " + high
+          + "] is not a range within [0, 1] (0 <= low <= high <= 1)"));
+    }
+  }
+
+  public void priority(int priority, List<Problem> problems) {
+    if (priority < limits.minPriority() || priority > limits.maxPriority()) {
+      problems.add(new Problem("priority", "priority " + priority + " is not in [" + limits.minPriority() + ", "
+          + limits.maxPriority() + "]"));
+    }
+  }
+
+  public void metadata(Map<String, String> metadata, List<Problem> problems) {
+    limits.metadata().problem(metadata)
+        .ifPresent(problem -> problems.add(new Problem("metadata", "metadata " + problem)));
+  }
+
+  /**
+   * The class the request asks for: {@code classId} when set (it takes precedence), otherwise the
+   * prompt looked up in {@code labels}. The prompt's length is checked first, whether or not it is
+   * used, since it travels with the request; an over-long prompt is never looked up.
+   *
+   * @param labels the vocabulary to resolve against; null when none is at hand (only the form is checked)
+   * @return the class id, or -1 when there is none (a problem was added) or no vocabulary was given
+   */
+  public int resolveClass(Integer classId, String prompt, LabelVocabulary labels, List<Problem> problems) {
+    boolean promptFits = prompt == null || checkPromptLength(prompt, problems);
+    if (classId != null) {
+      if (labels != null && (classId < 0 || classId >= labels.size())) {
+        problems.add(new Problem("classId", "classId " + classId + " is not in [0, " + (labels.size() - 1) + "]"));
+        return -1;
+      }
+      return labels == null ? -1 : classId;
+    }
+    if (!promptFits) {
+      return -1;
+    }
+    if (prompt == null || prompt.isBlank()) {
+      problems.add(new Problem("prompt", "either prompt or classId is required"));
+      return -1;
+    }
+    if (labels == null) {
+      return -1;
+    }
+    try {
+      return labels.id(prompt);
+    } catch (IllegalArgumentException unknown) {
+      problems.add(new Problem("prompt", unknown.getMessage()));
+      return -1;
+    }
+  }
+
+  private boolean checkPromptLength(String prompt, List<Problem> problems) {
+    if (prompt.length() <= limits.maxPromptLength()) {
+      return true;
+    }
+    problems.add(new Problem("prompt", String.format(Locale.ROOT, "prompt of %,d characters exceeds the limit of %,d",
+        prompt.length(), limits.maxPromptLength())));
+    return false;
+  }
+}

@@ -1,0 +1,135 @@
+package dev.aligntok.stream.service.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.aligntok.inference.label.LabelVocabulary;
+import dev.aligntok.inference.sampling.SamplerSettings;
+import dev.aligntok.stream.config.GenerateConfig;
+import dev.aligntok.stream.model.GenerationBatchResult;
+import dev.aligntok.stream.model.ImageGeneratorPort;
+import dev.aligntok.stream.model.LatentEncoderPort;
+import dev.aligntok.stream.model.ValidatedGeneration;
+import dev.aligntok.stream.service.config.GenerateSettings;
+import dev.aligntok.stream.service.model.ModelPorts;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The HTTP side of the request limits (the same {@code GenerationRules} the generate topology
+ * applies): every field's problem at once, as 400 field errors that never quote unbounded input.
+ */
+class SubmissionCheckerTest {
+  private static final LabelVocabulary LABELS = LabelVocabulary.of(List.of("cat", "dog", "owl"));
+  private static final GenerateSettings SETTINGS = new GenerateSettings(true, 8, Duration.ofMillis(100), 8, 250, 20f,
+      256, Duration.ofHours(24), -1, Duration.ofHours(24), 1_000, -1_000, 1_000);
+
+  private final SubmissionChecker checker =
+      new SubmissionChecker(GenerateConfig.DEFAULT, new RequestIds(SETTINGS), new Ports(Optional.of(new Labels())));
+
+  private static GenerationSubmission submission(String id, String prompt, Integer priority, Map<String, String> metadata,
+                                                 String sampler) {
+    return new GenerationSubmission(id, prompt, null, null, null, null, null, null, sampler, priority, null, null,
+        metadata);
+  }
+
+  private Map<String, String> errors(GenerationSubmission in) {
+    SubmissionChecker.Checked checked = checker.check(in);
+    assertNull(checked.request());
+    Map<String, String> byField = new TreeMap<>();
+    checked.errors().forEach(e -> byField.put(e.field(), e.message()));
+    return byField;
+  }
+
+  @Test
+  void aRequestWithinEveryLimitBecomesAGenerationRequest() {
+    Map<String, String> metadata = new LinkedHashMap<>();
+    for (int i = 0; i < 32; i++) {
+      metadata.put("k" + i, "v");
+    }
+    SubmissionChecker.Checked checked = checker.check(submission(null, "owl", -1_000, metadata, "heun"));
+    assertEquals(List.of(), checked.errors());
+    assertNotNull(checked.request());
+    assertEquals(36, checked.request().getId().length(), "a UUID is generated and passes the id rule");
+    assertEquals(-1_000, checked.request().getPriority());
+    assertEquals(32, checked.request().getMetadata().size());
+  }
+
+  @Test
+  void overlongPromptsAreRejectedByLengthWithoutALookupOrAQuote() {
+    Map<String, String> errors = errors(submission("r1", "caat".repeat(150_000), null, null, null));
+    assertEquals(Map.of("prompt", "prompt of 600,000 characters exceeds the limit of 1,000"), errors);
+  }
+
+  @Test
+  void idPriorityMetadataAndSamplerProblemsAreFieldErrorsOfBoundedLength() {
+    Map<String, String> errors = errors(submission("i".repeat(100_000), "cat", 5_000,
+        Map.of("k".repeat(100_000), "v"), "S".repeat(100_000)));
+    assertEquals(List.of("id", "metadata", "priority", "sampler"), List.copyOf(errors.keySet()));
+    assertEquals("id has 100,000 characters, more than the limit of 256", errors.get("id"));
+    assertEquals("priority 5000 is not in [-1000, 1000]", errors.get("priority"));
+    assertEquals("metadata has a key of 100,000 characters, more than the limit of 128", errors.get("metadata"));
+    assertEquals("must be EULER or HEUN, got a name of 100000 characters", errors.get("sampler"));
+
+    assertEquals("metadata has more than 8,192 bytes of keys and values (UTF-8), the limit",
+        errors(submission("r2", "cat", null, Map.of("pad", "x".repeat(8_190)), null)).get("metadata"));
+    assertEquals("id may only contain letters, digits, '.', '_', ':' and '-'",
+        errors(submission("a b", "cat", null, null, null)).get("id"));
+  }
+
+  @Test
+  void unknownShortPromptsStillGetSuggestionsAndWithoutAGeneratorOnlyTheFormIsChecked() {
+    assertTrue(errors(submission("r3", "caat", null, null, null)).get("prompt").contains("closest: cat"));
+    SubmissionChecker noModel =
+        new SubmissionChecker(GenerateConfig.DEFAULT, new RequestIds(SETTINGS), new Ports(Optional.empty()));
+    assertEquals(List.of(), noModel.check(submission("r4", "unicorn", null, null, null)).errors());
+    assertEquals("prompt", noModel.check(submission("r5", "x".repeat(1_001), null, null, null)).errors().get(0).field());
+  }
+
+  /** Only the vocabulary is asked for. */
+  private static final class Labels implements ImageGeneratorPort {
+    @Override
+    public String bundleId() {
+      return "sha256:test";
+    }
+
+    @Override
+    public LabelVocabulary labels() {
+      return LABELS;
+    }
+
+    @Override
+    public SamplerSettings defaultSettings() {
+      throw new UnsupportedOperationException("not asked by the checker");
+    }
+
+    @Override
+    public GenerationBatchResult generate(List<ValidatedGeneration> requests) {
+      throw new UnsupportedOperationException("not asked by the checker");
+    }
+  }
+
+  private record Ports(Optional<ImageGeneratorPort> generator) implements ModelPorts {
+    @Override
+    public Optional<LatentEncoderPort> encoder() {
+      return Optional.empty();
+    }
+
+    @Override
+    public boolean loaded() {
+      return true;
+    }
+
+    @Override
+    public String provider() {
+      return "CPU";
+    }
+  }
+}
