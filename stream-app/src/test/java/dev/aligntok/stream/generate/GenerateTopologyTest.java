@@ -47,6 +47,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.Optional;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -527,7 +528,10 @@ class GenerateTopologyTest {
   void aRequestTooLargeForThePendingStoreIsRefusedAtAdmission() {
     OutputLimits small = new OutputLimits(100_000, 200_000, new DeadLetterLimits(1_000, 100, 1_000));
     start(GenerateConfig.DEFAULT.withBatching(BatchingConfig.of(1, MAX_WAIT)).withOutput(small));
-    send(request("roomy").setMetadata(Map.of("note", "m".repeat(small.maxPendingRecordBytes()))));
+    // Valid, but its headers (which the pending store keeps, for the dead letter) are too large to queue.
+    GenerationRequest roomy = request("roomy").build();
+    fixture.send(prompts, TOPICS.prompts(), "roomy", roomy, new RecordHeaders()
+        .add("trace", new byte[(int) small.maxPendingRecordBytes()]));
     send(request("fits"));
 
     assertEquals(List.of(QUEUED, FAILED), states("roomy"));

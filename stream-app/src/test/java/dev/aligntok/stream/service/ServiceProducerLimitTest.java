@@ -74,15 +74,19 @@ class ServiceProducerLimitTest {
   void inputsThatWouldExceedTheProducerLimitAreDeadLetteredAndTheClientKeepsRunning() throws Exception {
     EventSerdes serdes = service.context().getBean(EventSerdes.class);
     Map<String, GenerationRequest> inputs = new TreeMap<>();
-    inputs.put("big-meta", GenerationRequest.newBuilder().setId("big-meta").setPrompt("cat")
-        .setMetadata(Map.of("note", "m".repeat(130_000))).build());
+    // Valid, with 130 KB of headers (kept in the pending store for its dead letter): too large to queue.
+    inputs.put("big-headers", GenerationRequest.newBuilder().setId("big-headers").setPrompt("cat").build());
     inputs.put("huge-prompt", GenerationRequest.newBuilder().setId("huge-prompt").setPrompt("q".repeat(600_000)).build());
     try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
         ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1_000_000), new StringSerializer(), new ByteArraySerializer())) {
       for (GenerationRequest request : inputs.values()) {
-        producer.send(new ProducerRecord<>("aligntok.prompts", request.getId(),
-            serdes.serde(GenerationRequest.class).serializer().serialize("aligntok.prompts", request))).get();
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>("aligntok.prompts", request.getId(),
+            serdes.serde(GenerationRequest.class).serializer().serialize("aligntok.prompts", request));
+        if (request.getId().equals("big-headers")) {
+          record.headers().add("trace", new byte[130_000]);
+        }
+        producer.send(record).get();
       }
       GenerationRequest ordinary = GenerationRequest.newBuilder().setId("ordinary").setClassId(1).setSteps(4).build();
       producer.send(new ProducerRecord<>("aligntok.prompts", "ordinary",
@@ -92,7 +96,7 @@ class ServiceProducerLimitTest {
     // Written straight to Kafka, so ownerless: only an admin may read their statuses.
     String admin = ServiceUnderTest.ADMIN_KEY;
     service.awaitGetAs("/v1/generations/ordinary", admin, r -> r.body().contains("\"SUCCEEDED\""));
-    service.awaitGetAs("/v1/generations/big-meta", admin,
+    service.awaitGetAs("/v1/generations/big-headers", admin,
         r -> r.body().contains("\"FAILED\"") && r.body().contains("TooLargeToQueue"));
     service.awaitGetAs("/v1/generations/huge-prompt", admin, r -> r.body().contains("\"FAILED\""));
     assertEquals(KafkaStreams.State.RUNNING, service.context().getBean(StreamsRunner.class).state());
@@ -103,11 +107,15 @@ class ServiceProducerLimitTest {
       assertTrue(record.value().length < PRODUCER_LIMIT / 2, "a bounded dead letter: " + record.value().length);
       DeadLetter letter = serdes.serde(DeadLetter.class).deserializer().deserialize("aligntok.dlq", record.value());
       assertEquals(FailureStage.VALIDATE, letter.getStage());
-      assertTrue(letter.getValueTruncated());
-      assertEquals(8_192, letter.getValue().remaining());
+      if (letter.getRecordId().equals("big-headers")) {
+        assertEquals(1, letter.getDroppedHeaders(), "the 130 KB header is left out of the letter");
+      } else {
+        assertTrue(letter.getValueTruncated());
+        assertEquals(8_192, letter.getValue().remaining());
+      }
       ids.add(letter.getRecordId());
     }
-    assertEquals(List.of("big-meta", "huge-prompt"), ids.stream().sorted().toList());
+    assertEquals(List.of("big-headers", "huge-prompt"), ids.stream().sorted().toList());
   }
 
   private List<ConsumerRecord<byte[], byte[]>> readDeadLetters(int expected) {

@@ -10,12 +10,14 @@ import java.time.Instant;
 import java.util.Properties;
 import java.util.function.BiConsumer;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
 
 /**
  * A TopologyTestDriver over a topology built by the code under test, with the real Avro serdes on
@@ -62,6 +64,15 @@ public final class DriverFixture implements AutoCloseable {
   public <T extends SpecificRecord> void send(TestInputTopic<byte[], byte[]> topic, String topicName, String key, T event) {
     byte[] value = serdes.serde((Class<T>) event.getClass()).serializer().serialize(topicName, event);
     topic.pipeInput(key == null ? null : key.getBytes(StandardCharsets.UTF_8), value);
+  }
+
+  /** {@link #send} with record headers, as another client may attach them. */
+  @SuppressWarnings("unchecked")
+  public <T extends SpecificRecord> void send(TestInputTopic<byte[], byte[]> topic, String topicName, String key, T event,
+                                              Headers headers) {
+    byte[] value = serdes.serde((Class<T>) event.getClass()).serializer().serialize(topicName, event);
+    topic.pipeInput(new TestRecord<>(key == null ? null : key.getBytes(StandardCharsets.UTF_8), value, headers,
+        START.toEpochMilli()));
   }
 
   public <T extends SpecificRecord> TestOutputTopic<String, T> output(String topic, Class<T> type) {
