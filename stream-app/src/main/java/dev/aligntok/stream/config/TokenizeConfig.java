@@ -6,10 +6,15 @@ import dev.aligntok.inference.image.ImageLimits;
 /**
  * Everything the tokenize topology is configured by.
  *
- * @param latentDtype how latents travel: F32, or F16 (half the bytes, about 3 significant digits)
+ * @param latentDtype    how latents travel: F32, or F16 (half the bytes, about 3 significant digits)
+ * @param maxBatchPixels decoded pixels (by the images' headers) one batch may hold; larger images
+ *                       take more of a batch's units, one above the budget runs alone
  */
 public record TokenizeConfig(TopicNames topics, BatchingConfig batching, ImageLimits imageLimits, OutputLimits output,
-                             LatentDType latentDtype) {
+                             LatentDType latentDtype, long maxBatchPixels) {
+  /** 32 images of up to 4 megapixels each (a 1080p frame costs one unit, a 12 MP photo three). */
+  public static final long DEFAULT_MAX_BATCH_PIXELS = 128_000_000L;
+
   public static final TokenizeConfig DEFAULT =
       new TokenizeConfig(TopicNames.defaults(), BatchingConfig.DEFAULT, ImageLimits.DEFAULT, OutputLimits.DEFAULT);
 
@@ -20,6 +25,15 @@ public record TokenizeConfig(TopicNames topics, BatchingConfig batching, ImageLi
     if (latentDtype != LatentDType.F32 && latentDtype != LatentDType.F16) {
       throw new IllegalArgumentException("latentDtype must be F32 or F16, got " + latentDtype);
     }
+    if (maxBatchPixels < 1) {
+      throw new IllegalArgumentException("maxBatchPixels must be >= 1, got " + maxBatchPixels);
+    }
+  }
+
+  /** The default pixel budget per batch. */
+  public TokenizeConfig(TopicNames topics, BatchingConfig batching, ImageLimits imageLimits, OutputLimits output,
+                        LatentDType latentDtype) {
+    this(topics, batching, imageLimits, output, latentDtype, DEFAULT_MAX_BATCH_PIXELS);
   }
 
   /** Float32 latents. */
@@ -28,18 +42,22 @@ public record TokenizeConfig(TopicNames topics, BatchingConfig batching, ImageLi
   }
 
   public TokenizeConfig withBatching(BatchingConfig newBatching) {
-    return new TokenizeConfig(topics, newBatching, imageLimits, output, latentDtype);
+    return new TokenizeConfig(topics, newBatching, imageLimits, output, latentDtype, maxBatchPixels);
   }
 
   public TokenizeConfig withImageLimits(ImageLimits newLimits) {
-    return new TokenizeConfig(topics, batching, newLimits, output, latentDtype);
+    return new TokenizeConfig(topics, batching, newLimits, output, latentDtype, maxBatchPixels);
   }
 
   public TokenizeConfig withOutput(OutputLimits newOutput) {
-    return new TokenizeConfig(topics, batching, imageLimits, newOutput, latentDtype);
+    return new TokenizeConfig(topics, batching, imageLimits, newOutput, latentDtype, maxBatchPixels);
   }
 
   public TokenizeConfig withLatentDtype(LatentDType newDtype) {
-    return new TokenizeConfig(topics, batching, imageLimits, output, newDtype);
+    return new TokenizeConfig(topics, batching, imageLimits, output, newDtype, maxBatchPixels);
+  }
+
+  public TokenizeConfig withMaxBatchPixels(long newMaxBatchPixels) {
+    return new TokenizeConfig(topics, batching, imageLimits, output, latentDtype, newMaxBatchPixels);
   }
 }

@@ -28,7 +28,7 @@ public class PipelineConfigs {
     ImageLimits limits = new ImageLimits(tokenize.maxEncodedBytes(), tokenize.maxWidth(), tokenize.maxHeight(),
         tokenize.maxPixels());
     return new TokenizeConfig(topics, BatchingConfig.of(tokenize.batchSize(), tokenize.maxWait()), limits, output,
-        tokenize.latentDtype());
+        tokenize.latentDtype(), tokenize.maxBatchPixels());
   }
 
   @Singleton
