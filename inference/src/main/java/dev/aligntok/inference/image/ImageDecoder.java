@@ -43,6 +43,8 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
 public final class ImageDecoder {
   private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
   private static final int WHITE = 255;
+  /** Longest reader message or warning quoted in an error. */
+  private static final int MAX_DETAIL = 300;
 
   private final ImageLimits limits;
 
@@ -121,7 +123,8 @@ public final class ImageDecoder {
         throw new ImageDecodeException(Reason.CORRUPT, source, "pixel data unreadable: " + describe(e), e);
       }
       if (!warnings.isEmpty()) {
-        throw new ImageDecodeException(Reason.CORRUPT, source, "decoder warned: " + String.join("; ", warnings));
+        throw new ImageDecodeException(Reason.CORRUPT, source, "decoder warned " + warnings.size() + " times: "
+            + bounded(String.join("; ", warnings.subList(0, Math.min(3, warnings.size())))));
       }
       if (decoded.getWidth() != region.outWidth() || decoded.getHeight() != region.outHeight()) {
         throw new ImageDecodeException(Reason.CORRUPT, source, "decoder returned " + decoded.getWidth() + "x"
@@ -267,7 +270,13 @@ public final class ImageDecoder {
   }
 
   private static IIOReadWarningListener collectingInto(List<String> warnings) {
-    return (reader, warning) -> warnings.add(warning);
+    // A damaged JPEG can warn once per block; a count is enough beyond the first few.
+    return (reader, warning) -> warnings.add(warnings.size() < 3 ? bounded(warning) : "");
+  }
+
+  /** Messages from the readers can quote the input; they are cut to a sane length. */
+  private static String bounded(String text) {
+    return text == null || text.length() <= MAX_DETAIL ? text : text.substring(0, MAX_DETAIL) + "...";
   }
 
   private static String describe(Throwable e) {
@@ -279,7 +288,7 @@ public final class ImageDecoder {
     if (cause != null && cause != e && cause.getMessage() != null) {
       text.append(" (").append(cause.getMessage()).append(')');
     }
-    return text.toString();
+    return bounded(text.toString());
   }
 
   private static String hexPrefix(byte[] bytes) {
