@@ -113,6 +113,10 @@ public final class ImageDecoder {
     try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
       reader.setInput(in, true, true);
       ImageInfo info = checkDimensions(reader, bytes, format, source);
+      if ("png".equals(format) && PngFastPath.imageDataTooShort(bytes)) {
+        throw new ImageDecodeException(Reason.CORRUPT, source, "PNG image data is far too short for the "
+            + info.width() + "x" + info.height() + " image its header claims");
+      }
       SourceRegion region = choice.of(info.width(), info.height());
       List<String> warnings = new ArrayList<>();
       reader.addIIOReadWarningListener(collectingInto(warnings));

@@ -88,6 +88,42 @@ final class PngFastPath {
     return header != null && (header.width == 0 || header.height == 0);
   }
 
+  /**
+   * Deflate cannot expand more than 1032:1 (a 258-byte match coded in two bits); with some room for
+   * the zlib framing, image data shorter than this share of the claimed pixel bytes cannot hold them.
+   */
+  private static final int MAX_INFLATE_RATIO = 1100;
+
+  /**
+   * Whether the IDAT chunks present (as far as the chunk lengths hold) are too short by
+   * {@link #MAX_INFLATE_RATIO} to inflate to the image the IHDR claims, in any colour type: such a
+   * file is certainly broken, and saying so first spares ImageIO allocating the claimed image.
+   */
+  static boolean imageDataTooShort(byte[] png) {
+    Header header = Header.read(png);
+    if (header == null || header.width <= 0 || header.height <= 0) {
+      return false; // ImageIO names these
+    }
+    int samples = switch (header.colorType) {
+      case 0, 3 -> 1;
+      case 2 -> 3;
+      case 4 -> 2;
+      case 6 -> 4;
+      default -> 0;
+    };
+    long pixelBytes = ((long) header.width * samples * header.bitDepth + 7) / 8 * header.height;
+    long imageData = 0;
+    long at = SIGNATURE_BYTES;
+    while (at + 8 <= png.length) {
+      long length = readInt(png, (int) at) & 0xffff_ffffL;
+      if ("IDAT".equals(chunkType(png, (int) at))) {
+        imageData += Math.min(length, png.length - at - 8);
+      }
+      at += 12 + length;
+    }
+    return imageData * MAX_INFLATE_RATIO < pixelBytes;
+  }
+
   /** IHDR, which the format puts first. */
   private record Header(int width, int height, int bitDepth, int colorType, int compression, int filter,
                         int interlace) {
