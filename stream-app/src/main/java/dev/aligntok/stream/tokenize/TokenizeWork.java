@@ -103,7 +103,15 @@ final class TokenizeWork implements BatchWork {
 
   @Override
   public void run(List<PendingRecord> batch, Emitter out) {
-    List<Decoded> decoded = decodeAll(batch, out);
+    int size;
+    try {
+      size = encoder.imageSize();
+    } catch (RuntimeException e) {
+      // No model to size the images for: the same outcome as a failed encode call.
+      batch.forEach(pending -> out.deadLetter(pending.input(), pending.entry().recordId(), FailureStage.MODEL, e));
+      return;
+    }
+    List<Decoded> decoded = decodeAll(batch, size, out);
     if (decoded.isEmpty()) {
       return;
     }
@@ -143,9 +151,8 @@ final class TokenizeWork implements BatchWork {
    * Decodes every image of the batch, one at a time, each reduced to the encoder's square input
    * before the next is read; one that fails is dead-lettered and left out.
    */
-  private List<Decoded> decodeAll(List<PendingRecord> batch, Emitter out) {
+  private List<Decoded> decodeAll(List<PendingRecord> batch, int size, Emitter out) {
     List<Decoded> decoded = new ArrayList<>(batch.size());
-    int size = encoder.imageSize();
     for (PendingRecord pending : batch) {
       ImageEvent event;
       try {

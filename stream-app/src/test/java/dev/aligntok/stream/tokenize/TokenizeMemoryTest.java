@@ -93,6 +93,7 @@ class TokenizeMemoryTest {
     fixture.advanceWallClock(BatchingConfig.DEFAULT.maxWait().multipliedBy(2));
     long allocated = allocatedBytes() - before;
 
+    System.out.println("16 images of " + SIDE + "x" + SIDE + ": " + allocated + " bytes allocated on the stream thread");
     List<LatentEvent> out = latents.readValuesToList();
     assertTrue(deadLetters.isEmpty(), "no image may be dead-lettered");
     assertEquals(16, out.size());
