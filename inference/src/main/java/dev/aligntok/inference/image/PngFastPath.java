@@ -60,7 +60,7 @@ final class PngFastPath {
     byte[] previous = new byte[rowBytes + 1];
     byte[] current = new byte[rowBytes + 1];
     int[] rgb = null;
-    try (Rows rows = new Rows(png, imageData)) {
+    try (Rows rows = new Rows(png, imageData, rowBytes + 1, header.height)) {
       for (int y = 0; y < header.height; y++) {
         if (!rows.fill(current) || !unfilter(current, previous, rowBytes, channels)) {
           return null;
@@ -79,7 +79,7 @@ final class PngFastPath {
     } catch (DataFormatException e) {
       return null;
     }
-    return RgbPixels.wrap(rgb, region.outWidth(), region.outHeight());
+    return RgbPixels.wrapClean(rgb, region.outWidth(), region.outHeight());
   }
 
   /** Whether the IHDR claims a zero width or height: ImageIO refuses those with a generic error. */
@@ -174,22 +174,47 @@ final class PngFastPath {
     return null;
   }
 
-  /** The zlib stream across the IDAT chunks, handed out one filtered row at a time. */
+  /**
+   * The zlib stream across the IDAT chunks, handed out one filtered row at a time. It inflates
+   * about 64 KiB per call: a call per row would cost more than the decoding itself for small images.
+   */
   private static final class Rows implements AutoCloseable {
+    private static final int BUFFER_BYTES = 1 << 16;
+
     private final byte[] png;
     private final List<int[]> segments;
     private final Inflater inflater = new Inflater();
+    private final byte[] buffer;
     private int nextSegment;
+    private int buffered;
+    private int consumed;
 
-    Rows(byte[] png, List<int[]> segments) {
+    Rows(byte[] png, List<int[]> segments, int rowLength, int rows) {
       this.png = png;
       this.segments = segments;
+      this.buffer = new byte[Math.min(rows, Math.max(1, BUFFER_BYTES / rowLength)) * rowLength];
     }
 
     /** Fills {@code row} completely; false when the stream ends or stalls first. */
     boolean fill(byte[] row) throws DataFormatException {
       int filled = 0;
       while (filled < row.length) {
+        if (consumed == buffered && !refill()) {
+          return false;
+        }
+        int take = Math.min(row.length - filled, buffered - consumed);
+        System.arraycopy(buffer, consumed, row, filled, take);
+        consumed += take;
+        filled += take;
+      }
+      return true;
+    }
+
+    /** Inflates the next bytes into the (empty) buffer; false when none can come. */
+    private boolean refill() throws DataFormatException {
+      buffered = 0;
+      consumed = 0;
+      while (buffered == 0) {
         if (inflater.finished() || inflater.needsDictionary()) {
           return false;
         }
@@ -202,11 +227,10 @@ final class PngFastPath {
           continue;
         }
         long readBefore = inflater.getBytesRead();
-        int produced = inflater.inflate(row, filled, row.length - filled);
-        if (produced == 0 && inflater.getBytesRead() == readBefore && !inflater.needsInput()) {
+        buffered = inflater.inflate(buffer);
+        if (buffered == 0 && inflater.getBytesRead() == readBefore && !inflater.needsInput()) {
           return false; // no progress at all: never loop on a stream zlib cannot advance
         }
-        filled += produced;
       }
       return true;
     }

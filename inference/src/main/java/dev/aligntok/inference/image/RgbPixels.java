@@ -57,6 +57,11 @@ final class RgbPixels {
     for (int i = 0; i < pixels.length; i++) {
       pixels[i] &= 0xffffff;
     }
+    return wrapClean(pixels, width, height);
+  }
+
+  /** As {@link #wrap}, for pixels whose alpha bits are already zero. */
+  static BufferedImage wrapClean(int[] pixels, int width, int height) {
     DirectColorModel rgb = new DirectColorModel(24, 0xff0000, 0xff00, 0xff);
     WritableRaster raster = Raster.createPackedRaster(new DataBufferInt(pixels, pixels.length), width, height, width,
         rgb.getMasks(), null);
