@@ -1,6 +1,7 @@
 package dev.aligntok.inference.image;
 
 import dev.aligntok.inference.image.ImageDecodeException.Reason;
+import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.event.IIOReadWarningListener;
 import javax.imageio.stream.ImageInputStream;
@@ -27,8 +29,13 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  * worse than a skipped image.
  *
  * <p>The common PNG (8-bit RGB/RGBA, not interlaced, no colour profile) is decoded by
- * {@link PngFastPath}, several times faster and with the same pixels; everything else, and every
- * file that path declines, goes through ImageIO.
+ * {@link PngFastPath}, several times faster and with the same pixels, row by row; everything else,
+ * and every file that path declines, goes through ImageIO.
+ *
+ * <p>Memory: {@link #decodeRgb} holds the one full-size RGB image it returns (plus, through ImageIO,
+ * the reader's own raster of it); {@link #decodeSquare}, the serving path, decodes only the centred
+ * square an encoder needs, subsampled when it is many times the target, so its memory does not grow
+ * with the image's size.
  *
  * <p>Colour policy: alpha is composited onto white (an RGBA emoji becomes RGB on white, as it looks
  * on a page); grey becomes R=G=B with the stored values (not Java's gamma-converted grey).
@@ -36,6 +43,8 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
 public final class ImageDecoder {
   private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
   private static final int WHITE = 255;
+  /** Longest reader message or warning quoted in an error. */
+  private static final int MAX_DETAIL = 300;
 
   private final ImageLimits limits;
 
@@ -72,32 +81,79 @@ public final class ImageDecoder {
    * @param source names the bytes in error messages (file path, event id)
    */
   public BufferedImage decodeRgb(byte[] bytes, String source) {
+    return decode(bytes, source, SourceRegion::whole);
+  }
+
+  /**
+   * The {@code size}×{@code size} input an encoder takes, straight from encoded bytes: the centred
+   * square of {@link Resize#toSquare}, resized by it. Only that square is decoded, and a square side
+   * of at least 8 × {@code size} is subsampled while decoding (every k-th pixel, keeping at least
+   * 4 × {@code size} a side; see {@link SourceRegion#centreSquare}), so memory stays near the
+   * target's size whatever the image's. Below that side the pixels are exactly
+   * {@code Resize.toSquare(decodeRgb(bytes, source), size)}; above it they differ only by the
+   * subsampling.
+   *
+   * @throws IllegalArgumentException when {@code size} is not positive
+   */
+  public BufferedImage decodeSquare(byte[] bytes, String source, int size) {
+    if (size <= 0) {
+      throw new IllegalArgumentException("target size must be positive, got " + size);
+    }
+    return Resize.toSquare(decode(bytes, source, (width, height) -> SourceRegion.centreSquare(width, height, size)), size);
+  }
+
+  /** The chosen region of the image, RGB on white; limits checked before any pixel is decoded. */
+  private BufferedImage decode(byte[] bytes, String source, SourceRegion.Choice choice) {
     String format = checkedFormat(bytes, source);
-    BufferedImage fast = "png".equals(format) ? PngFastPath.decodeOnWhite(bytes, limits) : null;
+    BufferedImage fast = "png".equals(format) ? PngFastPath.decodeOnWhite(bytes, limits, choice) : null;
     if (fast != null) {
       return fast;
     }
     ImageReader reader = readerFor(format, source);
     try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
       reader.setInput(in, true, true);
-      checkDimensions(reader, bytes, format, source);
+      ImageInfo info = checkDimensions(reader, bytes, format, source);
+      if ("png".equals(format) && PngFastPath.imageDataTooShort(bytes)) {
+        throw new ImageDecodeException(Reason.CORRUPT, source, "PNG image data is far too short for the "
+            + info.width() + "x" + info.height() + " image its header claims");
+      }
+      SourceRegion region = choice.of(info.width(), info.height());
       List<String> warnings = new ArrayList<>();
       reader.addIIOReadWarningListener(collectingInto(warnings));
       BufferedImage decoded;
       try {
-        decoded = reader.read(0);
+        decoded = reader.read(0, readParam(reader, region, info));
       } catch (IOException | RuntimeException e) {
         throw new ImageDecodeException(Reason.CORRUPT, source, "pixel data unreadable: " + describe(e), e);
       }
       if (!warnings.isEmpty()) {
-        throw new ImageDecodeException(Reason.CORRUPT, source, "decoder warned: " + String.join("; ", warnings));
+        throw new ImageDecodeException(Reason.CORRUPT, source, "decoder warned " + warnings.size() + " times: "
+            + bounded(String.join("; ", warnings.subList(0, Math.min(3, warnings.size())))));
       }
-      return toRgbOnWhite(decoded);
+      if (decoded.getWidth() != region.outWidth() || decoded.getHeight() != region.outHeight()) {
+        throw new ImageDecodeException(Reason.CORRUPT, source, "decoder returned " + decoded.getWidth() + "x"
+            + decoded.getHeight() + " pixels where the header promised " + region.outWidth() + "x" + region.outHeight());
+      }
+      try {
+        return toRgbOnWhite(decoded);
+      } catch (RuntimeException e) {
+        // An exotic colour model the conversion cannot map (a damaged header ImageIO still accepted).
+        throw new ImageDecodeException(Reason.CORRUPT, source, "pixels cannot be converted to RGB: " + describe(e), e);
+      }
     } catch (IOException e) {
       throw new ImageDecodeException(Reason.CORRUPT, source, "cannot read stream: " + describe(e), e);
     } finally {
       reader.dispose();
     }
+  }
+
+  private static ImageReadParam readParam(ImageReader reader, SourceRegion region, ImageInfo info) {
+    ImageReadParam param = reader.getDefaultReadParam();
+    if (!region.isWhole(info.width(), info.height())) {
+      param.setSourceRegion(new Rectangle(region.x(), region.y(), region.width(), region.height()));
+      param.setSourceSubsampling(region.step(), region.step(), 0, 0);
+    }
+    return param;
   }
 
   /** Checks everything up to and including the header's dimensions, without decoding pixels. */
@@ -136,7 +192,7 @@ public final class ImageDecoder {
         argb[i] = overWhite(argb[i]);
       }
     }
-    return RgbPixels.image(argb, width, height);
+    return RgbPixels.wrap(argb, width, height);
   }
 
   /** Straight-alpha ARGB composited onto white, rounded to nearest: c·a/255 + 255·(1 − a/255). */
@@ -218,7 +274,13 @@ public final class ImageDecoder {
   }
 
   private static IIOReadWarningListener collectingInto(List<String> warnings) {
-    return (reader, warning) -> warnings.add(warning);
+    // A damaged JPEG can warn once per block; a count is enough beyond the first few.
+    return (reader, warning) -> warnings.add(warnings.size() < 3 ? bounded(warning) : "");
+  }
+
+  /** Messages from the readers can quote the input; they are cut to a sane length. */
+  private static String bounded(String text) {
+    return text == null || text.length() <= MAX_DETAIL ? text : text.substring(0, MAX_DETAIL) + "...";
   }
 
   private static String describe(Throwable e) {
@@ -230,7 +292,7 @@ public final class ImageDecoder {
     if (cause != null && cause != e && cause.getMessage() != null) {
       text.append(" (").append(cause.getMessage()).append(')');
     }
-    return text.toString();
+    return bounded(text.toString());
   }
 
   private static String hexPrefix(byte[] bytes) {

@@ -5,9 +5,11 @@ import java.awt.image.BufferedImage;
 import java.awt.image.ComponentColorModel;
 import java.awt.image.DataBufferByte;
 import java.awt.image.DataBufferInt;
+import java.awt.image.DirectColorModel;
 import java.awt.image.PixelInterleavedSampleModel;
 import java.awt.image.Raster;
 import java.awt.image.SinglePixelPackedSampleModel;
+import java.awt.image.WritableRaster;
 
 /**
  * Packed 0xRRGGBB pixels of images, read and written through their backing arrays where the layout
@@ -42,6 +44,28 @@ final class RgbPixels {
       target[i] = pixels[i] & 0xffffff;
     }
     return image;
+  }
+
+  /**
+   * A TYPE_INT_RGB image backed by {@code pixels} itself (0xRRGGBB, row-major; alpha bits cleared in
+   * place): no second copy of a large image. The caller hands the array over and must not keep it.
+   */
+  static BufferedImage wrap(int[] pixels, int width, int height) {
+    if (pixels.length != width * height) {
+      throw new IllegalArgumentException(pixels.length + " pixels do not make a " + width + "x" + height + " image");
+    }
+    for (int i = 0; i < pixels.length; i++) {
+      pixels[i] &= 0xffffff;
+    }
+    return wrapClean(pixels, width, height);
+  }
+
+  /** As {@link #wrap}, for pixels whose alpha bits are already zero. */
+  static BufferedImage wrapClean(int[] pixels, int width, int height) {
+    DirectColorModel rgb = new DirectColorModel(24, 0xff0000, 0xff00, 0xff);
+    WritableRaster raster = Raster.createPackedRaster(new DataBufferInt(pixels, pixels.length), width, height, width,
+        rgb.getMasks(), null);
+    return new BufferedImage(rgb, raster, false, null);
   }
 
   /**

@@ -7,7 +7,6 @@ import dev.aligntok.inference.image.ImageTensors;
 import dev.aligntok.inference.image.Normalization;
 import dev.aligntok.inference.image.Resize;
 import java.awt.image.BufferedImage;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -69,18 +68,21 @@ public final class TokenizerRuntime {
   }
 
   /**
-   * Decodes PNG/JPEG bytes (limits checked before any pixel is decoded; alpha onto white), resizes
-   * each to S × S by the bundle's policy, and encodes them in one batch.
+   * Decodes PNG/JPEG bytes (limits checked before any pixel is decoded; alpha onto white), reduces
+   * each to S × S by the bundle's policy ({@link ImageDecoder#decodeSquare}) one image at a time, so
+   * at most one image's decoded square is held besides the batch tensor, and encodes them in one batch.
    *
    * @throws dev.aligntok.inference.image.ImageDecodeException naming "image i" and the reason
    */
   public float[] encodeImages(List<byte[]> encodedImages) {
     checkImageCount(encodedImages);
-    List<BufferedImage> decoded = new ArrayList<>(encodedImages.size());
-    for (int i = 0; i < encodedImages.size(); i++) {
-      decoded.add(imageDecoder.decodeRgb(encodedImages.get(i), "image " + i));
+    int n = encodedImages.size();
+    float[] batch = new float[n * imageFloats()];
+    for (int i = 0; i < n; i++) {
+      BufferedImage square = imageDecoder.decodeSquare(encodedImages.get(i), "image " + i, imageSize);
+      ImageTensors.toChw(square, Normalization.ZERO_ONE, batch, i * imageFloats());
     }
-    return encodeRgb(decoded);
+    return encode(batch, n);
   }
 
   /**

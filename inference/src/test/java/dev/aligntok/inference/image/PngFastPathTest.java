@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -12,6 +14,9 @@ import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 import org.junit.jupiter.api.Test;
 
 class PngFastPathTest {
@@ -57,6 +62,43 @@ class PngFastPathTest {
     }
     assertNull(PngFastPath.decodeOnWhite(scrambled, ImageLimits.DEFAULT), "scrambled image data");
     assertNull(PngFastPath.decodeOnWhite(png, new ImageLimits(1 << 20, 16, 16, 256)), "over the limits");
+  }
+
+  @Test
+  void regionsAndSubsamplingMatchImageIoBitForBit() throws IOException {
+    byte[][] pngs = {TestImages.encode(rgba(97, 61, 4), "png"), TestImages.encode(TestImages.noise(50, 83, 6), "png")};
+    for (byte[] png : pngs) {
+      for (int size = 1; size <= 16; size++) {
+        int target = size;
+        SourceRegion.Choice choice = (width, height) -> SourceRegion.centreSquare(width, height, target);
+        BufferedImage fast = PngFastPath.decodeOnWhite(png, ImageLimits.DEFAULT, choice);
+        assertNotNull(fast, "size " + size);
+        ImageReader reader = ImageIO.getImageReadersByFormatName("png").next();
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(png))) {
+          reader.setInput(in);
+          SourceRegion region = choice.of(reader.getWidth(0), reader.getHeight(0));
+          ImageReadParam param = reader.getDefaultReadParam();
+          param.setSourceRegion(new Rectangle(region.x(), region.y(), region.width(), region.height()));
+          param.setSourceSubsampling(region.step(), region.step(), 0, 0);
+          BufferedImage reference = ImageDecoder.toRgbOnWhite(reader.read(0, param));
+          assertArrayEquals(TestImages.pixels(reference), TestImages.pixels(fast), "size " + size + ", " + region);
+        } finally {
+          reader.dispose();
+        }
+      }
+    }
+  }
+
+  @Test
+  void aHeaderClaimingALargeImageOverLittleDataAllocatesNothingLarge() {
+    byte[] png = TestImages.rowGradientPng(6000, 6000);
+    byte[] cut = Arrays.copyOf(png, 200); // the header and the first bytes of the zlib stream
+    long before = TestImages.allocatedBytes();
+    assertNull(PngFastPath.decodeOnWhite(cut, ImageLimits.DEFAULT), "truncated");
+    long allocated = TestImages.allocatedBytes() - before;
+    if (before >= 0) {
+      assertTrue(allocated < 1L << 20, "declining a truncated 36 MP file allocated " + allocated + " bytes");
+    }
   }
 
   private static void assertSameAsImageIo(byte[] png, String what) {

@@ -4,10 +4,13 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
 import java.util.zip.CRC32;
+import java.util.zip.Deflater;
+import java.util.zip.DeflaterOutputStream;
 import javax.imageio.ImageIO;
 
 /** Tiny synthetic images and hand-made PNG headers for codec tests. */
@@ -68,6 +71,45 @@ final class TestImages {
     chunk(out, "IHDR", ihdr.array());
     chunk(out, "IEND", new byte[0]);
     return out.toByteArray();
+  }
+
+  /**
+   * An 8-bit RGB PNG of width × height pixels whose colour changes only from row to row (uniform
+   * rows compress about 1000:1), written row by row without ever holding the image: a 6300 × 6300
+   * one is about 130 KB, like the burst of issue 17.
+   */
+  static byte[] rowGradientPng(int width, int height) {
+    ByteArrayOutputStream idat = new ByteArrayOutputStream();
+    byte[] row = new byte[1 + 3 * width];
+    try (DeflaterOutputStream zlib = new DeflaterOutputStream(idat, new Deflater(Deflater.BEST_COMPRESSION), 1 << 16)) {
+      for (int y = 0; y < height; y++) {
+        for (int x = 0; x < width; x++) {
+          row[1 + 3 * x] = (byte) (y * 255 / height);
+          row[2 + 3 * x] = (byte) (255 - y * 255 / height);
+          row[3 + 3 * x] = (byte) 64;
+        }
+        zlib.write(row);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    ByteBuffer ihdr = ByteBuffer.allocate(13).putInt(width).putInt(height)
+        .put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+    chunk(out, "IHDR", ihdr.array());
+    chunk(out, "IDAT", idat.toByteArray());
+    chunk(out, "IEND", new byte[0]);
+    return out.toByteArray();
+  }
+
+  /** Bytes allocated by this thread so far, or -1 where the JVM cannot say. */
+  static long allocatedBytes() {
+    if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean threads
+        && threads.isThreadAllocatedMemorySupported()) {
+      return threads.getThreadAllocatedBytes(Thread.currentThread().getId());
+    }
+    return -1;
   }
 
   private static void chunk(ByteArrayOutputStream out, String type, byte[] data) {

@@ -4,8 +4,9 @@ import java.awt.image.BufferedImage;
 
 /**
  * An image that passed the limits and decoded to 8-bit RGB on white ({@link BufferedImage#TYPE_INT_RGB},
- * as {@code ImageDecoder} produces). Resizing and normalisation are the model's business: they
- * belong to the bundle's preprocessing.
+ * as {@code ImageDecoder} produces), usually already reduced to the encoder's square input
+ * ({@code ImageDecoder.decodeSquare}) so a batch never holds full-size images. Any remaining
+ * resizing and the normalisation belong to the bundle's preprocessing.
  *
  * @param id  the ImageEvent's id
  * @param rgb the pixels

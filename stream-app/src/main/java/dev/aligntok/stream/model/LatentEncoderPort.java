@@ -17,8 +17,16 @@ public interface LatentEncoderPort {
   String bundleId();
 
   /**
+   * Side S of the square images the loaded bundle's encoder takes. Callers reduce each image to
+   * S × S as they decode it, so a batch holds small images; {@link #encode} still resizes any other
+   * size (a hot reload may change S in between), by the same policy.
+   */
+  int imageSize();
+
+  /**
    * Latents of {@code images}, one per image, in order, all computed by one bundle. {@code images}
-   * is never empty. Resizing and normalisation are the bundle's preprocessing, applied here.
+   * is never empty. Resizing (to {@link #imageSize()}; a no-op for images already that size) and
+   * normalisation are the bundle's preprocessing, applied here.
    */
   BatchEncodeResult encode(List<DecodedImage> images);
 }

@@ -25,6 +25,11 @@ final class BundleEncoder implements LatentEncoderPort {
   }
 
   @Override
+  public int imageSize() {
+    return slot.peek().tokenizer().imageSize();
+  }
+
+  @Override
   public BatchEncodeResult encode(List<DecodedImage> images) {
     try (BundleSlot.Lease lease = slot.lease()) {
       ModelBundle bundle = lease.bundle();

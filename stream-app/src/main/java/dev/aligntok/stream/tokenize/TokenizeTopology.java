@@ -34,8 +34,9 @@ public final class TokenizeTopology {
         serdes.serde(LatentEvent.class).serializer(), config.output().maxRecordBytes());
     ImageDecoder decoder = new ImageDecoder(config.imageLimits());
     ImageBytes images = new ImageBytes(blobs, config.imageLimits().maxEncodedBytes(), config.metadata());
+    PixelBudget budget = new PixelBudget(config.maxBatchPixels(), config.batching().maxBatchSize());
     MicroBatching.addTo(builder, NAME, config.topics().images(), config.batching(),
-        () -> new TokenizeWork(reader, images, decoder, encoder, latents, config.latentDtype()), Set.of(),
+        () -> new TokenizeWork(reader, images, decoder, encoder, latents, config.latentDtype(), budget), Set.of(),
         new DeadLetters(config.topics().deadLetters(), serdes.serde(DeadLetter.class).serializer(),
             config.output().deadLetters(), blobs),
         config.output().maxPendingRecordBytes());

@@ -6,6 +6,7 @@ import dev.aligntok.events.ImageEvent;
 import dev.aligntok.events.LatentEvent;
 import dev.aligntok.inference.image.ImageDecodeException;
 import dev.aligntok.inference.image.ImageDecoder;
+import dev.aligntok.inference.image.ImageInfo;
 import dev.aligntok.schemas.serde.PayloadDecodeException;
 import dev.aligntok.stream.batch.BatchTraits;
 import dev.aligntok.stream.batch.BatchWork;
@@ -33,9 +34,11 @@ import java.util.Optional;
 
 /**
  * Tokenization: admits an ImageEvent once it is readable, valid and its header is within the image
- * limits (no pixel decoded yet); at batch time decodes the pixels, encodes the whole batch in one
- * model call and emits one LatentEvent per image. Each failure dead-letters only its own image; a
- * model error splits the batch until the images that fail alone are found. An image given by URI is read at admission
+ * limits (no pixel decoded yet), taking a share of a batch by its pixel count ({@link PixelBudget});
+ * at batch time decodes the images one at a time, each straight to the encoder's square input (so
+ * a batch never holds more than one image's decoding at full resolution), encodes the whole batch
+ * in one model call and emits one LatentEvent per image. Each failure dead-letters only its own image;
+ * a model error splits the batch until the images that fail alone are found. An image given by URI is read at admission
  * and again at batch time (the pending store keeps the event, not the image): a file that vanished
  * in between is dead-lettered then.
  */
@@ -46,15 +49,17 @@ final class TokenizeWork implements BatchWork {
   private final LatentEncoderPort encoder;
   private final OutputEncoder<LatentEvent> latents;
   private final LatentDType latentDtype;
+  private final PixelBudget budget;
 
   TokenizeWork(PayloadReader<ImageEvent> reader, ImageBytes images, ImageDecoder decoder, LatentEncoderPort encoder,
-               OutputEncoder<LatentEvent> latents, LatentDType latentDtype) {
+               OutputEncoder<LatentEvent> latents, LatentDType latentDtype, PixelBudget budget) {
     this.reader = reader;
     this.images = images;
     this.decoder = decoder;
     this.encoder = encoder;
     this.latents = latents;
     this.latentDtype = latentDtype;
+    this.budget = budget;
   }
 
   @Override
@@ -70,13 +75,14 @@ final class TokenizeWork implements BatchWork {
     if (image.isEmpty()) {
       return Optional.empty();
     }
+    ImageInfo header;
     try {
-      decoder.probe(image.get(), event.getId());
+      header = decoder.probe(image.get(), event.getId());
     } catch (ImageDecodeException e) {
       out.deadLetter(input, event.getId(), FailureStage.DECODE, e);
       return Optional.empty();
     }
-    return Optional.of(new Admission(event.getId(), BatchTraits.fifo(1)));
+    return Optional.of(new Admission(event.getId(), BatchTraits.fifo(budget.units(header))));
   }
 
   /** The event's encoded image; empty after dead-lettering an invalid event or an unreadable URI. */
@@ -98,7 +104,10 @@ final class TokenizeWork implements BatchWork {
 
   @Override
   public void run(List<PendingRecord> batch, Emitter out) {
-    List<Decoded> decoded = decodeAll(batch, out);
+    // No model to size the images for (a bundle closing at shutdown) fails the run, not the images:
+    // they stay queued and the run counts as a failed attempt.
+    int size = encoder.imageSize();
+    List<Decoded> decoded = decodeAll(batch, size, out);
     if (decoded.isEmpty()) {
       return;
     }
@@ -141,8 +150,11 @@ final class TokenizeWork implements BatchWork {
     }
   }
 
-  /** Decodes every image of the batch; one that fails is dead-lettered and left out. */
-  private List<Decoded> decodeAll(List<PendingRecord> batch, Emitter out) {
+  /**
+   * Decodes every image of the batch, one at a time, each reduced to the encoder's square input
+   * before the next is read; one that fails is dead-lettered and left out.
+   */
+  private List<Decoded> decodeAll(List<PendingRecord> batch, int size, Emitter out) {
     List<Decoded> decoded = new ArrayList<>(batch.size());
     for (PendingRecord pending : batch) {
       ImageEvent event;
@@ -158,7 +170,7 @@ final class TokenizeWork implements BatchWork {
         continue;
       }
       try {
-        DecodedImage image = new DecodedImage(event.getId(), decoder.decodeRgb(bytes.get(), event.getId()));
+        DecodedImage image = new DecodedImage(event.getId(), decoder.decodeSquare(bytes.get(), event.getId(), size));
         decoded.add(new Decoded(pending, event, image, millisSince(started)));
       } catch (ImageDecodeException e) {
         out.deadLetter(pending.input(), event.getId(), FailureStage.DECODE, e);

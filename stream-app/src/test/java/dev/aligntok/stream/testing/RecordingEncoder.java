@@ -28,6 +28,11 @@ public final class RecordingEncoder implements LatentEncoderPort {
   }
 
   @Override
+  public int imageSize() {
+    return real.imageSize();
+  }
+
+  @Override
   public synchronized BatchEncodeResult encode(List<DecodedImage> images) {
     batches.add(images.stream().map(DecodedImage::id).toList());
     if (nextFailure != null) {

@@ -62,7 +62,7 @@ public class PipelineConfigs {
     ImageLimits limits = new ImageLimits(tokenize.maxEncodedBytes(), tokenize.maxWidth(), tokenize.maxHeight(),
         tokenize.maxPixels());
     return new TokenizeConfig(topics, batching(tokenize.batchSize(), tokenize.maxWait(), kafka, batching), limits,
-        output, tokenize.latentDtype(), metadata.limits());
+        output, tokenize.latentDtype(), metadata.limits(), tokenize.maxBatchPixels());
   }
 
   @Singleton

@@ -12,10 +12,13 @@ import java.time.Duration;
  * @param maxWait         longest an image waits for companions
  * @param maxEncodedBytes largest accepted encoded image, inline or read from a URI (also the HTTP upload limit)
  * @param latentDtype     F32 or F16 latents on the latents topic
+ * @param maxBatchPixels  decoded pixels one batch may hold (by the images' headers); a large image
+ *                        takes a larger share of a batch, one above the budget runs alone
  */
 @ConfigurationProperties("aligntok.tokenize")
 public record TokenizeSettings(boolean enabled, int batchSize, Duration maxWait, long maxEncodedBytes,
-                               int maxWidth, int maxHeight, long maxPixels, LatentDType latentDtype) {
+                               int maxWidth, int maxHeight, long maxPixels, LatentDType latentDtype,
+                               long maxBatchPixels) {
   public TokenizeSettings {
     if (latentDtype != LatentDType.F32 && latentDtype != LatentDType.F16) {
       throw new IllegalArgumentException("aligntok.tokenize.latent-dtype must be F32 or F16, got " + latentDtype);

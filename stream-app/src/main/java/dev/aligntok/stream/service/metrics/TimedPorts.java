@@ -31,6 +31,11 @@ public final class TimedPorts {
       }
 
       @Override
+      public int imageSize() {
+        return encoder.imageSize();
+      }
+
+      @Override
       public BatchEncodeResult encode(List<DecodedImage> images) {
         return timedCall(TokenizeTopology.NAME, () -> encoder.encode(images));
       }
