@@ -44,6 +44,9 @@ public final class StreamApp {
     return builder.build();
   }
 
+  /** Default bound on Kafka Streams' input buffer per partition; see the heap sizing in docs/operations.md. */
+  public static final int BUFFERED_RECORDS_PER_PARTITION = 64;
+
   /**
    * Streams settings: exactly_once_v2 unless an override says otherwise, and
    * {@code max.poll.interval.ms} at least 10 × the longest batch budget, so a slow batch never
@@ -68,6 +71,9 @@ public final class StreamApp {
     props.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), Long.toString(transactionTimeout));
     // Skips (and counts) a record Kafka refuses for its own sake instead of failing the thread; see the handler.
     props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, UnwritableRecordHandler.class.getName());
+    // Records fetched but not yet processed, per partition: Streams' default of 1,000 would let a burst
+    // of near-limit records (1 MiB each) buffer 1 GiB per partition. 64 keeps two batches' worth.
+    props.put(StreamsConfig.BUFFERED_RECORDS_PER_PARTITION_CONFIG, Integer.toString(BUFFERED_RECORDS_PER_PARTITION));
     props.putAll(overrides);
     return props;
   }
