@@ -165,13 +165,17 @@ class HelmChartTest {
     }
 
     @Test
-    void boundDeadLettersAndQuarantineRecordsThatKeepFailing() {
+    void passEveryInputLimitAndQuarantineRecordsThatKeepFailing() {
       JsonNode config = appConfig(chart);
       assertEquals(65_536, config.at("/aligntok/output/dead-letter-value-bytes").asInt());
       assertEquals(4_096, config.at("/aligntok/output/dead-letter-key-bytes").asInt());
       assertEquals(16_384, config.at("/aligntok/output/dead-letter-header-bytes").asInt());
       assertEquals(3, config.at("/aligntok/batching/max-attempts").asInt());
       assertTrue(config.at("/aligntok/health").isMissingNode(), "the stall timeout follows max-batch-duration");
+      assertEquals(1000, config.at("/aligntok/generate/max-prompt-length").asInt());
+      assertEquals(-1000, config.at("/aligntok/generate/min-priority").asInt());
+      assertEquals(8192, config.at("/aligntok/metadata/max-bytes").asInt());
+      assertEquals(128_000_000L, config.at("/aligntok/tokenize/max-batch-pixels").asLong());
     }
 
     @Test
