@@ -29,6 +29,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * Issue 17's acceptance run: the service in its own JVM at {@code -Xmx1g} (real broker and registry)
@@ -93,6 +94,8 @@ class HostileTrafficTest {
       assertTrue(service.isAlive(), "the service is still running" + context);
       assertEquals(List.of(), readiness.failures(), "readiness answered 200 throughout" + context);
       long peak = ResidentMemory.peakBytes(service.pid());
+      LoggerFactory.getLogger(HostileTrafficTest.class).info("hostile run: {} inputs ({} pills), service peak RSS {} MiB",
+          inputs.inputs.size(), inputs.pills().size(), peak >> 20);
       assertTrue(peak < RESIDENT_MEMORY_BOUND, "peak resident memory " + (peak >> 20) + " MiB is under the bound of "
           + (RESIDENT_MEMORY_BOUND >> 20) + " MiB" + context);
     }
