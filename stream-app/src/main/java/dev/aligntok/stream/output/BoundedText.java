@@ -14,10 +14,15 @@ public final class BoundedText {
 
   /** {@code text} unchanged when it has at most {@link #MAX_CHARS} characters, else its start and a marker; null stays null. */
   public static String of(String text) {
-    if (text == null || text.length() <= MAX_CHARS) {
+    return of(text, MAX_CHARS);
+  }
+
+  /** As {@link #of(String)}, for places that keep less (a log line, an HTTP answer). */
+  public static String of(String text, int maxChars) {
+    if (text == null || text.length() <= maxChars) {
       return text;
     }
-    int end = Character.isHighSurrogate(text.charAt(MAX_CHARS - 1)) ? MAX_CHARS - 1 : MAX_CHARS;
+    int end = Character.isHighSurrogate(text.charAt(maxChars - 1)) ? maxChars - 1 : maxChars;
     return text.substring(0, end) + "… [" + (text.length() - end) + " more characters cut]";
   }
 }

@@ -77,19 +77,9 @@ class HostileTrafficTest {
       addOrdinaryTraffic(inputs, classNames);
       inputs.produce(stack);
 
-      CommittedOutputs out = FaultRun.explained(service, () -> CommittedOutputs.read(stack,
-          List.of(run.topics.latents(), run.topics.generated(), run.topics.status(), run.topics.deadLetters()),
-          o -> o.of(run.topics.latents()).size() >= inputs.validImageIds.size()
-              && o.of(run.topics.generated()).size() >= inputs.validImageTotal()
-              && o.of(run.topics.deadLetters()).size() >= inputs.pills().size(),
-          Duration.ofSeconds(240), Duration.ofSeconds(3)));
-      String context = " (log " + service.logFile() + ")";
-      PillOutcomes checks = new PillOutcomes(run, inputs, out, context);
-      checks.eachPillIsOneDeadLetterWithItsOriginalRecordAndError();
-      checks.everyValidInputSucceededExactlyOnce();
-      checks.everyPoisonedRequestEndedFailed();
-      checks.inputsEqualOutputsPlusDeadLetters();
-      everyWrittenRecordIsBounded(out, run, context);
+      PillOutcomes checks = PillOutcomes.awaitAndCheck(stack, run, service, inputs, Duration.ofSeconds(240));
+      String context = checks.context();
+      everyWrittenRecordIsBounded(checks.out(), run, context);
 
       assertTrue(service.isAlive(), "the service is still running" + context);
       assertEquals(List.of(), readiness.failures(), "readiness answered 200 throughout" + context);

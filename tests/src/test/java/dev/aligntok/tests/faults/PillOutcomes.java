@@ -14,9 +14,11 @@ import dev.aligntok.events.GenerationStatus;
 import dev.aligntok.events.LatentEvent;
 import dev.aligntok.inference.io.Sha256;
 import dev.aligntok.tests.faults.PoisonPillInputs.Input;
+import dev.aligntok.tests.harness.RealStack;
 import dev.aligntok.tests.stream.CommittedOutputs;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +35,26 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * poisoned request FAILED; inputs = outputs + dead letters on both topologies.
  */
 record PillOutcomes(FaultRun run, PoisonPillInputs inputs, CommittedOutputs out, String context) {
+  /**
+   * Reads (read_committed) until every valid input has its outputs and every pill its dead letter,
+   * then runs every check of this record; a timeout fails with the end of the service's log.
+   */
+  static PillOutcomes awaitAndCheck(RealStack stack, FaultRun run, ServiceProcess service, PoisonPillInputs inputs,
+                                    Duration timeout) {
+    CommittedOutputs out = FaultRun.explained(service, () -> CommittedOutputs.read(stack,
+        List.of(run.topics.latents(), run.topics.generated(), run.topics.status(), run.topics.deadLetters()),
+        o -> o.of(run.topics.latents()).size() >= inputs.validImageIds.size()
+            && o.of(run.topics.generated()).size() >= inputs.validImageTotal()
+            && o.of(run.topics.deadLetters()).size() >= inputs.pills().size(),
+        timeout, Duration.ofSeconds(2)));
+    PillOutcomes checks = new PillOutcomes(run, inputs, out, " (log " + service.logFile() + ")");
+    checks.eachPillIsOneDeadLetterWithItsOriginalRecordAndError();
+    checks.everyValidInputSucceededExactlyOnce();
+    checks.everyPoisonedRequestEndedFailed();
+    checks.inputsEqualOutputsPlusDeadLetters();
+    return checks;
+  }
+
   void eachPillIsOneDeadLetterWithItsOriginalRecordAndError() {
     List<DeadLetter> letters = out.values(run.topics.deadLetters(), DeadLetter.class, run.serdes);
     Map<String, DeadLetter> byKey = new TreeMap<>();

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.aligntok.inference.bundle.BundleFiles;
 import dev.aligntok.tests.harness.RealStack;
 import dev.aligntok.tests.harness.WithRealStack;
-import dev.aligntok.tests.stream.CommittedOutputs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,19 +43,8 @@ class PoisonPillTest {
               PoisonPillInputs.MAX_ENCODED_BYTES);
       inputs.produce(stack);
 
-      CommittedOutputs out = FaultRun.explained(service, () -> CommittedOutputs.read(stack,
-          List.of(run.topics.latents(), run.topics.generated(), run.topics.status(), run.topics.deadLetters()),
-          o -> o.of(run.topics.latents()).size() >= inputs.validImageIds.size()
-              && o.of(run.topics.generated()).size() >= inputs.validImageTotal()
-              && o.of(run.topics.deadLetters()).size() >= inputs.pills().size(),
-          Duration.ofSeconds(60), Duration.ofSeconds(2)));
-      String context = " (log " + service.logFile() + ")";
-      PillOutcomes checks = new PillOutcomes(run, inputs, out, context);
-      checks.eachPillIsOneDeadLetterWithItsOriginalRecordAndError();
-      checks.everyValidInputSucceededExactlyOnce();
-      checks.everyPoisonedRequestEndedFailed();
-      checks.inputsEqualOutputsPlusDeadLetters();
-      assertTrue(service.isAlive(), "the service is still running" + context);
+      PillOutcomes checks = PillOutcomes.awaitAndCheck(stack, run, service, inputs, Duration.ofSeconds(60));
+      assertTrue(service.isAlive(), "the service is still running" + checks.context());
     }
   }
 }

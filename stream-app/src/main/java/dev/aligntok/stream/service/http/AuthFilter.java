@@ -1,5 +1,6 @@
 package dev.aligntok.stream.service.http;
 
+import dev.aligntok.stream.output.BoundedText;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
@@ -93,7 +94,6 @@ public final class AuthFilter {
 
   /** Paths come from the caller: bounded in log lines. */
   private static String path(HttpRequest<?> request) {
-    String path = request.getPath();
-    return path.length() <= 200 ? path : path.substring(0, 200) + "...";
+    return BoundedText.of(request.getPath(), 200);
   }
 }

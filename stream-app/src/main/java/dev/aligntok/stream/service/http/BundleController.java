@@ -1,5 +1,6 @@
 package dev.aligntok.stream.service.http;
 
+import dev.aligntok.stream.output.BoundedText;
 import dev.aligntok.stream.runtime.BundleRejectedException;
 import dev.aligntok.stream.service.model.ModelPorts;
 import io.micronaut.core.annotation.Nullable;
@@ -76,6 +77,6 @@ public class BundleController {
   /** The validation reason without any file system path, bounded. */
   static String withoutPaths(String reason) {
     String scrubbed = PATH.matcher(reason == null ? "" : reason).replaceAll("<path>");
-    return scrubbed.length() <= MAX_REASON_CHARS ? scrubbed : scrubbed.substring(0, MAX_REASON_CHARS) + "...";
+    return BoundedText.of(scrubbed, MAX_REASON_CHARS);
   }
 }

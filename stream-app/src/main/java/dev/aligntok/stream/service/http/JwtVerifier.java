@@ -2,6 +2,7 @@ package dev.aligntok.stream.service.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.aligntok.stream.output.BoundedText;
 import dev.aligntok.stream.service.config.AuthSettings;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
@@ -186,7 +187,7 @@ final class JwtVerifier {
 
   /** Claims come from the caller: at most 100 characters of one reach a log line. */
   private static String bounded(String text) {
-    return text.length() <= 100 ? text : text.substring(0, 100) + "...";
+    return BoundedText.of(text, 100);
   }
 
   private boolean signatureValid(byte[] signedPart, byte[] signature) {
