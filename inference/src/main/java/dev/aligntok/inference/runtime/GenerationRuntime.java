@@ -62,7 +62,7 @@ public final class GenerationRuntime {
   }
 
   /** Generates every request; results in request order. */
-  public List<GeneratedImage> generate(List<GenerationRequest> requests) {
+  public List<SampledImage> generate(List<SamplingJob> requests) {
     if (requests == null || requests.isEmpty() || requests.size() > MAX_REQUESTS) {
       throw new IllegalArgumentException("need 1.." + MAX_REQUESTS + " requests, got "
           + (requests == null ? "null" : requests.size()));
@@ -72,7 +72,7 @@ public final class GenerationRuntime {
     int[] classes = new int[n];
     Map<SamplerSettings, List<Integer>> groups = new LinkedHashMap<>();
     for (int i = 0; i < n; i++) {
-      GenerationRequest request = requests.get(i);
+      SamplingJob request = requests.get(i);
       if (request == null) {
         throw new IllegalArgumentException("request " + i + " is null");
       }
@@ -87,7 +87,7 @@ public final class GenerationRuntime {
       float[] noise = new float[rows * dim];
       int[] groupClasses = new int[rows];
       for (int r = 0; r < rows; r++) {
-        GenerationRequest request = requests.get(members.get(r));
+        SamplingJob request = requests.get(members.get(r));
         System.arraycopy(PortableNoise.gaussian(request.seed(), request.stream(), dim), 0, noise, r * dim, dim);
         groupClasses[r] = classes[members.get(r)];
       }
@@ -98,14 +98,14 @@ public final class GenerationRuntime {
     });
 
     DecodedImages images = tokenizer.decode(raw, n);
-    List<GeneratedImage> results = new ArrayList<>(n);
+    List<SampledImage> results = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      results.add(new GeneratedImage(requests.get(i), classes[i], Arrays.copyOfRange(raw, i * dim, (i + 1) * dim), images, i));
+      results.add(new SampledImage(requests.get(i), classes[i], Arrays.copyOfRange(raw, i * dim, (i + 1) * dim), images, i));
     }
     return results;
   }
 
-  private int resolveClass(GenerationRequest request, int index) {
+  private int resolveClass(SamplingJob request, int index) {
     if (request.prompt() != null) {
       try {
         return vocabulary.id(request.prompt());
@@ -121,7 +121,7 @@ public final class GenerationRuntime {
     return id;
   }
 
-  private SamplerSettings settingsOf(GenerationRequest request) {
+  private SamplerSettings settingsOf(SamplingJob request) {
     return request.settings() != null ? request.settings() : defaults;
   }
 

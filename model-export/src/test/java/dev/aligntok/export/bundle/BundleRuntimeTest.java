@@ -15,8 +15,8 @@ import dev.aligntok.inference.image.ImageTensors;
 import dev.aligntok.inference.image.Normalization;
 import dev.aligntok.inference.runtime.DecodedImages;
 import dev.aligntok.inference.runtime.ExecutionProvider;
-import dev.aligntok.inference.runtime.GeneratedImage;
-import dev.aligntok.inference.runtime.GenerationRequest;
+import dev.aligntok.inference.runtime.SampledImage;
+import dev.aligntok.inference.runtime.SamplingJob;
 import dev.aligntok.inference.runtime.GenerationRuntime;
 import dev.aligntok.inference.runtime.RuntimeOptions;
 import dev.aligntok.inference.sampling.FlowSampler;
@@ -98,17 +98,17 @@ class BundleRuntimeTest {
   @Test
   void generateMatchesTheSharedSamplerOverTheJavaVelocity() {
     SamplerSettings euler = new SamplerSettings(4, Solver.EULER, 1f, 1f, 0f, 1f);
-    List<GenerationRequest> requests = List.of(
-        GenerationRequest.ofClass(0, 11, 0),
-        GenerationRequest.ofPrompt("Night_Bird", 11, 1),
-        GenerationRequest.ofClass(1, 12, 0).withSettings(euler),
-        GenerationRequest.ofPrompt("dog", 13, 5));
-    List<GeneratedImage> results = bundle.generation().generate(requests);
+    List<SamplingJob> requests = List.of(
+        SamplingJob.ofClass(0, 11, 0),
+        SamplingJob.ofPrompt("Night_Bird", 11, 1),
+        SamplingJob.ofClass(1, 12, 0).withSettings(euler),
+        SamplingJob.ofPrompt("dog", 13, 5));
+    List<SampledImage> results = bundle.generation().generate(requests);
 
     assertEquals(4, results.size());
     assertEquals(2, results.get(1).classId());
     for (int i = 0; i < requests.size(); i++) {
-      GenerationRequest request = requests.get(i);
+      SamplingJob request = requests.get(i);
       SamplerSettings settings = request.settings() != null ? request.settings() : TestBundles.SAMPLER;
       float[] expectedLatent = reference(results.get(i).classId(), request.seed(), request.stream(), settings);
       assertArrayEquals(expectedLatent, results.get(i).latent(), TOLERANCE, "latent of request " + i);
@@ -118,13 +118,13 @@ class BundleRuntimeTest {
 
   @Test
   void aRequestGivesTheSameResultWhateverItIsBatchedWith() {
-    GenerationRequest request = GenerationRequest.ofClass(2, 99, 3);
-    GeneratedImage alone = bundle.generation().generate(List.of(request)).get(0);
-    List<GeneratedImage> crowd = bundle.generation().generate(List.of(
-        GenerationRequest.ofClass(0, 1, 0),
-        GenerationRequest.ofClass(1, 2, 0).withSettings(SamplerSettings.defaults().withSteps(3)),
+    SamplingJob request = SamplingJob.ofClass(2, 99, 3);
+    SampledImage alone = bundle.generation().generate(List.of(request)).get(0);
+    List<SampledImage> crowd = bundle.generation().generate(List.of(
+        SamplingJob.ofClass(0, 1, 0),
+        SamplingJob.ofClass(1, 2, 0).withSettings(SamplerSettings.defaults().withSteps(3)),
         request,
-        GenerationRequest.ofPrompt("cat", 99, 3)));
+        SamplingJob.ofPrompt("cat", 99, 3)));
     assertArrayEquals(alone.latent(), crowd.get(2).latent());
     assertArrayEquals(alone.pixels(), crowd.get(2).pixels());
   }
@@ -134,15 +134,15 @@ class BundleRuntimeTest {
     GenerationRuntime generation = bundle.generation();
     SamplerSettings euler = new SamplerSettings(4, Solver.EULER, 1f, 1f, 0f, 1f);
     long before = generation.ditCalls();
-    generation.generate(List.of(GenerationRequest.ofClass(0, 1, 0), GenerationRequest.ofClass(1, 2, 0),
-        GenerationRequest.ofClass(0, 3, 0).withSettings(euler), GenerationRequest.ofClass(2, 4, 0)));
+    generation.generate(List.of(SamplingJob.ofClass(0, 1, 0), SamplingJob.ofClass(1, 2, 0),
+        SamplingJob.ofClass(0, 3, 0).withSettings(euler), SamplingJob.ofClass(2, 4, 0)));
     // Heun 6 steps = 11 evaluations for the three default requests, Euler 4 = 4 for the other.
     assertEquals(TestBundles.SAMPLER.modelEvaluations() + euler.modelEvaluations(), generation.ditCalls() - before);
   }
 
   @Test
   void concurrentCallersShareTheSessionsAndGetTheSameResults() throws Exception {
-    GenerationRequest request = GenerationRequest.ofClass(1, 5, 5);
+    SamplingJob request = SamplingJob.ofClass(1, 5, 5);
     float[] expected = bundle.generation().generate(List.of(request)).get(0).latent();
     ExecutorService pool = Executors.newFixedThreadPool(4);
     try {
@@ -162,11 +162,11 @@ class BundleRuntimeTest {
   void absurdParametersAreRejectedWithTheReason() {
     GenerationRuntime generation = bundle.generation();
     assertMessage(IllegalArgumentException.class, "class id 3 is outside 0..2",
-        () -> generation.generate(List.of(GenerationRequest.ofClass(3, 1, 0))));
+        () -> generation.generate(List.of(SamplingJob.ofClass(3, 1, 0))));
     assertMessage(IllegalArgumentException.class, "unknown class prompt 'zebra'",
-        () -> generation.generate(List.of(GenerationRequest.ofPrompt("zebra", 1, 0))));
+        () -> generation.generate(List.of(SamplingJob.ofPrompt("zebra", 1, 0))));
     assertMessage(IllegalArgumentException.class, "exactly one of classId and prompt",
-        () -> new GenerationRequest(null, null, 1, 0, null));
+        () -> new SamplingJob(null, null, 1, 0, null));
     assertMessage(IllegalArgumentException.class, "need 1..", () -> generation.generate(List.of()));
     assertMessage(IllegalArgumentException.class, "steps must be in [1, 1000]",
         () -> SamplerSettings.defaults().withSteps(100_000));

@@ -3,8 +3,8 @@ package dev.aligntok.stream.runtime;
 import dev.aligntok.inference.bundle.BundleManifest.Latent;
 import dev.aligntok.inference.bundle.ModelBundle;
 import dev.aligntok.inference.label.LabelVocabulary;
-import dev.aligntok.inference.runtime.GeneratedImage;
-import dev.aligntok.inference.runtime.GenerationRequest;
+import dev.aligntok.inference.runtime.SampledImage;
+import dev.aligntok.inference.runtime.SamplingJob;
 import dev.aligntok.inference.runtime.GenerationRuntime;
 import dev.aligntok.inference.sampling.SamplerSettings;
 import dev.aligntok.stream.model.GeneratedSample;
@@ -18,7 +18,7 @@ import java.util.Map;
 
 /**
  * The generate topology's generator: the leased bundle's GenerationRuntime. Image i of a request is
- * the runtime's image for seed {@code seed + i} on noise stream 0, so the seed on each GeneratedImage
+ * the runtime's image for seed {@code seed + i} on noise stream 0, so the seed on each SampledImage
  * alone reproduces it (a one-image request with that seed gives the same pixels).
  */
 final class BundleGenerator implements ImageGeneratorPort {
@@ -87,16 +87,16 @@ final class BundleGenerator implements ImageGeneratorPort {
 
   private static GenerationBatchResult generate(ModelBundle bundle, List<ValidatedGeneration> requests) {
     GenerationRuntime runtime = bundle.generation();
-    List<GenerationRequest> flat = new ArrayList<>();
+    List<SamplingJob> flat = new ArrayList<>();
     for (ValidatedGeneration request : requests) {
       checkClass(bundle, runtime.vocabulary(), request);
       for (int i = 0; i < request.count(); i++) {
-        flat.add(GenerationRequest.ofClass(request.classId(), request.seedOf(i), NOISE_STREAM)
+        flat.add(SamplingJob.ofClass(request.classId(), request.seedOf(i), NOISE_STREAM)
             .withSettings(request.settings()));
       }
     }
     long started = System.nanoTime();
-    List<GeneratedImage> images = runtime.generate(flat);
+    List<SampledImage> images = runtime.generate(flat);
     double sampleAndDecodeMs = (System.nanoTime() - started) / 1e6;
 
     started = System.nanoTime();
@@ -126,7 +126,7 @@ final class BundleGenerator implements ImageGeneratorPort {
     }
   }
 
-  private static GeneratedSample sample(ModelBundle bundle, ValidatedGeneration request, int index, GeneratedImage image) {
+  private static GeneratedSample sample(ModelBundle bundle, ValidatedGeneration request, int index, SampledImage image) {
     int size = image.images().size();
     Latent latent = bundle.manifest().latent();
     LatentTensor tensor = request.returnLatents()

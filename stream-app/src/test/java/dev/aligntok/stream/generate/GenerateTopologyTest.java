@@ -612,8 +612,8 @@ class GenerateTopologyTest {
   }
 
   /** The runtime run directly on one image: class, seed (noise stream 0), the bundle's settings with these steps. */
-  private static dev.aligntok.inference.runtime.GeneratedImage directly(int classId, long seed, int steps) {
-    return reference.generation().generate(List.of(dev.aligntok.inference.runtime.GenerationRequest
+  private static dev.aligntok.inference.runtime.SampledImage directly(int classId, long seed, int steps) {
+    return reference.generation().generate(List.of(dev.aligntok.inference.runtime.SamplingJob
         .ofClass(classId, seed, 0).withSettings(TestBundles.SAMPLER.withSteps(steps)))).get(0);
   }
 

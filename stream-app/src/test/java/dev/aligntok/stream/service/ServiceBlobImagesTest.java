@@ -10,7 +10,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.aligntok.inference.bundle.ModelBundle;
 import dev.aligntok.inference.image.ImageLimits;
-import dev.aligntok.inference.runtime.GenerationRequest;
+import dev.aligntok.inference.runtime.SamplingJob;
 import dev.aligntok.stream.logging.LogContext;
 import dev.aligntok.stream.service.http.GenerationController;
 import dev.aligntok.stream.testing.TinyBundles;
@@ -80,7 +80,7 @@ class ServiceBlobImagesTest {
     service.awaitGet("/v1/generations/blob-1", r -> r.body().contains("\"SUCCEEDED\""));
     byte[] expected;
     try (ModelBundle reference = ModelBundle.load(ServiceTestDoubles.BUNDLE, TinyBundles.CPU, ImageLimits.DEFAULT)) {
-      expected = reference.generation().generate(List.of(GenerationRequest.ofClass(1, 21 + 1, 0)
+      expected = reference.generation().generate(List.of(SamplingJob.ofClass(1, 21 + 1, 0)
           .withSettings(reference.generation().defaults().withSteps(6)))).get(0).png();
     }
 

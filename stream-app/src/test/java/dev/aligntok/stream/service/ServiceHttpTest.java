@@ -12,7 +12,7 @@ import dev.aligntok.stream.service.http.TestJwts;
 import dev.aligntok.stream.service.kafka.KafkaClientConfigs;
 import dev.aligntok.inference.bundle.ModelBundle;
 import dev.aligntok.inference.image.ImageLimits;
-import dev.aligntok.inference.runtime.GenerationRequest;
+import dev.aligntok.inference.runtime.SamplingJob;
 import dev.aligntok.stream.testing.TinyBundles;
 import dev.aligntok.stream.testing.TestPngs;
 import java.net.http.HttpResponse;
@@ -177,7 +177,7 @@ class ServiceHttpTest {
     byte[] expectedImage3;
     try (ModelBundle reference = ModelBundle.load(ServiceTestDoubles.BUNDLE, TinyBundles.CPU, ImageLimits.DEFAULT)) {
       assertEquals(reference.id(), status.get("bundleId").asText());
-      expectedImage3 = reference.generation().generate(List.of(GenerationRequest.ofClass(2, 5 + 3, 0)
+      expectedImage3 = reference.generation().generate(List.of(SamplingJob.ofClass(2, 5 + 3, 0)
           .withSettings(reference.generation().defaults().withSteps(12)))).get(0).png();
     }
 

@@ -300,7 +300,7 @@ class StreamPipelineTest {
         GenerationRequest request = inputs.prompts.get(image.getRequestId());
         assertEquals(request.getSeed() + image.getIndex(), image.getSeed());
         assertEquals(bundleId, image.getBundleId());
-        var expected = reference.generation().generate(List.of(dev.aligntok.inference.runtime.GenerationRequest
+        var expected = reference.generation().generate(List.of(dev.aligntok.inference.runtime.SamplingJob
             .ofClass(image.getClassId(), image.getSeed(), 0).withSettings(settings))).get(0);
         assertEquals(request.getPrompt(), image.getClassName());
         assertNear(expected.latent(), LatentCodec.floats(image.getLatent()), "latent of " + image.getRequestId());

@@ -4,7 +4,7 @@ import dev.aligntok.export.analysis.FlopCounter;
 import dev.aligntok.export.analysis.PeakGemm;
 import dev.aligntok.inference.bundle.BundleManifest;
 import dev.aligntok.inference.bundle.ModelBundle;
-import dev.aligntok.inference.runtime.GenerationRequest;
+import dev.aligntok.inference.runtime.SamplingJob;
 import dev.aligntok.inference.sampling.SamplerSettings;
 import dev.aligntok.trainer.diffusion.LatentGenerator;
 import dev.aligntok.trainer.diffusion.TrainedDiT;
@@ -61,7 +61,7 @@ public final class RuntimeBenchmark {
     for (int batch : batchSizes) {
       float[] images = randomUnit(batch * bundle.tokenizer().imageFloats(), batch);
       float[] latents = bundle.tokenizer().encode(images, batch);
-      List<GenerationRequest> requests = requests(batch);
+      List<SamplingJob> requests = requests(batch);
       points.add(report(Throughput.measure("encode", ORT, batch, minSeconds, () -> bundle.tokenizer().encode(images, batch))));
       points.add(report(Throughput.measure("decode", ORT, batch, minSeconds, () -> bundle.tokenizer().decode(latents, batch))));
       points.add(report(Throughput.measure("generate", ORT, batch, minSeconds, () -> bundle.generation().generate(requests))));
@@ -72,8 +72,8 @@ public final class RuntimeBenchmark {
         LatentBatch latentBatch = new LatentBatch(latents, batch, latent.channels(), latent.height(), latent.width());
         points.add(report(Throughput.measure("encode", DJL, batch, minSeconds, () -> tokenizer.encode(imageBatch))));
         points.add(report(Throughput.measure("decode", DJL, batch, minSeconds, () -> tokenizer.decode(latentBatch))));
-        int[] classes = requests.stream().mapToInt(GenerationRequest::classId).toArray();
-        long[] seeds = requests.stream().mapToLong(GenerationRequest::seed).toArray();
+        int[] classes = requests.stream().mapToInt(SamplingJob::classId).toArray();
+        long[] seeds = requests.stream().mapToLong(SamplingJob::seed).toArray();
         LatentGenerator generator = new LatentGenerator(dit, batch);
         points.add(report(Throughput.measure("generate", DJL, batch, minSeconds,
             () -> tokenizer.decode(generator.generate(classes, seeds, new long[batch], generation)))));
@@ -120,11 +120,11 @@ public final class RuntimeBenchmark {
     }
   }
 
-  private List<GenerationRequest> requests(int batch) {
+  private List<SamplingJob> requests(int batch) {
     int classes = bundle.generation().nullClass();
-    List<GenerationRequest> requests = new ArrayList<>();
+    List<SamplingJob> requests = new ArrayList<>();
     for (int i = 0; i < batch; i++) {
-      requests.add(GenerationRequest.ofClass(i % classes, 1000 + i, 0).withSettings(generation));
+      requests.add(SamplingJob.ofClass(i % classes, 1000 + i, 0).withSettings(generation));
     }
     return requests;
   }

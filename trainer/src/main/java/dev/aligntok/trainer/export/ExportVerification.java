@@ -1,8 +1,8 @@
 package dev.aligntok.trainer.export;
 
 import dev.aligntok.inference.bundle.ModelBundle;
-import dev.aligntok.inference.runtime.GeneratedImage;
-import dev.aligntok.inference.runtime.GenerationRequest;
+import dev.aligntok.inference.runtime.SampledImage;
+import dev.aligntok.inference.runtime.SamplingJob;
 import dev.aligntok.inference.runtime.RuntimeOptions;
 import dev.aligntok.inference.runtime.ExecutionProvider;
 import dev.aligntok.inference.image.ImageLimits;
@@ -79,15 +79,15 @@ public final class ExportVerification {
 
       int[] classes = new int[IMAGES];
       long[] seeds = new long[IMAGES];
-      List<GenerationRequest> requests = new ArrayList<>();
+      List<SamplingJob> requests = new ArrayList<>();
       for (int i = 0; i < IMAGES; i++) {
         classes[i] = random.nextInt(sources.dit().config().classes());
         seeds[i] = random.nextLong(1_000_000);
-        requests.add(GenerationRequest.ofClass(classes[i], seeds[i], 0).withSettings(GENERATION_CHECK));
+        requests.add(SamplingJob.ofClass(classes[i], seeds[i], 0).withSettings(GENERATION_CHECK));
       }
       float[] djlGenerated = new LatentGenerator(sources.dit(), IMAGES).generate(classes, seeds, new long[IMAGES],
           GENERATION_CHECK).values();
-      List<GeneratedImage> generated = bundle.generation().generate(requests);
+      List<SampledImage> generated = bundle.generation().generate(requests);
       float[] ortGenerated = new float[djlGenerated.length];
       for (int i = 0; i < IMAGES; i++) {
         float[] latent = generated.get(i).latent();

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aligntok.inference.bundle.BundleManifest;
 import dev.aligntok.inference.bundle.ModelBundle;
-import dev.aligntok.inference.runtime.GenerationRequest;
+import dev.aligntok.inference.runtime.SamplingJob;
 import dev.aligntok.inference.sampling.SamplerSettings;
 import dev.aligntok.trainer.cli.AlignTokCli;
 import dev.aligntok.trainer.diffusion.LatentGenerator;
@@ -49,8 +49,8 @@ class BundleExportTest {
         int[] classes = {1, 0, 1};
         long[] seeds = {11, 12, 13};
         float[] trainer = new LatentGenerator(dit, 3).generate(classes, seeds, new long[3], defaults).values();
-        var served = bundle.generation().generate(List.of(GenerationRequest.ofPrompt("square", 11, 0),
-            GenerationRequest.ofPrompt("circle", 12, 0), GenerationRequest.ofClass(1, 13, 0)));
+        var served = bundle.generation().generate(List.of(SamplingJob.ofPrompt("square", 11, 0),
+            SamplingJob.ofPrompt("circle", 12, 0), SamplingJob.ofClass(1, 13, 0)));
         int dim = trainer.length / 3;
         for (int i = 0; i < 3; i++) {
           assertArrayEquals(java.util.Arrays.copyOfRange(trainer, i * dim, (i + 1) * dim), served.get(i).latent(), 1e-4f,
