@@ -3,18 +3,18 @@ package dev.aligntok.export.bundle;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aligntok.export.onnx.OnnxGraph;
-import dev.aligntok.inference.bundle.BundleJson;
-import dev.aligntok.inference.bundle.BundleManifest;
-import dev.aligntok.inference.bundle.BundleManifest.Checkpoint;
-import dev.aligntok.inference.bundle.BundleManifest.FileEntry;
-import dev.aligntok.inference.bundle.BundleManifest.Labels;
-import dev.aligntok.inference.bundle.BundleManifest.Latent;
-import dev.aligntok.inference.bundle.BundleManifest.ModelEntry;
-import dev.aligntok.inference.bundle.BundleManifest.Preprocessing;
-import dev.aligntok.inference.bundle.BundleManifest.Source;
-import dev.aligntok.inference.bundle.ContentHash;
-import dev.aligntok.inference.bundle.ManifestChecks;
-import dev.aligntok.inference.bundle.TensorRtConfig;
+import dev.aligntok.inference.manifest.BundleJson;
+import dev.aligntok.inference.manifest.BundleManifest;
+import dev.aligntok.inference.manifest.BundleManifest.Checkpoint;
+import dev.aligntok.inference.manifest.BundleManifest.FileEntry;
+import dev.aligntok.inference.manifest.BundleManifest.Labels;
+import dev.aligntok.inference.manifest.BundleManifest.Latent;
+import dev.aligntok.inference.manifest.BundleManifest.ModelEntry;
+import dev.aligntok.inference.manifest.BundleManifest.Preprocessing;
+import dev.aligntok.inference.manifest.BundleManifest.Source;
+import dev.aligntok.inference.manifest.ContentHash;
+import dev.aligntok.inference.manifest.ManifestChecks;
+import dev.aligntok.inference.manifest.TensorRtConfig;
 import dev.aligntok.inference.label.LabelVocabulary;
 import dev.aligntok.inference.sampling.SamplerSettings;
 import dev.aligntok.inference.io.Directories;
@@ -130,7 +130,7 @@ public final class BundleWriter {
    * Writes the bundle to {@code dir}, which must not exist yet.
    *
    * @return the manifest as written, with its id
-   * @throws dev.aligntok.inference.bundle.BundleException if the manifest would not load
+   * @throws dev.aligntok.inference.manifest.BundleException if the manifest would not load
    */
   public BundleManifest write(Path dir) throws IOException {
     if (encoder == null) {

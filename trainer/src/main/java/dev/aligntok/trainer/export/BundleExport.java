@@ -1,10 +1,10 @@
 package dev.aligntok.trainer.export;
 
 import dev.aligntok.export.bundle.BundleWriter;
-import dev.aligntok.inference.bundle.BundleManifest;
-import dev.aligntok.inference.bundle.BundleManifest.Latent;
-import dev.aligntok.inference.bundle.ContentHash;
 import dev.aligntok.inference.io.Directories;
+import dev.aligntok.inference.manifest.BundleManifest;
+import dev.aligntok.inference.manifest.BundleManifest.Latent;
+import dev.aligntok.inference.manifest.ContentHash;
 import dev.aligntok.inference.sampling.SamplerSettings;
 import dev.aligntok.trainer.diffusion.FlowTrainer;
 import dev.aligntok.trainer.diffusion.TrainedDiT;

@@ -1,4 +1,4 @@
-package dev.aligntok.inference.bundle;
+package dev.aligntok.inference.manifest;
 
 import dev.aligntok.inference.io.Sha256;
 import com.fasterxml.jackson.core.JsonProcessingException;
