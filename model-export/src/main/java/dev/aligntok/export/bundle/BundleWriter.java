@@ -18,6 +18,7 @@ import dev.aligntok.inference.manifest.TensorRtConfig;
 import dev.aligntok.inference.label.LabelVocabulary;
 import dev.aligntok.inference.sampling.SamplerSettings;
 import dev.aligntok.inference.io.Directories;
+import dev.aligntok.inference.io.Sha256;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -153,12 +154,12 @@ public final class BundleWriter {
 
     BundleManifest manifest = new BundleManifest(BundleManifest.FORMAT, BundleManifest.FORMAT_VERSION, null, name,
         createdAt.toString(), new Source(tokenizerSource, ditSource), models,
-        new FileEntry(BundleManifest.TENSORRT_FILE, ContentHash.sha256(trtBytes)), Preprocessing.standard(imageSize),
+        new FileEntry(BundleManifest.TENSORRT_FILE, Sha256.of(trtBytes)), Preprocessing.standard(imageSize),
         latent, labels == null ? null : Labels.of(labels), sampler, Collections.unmodifiableMap(new LinkedHashMap<>(metrics)));
     ManifestChecks.check(manifest, dir);
 
     Map<String, String> hashes = new LinkedHashMap<>();
-    files.forEach((file, bytes) -> hashes.put(file, ContentHash.sha256(bytes)));
+    files.forEach((file, bytes) -> hashes.put(file, Sha256.of(bytes)));
     JsonNode withoutId = json.readTree(json.writeValueAsBytes(manifest));
     BundleManifest withId = manifest.withId(ContentHash.bundleId(withoutId, hashes));
     files.put(BundleManifest.MANIFEST_FILE, json.writeValueAsBytes(withId));
@@ -170,7 +171,7 @@ public final class BundleWriter {
     OnnxSignature signature = OnnxSignature.of(onnx, role);
     String file = role + ".onnx";
     files.put(file, onnx);
-    models.put(role, new ModelEntry(file, ContentHash.sha256(onnx), signature.inputs(), signature.outputs()));
+    models.put(role, new ModelEntry(file, Sha256.of(onnx), signature.inputs(), signature.outputs()));
   }
 
   private static void writeAtomically(Path dir, Map<String, byte[]> files) throws IOException {

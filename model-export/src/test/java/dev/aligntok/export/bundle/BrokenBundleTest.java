@@ -146,7 +146,7 @@ class BrokenBundleTest {
     String edited = Files.readString(trt).replace("\"dit\"", "\"ditto\"");
     Files.writeString(trt, edited);
     TestBundles.editAndResign(dir, m -> ((ObjectNode) m.path("tensorrt"))
-        .put("sha256", dev.aligntok.inference.manifest.ContentHash.sha256(edited.getBytes(StandardCharsets.UTF_8))));
+        .put("sha256", dev.aligntok.inference.io.Sha256.of(edited.getBytes(StandardCharsets.UTF_8))));
     assertRefused("tensorrt.json: no batch profile for model 'dit'");
   }
 
