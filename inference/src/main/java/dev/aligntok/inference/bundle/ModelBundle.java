@@ -1,10 +1,15 @@
 package dev.aligntok.inference.bundle;
 
-import dev.aligntok.inference.bundle.BundleManifest.Latent;
-import dev.aligntok.inference.bundle.BundleManifest.ModelEntry;
-import dev.aligntok.inference.bundle.BundleManifest.TensorSpec;
 import dev.aligntok.inference.image.ImageDecoder;
 import dev.aligntok.inference.image.ImageLimits;
+import dev.aligntok.inference.manifest.BundleException;
+import dev.aligntok.inference.manifest.BundleFiles;
+import dev.aligntok.inference.manifest.BundleManifest;
+import dev.aligntok.inference.manifest.BundleManifest.Latent;
+import dev.aligntok.inference.manifest.BundleManifest.ModelEntry;
+import dev.aligntok.inference.manifest.BundleManifest.TensorSpec;
+import dev.aligntok.inference.manifest.ModelContract;
+import dev.aligntok.inference.manifest.TensorRtConfig;
 import dev.aligntok.inference.runtime.Feed;
 import dev.aligntok.inference.runtime.GenerationRuntime;
 import dev.aligntok.inference.runtime.InferenceException;

@@ -1,9 +1,12 @@
 /**
- * Model bundles: a directory of ONNX models ({@code encoder.onnx}, {@code decoder.onnx}, optionally
- * {@code dit.onnx}), {@code tensorrt.json} and a {@link dev.aligntok.inference.bundle.BundleManifest}
- * whose id is a hash of all of it ({@link dev.aligntok.inference.bundle.ContentHash}).
- * {@link dev.aligntok.inference.bundle.ModelBundle#load} validates a bundle completely before
- * serving from it; every refusal is a {@link dev.aligntok.inference.bundle.BundleException} naming
- * the directory, the file or field, and the problem. Written by model-export's BundleWriter.
+ * Loading a model bundle: {@link dev.aligntok.inference.bundle.ModelBundle#load} verifies the
+ * directory against its manifest ({@code inference.manifest}), opens one ONNX Runtime session per
+ * model ({@code inference.runtime}), checks each graph's real inputs and outputs against the
+ * manifest and probes the DiT's class range, before serving from it; every refusal is a
+ * {@link dev.aligntok.inference.manifest.BundleException}. The bundle files are written by
+ * model-export's BundleWriter.
+ *
+ * <p>Layering: the top of the inference module; may use {@code manifest}, {@code runtime},
+ * {@code image} and the packages below them; nothing in inference uses it.
  */
 package dev.aligntok.inference.bundle;

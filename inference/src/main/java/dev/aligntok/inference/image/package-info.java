@@ -4,5 +4,7 @@
  * before decoding) → {@link dev.aligntok.inference.image.Resize} (centre crop, area-average down,
  * bilinear up) → {@link dev.aligntok.inference.image.ImageTensors} (RGB ↔ float CHW with a
  * {@link dev.aligntok.inference.image.Normalization}). Plain Java, no native code.
+ *
+ * <p>Layering: a leaf; it uses no other inference package.
  */
 package dev.aligntok.inference.image;

@@ -10,7 +10,11 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** SHA-256 of files, bytes and text, as lower-case hex (the one home of hashing for bundles, shards and checkpoints). */
+/**
+ * The one home of SHA-256 in the project: files (streamed), bytes and text (UTF-8), as lower-case hex;
+ * {@link #digest} for the raw 32 bytes (e.g. to compare in constant time with
+ * {@link MessageDigest#isEqual}); {@link #newDigest} and {@link #hex} for data hashed in parts.
+ */
 public final class Sha256 {
   private Sha256() {}
 
@@ -45,5 +49,10 @@ public final class Sha256 {
 
   public static String of(byte[] bytes) {
     return hex(newDigest().digest(bytes));
+  }
+
+  /** The raw 32-byte digest of {@code text} as UTF-8. */
+  public static byte[] digest(String text) {
+    return newDigest().digest(text.getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -1,7 +1,7 @@
 package dev.aligntok.inference.runtime;
 
-import dev.aligntok.inference.bundle.BundleManifest.Latent;
 import dev.aligntok.inference.label.LabelVocabulary;
+import dev.aligntok.inference.manifest.BundleManifest.Latent;
 import dev.aligntok.inference.sampling.FlowSampler;
 import dev.aligntok.inference.sampling.PortableNoise;
 import dev.aligntok.inference.sampling.SamplerSettings;

@@ -1,7 +1,7 @@
 package dev.aligntok.inference.runtime;
 
-import dev.aligntok.inference.bundle.BundleManifest.Latent;
-import dev.aligntok.inference.bundle.ModelContract;
+import dev.aligntok.inference.manifest.BundleManifest.Latent;
+import dev.aligntok.inference.manifest.ModelContract;
 import dev.aligntok.inference.sampling.VelocityField;
 import java.util.concurrent.atomic.AtomicLong;
 

@@ -1,11 +1,11 @@
 package dev.aligntok.inference.runtime;
 
-import dev.aligntok.inference.bundle.BundleManifest.Latent;
-import dev.aligntok.inference.bundle.ModelContract;
 import dev.aligntok.inference.image.ImageDecoder;
 import dev.aligntok.inference.image.ImageTensors;
 import dev.aligntok.inference.image.Normalization;
 import dev.aligntok.inference.image.Resize;
+import dev.aligntok.inference.manifest.BundleManifest.Latent;
+import dev.aligntok.inference.manifest.ModelContract;
 import java.awt.image.BufferedImage;
 import java.util.List;
 

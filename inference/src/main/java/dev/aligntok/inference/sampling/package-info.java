@@ -6,5 +6,7 @@
  * {@link dev.aligntok.inference.sampling.PortableNoise} starting latents, with classifier-free
  * guidance in an interval, configured by {@link dev.aligntok.inference.sampling.SamplerSettings}.
  * Plain Java, no native code.
+ *
+ * <p>Layering: may use {@code cancel} only.
  */
 package dev.aligntok.inference.sampling;

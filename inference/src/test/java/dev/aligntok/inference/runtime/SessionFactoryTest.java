@@ -2,7 +2,7 @@ package dev.aligntok.inference.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.aligntok.inference.bundle.BundleManifest.TensorSpec;
+import dev.aligntok.inference.manifest.BundleManifest.TensorSpec;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -3,21 +3,22 @@ package dev.aligntok.export.bundle;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aligntok.export.onnx.OnnxGraph;
-import dev.aligntok.inference.bundle.BundleJson;
-import dev.aligntok.inference.bundle.BundleManifest;
-import dev.aligntok.inference.bundle.BundleManifest.Checkpoint;
-import dev.aligntok.inference.bundle.BundleManifest.FileEntry;
-import dev.aligntok.inference.bundle.BundleManifest.Labels;
-import dev.aligntok.inference.bundle.BundleManifest.Latent;
-import dev.aligntok.inference.bundle.BundleManifest.ModelEntry;
-import dev.aligntok.inference.bundle.BundleManifest.Preprocessing;
-import dev.aligntok.inference.bundle.BundleManifest.Source;
-import dev.aligntok.inference.bundle.ContentHash;
-import dev.aligntok.inference.bundle.ManifestChecks;
-import dev.aligntok.inference.bundle.TensorRtConfig;
+import dev.aligntok.inference.manifest.BundleJson;
+import dev.aligntok.inference.manifest.BundleManifest;
+import dev.aligntok.inference.manifest.BundleManifest.Checkpoint;
+import dev.aligntok.inference.manifest.BundleManifest.FileEntry;
+import dev.aligntok.inference.manifest.BundleManifest.Labels;
+import dev.aligntok.inference.manifest.BundleManifest.Latent;
+import dev.aligntok.inference.manifest.BundleManifest.ModelEntry;
+import dev.aligntok.inference.manifest.BundleManifest.Preprocessing;
+import dev.aligntok.inference.manifest.BundleManifest.Source;
+import dev.aligntok.inference.manifest.ContentHash;
+import dev.aligntok.inference.manifest.ManifestChecks;
+import dev.aligntok.inference.manifest.TensorRtConfig;
 import dev.aligntok.inference.label.LabelVocabulary;
 import dev.aligntok.inference.sampling.SamplerSettings;
 import dev.aligntok.inference.io.Directories;
+import dev.aligntok.inference.io.Sha256;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -130,7 +131,7 @@ public final class BundleWriter {
    * Writes the bundle to {@code dir}, which must not exist yet.
    *
    * @return the manifest as written, with its id
-   * @throws dev.aligntok.inference.bundle.BundleException if the manifest would not load
+   * @throws dev.aligntok.inference.manifest.BundleException if the manifest would not load
    */
   public BundleManifest write(Path dir) throws IOException {
     if (encoder == null) {
@@ -153,12 +154,12 @@ public final class BundleWriter {
 
     BundleManifest manifest = new BundleManifest(BundleManifest.FORMAT, BundleManifest.FORMAT_VERSION, null, name,
         createdAt.toString(), new Source(tokenizerSource, ditSource), models,
-        new FileEntry(BundleManifest.TENSORRT_FILE, ContentHash.sha256(trtBytes)), Preprocessing.standard(imageSize),
+        new FileEntry(BundleManifest.TENSORRT_FILE, Sha256.of(trtBytes)), Preprocessing.standard(imageSize),
         latent, labels == null ? null : Labels.of(labels), sampler, Collections.unmodifiableMap(new LinkedHashMap<>(metrics)));
     ManifestChecks.check(manifest, dir);
 
     Map<String, String> hashes = new LinkedHashMap<>();
-    files.forEach((file, bytes) -> hashes.put(file, ContentHash.sha256(bytes)));
+    files.forEach((file, bytes) -> hashes.put(file, Sha256.of(bytes)));
     JsonNode withoutId = json.readTree(json.writeValueAsBytes(manifest));
     BundleManifest withId = manifest.withId(ContentHash.bundleId(withoutId, hashes));
     files.put(BundleManifest.MANIFEST_FILE, json.writeValueAsBytes(withId));
@@ -170,7 +171,7 @@ public final class BundleWriter {
     OnnxSignature signature = OnnxSignature.of(onnx, role);
     String file = role + ".onnx";
     files.put(file, onnx);
-    models.put(role, new ModelEntry(file, ContentHash.sha256(onnx), signature.inputs(), signature.outputs()));
+    models.put(role, new ModelEntry(file, Sha256.of(onnx), signature.inputs(), signature.outputs()));
   }
 
   private static void writeAtomically(Path dir, Map<String, byte[]> files) throws IOException {

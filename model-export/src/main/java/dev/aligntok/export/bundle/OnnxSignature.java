@@ -5,7 +5,7 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import com.google.protobuf.InvalidProtocolBufferException;
-import dev.aligntok.inference.bundle.BundleManifest.TensorSpec;
+import dev.aligntok.inference.manifest.BundleManifest.TensorSpec;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.aligntok.inference.bundle.BundleException;
 import dev.aligntok.inference.bundle.ModelBundle;
 import dev.aligntok.inference.image.ImageLimits;
+import dev.aligntok.inference.manifest.BundleException;
 import dev.aligntok.inference.runtime.ExecutionProvider;
 import dev.aligntok.inference.runtime.RuntimeOptions;
 import java.nio.charset.StandardCharsets;
@@ -146,7 +146,7 @@ class BrokenBundleTest {
     String edited = Files.readString(trt).replace("\"dit\"", "\"ditto\"");
     Files.writeString(trt, edited);
     TestBundles.editAndResign(dir, m -> ((ObjectNode) m.path("tensorrt"))
-        .put("sha256", dev.aligntok.inference.bundle.ContentHash.sha256(edited.getBytes(StandardCharsets.UTF_8))));
+        .put("sha256", dev.aligntok.inference.io.Sha256.of(edited.getBytes(StandardCharsets.UTF_8))));
     assertRefused("tensorrt.json: no batch profile for model 'dit'");
   }
 

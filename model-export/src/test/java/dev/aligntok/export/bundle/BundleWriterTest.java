@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
-import dev.aligntok.inference.bundle.BundleException;
-import dev.aligntok.inference.bundle.BundleManifest;
 import dev.aligntok.inference.label.LabelVocabulary;
+import dev.aligntok.inference.manifest.BundleException;
+import dev.aligntok.inference.manifest.BundleManifest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.aligntok.inference.bundle.BundleException;
 import dev.aligntok.inference.bundle.ModelBundle;
 import dev.aligntok.inference.image.ImageLimits;
+import dev.aligntok.inference.manifest.BundleException;
 import dev.aligntok.inference.runtime.ExecutionProvider;
 import dev.aligntok.inference.runtime.ProviderSelection;
 import dev.aligntok.inference.runtime.RuntimeOptions;

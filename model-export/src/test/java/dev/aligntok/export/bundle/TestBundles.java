@@ -3,10 +3,11 @@ package dev.aligntok.export.bundle;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aligntok.export.onnx.OnnxGraph;
-import dev.aligntok.inference.bundle.BundleJson;
-import dev.aligntok.inference.bundle.BundleManifest;
-import dev.aligntok.inference.bundle.ContentHash;
+import dev.aligntok.inference.io.Sha256;
 import dev.aligntok.inference.label.LabelVocabulary;
+import dev.aligntok.inference.manifest.BundleJson;
+import dev.aligntok.inference.manifest.BundleManifest;
+import dev.aligntok.inference.manifest.ContentHash;
 import dev.aligntok.inference.sampling.SamplerSettings;
 import dev.aligntok.inference.sampling.Solver;
 import java.io.IOException;
@@ -73,7 +74,7 @@ public final class TestBundles {
     ObjectNode manifest = (ObjectNode) readManifest(dir);
     ObjectNode entry = (ObjectNode) manifest.path("models").path(role);
     Files.write(dir.resolve(entry.path("file").asText()), onnx);
-    entry.put("sha256", ContentHash.sha256(onnx));
+    entry.put("sha256", Sha256.of(onnx));
     resign(dir, manifest);
   }
 

@@ -1,7 +1,7 @@
 package dev.aligntok.export.bundle;
 
 import dev.aligntok.export.onnx.OnnxGraph;
-import dev.aligntok.inference.bundle.BundleManifest.Latent;
+import dev.aligntok.inference.manifest.BundleManifest.Latent;
 import dev.aligntok.inference.sampling.VelocityField;
 import java.util.List;
 

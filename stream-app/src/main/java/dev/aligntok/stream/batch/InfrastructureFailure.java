@@ -1,6 +1,6 @@
 package dev.aligntok.stream.batch;
 
-import dev.aligntok.schemas.registry.RegistryOutage;
+import dev.aligntok.schemas.serde.RegistryOutage;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import org.apache.kafka.common.KafkaException;

@@ -1,14 +1,12 @@
 package dev.aligntok.stream.generate;
 
 import dev.aligntok.events.GeneratedImage;
+import dev.aligntok.inference.io.Sha256;
 import dev.aligntok.stream.blob.BlobAccessException;
 import dev.aligntok.stream.blob.BlobStore;
 import dev.aligntok.stream.config.GenerateConfig;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Optional;
 
 /**
@@ -57,14 +55,6 @@ final class PngPlacement {
       readable.append(plain ? String.valueOf(c) : String.format("%%%02X", b & 0xFF));
     }
     String prefix = readable.length() > READABLE_ID_CHARS ? readable.substring(0, READABLE_ID_CHARS) : readable.toString();
-    return prefix + "-" + HexFormat.of().formatHex(sha256(requestId), 0, 8) + "/" + index + ".png";
-  }
-
-  private static byte[] sha256(String text) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
-    }
+    return prefix + "-" + Sha256.of(requestId).substring(0, 16) + "/" + index + ".png";
   }
 }

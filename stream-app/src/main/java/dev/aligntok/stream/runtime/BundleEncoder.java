@@ -1,7 +1,7 @@
 package dev.aligntok.stream.runtime;
 
-import dev.aligntok.inference.bundle.BundleManifest.Latent;
 import dev.aligntok.inference.bundle.ModelBundle;
+import dev.aligntok.inference.manifest.BundleManifest.Latent;
 import dev.aligntok.stream.model.BatchEncodeResult;
 import dev.aligntok.stream.model.DecodedImage;
 import dev.aligntok.stream.model.LatentEncoderPort;

@@ -1,6 +1,6 @@
 package dev.aligntok.stream.runtime;
 
-import dev.aligntok.inference.bundle.BundleManifest.Latent;
+import dev.aligntok.inference.manifest.BundleManifest.Latent;
 import dev.aligntok.inference.bundle.ModelBundle;
 import dev.aligntok.inference.label.LabelVocabulary;
 import dev.aligntok.inference.runtime.SampledImage;

@@ -37,7 +37,7 @@ public final class BundleModels implements AutoCloseable {
 
   /**
    * @param options providers and threads, also used for every reloaded bundle
-   * @throws dev.aligntok.inference.bundle.BundleException when the bundle fails validation
+   * @throws dev.aligntok.inference.manifest.BundleException when the bundle fails validation
    */
   public static BundleModels load(Path dir, RuntimeOptions options) {
     ModelBundle bundle = open(dir, options);

@@ -55,6 +55,13 @@ class PngPlacementTest {
   }
 
   @Test
+  void anIdKeepsItsKeySoAReplayAfterAnUpgradeRewritesTheSameBlob() {
+    // The hex parts are the first 16 digits of `printf 'req-1' | sha256sum` and `printf 'req:1' | sha256sum`.
+    assertEquals("req-1-9456bdfa12ea7695/0.png", PngPlacement.key("req-1", 0));
+    assertEquals("req%3A1-656bf8074f205466/2.png", PngPlacement.key("req:1", 2));
+  }
+
+  @Test
   void aThresholdWithoutABlobStoreIsAConfigurationError() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new PngPlacement(Optional.empty(), 10));
     assertTrue(e.getMessage().contains("aligntok.blob.output-root"), e.getMessage());

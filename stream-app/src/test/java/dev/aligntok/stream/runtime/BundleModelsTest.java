@@ -8,11 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.aligntok.export.bundle.TestBundles;
 import dev.aligntok.export.bundle.TinyModels;
-import dev.aligntok.inference.bundle.BundleManifest;
-import dev.aligntok.inference.bundle.BundleException;
 import dev.aligntok.inference.image.ImageTensors;
 import dev.aligntok.inference.image.Normalization;
 import dev.aligntok.inference.image.Resize;
+import dev.aligntok.inference.manifest.BundleException;
+import dev.aligntok.inference.manifest.BundleManifest;
 import dev.aligntok.stream.model.BatchEncodeResult;
 import dev.aligntok.stream.model.DecodedImage;
 import dev.aligntok.stream.model.GeneratedSample;

@@ -15,7 +15,7 @@ import dev.aligntok.events.GenerationStatus;
 import dev.aligntok.events.ImageEvent;
 import dev.aligntok.events.LatentEvent;
 import dev.aligntok.export.bundle.TestBundles;
-import dev.aligntok.inference.bundle.BundleManifest;
+import dev.aligntok.inference.manifest.BundleManifest;
 import dev.aligntok.stream.config.BatchingConfig;
 import dev.aligntok.stream.config.GenerateConfig;
 import dev.aligntok.stream.config.TokenizeConfig;

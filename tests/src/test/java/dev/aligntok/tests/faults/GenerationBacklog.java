@@ -2,7 +2,7 @@ package dev.aligntok.tests.faults;
 
 import dev.aligntok.events.GenerationRequest;
 import dev.aligntok.events.ImageEvent;
-import dev.aligntok.inference.bundle.BundleFiles;
+import dev.aligntok.inference.manifest.BundleFiles;
 import dev.aligntok.stream.config.TopicNames;
 import dev.aligntok.stream.output.EventSerdes;
 import dev.aligntok.tests.harness.RealStack;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.aligntok.events.FailureStage;
 import dev.aligntok.events.GenerationRequest;
 import dev.aligntok.events.ImageEvent;
-import dev.aligntok.inference.bundle.BundleFiles;
+import dev.aligntok.inference.manifest.BundleFiles;
 import dev.aligntok.tests.harness.RealStack;
 import dev.aligntok.tests.harness.WithRealStack;
 import dev.aligntok.tests.stream.CommittedOutputs;

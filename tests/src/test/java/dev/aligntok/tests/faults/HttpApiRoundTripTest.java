@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.aligntok.events.LatentEvent;
-import dev.aligntok.inference.bundle.BundleFiles;
-import dev.aligntok.inference.bundle.BundleManifest;
+import dev.aligntok.inference.manifest.BundleFiles;
+import dev.aligntok.inference.manifest.BundleManifest;
 import dev.aligntok.tests.harness.RealStack;
 import dev.aligntok.tests.harness.WithRealStack;
 import dev.aligntok.tests.stream.CommittedOutputs;

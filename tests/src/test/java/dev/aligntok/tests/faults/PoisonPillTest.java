@@ -2,7 +2,7 @@ package dev.aligntok.tests.faults;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.aligntok.inference.bundle.BundleFiles;
+import dev.aligntok.inference.manifest.BundleFiles;
 import dev.aligntok.tests.harness.RealStack;
 import dev.aligntok.tests.harness.WithRealStack;
 import java.nio.file.Files;

@@ -10,7 +10,7 @@ import dev.aligntok.events.GenerationRequest;
 import dev.aligntok.events.GenerationState;
 import dev.aligntok.events.GenerationStatus;
 import dev.aligntok.events.LatentEvent;
-import dev.aligntok.inference.bundle.BundleFiles;
+import dev.aligntok.inference.manifest.BundleFiles;
 import dev.aligntok.tests.harness.RealStack;
 import dev.aligntok.tests.harness.WithRealStack;
 import dev.aligntok.tests.stream.CommittedOutputs;

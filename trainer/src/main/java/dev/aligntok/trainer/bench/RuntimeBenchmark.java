@@ -2,7 +2,7 @@ package dev.aligntok.trainer.bench;
 
 import dev.aligntok.export.analysis.FlopCounter;
 import dev.aligntok.export.analysis.PeakGemm;
-import dev.aligntok.inference.bundle.BundleManifest;
+import dev.aligntok.inference.manifest.BundleManifest;
 import dev.aligntok.inference.bundle.ModelBundle;
 import dev.aligntok.inference.runtime.SamplingJob;
 import dev.aligntok.inference.sampling.SamplerSettings;

@@ -1,6 +1,6 @@
 package dev.aligntok.trainer.cli;
 
-import dev.aligntok.inference.bundle.BundleManifest;
+import dev.aligntok.inference.manifest.BundleManifest;
 import dev.aligntok.inference.sampling.SamplerSettings;
 import dev.aligntok.trainer.data.DataSources;
 import dev.aligntok.trainer.data.DatasetCatalog;

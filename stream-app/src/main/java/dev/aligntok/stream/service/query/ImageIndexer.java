@@ -3,7 +3,7 @@ package dev.aligntok.stream.service.query;
 import dev.aligntok.events.GeneratedImage;
 import dev.aligntok.stream.batch.BatchObserver;
 import dev.aligntok.stream.output.BoundedText;
-import dev.aligntok.schemas.registry.RegistryOutage;
+import dev.aligntok.schemas.serde.RegistryOutage;
 import java.time.Duration;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;

@@ -11,7 +11,7 @@ import dev.aligntok.schemas.registry.RegistryUnavailableException;
 import dev.aligntok.schemas.serde.PayloadDecodeException;
 import dev.aligntok.schemas.serde.RecordSource;
 import dev.aligntok.stream.batch.BatchObserver;
-import dev.aligntok.schemas.registry.RegistryOutage;
+import dev.aligntok.schemas.serde.RegistryOutage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.aligntok.inference.bundle;
+package dev.aligntok.inference.manifest;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;

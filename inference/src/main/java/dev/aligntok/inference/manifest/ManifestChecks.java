@@ -1,11 +1,11 @@
-package dev.aligntok.inference.bundle;
+package dev.aligntok.inference.manifest;
 
-import dev.aligntok.inference.bundle.BundleManifest.Checkpoint;
-import dev.aligntok.inference.bundle.BundleManifest.Labels;
-import dev.aligntok.inference.bundle.BundleManifest.Latent;
-import dev.aligntok.inference.bundle.BundleManifest.ModelEntry;
-import dev.aligntok.inference.bundle.BundleManifest.Preprocessing;
-import dev.aligntok.inference.bundle.BundleManifest.TensorSpec;
+import dev.aligntok.inference.manifest.BundleManifest.Checkpoint;
+import dev.aligntok.inference.manifest.BundleManifest.Labels;
+import dev.aligntok.inference.manifest.BundleManifest.Latent;
+import dev.aligntok.inference.manifest.BundleManifest.ModelEntry;
+import dev.aligntok.inference.manifest.BundleManifest.Preprocessing;
+import dev.aligntok.inference.manifest.BundleManifest.TensorSpec;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.aligntok.inference.bundle;
+package dev.aligntok.inference.manifest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.aligntok.inference.label.LabelVocabulary;
@@ -10,7 +10,8 @@ import java.util.Map;
 /**
  * {@code manifest.json} of a model bundle: what the files are, how they were made, and everything
  * a runtime needs to use them the way the trainer did. Written by model-export's BundleWriter,
- * checked by {@link ModelBundle#load}. Plain data; the checks live in {@link ManifestChecks}.
+ * checked on load by {@link BundleFiles#verify} (the bundle package's ModelBundle calls it). Plain data;
+ * the checks live in {@link ManifestChecks}.
  *
  * @param format always {@value #FORMAT}
  * @param formatVersion {@value #FORMAT_VERSION}; a loader refuses versions it does not know

@@ -1,4 +1,4 @@
-package dev.aligntok.inference.bundle;
+package dev.aligntok.inference.manifest;
 
 import java.nio.file.Path;
 

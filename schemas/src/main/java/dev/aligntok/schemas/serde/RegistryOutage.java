@@ -1,6 +1,7 @@
-package dev.aligntok.schemas.registry;
+package dev.aligntok.schemas.serde;
 
-import dev.aligntok.schemas.serde.PayloadDecodeException;
+import dev.aligntok.schemas.registry.RegistryAuthException;
+import dev.aligntok.schemas.registry.SchemaRegistryException;
 import java.util.IdentityHashMap;
 import java.util.Map;
 

@@ -1,4 +1,4 @@
-package dev.aligntok.inference.bundle;
+package dev.aligntok.inference.manifest;
 
 import dev.aligntok.inference.io.Sha256;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -39,16 +37,6 @@ public final class ContentHash {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a parsed JSON tree could not be serialised", e);
     }
-    return "sha256:" + sha256(text.toString().getBytes(StandardCharsets.UTF_8));
-  }
-
-  /** Hex sha256 of bytes. */
-  public static String sha256(byte[] bytes) {
-    return Sha256.of(bytes);
-  }
-
-  /** Hex sha256 of a file, streamed (weights files can be large). */
-  public static String sha256(Path file) {
-    return Sha256.of(file);
+    return "sha256:" + Sha256.of(text.toString());
   }
 }

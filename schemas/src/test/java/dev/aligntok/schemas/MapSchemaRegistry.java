@@ -1,4 +1,4 @@
-package dev.aligntok.schemas.serde;
+package dev.aligntok.schemas;
 
 import dev.aligntok.schemas.registry.CompatibilityLevel;
 import dev.aligntok.schemas.registry.CompatibilityResult;

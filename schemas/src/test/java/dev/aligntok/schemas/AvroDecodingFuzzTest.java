@@ -1,4 +1,4 @@
-package dev.aligntok.schemas.serde;
+package dev.aligntok.schemas;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,8 +15,11 @@ import dev.aligntok.events.Latent;
 import dev.aligntok.events.LatentDType;
 import dev.aligntok.events.LatentEvent;
 import dev.aligntok.events.Sampler;
-import dev.aligntok.schemas.EventTopic;
-import dev.aligntok.schemas.EventTopics;
+import dev.aligntok.schemas.serde.AvroDeserializer;
+import dev.aligntok.schemas.serde.AvroSerdeConfig;
+import dev.aligntok.schemas.serde.AvroSerializer;
+import dev.aligntok.schemas.serde.PayloadDecodeException;
+import dev.aligntok.schemas.serde.WireFormat;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.time.Instant;

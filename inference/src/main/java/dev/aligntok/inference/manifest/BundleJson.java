@@ -1,4 +1,4 @@
-package dev.aligntok.inference.bundle;
+package dev.aligntok.inference.manifest;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,7 +1,7 @@
-package dev.aligntok.inference.bundle;
+package dev.aligntok.inference.manifest;
 
-import dev.aligntok.inference.bundle.BundleManifest.Latent;
-import dev.aligntok.inference.bundle.BundleManifest.TensorSpec;
+import dev.aligntok.inference.manifest.BundleManifest.Latent;
+import dev.aligntok.inference.manifest.BundleManifest.TensorSpec;
 import java.util.List;
 
 /**

@@ -1,9 +1,10 @@
-package dev.aligntok.inference.bundle;
+package dev.aligntok.inference.manifest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import dev.aligntok.inference.io.Sha256;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,7 +79,7 @@ public final class BundleFiles {
     if (!Files.isRegularFile(file)) {
       throw new BundleException(dir, name, "missing (declared by manifest.json field " + field + ")");
     }
-    String actual = ContentHash.sha256(file);
+    String actual = Sha256.of(file);
     if (!actual.equals(declaredSha256)) {
       throw new BundleException(dir, name, "sha256 is " + actual + " but manifest.json field " + field
           + ".sha256 says " + declaredSha256 + " (file changed or truncated)");
