@@ -6,7 +6,6 @@ import dev.aligntok.inference.bundle.BundleManifest.Latent;
 import dev.aligntok.inference.bundle.ContentHash;
 import dev.aligntok.inference.io.Directories;
 import dev.aligntok.inference.sampling.SamplerSettings;
-import dev.aligntok.trainer.diffusion.FlowTrainer;
 import dev.aligntok.trainer.diffusion.TrainedDiT;
 import dev.aligntok.trainer.tokenizer.Tokenizer;
 import dev.aligntok.trainer.tokenizer.TrainedTokenizer;
@@ -85,8 +84,7 @@ public final class BundleExport {
 
   /** SHA-256 of the weights the loaders use: the EMA group when the checkpoint has one, else the model group. */
   private static String weightsHash(Path checkpoint) {
-    Path ema = Checkpoints.groupFile(checkpoint, FlowTrainer.EMA);
-    Path weights = Files.isRegularFile(ema) ? ema : Checkpoints.groupFile(checkpoint, FlowTrainer.MODEL);
+    Path weights = Checkpoints.weightsFile(checkpoint);
     if (!Files.isRegularFile(weights)) {
       throw new IllegalArgumentException("checkpoint " + checkpoint + " has no weights file " + weights.getFileName());
     }

@@ -1,9 +1,8 @@
 package dev.aligntok.trainer.latents;
 
 import dev.aligntok.inference.io.Sha256;
+import dev.aligntok.trainer.tokenizer.TokenizerTrainingState;
 import dev.aligntok.trainer.train.Checkpoints;
-import dev.aligntok.trainer.train.TokenizerTrainer;
-import dev.aligntok.trainer.train.TrainingState;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -40,10 +39,10 @@ public record TokenizerSource(String name, String checkpoint, String stage, Stri
       throw new IllegalArgumentException("checkpoint " + checkpoint + " has no state.json: expected a directory like "
           + "RUN/stage3/checkpoints/step-00000500");
     }
-    TrainingState state = Checkpoints.readState(checkpoint, TrainingState.class);
+    TokenizerTrainingState state = Checkpoints.readState(checkpoint, TokenizerTrainingState.class);
     StringBuilder digests = new StringBuilder();
-    for (String group : new String[] {TokenizerTrainer.MODEL, TokenizerTrainer.EMA}) {
-      Path file = checkpoint.resolve(group + ".safetensors");
+    for (String group : new String[] {Checkpoints.MODEL, Checkpoints.EMA}) {
+      Path file = Checkpoints.groupFile(checkpoint, group);
       if (Files.isRegularFile(file)) {
         digests.append(group).append(' ').append(Sha256.of(file)).append('\n');
       }
