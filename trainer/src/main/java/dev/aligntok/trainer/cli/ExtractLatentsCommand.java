@@ -127,7 +127,7 @@ final class ExtractLatentsCommand implements Callable<Integer> {
       default -> opened.dataset().samples();
     };
     ExtractionInput input = ExtractionInput.of(opened.dataset(), split, samples);
-    LatentExtractor.checkOutput(directory, ExtractionConfig.of(source, input, options), overwrite);
+    LatentExtractor.checkOutput(directory, ExtractionConfig.of(source, input, options, directory), overwrite);
     try (TrainedTokenizer tokenizer = TrainedTokenizer.load(source.name(), chosen, nsfwjs)) {
       new LatentExtractor(tokenizer, source, System.out).extract(input, directory, options);
     }

@@ -87,7 +87,7 @@ final class TrainDitCommand implements Callable<Integer> {
     System.out.printf("DiT %s on %d latents %dx%dx%d, %d classes, from %s%n", size, data.count(), data.channels(),
         data.height(), data.width(), data.labelNames().size(), latents);
     TrainingLoop.Result result = new FlowTrainer(run, System.out, keepCheckpoints).train(model, config, RectifiedFlow.standard().withCosineWeight(cosineWeight),
-        data, LatentProvenance.of(set));
+        data, LatentProvenance.of(set, run));
     System.out.printf("DiT: %d steps in %.0f s (%.2f steps/s); last losses %s; checkpoint %s%n", result.steps(),
         result.trainingSeconds(), result.stepsPerSecond(), result.lastLosses(), result.checkpoint());
     return 0;

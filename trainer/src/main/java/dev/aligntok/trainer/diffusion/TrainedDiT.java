@@ -74,6 +74,13 @@ public final class TrainedDiT implements VelocityField, AutoCloseable {
     return checkpoint;
   }
 
+  /** The tokenizer checkpoint whose latents this DiT was trained on (from its latent provenance). */
+  public Path tokenizerCheckpoint() {
+    Path recorded = Path.of(state.provenance().tokenizerCheckpoint());
+    // absolute in checkpoints written before provenance paths were relative to the run
+    return recorded.isAbsolute() ? recorded : state.provenance().tokenizerCheckpointFrom(Checkpoints.runDirectoryOf(checkpoint));
+  }
+
   public LabelVocabulary vocabulary() {
     return vocabulary;
   }

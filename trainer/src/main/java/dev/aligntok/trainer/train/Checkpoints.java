@@ -79,6 +79,16 @@ public final class Checkpoints {
     }
   }
 
+  /** The run directory a checkpoint directory ({@code <run>/checkpoints/step-N}) belongs to. */
+  public static Path runDirectoryOf(Path checkpoint) {
+    Path absolute = checkpoint.toAbsolutePath().normalize();
+    Path parent = absolute.getParent();
+    if (parent == null || parent.getParent() == null || !parent.getFileName().toString().equals("checkpoints")) {
+      throw new IllegalArgumentException("checkpoint " + checkpoint + " is not inside a run's checkpoints/ directory");
+    }
+    return parent.getParent();
+  }
+
   /** The newest complete checkpoint, if any. */
   public Optional<Path> latest() {
     List<Path> all = complete();
