@@ -25,6 +25,32 @@ public final class Directories {
   }
 
   /**
+   * {@code target} relative to the directory {@code base}, with {@code /} separators: how a file
+   * written into {@code base} records where another file is without naming the machine
+   * ({@code ../../runs/x/checkpoints/step-00000100}). A reader finds the target again with
+   * {@link #resolveRecorded}. Where no relative path exists (another file-system root) it is the
+   * absolute path.
+   */
+  public static String relativePath(Path base, Path target) {
+    Path from = base.toAbsolutePath().normalize();
+    Path to = target.toAbsolutePath().normalize();
+    try {
+      Path relative = from.relativize(to);
+      return relative.toString().isEmpty() ? "." : relative.toString().replace(java.io.File.separatorChar, '/');
+    } catch (IllegalArgumentException differentRoots) {
+      return to.toString();
+    }
+  }
+
+  /**
+   * The path a file in {@code base} recorded with {@link #relativePath}; an absolute recorded path
+   * (as written before paths were relative) is returned as it is.
+   */
+  public static Path resolveRecorded(Path base, String recorded) {
+    return base.resolve(recorded).normalize();
+  }
+
+  /**
    * Moves {@code from} over {@code to} in one step where the filesystem can, so that a reader sees
    * the old file or the new one, never half of one; elsewhere a plain replacing move.
    */

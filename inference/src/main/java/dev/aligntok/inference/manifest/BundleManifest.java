@@ -66,7 +66,7 @@ public record BundleManifest(
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Source(Checkpoint tokenizer, Checkpoint dit) {}
 
-  /** A checkpoint directory and the sha256 of its weights file. */
+  /** A checkpoint directory, relative to the bundle directory (older bundles: absolute), and the sha256 of its weights file. */
   public record Checkpoint(String path, String weightsSha256) {}
 
   /** One file of the bundle and the sha256 (hex) of its bytes. */

@@ -22,7 +22,7 @@ final class DiTOptions {
 
   /** --tokenizer, else the checkpoint recorded in the DiT's latent provenance; it must exist. */
   Path tokenizerCheckpoint(TrainedDiT model) {
-    Path checkpoint = tokenizer != null ? tokenizer : Path.of(model.state().provenance().tokenizerCheckpoint());
+    Path checkpoint = tokenizer != null ? tokenizer : model.tokenizerCheckpoint();
     if (!Files.isDirectory(checkpoint)) {
       throw new IllegalArgumentException("tokenizer checkpoint " + checkpoint + " does not exist; pass --tokenizer");
     }

@@ -10,9 +10,9 @@ import dev.aligntok.trainer.latents.ExtractionInput;
 import dev.aligntok.trainer.latents.ExtractionOptions;
 import dev.aligntok.trainer.latents.LatentExtractor;
 import dev.aligntok.trainer.latents.TokenizerSource;
+import dev.aligntok.trainer.tokenizer.TokenizerStage;
+import dev.aligntok.trainer.tokenizer.TokenizerTrainer;
 import dev.aligntok.trainer.tokenizer.TrainedTokenizer;
-import dev.aligntok.trainer.train.TokenizerStage;
-import dev.aligntok.trainer.train.TokenizerTrainer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -127,7 +127,7 @@ final class ExtractLatentsCommand implements Callable<Integer> {
       default -> opened.dataset().samples();
     };
     ExtractionInput input = ExtractionInput.of(opened.dataset(), split, samples);
-    LatentExtractor.checkOutput(directory, ExtractionConfig.of(source, input, options), overwrite);
+    LatentExtractor.checkOutput(directory, ExtractionConfig.of(source, input, options, directory), overwrite);
     try (TrainedTokenizer tokenizer = TrainedTokenizer.load(source.name(), chosen, nsfwjs)) {
       new LatentExtractor(tokenizer, source, System.out).extract(input, directory, options);
     }

@@ -7,6 +7,7 @@ import dev.aligntok.trainer.diffusion.LatentProvenance;
 import dev.aligntok.trainer.diffusion.LatentTrainingData;
 import dev.aligntok.trainer.diffusion.RectifiedFlow;
 import dev.aligntok.trainer.latents.LatentSet;
+import dev.aligntok.trainer.train.TrainingLoop;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -85,8 +86,8 @@ final class TrainDitCommand implements Callable<Integer> {
         : DiTConfig.tiny(data.channels(), data.height(), data.labelNames().size());
     System.out.printf("DiT %s on %d latents %dx%dx%d, %d classes, from %s%n", size, data.count(), data.channels(),
         data.height(), data.width(), data.labelNames().size(), latents);
-    FlowTrainer.Result result = new FlowTrainer(run, System.out, keepCheckpoints).train(model, config, RectifiedFlow.standard().withCosineWeight(cosineWeight),
-        data, LatentProvenance.of(set));
+    TrainingLoop.Result result = new FlowTrainer(run, System.out, keepCheckpoints).train(model, config, RectifiedFlow.standard().withCosineWeight(cosineWeight),
+        data, LatentProvenance.of(set, run));
     System.out.printf("DiT: %d steps in %.0f s (%.2f steps/s); last losses %s; checkpoint %s%n", result.steps(),
         result.trainingSeconds(), result.stepsPerSecond(), result.lastLosses(), result.checkpoint());
     return 0;

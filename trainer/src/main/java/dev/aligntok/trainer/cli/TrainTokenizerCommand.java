@@ -5,10 +5,11 @@ import dev.aligntok.trainer.data.DataSources;
 import dev.aligntok.trainer.data.DatasetCatalog;
 import dev.aligntok.trainer.data.EmojiOptions.LabelLevel;
 import dev.aligntok.trainer.data.Splits;
+import dev.aligntok.trainer.tokenizer.StageConfig;
 import dev.aligntok.trainer.tokenizer.TokenizerConfig;
-import dev.aligntok.trainer.train.StageConfig;
-import dev.aligntok.trainer.train.TokenizerStage;
-import dev.aligntok.trainer.train.TokenizerTrainer;
+import dev.aligntok.trainer.tokenizer.TokenizerStage;
+import dev.aligntok.trainer.tokenizer.TokenizerTrainer;
+import dev.aligntok.trainer.train.TrainingLoop;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -95,7 +96,7 @@ final class TrainTokenizerCommand implements Callable<Integer> {
           ganStart != null ? ganStart : defaults.ganStartStep(), defaults.ganMaxWeight(), defaults.ganWeightEvery(),
           orDefault(emaDecay, defaults.emaDecay()), orDefault(gradientClip, defaults.gradientClip()),
           defaults.checkpointEvery(), defaults.logEvery(), data.seed);
-      TokenizerTrainer.Result result = trainer.train(s, tokenizer, config, split.train());
+      TrainingLoop.Result result = trainer.train(s, tokenizer, config, split.train());
       System.out.printf("%s: %d steps in %.0f s (%.2f steps/s); last losses %s; checkpoint %s%n", s.directoryName(),
           result.steps(), result.trainingSeconds(), result.stepsPerSecond(), result.lastLosses(), result.checkpoint());
     }

@@ -14,23 +14,21 @@ import dev.aligntok.trainer.train.Checkpoints;
 import dev.aligntok.trainer.train.Ema;
 import dev.aligntok.trainer.train.NamedParameters;
 import dev.aligntok.trainer.train.NonFiniteGuard;
-import dev.aligntok.trainer.train.StepReporter;
+import dev.aligntok.trainer.train.TrainingLoop;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
  * Trains a {@link DiT} with the rectified-flow objective on extracted latents; writes
  * {@code RUN/checkpoints/step-*} (model, EMA, optimizer, {@link FlowTrainingState}) and
  * {@code RUN/metrics.jsonl}, and resumes bit-exactly from the latest checkpoint: every random draw
- * of a step comes from a generator seeded by (seed, step).
+ * of a step comes from a generator seeded by (seed, step). The loop, resume and checkpoint cadence
+ * are {@link TrainingLoop}'s; this class holds the DiT, its optimizer and the flow loss.
  */
 public final class FlowTrainer {
-  public static final String MODEL = "model";
-  public static final String EMA = "ema";
   public static final String OPTIMIZER = "optimizer";
   static final String NETWORK = "dit";
 
@@ -39,7 +37,7 @@ public final class FlowTrainer {
 
   private final Path runDirectory;
   private final PrintStream out;
-  private final int keepCheckpoints;
+  private final Checkpoints checkpoints;
 
   public FlowTrainer(Path runDirectory, PrintStream out) {
     this(runDirectory, out, DEFAULT_KEEP);
@@ -47,17 +45,12 @@ public final class FlowTrainer {
 
   /** {@code keepCheckpoints}: newest checkpoints kept; a convergence study keeps them all. */
   public FlowTrainer(Path runDirectory, PrintStream out, int keepCheckpoints) {
-    if (keepCheckpoints < 1) {
-      throw new IllegalArgumentException("must keep at least one checkpoint, got " + keepCheckpoints);
-    }
+    this.checkpoints = new Checkpoints(runDirectory, keepCheckpoints); // checks keepCheckpoints >= 1
     this.runDirectory = runDirectory;
     this.out = out;
-    this.keepCheckpoints = keepCheckpoints;
   }
 
-  public record Result(Path checkpoint, long steps, double trainingSeconds, double stepsPerSecond, Map<String, Double> lastLosses) {}
-
-  public Result train(DiTConfig model, FlowTrainingConfig config, RectifiedFlow flow, LatentTrainingData data, LatentProvenance provenance) {
+  public TrainingLoop.Result train(DiTConfig model, FlowTrainingConfig config, RectifiedFlow flow, LatentTrainingData data, LatentProvenance provenance) {
     if (data.channels() != model.latentChannels() || data.height() != model.gridSize() || data.width() != model.gridSize()) {
       throw new IllegalArgumentException("DiT for " + model.latentChannels() + "x" + model.gridSize() + "x" + model.gridSize()
           + " latents cannot train on " + data.channels() + "x" + data.height() + "x" + data.width() + " latents");
@@ -73,11 +66,15 @@ public final class FlowTrainer {
           new Shape(1), new Shape(1));
       long parameters = dit.getParameters().values().stream().mapToLong(p -> p.getArray().size()).sum();
       out.printf("DiT %s: %,d parameters%n", model, parameters);
-      return new Run(model, config, flow, data, provenance, manager, dit).execute();
+      TrainingLoop<FlowTrainingState> loop = new TrainingLoop<>("DiT training", "dit", runDirectory, checkpoints,
+          FlowTrainingState.class, out);
+      Run run = new Run(model, config, flow, data, provenance, manager, dit, loop);
+      return loop.run(new TrainingLoop.Schedule(config.steps(), config.checkpointEvery(), config.logEvery()), run);
     }
   }
 
-  private final class Run {
+  /** The DiT, its optimizer and the flow loss: the per-step work of the {@link TrainingLoop}. */
+  private final class Run implements TrainingLoop.Work<FlowTrainingState> {
     private final DiTConfig model;
     private final FlowTrainingConfig config;
     private final RectifiedFlow flow;
@@ -89,14 +86,12 @@ public final class FlowTrainer {
     private final ParameterStore store;
     private final AdamW optimizer;
     private final Ema ema;
-    private final Checkpoints checkpoints;
+    private final TrainingLoop<FlowTrainingState> loop;
+    private final LatentBatches batches;
     private final NonFiniteGuard guard = new NonFiniteGuard("DiT");
-    private long step;
-    private double trainingSeconds;
-    private Map<String, Double> lastLosses = new LinkedHashMap<>();
 
     Run(DiTConfig model, FlowTrainingConfig config, RectifiedFlow flow, LatentTrainingData data, LatentProvenance provenance,
-        NDManager manager, DiT dit) {
+        NDManager manager, DiT dit, TrainingLoop<FlowTrainingState> loop) {
       this.model = model;
       this.config = config;
       this.flow = flow;
@@ -108,37 +103,21 @@ public final class FlowTrainer {
       this.store = new ParameterStore(manager, false);
       this.optimizer = new AdamW(new AdamW.Settings(0.9f, 0.95f, 1e-8f, 0f), manager);
       this.ema = config.emaDecay() > 0 ? new Ema(config.emaDecay(), parameters.trainable(), manager) : null;
-      this.checkpoints = new Checkpoints(runDirectory, keepCheckpoints);
+      this.loop = loop;
+      this.batches = new LatentBatches(data, config.batchSize(), config.seed());
     }
 
-    Result execute() {
-      resumeIfPossible();
-      if (step >= config.steps()) {
-        out.println("DiT training already finished at step " + step + " (" + runDirectory + ")");
-        return result();
-      }
-      LatentBatches batches = new LatentBatches(data, config.batchSize(), config.seed());
-      try (StepReporter reporter = new StepReporter(runDirectory.resolve("metrics.jsonl"), out, "dit", step, config.steps(),
-          config.logEvery())) {
-        while (step < config.steps()) {
-          long started = System.nanoTime();
-          Map<String, Double> losses = trainStep(batches.batch(step));
-          trainingSeconds += (System.nanoTime() - started) / 1e9;
-          step++;
-          lastLosses = losses;
-          Map<String, Object> extras = new LinkedHashMap<>();
-          extras.put("lr", config.learningRateAt(step));
-          extras.put("seconds", trainingSeconds);
-          reporter.afterStep(step, losses, extras);
-          if (step % config.checkpointEvery() == 0 || step == config.steps()) {
-            save();
-          }
-        }
-      }
-      return result();
+    @Override
+    public Map<String, Double> step(long step) {
+      return trainStep(step, batches.batch(step));
     }
 
-    private Map<String, Double> trainStep(LatentBatches.Batch batch) {
+    @Override
+    public Map<String, Object> extras(long completedSteps) {
+      return Map.of("lr", config.learningRateAt(completedSteps));
+    }
+
+    private Map<String, Double> trainStep(long step, LatentBatches.Batch batch) {
       Map<String, Double> losses = new LinkedHashMap<>();
       SplittableRandom random = new SplittableRandom(config.seed() * 0x9E3779B97F4A7C15L + step);
       int n = batch.size();
@@ -182,7 +161,7 @@ public final class FlowTrainer {
         boolean finiteLoss = Double.isFinite(losses.get("total"));
         float gradientNorm = finiteLoss ? Autograd.clipGlobalNorm(trainable.values(), config.gradientClip()) : Float.NaN;
         losses.put("grad_norm", (double) gradientNorm);
-        if (!guard.allows(step, losses.get("total"), gradientNorm, this::lastGoodCheckpoint)) {
+        if (!guard.allows(step, losses.get("total"), gradientNorm, loop::lastGoodCheckpoint)) {
           Autograd.zeroGradients(trainable.values());
           out.println("DiT step " + step + ": loss " + losses.get("total") + ", gradient norm " + gradientNorm
               + " — not finite, step skipped (" + guard.skipped() + " so far)");
@@ -196,48 +175,34 @@ public final class FlowTrainer {
       return losses;
     }
 
-    private String lastGoodCheckpoint() {
-      return checkpoints.latest().map(Path::toString).orElse("(none)");
-    }
-
-    private void save() {
+    @Override
+    public Map<String, NDList> tensorGroups() {
       Map<String, NDList> groups = new LinkedHashMap<>();
-      groups.put(MODEL, Checkpoints.named(parameters.arrays()));
+      groups.put(Checkpoints.MODEL, Checkpoints.named(parameters.arrays()));
       groups.put(OPTIMIZER, optimizer.state());
       if (ema != null) {
-        groups.put(EMA, ema.state());
+        groups.put(Checkpoints.EMA, ema.state());
       }
-      checkpoints.save(step, groups, new FlowTrainingState(step, model, config, data.channelMean(), data.channelStd(),
-          data.labelNames(), data.labelSynonyms(), provenance, trainingSeconds, lastLosses));
+      return groups;
     }
 
-    private void resumeIfPossible() {
-      Optional<Path> latest = checkpoints.latest();
-      if (latest.isEmpty()) {
-        return;
-      }
-      Path checkpoint = latest.get();
-      FlowTrainingState state = Checkpoints.readState(checkpoint, FlowTrainingState.class);
+    @Override
+    public FlowTrainingState state(long step, double trainingSeconds, Map<String, Double> lastLosses) {
+      return new FlowTrainingState(step, model, config, data.channelMean(), data.channelStd(), data.labelNames(),
+          data.labelSynonyms(), provenance, trainingSeconds, lastLosses);
+    }
+
+    @Override
+    public void resume(Path checkpoint, FlowTrainingState state) {
       if (!state.model().equals(model)) {
         throw new IllegalStateException("checkpoint " + checkpoint + " holds a different DiT (" + state.model()
             + "); use another run directory");
       }
-      Checkpoints.restoreInto(Checkpoints.readTensors(checkpoint, MODEL, manager), parameters.arrays(), checkpoint);
+      Checkpoints.restoreInto(Checkpoints.readTensors(checkpoint, Checkpoints.MODEL, manager), parameters.arrays(), checkpoint);
       optimizer.restore(Checkpoints.readTensors(checkpoint, OPTIMIZER, manager), state.step());
       if (ema != null) {
-        ema.restore(Checkpoints.readTensors(checkpoint, EMA, manager));
+        ema.restore(Checkpoints.readTensors(checkpoint, Checkpoints.EMA, manager));
       }
-      step = state.step();
-      trainingSeconds = state.trainingSeconds();
-      lastLosses = state.lastLosses();
-      out.println("resuming DiT training from " + checkpoint + " at step " + step);
-    }
-
-    private Result result() {
-      Path checkpoint = checkpoints.latest().orElseThrow();
-      FlowTrainingState state = Checkpoints.readState(checkpoint, FlowTrainingState.class);
-      double seconds = state.trainingSeconds();
-      return new Result(checkpoint, state.step(), seconds, seconds > 0 ? state.step() / seconds : 0, state.lastLosses());
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.aligntok.trainer.diffusion;
 
+import dev.aligntok.trainer.train.TrainingLoop;
 import java.util.List;
 import java.util.Map;
 
@@ -8,4 +9,5 @@ import java.util.Map;
  * (architecture, latent statistics, class names, where the latents came from).
  */
 public record FlowTrainingState(long step, DiTConfig model, FlowTrainingConfig training, float[] channelMean,
-    float[] channelStd, List<String> classNames, Map<String, List<String>> classSynonyms, LatentProvenance provenance, double trainingSeconds, Map<String, Double> lastLosses) {}
+    float[] channelStd, List<String> classNames, Map<String, List<String>> classSynonyms, LatentProvenance provenance, double trainingSeconds, Map<String, Double> lastLosses)
+    implements TrainingLoop.SavedState {}

@@ -2,6 +2,7 @@ package dev.aligntok.trainer.diffusion;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.aligntok.inference.io.Directories;
 import dev.aligntok.inference.sampling.SamplerSettings;
 import dev.aligntok.trainer.eval.FeatureCache;
 import dev.aligntok.trainer.eval.FeatureExtractor;
@@ -81,7 +82,7 @@ public final class GenerationEvaluation {
         batch -> realFrechet.extract(tokenizer.decode(tokenizer.encode(batch.images()))));
 
     Map<String, Object> report = new LinkedHashMap<>();
-    report.put("dit", dit.checkpoint().toString());
+    report.put("dit", Directories.relativePath(outputDir, dit.checkpoint())); // where generation.json is
     report.put("trainedSteps", dit.state().step());
     report.put("trainingStepsPerSecond", dit.state().trainingSeconds() > 0 ? dit.state().step() / dit.state().trainingSeconds() : 0);
     report.put("model", dit.config());

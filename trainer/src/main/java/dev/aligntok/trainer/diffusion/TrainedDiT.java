@@ -49,11 +49,7 @@ public final class TrainedDiT implements VelocityField, AutoCloseable {
       DiT dit = new DiT(config);
       dit.initialize(manager, DataType.FLOAT32, new Shape(1, config.latentChannels(), config.gridSize(), config.gridSize()),
           new Shape(1), new Shape(1));
-      Map<String, NDArray> arrays = NamedParameters.of(Map.of(FlowTrainer.NETWORK, dit)).arrays();
-      Checkpoints.restoreInto(Checkpoints.readTensors(checkpoint, FlowTrainer.MODEL, manager), arrays, checkpoint);
-      if (Files.exists(checkpoint.resolve(FlowTrainer.EMA + ".safetensors"))) {
-        Checkpoints.restoreInto(Checkpoints.readTensors(checkpoint, FlowTrainer.EMA, manager), arrays, checkpoint);
-      }
+      Checkpoints.restoreWeights(checkpoint, NamedParameters.of(Map.of(FlowTrainer.NETWORK, dit)).arrays(), manager);
       return new TrainedDiT(manager, dit, state, checkpoint);
     } catch (RuntimeException e) {
       manager.close();
@@ -76,6 +72,13 @@ public final class TrainedDiT implements VelocityField, AutoCloseable {
 
   public Path checkpoint() {
     return checkpoint;
+  }
+
+  /** The tokenizer checkpoint whose latents this DiT was trained on (from its latent provenance). */
+  public Path tokenizerCheckpoint() {
+    Path recorded = Path.of(state.provenance().tokenizerCheckpoint());
+    // absolute in checkpoints written before provenance paths were relative to the run
+    return recorded.isAbsolute() ? recorded : state.provenance().tokenizerCheckpointFrom(Checkpoints.runDirectoryOf(checkpoint));
   }
 
   public LabelVocabulary vocabulary() {

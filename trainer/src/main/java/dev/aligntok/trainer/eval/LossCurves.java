@@ -1,6 +1,7 @@
 package dev.aligntok.trainer.eval;
 
 import dev.aligntok.inference.image.ReconstructionGrid;
+import dev.aligntok.trainer.train.MetricsLog;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;

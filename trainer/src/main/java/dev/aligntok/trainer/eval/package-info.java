@@ -16,7 +16,7 @@
  *   <li>{@link dev.aligntok.trainer.eval.LatentStats} — per-channel latent mean/std;</li>
  *   <li>pictures: {@link dev.aligntok.trainer.eval.ReconstructionGrid} and
  *       {@link dev.aligntok.trainer.eval.LossCurves} (from a metrics JSONL file,
- *       {@link dev.aligntok.trainer.eval.MetricsLog}).</li>
+ *       {@link dev.aligntok.trainer.train.MetricsLog}).</li>
  * </ul>
  * Everything is plain Java in double precision except the two pretrained networks, which run on
  * DJL.

@@ -6,7 +6,6 @@ import dev.aligntok.inference.io.Sha256;
 import dev.aligntok.inference.manifest.BundleManifest;
 import dev.aligntok.inference.manifest.BundleManifest.Latent;
 import dev.aligntok.inference.sampling.SamplerSettings;
-import dev.aligntok.trainer.diffusion.FlowTrainer;
 import dev.aligntok.trainer.diffusion.TrainedDiT;
 import dev.aligntok.trainer.tokenizer.Tokenizer;
 import dev.aligntok.trainer.tokenizer.TrainedTokenizer;
@@ -43,7 +42,7 @@ public final class BundleExport {
     if (Files.exists(target)) {
       throw new IOException("bundle directory " + target + " already exists; bundles are immutable, choose another --out");
     }
-    BundleWriter writer = writer(sources, name, samplerDefaults);
+    BundleWriter writer = writer(sources, name, samplerDefaults, target);
     extraMetrics.forEach(writer::metric);
     Path staging = Files.createTempDirectory(target.toAbsolutePath().getParent(), ".export-");
     try {
@@ -63,7 +62,8 @@ public final class BundleExport {
     }
   }
 
-  private static BundleWriter writer(Sources sources, String name, SamplerSettings samplerDefaults) {
+  /** {@code target}: the final bundle directory, which the manifest's source paths are relative to. */
+  private static BundleWriter writer(Sources sources, String name, SamplerSettings samplerDefaults, Path target) {
     Tokenizer tokenizer = sources.tokenizer().tokenizer();
     TrainedDiT dit = sources.dit();
     int grid = tokenizer.gridSize();
@@ -76,17 +76,21 @@ public final class BundleExport {
     return new BundleWriter(name)
         .tokenizer(TokenizerExport.encoder(tokenizer), TokenizerExport.decoder(tokenizer.decoder(), grid, grid),
             tokenizer.config().imageSize(), latent)
-        .tokenizerSource(sources.tokenizerCheckpoint(), weightsHash(sources.tokenizerCheckpoint()))
+        .tokenizerSource(relative(target, sources.tokenizerCheckpoint()), weightsHash(sources.tokenizerCheckpoint()))
         .dit(DiTExport.velocity(dit), dit.vocabulary(), samplerDefaults)
-        .ditSource(dit.checkpoint(), weightsHash(dit.checkpoint()))
+        .ditSource(relative(target, dit.checkpoint()), weightsHash(dit.checkpoint()))
         .metric("dit.step", dit.state().step())
         .metric("dit.config", dit.config().toString());
   }
 
+  /** A checkpoint as the manifest records it: relative to the bundle, so the manifest names no machine. */
+  private static Path relative(Path bundle, Path checkpoint) {
+    return Path.of(Directories.relativePath(bundle, checkpoint));
+  }
+
   /** SHA-256 of the weights the loaders use: the EMA group when the checkpoint has one, else the model group. */
   private static String weightsHash(Path checkpoint) {
-    Path ema = Checkpoints.groupFile(checkpoint, FlowTrainer.EMA);
-    Path weights = Files.isRegularFile(ema) ? ema : Checkpoints.groupFile(checkpoint, FlowTrainer.MODEL);
+    Path weights = Checkpoints.weightsFile(checkpoint);
     if (!Files.isRegularFile(weights)) {
       throw new IllegalArgumentException("checkpoint " + checkpoint + " has no weights file " + weights.getFileName());
     }

@@ -146,7 +146,7 @@ public final class LatentExtractor {
   /** Encodes {@code input} into {@code directory}, resuming an earlier run of the same extraction. */
   public ExtractionResult extract(ExtractionInput input, Path directory, ExtractionOptions options) {
     long startNanos = System.nanoTime();
-    ExtractionConfig config = ExtractionConfig.of(source, input, options);
+    ExtractionConfig config = ExtractionConfig.of(source, input, options, directory);
     checkOutput(directory, config, options.overwrite());
     try {
       Files.createDirectories(directory);

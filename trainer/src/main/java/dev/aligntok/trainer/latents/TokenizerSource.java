@@ -1,9 +1,9 @@
 package dev.aligntok.trainer.latents;
 
+import dev.aligntok.inference.io.Directories;
 import dev.aligntok.inference.io.Sha256;
+import dev.aligntok.trainer.tokenizer.TokenizerTrainingState;
 import dev.aligntok.trainer.train.Checkpoints;
-import dev.aligntok.trainer.train.TokenizerTrainer;
-import dev.aligntok.trainer.train.TrainingState;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -12,7 +12,9 @@ import java.nio.file.Path;
  * directory must name the same one.
  *
  * @param name e.g. {@code aligntok-stage3}
- * @param checkpoint absolute path of the checkpoint directory ("" when not from a checkpoint)
+ * @param checkpoint the checkpoint directory ("" when not from a checkpoint): absolute as
+ *                   {@link #ofCheckpoint} describes it, relative to the latent directory as an
+ *                   extraction records it ({@link #recordedIn}; find it with {@link #checkpointFrom})
  * @param stage {@code stage1}, {@code stage2}, {@code stage3}, {@code baseline} (or "" when unknown)
  * @param weightsSha256 SHA-256 over the weight files the tokenizer was loaded from ("" when unknown)
  * @param imageSize side of the square images it encodes (pixels)
@@ -40,10 +42,10 @@ public record TokenizerSource(String name, String checkpoint, String stage, Stri
       throw new IllegalArgumentException("checkpoint " + checkpoint + " has no state.json: expected a directory like "
           + "RUN/stage3/checkpoints/step-00000500");
     }
-    TrainingState state = Checkpoints.readState(checkpoint, TrainingState.class);
+    TokenizerTrainingState state = Checkpoints.readState(checkpoint, TokenizerTrainingState.class);
     StringBuilder digests = new StringBuilder();
-    for (String group : new String[] {TokenizerTrainer.MODEL, TokenizerTrainer.EMA}) {
-      Path file = checkpoint.resolve(group + ".safetensors");
+    for (String group : new String[] {Checkpoints.MODEL, Checkpoints.EMA}) {
+      Path file = Checkpoints.groupFile(checkpoint, group);
       if (Files.isRegularFile(file)) {
         digests.append(group).append(' ').append(Sha256.of(file)).append('\n');
       }
@@ -51,5 +53,16 @@ public record TokenizerSource(String name, String checkpoint, String stage, Stri
     String stage = state.stage().directoryName();
     return new TokenizerSource("aligntok-" + stage, checkpoint.toAbsolutePath().normalize().toString(), stage,
         Sha256.of(digests.toString()), state.tokenizer().imageSize());
+  }
+
+  /** This source as a file in {@code directory} records it: the checkpoint relative to that directory. */
+  public TokenizerSource recordedIn(Path directory) {
+    return checkpoint.isEmpty() ? this
+        : new TokenizerSource(name, Directories.relativePath(directory, Path.of(checkpoint)), stage, weightsSha256, imageSize);
+  }
+
+  /** The checkpoint directory recorded by a file in {@code directory} (old absolute records work too). */
+  public Path checkpointFrom(Path directory) {
+    return Directories.resolveRecorded(directory, checkpoint);
   }
 }

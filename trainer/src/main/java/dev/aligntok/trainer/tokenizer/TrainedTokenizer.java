@@ -8,9 +8,6 @@ import dev.aligntok.inference.image.ImageBatch;
 import dev.aligntok.trainer.eval.LatentBatch;
 import dev.aligntok.trainer.eval.TokenizerUnderTest;
 import dev.aligntok.trainer.train.Checkpoints;
-import dev.aligntok.trainer.train.TokenizerTrainer;
-import dev.aligntok.trainer.train.TrainingState;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -31,23 +28,11 @@ public final class TrainedTokenizer implements TokenizerUnderTest, AutoCloseable
   }
 
   public static TrainedTokenizer load(String name, Path checkpoint, Path nsfwjsPackage) {
-    TrainingState state = Checkpoints.readState(checkpoint, TrainingState.class);
+    TokenizerTrainingState state = Checkpoints.readState(checkpoint, TokenizerTrainingState.class);
     NDManager manager = NDManager.newBaseManager();
     try {
       Tokenizer tokenizer = Tokenizer.create(state.tokenizer(), nsfwjsPackage, manager);
-      String group = Files.exists(checkpoint.resolve(TokenizerTrainer.EMA + ".safetensors")) ? TokenizerTrainer.EMA : TokenizerTrainer.MODEL;
-      // EMA holds only trained parameters; the model group fills in the rest first.
-      Checkpoints.restoreInto(Checkpoints.readTensors(checkpoint, TokenizerTrainer.MODEL, manager), tokenizer.parameters().arrays(), checkpoint);
-      if (group.equals(TokenizerTrainer.EMA)) {
-        var saved = Checkpoints.readTensors(checkpoint, group, manager);
-        var live = new java.util.LinkedHashMap<String, NDArray>();
-        tokenizer.parameters().arrays().forEach((k, v) -> {
-          if (saved.get(k) != null) {
-            live.put(k, v);
-          }
-        });
-        Checkpoints.restoreInto(saved, live, checkpoint);
-      }
+      Checkpoints.restoreWeights(checkpoint, tokenizer.parameters().arrays(), manager);
       return new TrainedTokenizer(name, manager, tokenizer);
     } catch (RuntimeException e) {
       manager.close();

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,6 +29,14 @@ import java.util.stream.Stream;
  * and renamed, so a crash never leaves one that looks complete; the oldest are pruned.
  */
 public final class Checkpoints {
+  /** Tensor group of the trained weights, every parameter of the model. */
+  public static final String MODEL = "model";
+  /**
+   * Tensor group of the EMA weights: the parameters that were trained (a stage with a frozen part
+   * keeps no average of it). Loaders prefer it to {@link #MODEL} (see {@link #restoreWeights}).
+   */
+  public static final String EMA = "ema";
+
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private static final String PREFIX = "step-";
   private static final String STATE = "state.json";
@@ -70,6 +79,16 @@ public final class Checkpoints {
     }
   }
 
+  /** The run directory a checkpoint directory ({@code <run>/checkpoints/step-N}) belongs to. */
+  public static Path runDirectoryOf(Path checkpoint) {
+    Path absolute = checkpoint.toAbsolutePath().normalize();
+    Path parent = absolute.getParent();
+    if (parent == null || parent.getParent() == null || !parent.getFileName().toString().equals("checkpoints")) {
+      throw new IllegalArgumentException("checkpoint " + checkpoint + " is not inside a run's checkpoints/ directory");
+    }
+    return parent.getParent();
+  }
+
   /** The newest complete checkpoint, if any. */
   public Optional<Path> latest() {
     List<Path> all = complete();
@@ -79,6 +98,39 @@ public final class Checkpoints {
   /** The file of one tensor group of a checkpoint ({@code model}, {@code ema}, ...). */
   public static Path groupFile(Path checkpoint, String group) {
     return checkpoint.resolve(group + ".safetensors");
+  }
+
+  /**
+   * The weights a loader uses, as one file: the {@link #EMA} group when the checkpoint has one, else
+   * the {@link #MODEL} group (what {@link #restoreWeights} restores last).
+   */
+  public static Path weightsFile(Path checkpoint) {
+    Path ema = groupFile(checkpoint, EMA);
+    return Files.isRegularFile(ema) ? ema : groupFile(checkpoint, MODEL);
+  }
+
+  /** The name of the group {@link #weightsFile} picks: {@link #EMA} or {@link #MODEL}. */
+  public static String weightsGroup(Path checkpoint) {
+    return Files.isRegularFile(groupFile(checkpoint, EMA)) ? EMA : MODEL;
+  }
+
+  /**
+   * Restores the weights to evaluate, sample or export with: the {@link #MODEL} group into every live
+   * array, then, when the checkpoint has an {@link #EMA} group, the averaged values over the arrays
+   * it holds (it holds only the trained ones; the rest keep the model's values).
+   */
+  public static void restoreWeights(Path checkpoint, Map<String, NDArray> live, NDManager manager) {
+    restoreInto(readTensors(checkpoint, MODEL, manager), live, checkpoint);
+    if (EMA.equals(weightsGroup(checkpoint))) {
+      NDList saved = readTensors(checkpoint, EMA, manager);
+      Map<String, NDArray> averaged = new LinkedHashMap<>();
+      live.forEach((name, array) -> {
+        if (saved.get(name) != null) {
+          averaged.put(name, array);
+        }
+      });
+      restoreInto(saved, averaged, checkpoint);
+    }
   }
 
   /** Reads one tensor group of a checkpoint into {@code manager}. */

@@ -10,14 +10,14 @@ import java.util.Map;
  * metrics line (step, the losses, then the extras such as learning rate and seconds) and the
  * progress bar with the total loss.
  */
-public final class StepReporter implements AutoCloseable {
-  private final MetricsLog metrics;
+final class StepReporter implements AutoCloseable {
+  private final MetricsLog.Writer metrics;
   private final ProgressLine progress;
   private final int logEvery;
   private final long totalSteps;
 
-  public StepReporter(Path metricsFile, PrintStream out, String label, long startStep, long totalSteps, int logEvery) {
-    this.metrics = new MetricsLog(metricsFile);
+  StepReporter(Path metricsFile, PrintStream out, String label, long startStep, long totalSteps, int logEvery) {
+    this.metrics = MetricsLog.append(metricsFile);
     this.progress = new ProgressLine(out, label, startStep, totalSteps);
     this.logEvery = logEvery;
     this.totalSteps = totalSteps;

@@ -10,6 +10,7 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aligntok.trainer.train.Checkpoints;
+import dev.aligntok.trainer.train.TrainingLoop;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -55,7 +56,7 @@ class FlowTrainerTest {
 
   @Test
   void velocityLossFallsOnATinyModel(@TempDir Path run) throws Exception {
-    FlowTrainer.Result result = new FlowTrainer(run, quiet()).train(TINY, config(120), RectifiedFlow.standard(), twoPatterns(64), SYNTHETIC);
+    TrainingLoop.Result result = new FlowTrainer(run, quiet()).train(TINY, config(120), RectifiedFlow.standard(), twoPatterns(64), SYNTHETIC);
     assertEquals(120, result.steps());
     List<Double> losses = new ArrayList<>();
     ObjectMapper json = new ObjectMapper();
@@ -78,7 +79,7 @@ class FlowTrainerTest {
     new FlowTrainer(resumed, quiet()).train(TINY, config(10), RectifiedFlow.standard(), data, SYNTHETIC);
     new FlowTrainer(resumed, quiet()).train(TINY, config(20), RectifiedFlow.standard(), data, SYNTHETIC);
     try (NDManager manager = NDManager.newBaseManager()) {
-      for (String group : List.of(FlowTrainer.MODEL, FlowTrainer.EMA)) {
+      for (String group : List.of(Checkpoints.MODEL, Checkpoints.EMA)) {
         NDList a = Checkpoints.readTensors(new Checkpoints(straight, 3).latest().orElseThrow(), group, manager);
         NDList b = Checkpoints.readTensors(new Checkpoints(resumed, 3).latest().orElseThrow(), group, manager);
         assertEquals(a.size(), b.size());

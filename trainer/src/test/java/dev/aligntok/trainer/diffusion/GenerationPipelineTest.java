@@ -29,8 +29,10 @@ class GenerationPipelineTest {
     Path run = TinyDiT.train(dir, 10);
 
     try (TrainedDiT dit = TrainedDiT.load(run)) {
-      assertEquals(TinyTokenizer.checkpoint().toAbsolutePath().toString(),
-          Path.of(dit.state().provenance().tokenizerCheckpoint()).toAbsolutePath().toString());
+      assertEquals(TinyTokenizer.checkpoint().toAbsolutePath().normalize().toString(),
+          dit.tokenizerCheckpoint().toAbsolutePath().toString());
+      assertFalse(Path.of(dit.state().provenance().tokenizerCheckpoint()).isAbsolute(), "recorded relative to the run");
+      assertEquals("../latents", dit.state().provenance().latents());
       assertEquals(0, dit.vocabulary().id("Circle"), "synonyms from the extraction resolve");
       assertEquals(1, dit.vocabulary().id("SQUARE"));
       IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> dit.vocabulary().id("sqare"));

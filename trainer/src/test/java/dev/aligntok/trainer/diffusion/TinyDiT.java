@@ -25,7 +25,7 @@ public final class TinyDiT {
     Path run = dir.resolve("dit");
     DiTConfig config = DiTConfig.tiny(data.channels(), data.height(), 2);
     new FlowTrainer(run, FlowTrainerTest.quiet()).train(config, FlowTrainerTest.config(steps), RectifiedFlow.standard(), data,
-        LatentProvenance.of(set));
+        LatentProvenance.of(set, run));
     return run;
   }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aligntok.inference.bundle.ModelBundle;
+import dev.aligntok.inference.io.Directories;
 import dev.aligntok.inference.manifest.BundleManifest;
 import dev.aligntok.inference.runtime.SamplingJob;
 import dev.aligntok.inference.sampling.SamplerSettings;
@@ -42,6 +43,12 @@ class BundleExportTest {
         assertTrue(error <= BundleExport.TOLERANCE, check + " parity " + error);
       }
       assertFalse(Files.list(dir).anyMatch(p -> p.getFileName().toString().startsWith(".export-")), "staging removed");
+
+      // the manifest names the checkpoints relative to the bundle, not by this machine's absolute paths
+      assertEquals(Directories.relativePath(bundleDir, TinyTokenizer.checkpoint()), manifest.source().tokenizer().path());
+      assertEquals(TinyTokenizer.checkpoint().toAbsolutePath().normalize(),
+          Directories.resolveRecorded(bundleDir.toAbsolutePath(), manifest.source().tokenizer().path()));
+      assertEquals("../dit/checkpoints/step-00000010", manifest.source().dit().path());
 
       try (ModelBundle bundle = ModelBundle.load(bundleDir)) {
         assertEquals(manifest.id(), bundle.id());

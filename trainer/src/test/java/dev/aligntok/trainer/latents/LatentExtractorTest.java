@@ -70,7 +70,8 @@ class LatentExtractorTest {
     }
 
     LatentIndex index = set.index();
-    assertEquals(TinyTokenizer.checkpoint().toAbsolutePath().normalize().toString(), index.extraction().tokenizer().checkpoint());
+    assertEquals(TinyTokenizer.checkpoint().toAbsolutePath().normalize(), index.extraction().tokenizer().checkpointFrom(dir));
+    assertFalse(Path.of(index.extraction().tokenizer().checkpoint()).isAbsolute(), "recorded relative to the latent directory");
     assertEquals("stage1", index.extraction().tokenizer().stage());
     assertEquals(List.of(3, 3, 1), index.shards().stream().map(LatentIndex.Shard::rows).toList());
     assertEquals(new LatentIndex.Location(1, 2), index.samples().get("shape-5"));

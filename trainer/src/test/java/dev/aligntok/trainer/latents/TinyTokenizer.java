@@ -13,11 +13,10 @@ import dev.aligntok.trainer.tokenizer.DecoderConfig;
 import dev.aligntok.trainer.tokenizer.Tokenizer;
 import dev.aligntok.trainer.tokenizer.TokenizerConfig;
 import dev.aligntok.trainer.tokenizer.TrainedTokenizer;
+import dev.aligntok.trainer.tokenizer.StageConfig;
+import dev.aligntok.trainer.tokenizer.TokenizerStage;
+import dev.aligntok.trainer.tokenizer.TokenizerTrainingState;
 import dev.aligntok.trainer.train.Checkpoints;
-import dev.aligntok.trainer.train.StageConfig;
-import dev.aligntok.trainer.train.TokenizerStage;
-import dev.aligntok.trainer.train.TokenizerTrainer;
-import dev.aligntok.trainer.train.TrainingState;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -60,8 +59,8 @@ public final class TinyTokenizer {
       try (NDManager manager = NDManager.newBaseManager()) {
         Tokenizer fresh = Tokenizer.create(CONFIG, nsfwjs, manager);
         checkpoint = new Checkpoints(run.resolve(TokenizerStage.STAGE1.directoryName()), 1).save(1,
-            Map.of(TokenizerTrainer.MODEL, Checkpoints.named(fresh.parameters().arrays())),
-            new TrainingState(TokenizerStage.STAGE1, 1, CONFIG, StageConfig.defaults(TokenizerStage.STAGE1, 1), 0f, 0,
+            Map.of(Checkpoints.MODEL, Checkpoints.named(fresh.parameters().arrays())),
+            new TokenizerTrainingState(TokenizerStage.STAGE1, 1, CONFIG, StageConfig.defaults(TokenizerStage.STAGE1, 1), 0f, 0,
                 Map.of()));
       }
     }

@@ -1,4 +1,4 @@
-package dev.aligntok.trainer.train;
+package dev.aligntok.trainer.tokenizer;
 
 /** The AlignTok training stages (DESIGN.md section 1) and the vanilla baseline. */
 public enum TokenizerStage {

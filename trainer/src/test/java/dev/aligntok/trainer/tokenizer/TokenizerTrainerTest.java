@@ -1,4 +1,4 @@
-package dev.aligntok.trainer.train;
+package dev.aligntok.trainer.tokenizer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -13,9 +13,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aligntok.trainer.data.InMemoryImage;
 import dev.aligntok.trainer.data.Sample;
 import dev.aligntok.trainer.encoders.NsfwjsPackage;
-import dev.aligntok.trainer.tokenizer.DecoderConfig;
-import dev.aligntok.trainer.tokenizer.Tokenizer;
-import dev.aligntok.trainer.tokenizer.TokenizerConfig;
+import dev.aligntok.trainer.train.Checkpoints;
+import dev.aligntok.trainer.train.TrainingLoop;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -77,9 +76,9 @@ class TokenizerTrainerTest {
 
     try (NDManager manager = NDManager.newBaseManager()) {
       NDList pretrained = Checkpoints.named(Tokenizer.create(TINY, nsfwjs, manager).parameters().arrays());
-      NDList stage1 = weights(trainer, TokenizerStage.STAGE1, TokenizerTrainer.MODEL, manager);
-      NDList stage2 = weights(trainer, TokenizerStage.STAGE2, TokenizerTrainer.EMA, manager);
-      NDList stage3 = weights(trainer, TokenizerStage.STAGE3, TokenizerTrainer.MODEL, manager);
+      NDList stage1 = weights(trainer, TokenizerStage.STAGE1, Checkpoints.MODEL, manager);
+      NDList stage2 = weights(trainer, TokenizerStage.STAGE2, Checkpoints.EMA, manager);
+      NDList stage3 = weights(trainer, TokenizerStage.STAGE3, Checkpoints.MODEL, manager);
       assertSame(pretrained, stage1, "encoder/", true, "stage 1 keeps the encoder frozen");
       assertSame(stage1, stage2, "encoder/", false, "stage 2 trains the encoder (gradients reach E)");
       assertSame(stage2, stage3, "encoder/", true, "stage 3 keeps the encoder frozen");
@@ -96,11 +95,11 @@ class TokenizerTrainerTest {
     StageConfig eight = stage(TokenizerStage.STAGE1, 8);
     StageConfig five = new StageConfig(5, 8, eight.learningRate(), 0, 0.5f, 1f, Integer.MAX_VALUE, 1f, 3, 0f, 1f, 5, 1, 3);
     resumed.train(TokenizerStage.STAGE1, TINY, five, samples);
-    TokenizerTrainer.Result result = resumed.train(TokenizerStage.STAGE1, TINY, eight, samples);
+    TrainingLoop.Result result = resumed.train(TokenizerStage.STAGE1, TINY, eight, samples);
     assertEquals(8, result.steps());
     try (NDManager manager = NDManager.newBaseManager()) {
-      NDList a = weights(new TokenizerTrainer(straight, nsfwjs, quiet), TokenizerStage.STAGE1, TokenizerTrainer.MODEL, manager);
-      NDList b = weights(resumed, TokenizerStage.STAGE1, TokenizerTrainer.MODEL, manager);
+      NDList a = weights(new TokenizerTrainer(straight, nsfwjs, quiet), TokenizerStage.STAGE1, Checkpoints.MODEL, manager);
+      NDList b = weights(resumed, TokenizerStage.STAGE1, Checkpoints.MODEL, manager);
       assertSame(a, b, "", true, "resumed training matches uninterrupted training");
     }
   }

@@ -1,4 +1,6 @@
-package dev.aligntok.trainer.train;
+package dev.aligntok.trainer.tokenizer;
+
+import dev.aligntok.trainer.train.Ema;
 
 /**
  * How one stage trains (not what it trains: that is {@link TokenizerStage}).

@@ -1,4 +1,4 @@
-package dev.aligntok.trainer.train;
+package dev.aligntok.trainer.tokenizer;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -14,13 +14,14 @@ import dev.aligntok.trainer.data.Batch;
 import dev.aligntok.trainer.data.BatchIterator;
 import dev.aligntok.trainer.data.BatchSpec;
 import dev.aligntok.trainer.data.Sample;
-import dev.aligntok.trainer.tokenizer.Losses;
-import dev.aligntok.trainer.tokenizer.PatchDiscriminator;
-import dev.aligntok.trainer.tokenizer.PerceptualNetwork;
-import dev.aligntok.trainer.tokenizer.Tokenizer;
-import dev.aligntok.trainer.tokenizer.TokenizerConfig;
+import dev.aligntok.trainer.train.AdamW;
+import dev.aligntok.trainer.train.Autograd;
+import dev.aligntok.trainer.train.Checkpoints;
+import dev.aligntok.trainer.train.Ema;
+import dev.aligntok.trainer.train.NamedParameters;
+import dev.aligntok.trainer.train.NonFiniteGuard;
+import dev.aligntok.trainer.train.TrainingLoop;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -32,18 +33,13 @@ import java.util.Optional;
 /**
  * Trains one tokenizer stage (or the baseline) on a list of samples, resumably: each stage lives in
  * {@code <run>/<stage>/} with its checkpoints and {@code metrics.jsonl}; stages 2 and 3 start from
- * the previous stage's last checkpoint (stage 3 from the stage-2 EMA weights).
+ * the previous stage's last checkpoint (stage 3 from the stage-2 EMA weights). The loop, resume
+ * and checkpoint cadence are {@link TrainingLoop}'s; this class holds the stage's models and losses.
  */
 public final class TokenizerTrainer {
-  public static final String MODEL = "model";
-  public static final String EMA = "ema";
   private static final String DISCRIMINATOR = "discriminator";
   private static final String GENERATOR_OPTIMIZER = "optimizer_generator";
   private static final String DISCRIMINATOR_OPTIMIZER = "optimizer_discriminator";
-
-  /** What a finished (or already finished) stage reports. */
-  public record Result(Path checkpoint, long steps, double trainingSeconds, double stepsPerSecond,
-      Map<String, Double> lastLosses) {}
 
   private final Path runDirectory;
   private final Path nsfwjsPackage;
@@ -59,7 +55,7 @@ public final class TokenizerTrainer {
     return runDirectory.resolve(stage.directoryName());
   }
 
-  public Result train(TokenizerStage stage, TokenizerConfig tokenizerConfig, StageConfig config, List<Sample> samples) {
+  public TrainingLoop.Result train(TokenizerStage stage, TokenizerConfig tokenizerConfig, StageConfig config, List<Sample> samples) {
     if (samples.size() < config.batchSize()) {
       throw new IllegalArgumentException("training needs at least one full batch: " + samples.size()
           + " samples for batch size " + config.batchSize());
@@ -70,12 +66,17 @@ public final class TokenizerTrainer {
       Optional<Tokenizer> anchor = Optional.empty();
       if (stage.previous() != null) {
         Path previous = latestOf(stage.previous());
-        String group = stage == TokenizerStage.STAGE3 && Files.exists(previous.resolve(EMA + ".safetensors")) ? EMA : MODEL;
-        Checkpoints.restoreInto(Checkpoints.readTensors(previous, group, manager), tokenizer.parameters().arrays(), previous);
+        // stage 3 refines the stage-2 EMA weights (what evaluation measured); stage 2 starts from stage 1's model
+        String group = stage == TokenizerStage.STAGE3 ? Checkpoints.weightsGroup(previous) : Checkpoints.MODEL;
+        if (group.equals(Checkpoints.EMA)) {
+          Checkpoints.restoreWeights(previous, tokenizer.parameters().arrays(), manager);
+        } else {
+          Checkpoints.restoreInto(Checkpoints.readTensors(previous, Checkpoints.MODEL, manager), tokenizer.parameters().arrays(), previous);
+        }
         out.println("starting " + stage.directoryName() + " from " + previous + " (" + group + " weights)");
         if (stage.usesSemanticPreservation()) {
           Tokenizer frozen = Tokenizer.create(tokenizerConfig, nsfwjsPackage, manager);
-          Checkpoints.restoreInto(Checkpoints.readTensors(previous, MODEL, manager), frozen.parameters().arrays(), previous);
+          Checkpoints.restoreInto(Checkpoints.readTensors(previous, Checkpoints.MODEL, manager), frozen.parameters().arrays(), previous);
           frozen.parameters().freeze(true);
           anchor = Optional.of(frozen);
         }
@@ -83,7 +84,10 @@ public final class TokenizerTrainer {
       tokenizer.parameters().network(Tokenizer.ENCODER).freeze(!stage.trainsEncoder());
       tokenizer.parameters().network(Tokenizer.ADAPTER).freeze(!stage.trainsAdapter());
       tokenizer.parameters().network(Tokenizer.DECODER).freeze(!stage.trainsDecoder());
-      return new Run(stage, tokenizerConfig, config, samples, manager, tokenizer, anchor).execute();
+      TrainingLoop<TokenizerTrainingState> loop = new TrainingLoop<>(stage.directoryName(), stage.directoryName(),
+          stageDirectory(stage), new Checkpoints(stageDirectory(stage), 3), TokenizerTrainingState.class, out);
+      Run run = new Run(stage, tokenizerConfig, config, samples, manager, tokenizer, anchor, loop);
+      return loop.run(new TrainingLoop.Schedule(config.steps(), config.checkpointEvery(), config.logEvery()), run);
     }
   }
 
@@ -94,8 +98,8 @@ public final class TokenizerTrainer {
             + ": train it first (train tokenizer --stage " + stage.directoryName().replace("stage", "") + ")"));
   }
 
-  /** One stage's training state and loop. */
-  private final class Run {
+  /** One stage's models, optimizers and losses: the per-step work of the {@link TrainingLoop}. */
+  private final class Run implements TrainingLoop.Work<TokenizerTrainingState> {
     private final TokenizerStage stage;
     private final TokenizerConfig tokenizerConfig;
     private final StageConfig config;
@@ -110,15 +114,18 @@ public final class TokenizerTrainer {
     private final AdamW generatorOptimizer;
     private final AdamW discriminatorOptimizer;
     private final Ema ema;
-    private final Checkpoints checkpoints;
+    private final TrainingLoop<TokenizerTrainingState> loop;
     private final NonFiniteGuard guard;
-    private long step;
+    private final BatchSpec spec;
+    private final Augmentation augmentation = new Augmentation(true, 1.0);
+    private final long batchesPerEpoch;
+    private BatchIterator batches;
+    private int batchesEpoch;
+    private long nextBatchStep = -1;
     private float ganWeight;
-    private double trainingSeconds;
-    private Map<String, Double> lastLosses = new LinkedHashMap<>();
 
     Run(TokenizerStage stage, TokenizerConfig tokenizerConfig, StageConfig config, List<Sample> samples,
-        NDManager manager, Tokenizer tokenizer, Optional<Tokenizer> anchor) {
+        NDManager manager, Tokenizer tokenizer, Optional<Tokenizer> anchor, TrainingLoop<TokenizerTrainingState> loop) {
       this.stage = stage;
       this.tokenizerConfig = tokenizerConfig;
       this.config = config;
@@ -137,50 +144,41 @@ public final class TokenizerTrainer {
       this.generatorOptimizer = new AdamW(new AdamW.Settings(0.5f, 0.9f, 1e-8f, 0f), manager);
       this.discriminatorOptimizer = new AdamW(new AdamW.Settings(0.5f, 0.9f, 1e-8f, 0f), manager);
       this.ema = config.emaDecay() > 0 ? new Ema(config.emaDecay(), tokenizer.parameters().trainable(), manager) : null;
-      this.checkpoints = new Checkpoints(stageDirectory(stage), 3);
+      this.loop = loop;
       this.ganWeight = 0f;
       this.guard = new NonFiniteGuard(stage.directoryName());
+      this.spec = new BatchSpec(config.batchSize(), tokenizerConfig.imageSize(), Normalization.ZERO_ONE, true);
+      this.batchesPerEpoch = samples.size() / config.batchSize();
     }
 
-    Result execute() {
-      resumeIfPossible();
-      Path stageDir = stageDirectory(stage);
-      if (step >= config.steps()) {
-        out.println(stage.directoryName() + " already finished at step " + step + " (" + stageDir + ")");
-        return result();
-      }
-      BatchSpec spec = new BatchSpec(config.batchSize(), tokenizerConfig.imageSize(), Normalization.ZERO_ONE, true);
-      Augmentation augmentation = new Augmentation(true, 1.0);
-      try (StepReporter reporter = new StepReporter(stageDir.resolve("metrics.jsonl"), out, stage.directoryName(), step,
-          config.steps(), config.logEvery())) {
-        long batchesPerEpoch = samples.size() / config.batchSize();
-        while (step < config.steps()) {
-          int epoch = (int) (step / batchesPerEpoch);
-          BatchIterator batches = BatchIterator.training(samples, spec, augmentation, config.seed(), epoch);
-          for (long skip = step % batchesPerEpoch; skip > 0 && batches.hasNext(); skip--) {
-            batches.next(); // resume mid-epoch on the same data order
-          }
-          while (batches.hasNext() && step < config.steps()) {
-            long started = System.nanoTime();
-            Map<String, Double> losses = trainStep(batches.next());
-            trainingSeconds += (System.nanoTime() - started) / 1e9;
-            step++;
-            lastLosses = losses;
-            Map<String, Object> extras = new LinkedHashMap<>();
-            extras.put("gan_weight", ganWeight);
-            extras.put("lr", config.learningRateAt(step));
-            extras.put("seconds", trainingSeconds);
-            reporter.afterStep(step, losses, extras);
-            if (step % config.checkpointEvery() == 0 || step == config.steps()) {
-              save();
-            }
-          }
+    @Override
+    public Map<String, Double> step(long step) {
+      return trainStep(step, batchAt(step));
+    }
+
+    @Override
+    public Map<String, Object> extras(long completedSteps) {
+      Map<String, Object> extras = new LinkedHashMap<>();
+      extras.put("gan_weight", ganWeight);
+      extras.put("lr", config.learningRateAt(completedSteps));
+      return extras;
+    }
+
+    /** The batch of step {@code step}: position {@code step % batchesPerEpoch} of epoch {@code step / batchesPerEpoch}. */
+    private Batch batchAt(long step) {
+      int epoch = (int) (step / batchesPerEpoch);
+      if (batches == null || epoch != batchesEpoch || step != nextBatchStep) {
+        batches = BatchIterator.training(samples, spec, augmentation, config.seed(), epoch);
+        batchesEpoch = epoch;
+        for (long skip = step % batchesPerEpoch; skip > 0; skip--) {
+          batches.next(); // resume mid-epoch on the same data order
         }
       }
-      return result();
+      nextBatchStep = step + 1;
+      return batches.next();
     }
 
-    private Map<String, Double> trainStep(Batch batch) {
+    private Map<String, Double> trainStep(long step, Batch batch) {
       Map<String, Double> losses = new LinkedHashMap<>();
       boolean gan = config.ganActiveAt(step);
       Map<String, NDArray> trainable = tokenizer.parameters().trainable();
@@ -225,7 +223,7 @@ public final class TokenizerTrainer {
         float gradientNorm = Float.isFinite(losses.get("total").floatValue())
             ? Autograd.clipGlobalNorm(trainable.values(), config.gradientClip()) : Float.NaN;
         losses.put("grad_norm", (double) gradientNorm);
-        if (!guard.allows(step, losses.get("total"), gradientNorm, this::lastGoodCheckpoint)) {
+        if (!guard.allows(step, losses.get("total"), gradientNorm, loop::lastGoodCheckpoint)) {
           Autograd.zeroGradients(trainable.values());
           Autograd.zeroGradients(discriminatorParameters.arrays().values());
           out.println(stage.directoryName() + " step " + step + ": loss " + losses.get("total") + ", gradient norm "
@@ -235,7 +233,7 @@ public final class TokenizerTrainer {
         generatorOptimizer.step(trainable, config.learningRateAt(step));
         Autograd.zeroGradients(discriminatorParameters.arrays().values());
         if (gan) {
-          losses.put("discriminator", (double) discriminatorStep(target, reconstruction.stopGradient()));
+          losses.put("discriminator", (double) discriminatorStep(step, target, reconstruction.stopGradient()));
         }
         if (ema != null) {
           ema.update(trainable);
@@ -258,7 +256,7 @@ public final class TokenizerTrainer {
       return Losses.adaptiveGanWeight(recNorm, ganNorm, config.ganMaxWeight());
     }
 
-    private float discriminatorStep(NDArray real, NDArray fake) {
+    private float discriminatorStep(long step, NDArray real, NDArray fake) {
       float value;
       try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
         NDArray realLogits = discriminator.forward(store, new NDList(real), true).singletonOrThrow();
@@ -271,53 +269,38 @@ public final class TokenizerTrainer {
       return value;
     }
 
-    private String lastGoodCheckpoint() {
-      return checkpoints.latest().map(Path::toString).orElse("(none)");
-    }
-
-    private void save() {
+    @Override
+    public Map<String, NDList> tensorGroups() {
       Map<String, NDList> groups = new LinkedHashMap<>();
-      groups.put(MODEL, Checkpoints.named(tokenizer.parameters().arrays()));
+      groups.put(Checkpoints.MODEL, Checkpoints.named(tokenizer.parameters().arrays()));
       groups.put(DISCRIMINATOR, Checkpoints.named(discriminatorParameters.arrays()));
       groups.put(GENERATOR_OPTIMIZER, generatorOptimizer.state());
       groups.put(DISCRIMINATOR_OPTIMIZER, discriminatorOptimizer.state());
       if (ema != null) {
-        groups.put(EMA, ema.state());
+        groups.put(Checkpoints.EMA, ema.state());
       }
-      checkpoints.save(step, groups,
-          new TrainingState(stage, step, tokenizerConfig, config, ganWeight, trainingSeconds, lastLosses));
+      return groups;
     }
 
-    private void resumeIfPossible() {
-      Optional<Path> latest = checkpoints.latest();
-      if (latest.isEmpty()) {
-        return;
-      }
-      Path checkpoint = latest.get();
-      TrainingState state = Checkpoints.readState(checkpoint, TrainingState.class);
+    @Override
+    public TokenizerTrainingState state(long step, double trainingSeconds, Map<String, Double> lastLosses) {
+      return new TokenizerTrainingState(stage, step, tokenizerConfig, config, ganWeight, trainingSeconds, lastLosses);
+    }
+
+    @Override
+    public void resume(Path checkpoint, TokenizerTrainingState state) {
       if (!state.tokenizer().equals(tokenizerConfig)) {
         throw new IllegalStateException("checkpoint " + checkpoint + " was trained with a different tokenizer config ("
             + state.tokenizer() + "); use another run directory");
       }
-      Checkpoints.restoreInto(Checkpoints.readTensors(checkpoint, MODEL, manager), tokenizer.parameters().arrays(), checkpoint);
+      Checkpoints.restoreInto(Checkpoints.readTensors(checkpoint, Checkpoints.MODEL, manager), tokenizer.parameters().arrays(), checkpoint);
       Checkpoints.restoreInto(Checkpoints.readTensors(checkpoint, DISCRIMINATOR, manager), discriminatorParameters.arrays(), checkpoint);
       generatorOptimizer.restore(Checkpoints.readTensors(checkpoint, GENERATOR_OPTIMIZER, manager), state.step());
       discriminatorOptimizer.restore(Checkpoints.readTensors(checkpoint, DISCRIMINATOR_OPTIMIZER, manager), state.step());
       if (ema != null) {
-        ema.restore(Checkpoints.readTensors(checkpoint, EMA, manager));
+        ema.restore(Checkpoints.readTensors(checkpoint, Checkpoints.EMA, manager));
       }
-      step = state.step();
       ganWeight = state.ganWeight();
-      trainingSeconds = state.trainingSeconds();
-      lastLosses = state.lastLosses();
-      out.println("resuming " + stage.directoryName() + " from " + checkpoint + " at step " + step);
-    }
-
-    private Result result() {
-      Path checkpoint = checkpoints.latest().orElseThrow();
-      TrainingState state = Checkpoints.readState(checkpoint, TrainingState.class);
-      double seconds = state.trainingSeconds();
-      return new Result(checkpoint, state.step(), seconds, seconds > 0 ? state.step() / seconds : 0, state.lastLosses());
     }
   }
 }
