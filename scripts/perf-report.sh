@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Reruns every measurement of docs/performance.md into docs/performance/ (about 15 minutes on 2
-# cores). A benchmark, not a test: run it on a quiet machine (nothing else building or training).
+# cores), each through scripts/bench. A benchmark, not a test: run it on a quiet machine (nothing
+# else building or training).
 #
 #   scripts/perf-report.sh            # everything
 #   scripts/perf-report.sh serving    # only the ONNX Runtime batch/steps sweeps
@@ -21,10 +22,10 @@ say() { echo "[perf $(date -u +%H:%M:%S)] $*"; }
 
 serving() {
   say "ONNX Runtime: encode/decode/generate vs batch size (50 steps, CFG 3)"
-  scripts/aligntok bench --bundle "$BUNDLE" --no-djl --batch-sizes 1,4,16,64 --out "$OUT/serving-batch"
+  scripts/bench serving --bundle "$BUNDLE" --no-djl --batch-sizes 1,4,16,64 --out "$OUT/serving-batch"
   for steps in 10 25; do
     say "ONNX Runtime: generate with $steps steps (batch 8)"
-    scripts/aligntok bench --bundle "$BUNDLE" --no-djl --batch-sizes 8 --generate-steps "$steps" \
+    scripts/bench serving --bundle "$BUNDLE" --no-djl --batch-sizes 8 --generate-steps "$steps" \
       --out "$OUT/serving-steps-$steps"
   done
 }
@@ -35,15 +36,14 @@ pipeline() {
     scripts/stack.sh start
     started_stack=1
   fi
-  mvn -o -q -B -ntp -pl stream-app -am package -DskipTests
   # Two stream threads with one ONNX Runtime thread each (the CPU-node setting), a warm-up as long
   # as the measured pass (JIT), commits every second.
   local common=(--warmup-events "$EVENTS" --batch-size 32 --partitions 2 --threads 1)
   say "Kafka pipeline throughput: $EVENTS events as fast as they can be sent"
-  scripts/pipeline-bench.sh -n "$EVENTS" "${common[@]}" --commit-interval-ms 1000 \
+  scripts/bench pipeline -n "$EVENTS" "${common[@]}" --commit-interval-ms 1000 \
     -o "$OUT/pipeline-b32-p2.json" || true
   say "Kafka pipeline latency: 20000 events at a steady 600 events/s, commits every 100 ms"
-  scripts/pipeline-bench.sh -n 20000 "${common[@]}" --commit-interval-ms 100 --rate 600 \
+  scripts/bench pipeline -n 20000 "${common[@]}" --commit-interval-ms 100 --rate 600 \
     -o "$OUT/pipeline-b32-p2-rate600.json" || true
   if [[ "$started_stack" == 1 ]]; then
     scripts/stack.sh stop
@@ -51,23 +51,10 @@ pipeline() {
 }
 
 training() {
-  local tmp
-  tmp="$(mktemp -d)"
-  local jfr_opts="-XX:FlightRecorderOptions=stackdepth=256 -XX:StartFlightRecording=settings=profile,filename"
   say "profile: tokenizer stage 1, 30 steps"
-  ALIGNTOK_JAVA_OPTS="$jfr_opts=$tmp/stage1.jfr" scripts/aligntok train tokenizer --stage 1 --steps 30 \
-    --run "$tmp/tokenizer" > "$OUT/train-stage1.log" 2>&1
-  scripts/aligntok profile "$tmp/stage1.jfr" --top 25 > "$OUT/profile-stage1.md"
-  local latents="${PERF_LATENTS:-$tmp/latents}"
-  if [[ ! -e "$latents/index.json" ]]; then
-    say "latents for the DiT profile (default tokenizer, train split)"
-    scripts/aligntok extract-latents --run models/emoji-default-tokenizer --stage 3 --out "$latents" > /dev/null
-  fi
+  scripts/bench profile tokenizer --steps 30 --log "$OUT/train-stage1.log" --top 25 > "$OUT/profile-stage1.md"
   say "profile: demo DiT, 40 steps"
-  ALIGNTOK_JAVA_OPTS="$jfr_opts=$tmp/dit.jfr" scripts/aligntok train dit --latents "$latents" --steps 40 \
-    --run "$tmp/dit" > "$OUT/train-dit.log" 2>&1
-  scripts/aligntok profile "$tmp/dit.jfr" --top 25 > "$OUT/profile-dit.md"
-  rm -rf "$tmp"
+  scripts/bench profile dit --steps 40 --log "$OUT/train-dit.log" --top 25 > "$OUT/profile-dit.md"
 }
 
 case "$WHAT" in

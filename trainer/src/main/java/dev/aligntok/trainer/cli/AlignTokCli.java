@@ -25,8 +25,6 @@ import picocli.CommandLine.IExecutionExceptionHandler;
         ExtractLatentsCommand.class,
         SampleCommand.class,
         ExportCommand.class,
-        BenchCommand.class,
-        ProfileCommand.class,
     })
 public final class AlignTokCli implements Runnable {
   /** Exit status when a command fails for a reason the message explains (missing data, failed fetch). */

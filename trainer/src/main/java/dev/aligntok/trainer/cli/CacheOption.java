@@ -5,12 +5,12 @@ import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /** The {@code --cache DIR} option shared by every command that reads or writes the cache. */
-final class CacheOption {
+public final class CacheOption {
   @Option(names = "--cache", paramLabel = "DIR",
       description = "Cache directory (default: $" + DataCache.ENV + " if set, else ~/.cache/aligntok).")
   Path cache;
 
-  DataCache resolve() {
+  public DataCache resolve() {
     return DataCache.resolve(cache);
   }
 }

@@ -6,8 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
-/** Which DiT to sample and which tokenizer decodes it, shared by {@code sample} and {@code eval generation}. */
-final class DiTOptions {
+/**
+ * Which DiT to sample and which tokenizer decodes it, shared by {@code sample}, {@code eval generation},
+ * {@code export} and the serving benchmark (benchmarks module).
+ */
+public final class DiTOptions {
   @Option(names = "--dit", paramLabel = "DIR", defaultValue = "runs/emoji-default/dit",
       description = "DiT run directory (its latest checkpoint) or one checkpoint directory (default: ${DEFAULT-VALUE}).")
   Path dit;
@@ -16,7 +19,12 @@ final class DiTOptions {
       description = "Tokenizer checkpoint that decodes the samples (default: the one whose latents the DiT trained on).")
   Path tokenizer;
 
-  TrainedTokenizer loadTokenizer(TrainedDiT model, Path nsfwjs) {
+  /** The DiT run or checkpoint directory (--dit). */
+  public Path dit() {
+    return dit;
+  }
+
+  public TrainedTokenizer loadTokenizer(TrainedDiT model, Path nsfwjs) {
     return TrainedTokenizer.load("tokenizer", tokenizerCheckpoint(model), nsfwjs);
   }
 

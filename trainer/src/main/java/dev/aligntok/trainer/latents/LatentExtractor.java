@@ -20,7 +20,7 @@ import dev.aligntok.inference.image.ImageBatch;
 import dev.aligntok.trainer.eval.LatentBatch;
 import dev.aligntok.trainer.eval.TokenizerUnderTest;
 import dev.aligntok.trainer.tokenizer.TrainedTokenizer;
-import dev.aligntok.trainer.train.ProgressLine;
+import dev.aligntok.inference.console.ProgressLine;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;

@@ -1,5 +1,6 @@
 package dev.aligntok.trainer.train;
 
+import dev.aligntok.inference.console.ProgressLine;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
