@@ -18,9 +18,8 @@ import java.util.Map;
  * implementation does, and the data forced to disk before returning. Returns the file's SHA-256.
  *
  * <p>Not DJL's {@code NDList.encode}: that needs an engine for plain arrays, has no metadata and
- * int offsets (2 GiB), and orders the header by a hash map. The trainer's
- * {@code SafetensorsFile} reads what this writes; DJL and Python's
- * {@code safetensors} read it too.
+ * int offsets (2 GiB), and orders the header by a hash map. {@link SafetensorsFile} reads what
+ * this writes; DJL and Python's {@code safetensors} read it too.
  */
 public final class SafetensorsWriter {
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -8,11 +8,11 @@ import dev.aligntok.trainer.data.Sample;
 import dev.aligntok.trainer.data.Splits;
 import dev.aligntok.trainer.eval.EvaluationConfig;
 import dev.aligntok.trainer.eval.EvaluationReport;
-import dev.aligntok.trainer.eval.InceptionV3Features;
+import dev.aligntok.trainer.features.InceptionV3Features;
 import dev.aligntok.trainer.eval.LabelledImages;
-import dev.aligntok.trainer.eval.MobileNetV2Features;
+import dev.aligntok.trainer.features.MobileNetV2Features;
 import dev.aligntok.trainer.eval.ProbeConfig;
-import dev.aligntok.trainer.eval.LossCurves;
+import dev.aligntok.trainer.charts.LossCurves;
 import dev.aligntok.trainer.eval.TokenizerEvaluation;
 import dev.aligntok.trainer.tokenizer.TokenizerStage;
 import dev.aligntok.trainer.tokenizer.TokenizerTrainer;
@@ -89,7 +89,7 @@ final class EvalTokenizerCommand implements Callable<Integer> {
           train, heldOut, out);
       Path metrics = trainer.stageDirectory(which).resolve("metrics.jsonl");
       if (Files.exists(metrics)) {
-        TokenizerEvaluation.writeLossCurves(metrics, out, LossCurves.Options.defaults());
+        LossCurves.writeInto(metrics, out, LossCurves.Options.defaults());
       }
       if (frozenEncoderProbe) {
         try (MobileNetV2Features frozen = MobileNetV2Features.fromNsfwjs(nsfwjs)) {

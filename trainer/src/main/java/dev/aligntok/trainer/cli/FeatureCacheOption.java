@@ -1,7 +1,7 @@
 package dev.aligntok.trainer.cli;
 
 import dev.aligntok.trainer.data.DataCache;
-import dev.aligntok.trainer.eval.FeatureCache;
+import dev.aligntok.trainer.features.FeatureCache;
 import picocli.CommandLine.Option;
 
 /** The {@code --[no-]feature-cache} option of the evaluations that extract features of real images. */

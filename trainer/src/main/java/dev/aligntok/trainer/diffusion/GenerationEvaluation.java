@@ -4,15 +4,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.aligntok.inference.io.Directories;
 import dev.aligntok.inference.sampling.SamplerSettings;
-import dev.aligntok.trainer.eval.FeatureCache;
-import dev.aligntok.trainer.eval.FeatureExtractor;
+import dev.aligntok.trainer.features.FeatureCache;
+import dev.aligntok.trainer.features.FeatureExtractor;
 import dev.aligntok.trainer.eval.FrechetDistance;
 import dev.aligntok.inference.image.ImageBatch;
 import dev.aligntok.trainer.eval.LabelledFeatures;
 import dev.aligntok.trainer.eval.LabelledImages;
 import dev.aligntok.trainer.eval.LatentBatch;
 import dev.aligntok.trainer.eval.LinearProbe;
-import dev.aligntok.trainer.eval.LossCurves;
+import dev.aligntok.trainer.charts.LossCurves;
 import dev.aligntok.trainer.eval.ProbeConfig;
 import dev.aligntok.trainer.eval.ProbeResult;
 import dev.aligntok.inference.image.SampleGrid;
@@ -122,7 +122,7 @@ public final class GenerationEvaluation {
       throw new UncheckedIOException("cannot write " + outputDir.resolve(REPORT_FILE), e);
     }
     if (metricsJsonl != null && Files.exists(metricsJsonl)) {
-      LossCurves.write(metricsJsonl, outputDir.resolve("loss-curves.png"), LossCurves.Options.defaults().withTitle("DiT training"));
+      LossCurves.writeInto(metricsJsonl, outputDir, LossCurves.Options.defaults().withTitle("DiT training"));
     }
     return report;
   }

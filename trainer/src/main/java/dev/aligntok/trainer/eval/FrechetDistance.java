@@ -1,5 +1,9 @@
 package dev.aligntok.trainer.eval;
 
+import dev.aligntok.trainer.features.FeatureExtractor;
+import dev.aligntok.trainer.linalg.Matrices;
+import dev.aligntok.trainer.linalg.SymmetricEigen;
+
 /**
  * Fréchet distance between two Gaussians fitted to feature sets (FID when the features are
  * InceptionV3 pool3; here any fixed feature space, see {@link FeatureExtractor}):
@@ -63,7 +67,7 @@ public final class FrechetDistance {
     double[][] s1 = withRidge(a.covariance(), ridge);
     double[][] s2 = withRidge(b.covariance(), ridge);
     double[][] sqrtS1 = SymmetricEigen.of(s1).reconstruct(lambda -> Math.sqrt(Math.max(0, lambda)));
-    double[][] m = multiply(multiply(sqrtS1, s2), sqrtS1);
+    double[][] m = Matrices.multiply(Matrices.multiply(sqrtS1, s2), sqrtS1);
     symmetrise(m);
     double traceSqrt = 0;
     for (double lambda : SymmetricEigen.of(m).values()) {
@@ -81,28 +85,6 @@ public final class FrechetDistance {
     for (int i = 0; i < d; i++) {
       out[i] = covariance[i].clone();
       out[i][i] += ridge;
-    }
-    return out;
-  }
-
-  // Row-major i-k-j product: the inner loop runs along contiguous rows.
-  static double[][] multiply(double[][] x, double[][] y) {
-    int n = x.length;
-    int inner = y.length;
-    int cols = y[0].length;
-    double[][] out = new double[n][cols];
-    for (int i = 0; i < n; i++) {
-      double[] row = out[i];
-      for (int k = 0; k < inner; k++) {
-        double xik = x[i][k];
-        if (xik == 0) {
-          continue;
-        }
-        double[] yk = y[k];
-        for (int j = 0; j < cols; j++) {
-          row[j] += xik * yk[j];
-        }
-      }
     }
     return out;
   }

@@ -1,5 +1,7 @@
 package dev.aligntok.trainer.eval;
 
+import dev.aligntok.trainer.features.FeatureExtractor;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

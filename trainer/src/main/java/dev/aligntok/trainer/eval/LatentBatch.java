@@ -1,5 +1,7 @@
 package dev.aligntok.trainer.eval;
 
+import dev.aligntok.trainer.features.Pooling;
+
 import java.util.Arrays;
 
 /**

@@ -3,6 +3,9 @@ package dev.aligntok.trainer.eval;
 import dev.aligntok.inference.image.ImageMetrics;
 import dev.aligntok.inference.image.ReconstructionGrid;
 import dev.aligntok.inference.image.ImageBatch;
+import dev.aligntok.trainer.features.FeatureExtractor;
+import dev.aligntok.trainer.features.MobileNetV2Features;
+import dev.aligntok.trainer.features.Pooling;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -32,7 +35,6 @@ import java.util.function.Function;
 public final class TokenizerEvaluation {
   public static final String REPORT_FILE = "eval.json";
   public static final String GRID_FILE = "reconstructions.png";
-  public static final String LOSS_CURVES_FILE = "loss-curves.png";
   /**
    * The paper's probe pools latents globally, which leaves only C = 8 numbers here; a second probe
    * pools to a 2×2 grid (4·C values, the same order as the 4×4 raw-pixel probe's 48).
@@ -161,17 +163,6 @@ public final class TokenizerEvaluation {
     LabelledFeatures trainSet = LabelledFeatures.collect(train, batchSize, b -> features.extract(b.images()));
     LabelledFeatures heldSet = LabelledFeatures.collect(heldOut, batchSize, b -> features.extract(b.images()));
     return new LinearProbe(probe).evaluate(trainSet.x(), trainSet.y(), heldSet.x(), heldSet.y());
-  }
-
-  /**
-   * Draws a training run's metrics JSONL as {@value #LOSS_CURVES_FILE} in {@code outputDir}, next to
-   * the report (the third picture the issue asks for; the training run, not the evaluation, owns the
-   * metrics file).
-   */
-  public static Path writeLossCurves(Path metricsJsonl, Path outputDir, LossCurves.Options options) {
-    Path png = outputDir.resolve(LOSS_CURVES_FILE);
-    LossCurves.write(metricsJsonl, png, options);
-    return png;
   }
 
   /** Writes a report as indented JSON (parent directories are created). */

@@ -6,19 +6,20 @@
  * <ul>
  *   <li>{@link dev.aligntok.trainer.eval.TokenizerEvaluation} — the whole evaluation, written as
  *       {@code eval.json} ({@link dev.aligntok.trainer.eval.EvaluationReport}) and
- *       {@code reconstructions.png};</li>
- *   <li>{@link dev.aligntok.trainer.eval.ImageMetrics} — PSNR and SSIM;</li>
+ *       {@code reconstructions.png} ({@link dev.aligntok.inference.image.ReconstructionGrid});</li>
+ *   <li>PSNR and SSIM: {@link dev.aligntok.inference.image.ImageMetrics};</li>
  *   <li>{@link dev.aligntok.trainer.eval.FrechetDistance} in a fixed pretrained feature space
- *       ({@link dev.aligntok.trainer.eval.FeatureExtractor}: {@link dev.aligntok.trainer.eval.InceptionV3Features}
- *       by default, {@link dev.aligntok.trainer.eval.MobileNetV2Features} as a second space);</li>
+ *       (package {@code trainer.features});</li>
  *   <li>{@link dev.aligntok.trainer.eval.LinearProbe} — softmax regression on pooled latents or
  *       features;</li>
  *   <li>{@link dev.aligntok.trainer.eval.LatentStats} — per-channel latent mean/std;</li>
- *   <li>pictures: {@link dev.aligntok.trainer.eval.ReconstructionGrid} and
- *       {@link dev.aligntok.trainer.eval.LossCurves} (from a metrics JSONL file,
- *       {@link dev.aligntok.trainer.train.MetricsLog}).</li>
  * </ul>
- * Everything is plain Java in double precision except the two pretrained networks, which run on
- * DJL.
+ * Plain Java in double precision; the pretrained networks live in {@code trainer.features}.
+ *
+ * <p>Layering: eval may import {@code trainer.features}, {@code trainer.linalg},
+ * {@code trainer.data} and {@code inference}. It must not import {@code trainer.charts} (which draws
+ * its metrics log) or the packages that use it: tokenizer, latents, diffusion, export, study, bench,
+ * cli. {@link dev.aligntok.trainer.eval.LatentBatch} and
+ * {@link dev.aligntok.trainer.eval.TokenizerUnderTest} are the contract a tokenizer implements.
  */
 package dev.aligntok.trainer.eval;

@@ -2,7 +2,7 @@ package dev.aligntok.trainer.latents;
 
 import dev.aligntok.inference.io.Sha256;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.aligntok.trainer.encoders.vit.SafetensorsFile;
+import dev.aligntok.inference.io.SafetensorsFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

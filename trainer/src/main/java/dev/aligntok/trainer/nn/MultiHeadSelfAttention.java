@@ -18,9 +18,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Multi-head self-attention over tokens (N, S, width) with one fused q/k/v projection, as in the
- * original DINOv2 ({@code attn.qkv}, rows ordered q, k, v and, within each, head by head) followed
- * by the output projection ({@code attn.proj}). softmax(q·kᵀ/√d)·v per head; no mask, no dropout.
+ * Multi-head self-attention over tokens (N, S, width) with one fused q/k/v projection
+ * ({@code qkv}, rows ordered q, k, v and, within each, head by head) followed by the output
+ * projection ({@code proj}). softmax(q·kᵀ/√d)·v per head; no mask, no dropout.
  */
 public final class MultiHeadSelfAttention extends AbstractBlock implements OnnxEmitter {
   private static final byte VERSION = 1;
@@ -48,7 +48,7 @@ public final class MultiHeadSelfAttention extends AbstractBlock implements OnnxE
     this.scale = (float) (1.0 / Math.sqrt(width / heads));
     this.qkv = addChildBlock("qkv", Linear.builder().setUnits(3L * width).build());
     this.projection = addChildBlock("proj", Linear.builder().setUnits(width).build());
-    // timm / DINOv2 initialisation for training from scratch.
+    // timm's transformer initialisation for training from scratch.
     qkv.setInitializer(new TruncatedNormalInitializer(0.02f), Parameter.Type.WEIGHT);
     projection.setInitializer(new TruncatedNormalInitializer(0.02f), Parameter.Type.WEIGHT);
     this.rotary = rotary;

@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The SwiGLU feed-forward network of DINOv2 ViT-g: one Linear to 2·hidden, split into halves
+ * The SwiGLU feed-forward network: one Linear to 2·hidden, split into halves
  * (x1, x2), SiLU(x1)·x2, Linear back to width ({@code mlp.w12} / {@code mlp.w3}).
  */
 public final class SwiGluMlp extends AbstractBlock implements OnnxEmitter {

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aligntok.inference.image.ReconstructionGrid;
 import dev.aligntok.trainer.diffusion.GenerationEvaluation;
-import dev.aligntok.trainer.eval.LossCurves;
+import dev.aligntok.trainer.charts.LossCurves;
 import dev.aligntok.trainer.eval.TokenizerEvaluation;
 import java.awt.image.BufferedImage;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package dev.aligntok.trainer.eval;
 
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -93,19 +94,6 @@ class LinearProbeTest {
           - LinearProbe.lossAndGradient(minus, new double[params], data.x, data.y, 3, 0.1)) / (2 * h);
       assertEquals(numeric, gradient[p], 1e-7, "parameter " + p);
     }
-  }
-
-  @Test
-  void lbfgsFindsTheMinimumOfRosenbrock() {
-    Lbfgs.Outcome outcome = new Lbfgs(10, 500, 1e-10).minimize((x, g) -> {
-      double a = 1 - x[0];
-      double b = x[1] - x[0] * x[0];
-      g[0] = -2 * a - 400 * x[0] * b;
-      g[1] = 200 * b;
-      return a * a + 100 * b * b;
-    }, new double[] {-1.2, 1});
-    assertEquals(1, outcome.x()[0], 1e-5);
-    assertEquals(1, outcome.x()[1], 1e-5);
   }
 
   @Test

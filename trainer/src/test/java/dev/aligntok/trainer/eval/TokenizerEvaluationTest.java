@@ -2,6 +2,7 @@ package dev.aligntok.trainer.eval;
 
 import dev.aligntok.inference.image.ImageMetrics;
 import dev.aligntok.inference.image.ImageBatch;
+import dev.aligntok.trainer.features.PixelGridFeatures;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -77,9 +78,6 @@ class TokenizerEvaluationTest {
     assertEquals(12, json.path("heldOut").path("count").asInt());
     assertEquals(1.0, json.path("probes").path("latents").path("heldOutAccuracy").asDouble());
     assertTrue(json.path("definitions").size() >= 5);
-    Files.writeString(dir.resolve("metrics.jsonl"), "{\"step\": 0, \"loss\": 1.0}\n{\"step\": 5, \"loss\": 0.5}\n");
-    Path curves = TokenizerEvaluation.writeLossCurves(dir.resolve("metrics.jsonl"), dir, LossCurves.Options.defaults());
-    assertEquals(960, ImageIO.read(curves.toFile()).getWidth());
     BufferedImage grid = ImageIO.read(dir.resolve(TokenizerEvaluation.GRID_FILE).toFile());
     // Default grid: 8 per row, 2× → 12 held-out images, the first 12 ≤ 16 shown in 2 pairs of rows.
     assertTrue(grid.getWidth() >= 8 * 64 && grid.getHeight() >= 4 * 64, grid.getWidth() + "x" + grid.getHeight());

@@ -21,8 +21,6 @@ import dev.aligntok.trainer.encoders.LayerSequence;
 import dev.aligntok.trainer.encoders.Relu6Layer;
 import dev.aligntok.trainer.encoders.ResidualBlock;
 import dev.aligntok.trainer.encoders.ZeroPad2dLayer;
-import dev.aligntok.trainer.encoders.vit.VisionTransformer;
-import dev.aligntok.trainer.encoders.vit.VitConfig;
 import dev.aligntok.trainer.nn.GroupNorm;
 import dev.aligntok.trainer.nn.Layers;
 import dev.aligntok.trainer.nn.ResBlock;
@@ -125,11 +123,9 @@ class LayerParityTest {
 
   @Test
   void encoderInputMappingsFromUnitRange() throws Exception {
-    for (FoundationEncoder encoder : List.of(MobileNetV2Encoder.untrained(MobileNetV2Config.defaults()),
-        new VisionTransformer(VitConfig.of(32, 8, 32, 2, 4)))) {
-      check("from_unit_range_" + encoder.name(), LambdaBlock.singleton(encoder::fromUnitRange),
-          (g, x, p) -> encoder.emitFromUnitRange(g, x), 3, 4, 5);
-    }
+    FoundationEncoder encoder = MobileNetV2Encoder.untrained(MobileNetV2Config.defaults());
+    check("from_unit_range_" + encoder.name(), LambdaBlock.singleton(encoder::fromUnitRange),
+        (g, x, p) -> encoder.emitFromUnitRange(g, x), 3, 4, 5);
   }
 
   private <T extends Block & OnnxEmitter> void check(String label, T layer, long... sampleShape) throws Exception {

@@ -1,4 +1,4 @@
-package dev.aligntok.trainer.encoders.vit;
+package dev.aligntok.inference.io;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -22,10 +22,11 @@ import java.util.Map;
 
 /**
  * Reads tensors from a safetensors file one at a time, converting F32, F16, BF16 and F64 to
- * float32. DJL's {@code NDList.decode} reads the same format, but it reads the whole file into one
- * byte array with int offsets (so files over 2 GiB, e.g. DINOv2 ViT-g in fp32, fail), keeps every
- * tensor in memory at once, and reports a damaged file only as "Malformed data"; this reader
- * validates the header against the file and names the file and tensor in every error.
+ * float32, and I64/I32 to long. DJL's {@code NDList.decode} reads the same format, but it reads the
+ * whole file into one byte array with int offsets (so files over 2 GiB fail), keeps every tensor in
+ * memory at once, and reports a damaged file only as "Malformed data"; this reader validates the
+ * header against the file and names the file and tensor in every error. The counterpart of
+ * {@link SafetensorsWriter}.
  *
  * <p>Format: 8-byte little-endian header length N, N bytes of JSON
  * ({@code {"name": {"dtype": "F32", "shape": [..], "data_offsets": [begin, end]}, "__metadata__": {..}}}),

@@ -1,4 +1,4 @@
-package dev.aligntok.trainer.eval;
+package dev.aligntok.trainer.features;
 
 import dev.aligntok.inference.image.ImageBatch;
 /** A pure-Java stand-in feature space for tests: RGB averaged over a 4×4 grid (48 values). */

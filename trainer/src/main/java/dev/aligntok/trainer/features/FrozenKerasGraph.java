@@ -1,4 +1,4 @@
-package dev.aligntok.trainer.eval;
+package dev.aligntok.trainer.features;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;

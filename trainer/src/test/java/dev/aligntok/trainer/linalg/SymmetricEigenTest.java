@@ -1,4 +1,4 @@
-package dev.aligntok.trainer.eval;
+package dev.aligntok.trainer.linalg;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -59,7 +59,7 @@ class SymmetricEigenTest {
   void squareRootOfAPsdMatrixSquaresBack() {
     double[][] a = randomPsd(12, 5);
     double[][] root = SymmetricEigen.of(a).reconstruct(lambda -> Math.sqrt(Math.max(0, lambda)));
-    assertClose(a, FrechetDistance.multiply(root, root), 1e-10);
+    assertClose(a, Matrices.multiply(root, root), 1e-10);
   }
 
   @Test
@@ -86,7 +86,7 @@ class SymmetricEigenTest {
 
   static double[][] randomPsd(int n, long seed) {
     double[][] b = randomSymmetric(n, seed);
-    return FrechetDistance.multiply(b, b);
+    return Matrices.multiply(b, b);
   }
 
   static void assertClose(double[][] expected, double[][] actual, double tolerance) {

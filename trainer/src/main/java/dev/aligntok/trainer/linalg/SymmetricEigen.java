@@ -1,4 +1,4 @@
-package dev.aligntok.trainer.eval;
+package dev.aligntok.trainer.linalg;
 
 import java.util.function.DoubleUnaryOperator;
 

@@ -1,4 +1,4 @@
-package dev.aligntok.trainer.eval;
+package dev.aligntok.trainer.charts;
 
 import dev.aligntok.inference.image.ReconstructionGrid;
 import dev.aligntok.trainer.train.MetricsLog;
@@ -28,6 +28,8 @@ import java.util.regex.Pattern;
  * values ≤ 0 cannot be drawn and are skipped, like non-finite values (a gap in the line).
  */
 public final class LossCurves {
+  /** The file a run's loss curves are written to, next to its evaluation report. */
+  public static final String FILE = "loss-curves.png";
   static final String BOOKKEEPING =
       "(?i)^(epoch|lr|learning_rate|.*_s|.*per_s|.*seconds|time.*|eta.*|wall.*|elapsed.*|.*_norm|.*_weight)$";
   private static final Pattern BOOKKEEPING_PATTERN = Pattern.compile(BOOKKEEPING);
@@ -83,6 +85,16 @@ public final class LossCurves {
   /** Reads {@code metricsJsonl}, draws it and writes {@code png}. */
   public static void write(Path metricsJsonl, Path png, Options options) {
     ReconstructionGrid.writePng(png, render(MetricsLog.read(metricsJsonl), options));
+  }
+
+  /**
+   * Draws a training run's metrics JSONL as {@value #FILE} in {@code outputDir}, next to the
+   * evaluation report (the training run, not the evaluation, owns the metrics file).
+   */
+  public static Path writeInto(Path metricsJsonl, Path outputDir, Options options) {
+    Path png = outputDir.resolve(FILE);
+    write(metricsJsonl, png, options);
+    return png;
   }
 
   public static BufferedImage render(MetricsLog log, Options options) {

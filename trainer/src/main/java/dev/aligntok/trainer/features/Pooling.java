@@ -1,4 +1,4 @@
-package dev.aligntok.trainer.eval;
+package dev.aligntok.trainer.features;
 
 /**
  * Average pooling of NCHW float maps into per-item feature vectors (double): global (one value

@@ -1,4 +1,4 @@
-package dev.aligntok.trainer.eval;
+package dev.aligntok.trainer.features;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package dev.aligntok.trainer.eval;
+package dev.aligntok.trainer.linalg;
 
 /**
  * Limited-memory BFGS for smooth, unconstrained minimisation in double (Nocedal & Wright,

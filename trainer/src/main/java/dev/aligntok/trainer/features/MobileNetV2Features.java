@@ -1,4 +1,4 @@
-package dev.aligntok.trainer.eval;
+package dev.aligntok.trainer.features;
 
 import dev.aligntok.inference.image.ImageBatch;
 import ai.djl.ndarray.NDArray;
