@@ -6,7 +6,6 @@ import dev.aligntok.stream.generate.GenerateTopology;
 import dev.aligntok.stream.model.ImageGeneratorPort;
 import dev.aligntok.stream.model.LatentEncoderPort;
 import dev.aligntok.stream.output.EventSerdes;
-import dev.aligntok.stream.output.UnwritableRecordHandler;
 import dev.aligntok.stream.tokenize.TokenizeTopology;
 import java.util.Map;
 import java.util.Optional;
