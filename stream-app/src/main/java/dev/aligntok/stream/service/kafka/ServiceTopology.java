@@ -11,7 +11,6 @@ import dev.aligntok.stream.service.config.GenerateSettings;
 import dev.aligntok.stream.service.config.TokenizeSettings;
 import dev.aligntok.stream.service.metrics.TimedPorts;
 import dev.aligntok.stream.service.model.ModelPorts;
-import dev.aligntok.stream.service.query.QueryStores;
 import dev.aligntok.stream.tokenize.TokenizeTopology;
 import jakarta.inject.Singleton;
 import java.util.Optional;
