@@ -8,6 +8,7 @@ import dev.aligntok.stream.config.GenerateConfig;
 import dev.aligntok.stream.generate.GenerationRules;
 import dev.aligntok.stream.model.ImageGeneratorPort;
 import dev.aligntok.stream.service.model.ModelPorts;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Instant;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Checks a submission field by field and turns it into a GenerationRequest. The API answers 400
@@ -28,13 +30,21 @@ final class SubmissionChecker {
   private static final int MAX_QUOTED_SAMPLER = 16;
   private final GenerationRules rules;
   private final RequestIds ids;
-  private final ModelPorts model;
+  private final Supplier<LabelVocabulary> labels;
   private final Clock clock;
 
+  @Inject
   SubmissionChecker(GenerateConfig config, RequestIds ids, ModelPorts model) {
+    // Asked each time: a hot reload may bring another vocabulary. Without a generator here only the
+    // form is checked; the generate topology resolves the class.
+    this(config, ids, () -> model.generator().map(ImageGeneratorPort::labels).orElse(null));
+  }
+
+  /** @param labels the vocabulary in service now, or null when this instance has no generator */
+  SubmissionChecker(GenerateConfig config, RequestIds ids, Supplier<LabelVocabulary> labels) {
     this.rules = new GenerationRules(config.limits());
     this.ids = ids;
-    this.model = model;
+    this.labels = labels;
     this.clock = Clock.systemUTC();
   }
 
@@ -89,10 +99,7 @@ final class SubmissionChecker {
   }
 
   private void resolveClass(GenerationSubmission in, List<GenerationRules.Problem> problems) {
-    // Asked each time: a hot reload may bring another vocabulary. Without a generator here only the
-    // form is checked; the generate topology resolves the class.
-    LabelVocabulary labels = model.generator().map(ImageGeneratorPort::labels).orElse(null);
-    rules.resolveClass(in.classId(), in.prompt(), labels, problems);
+    rules.resolveClass(in.classId(), in.prompt(), labels.get(), problems);
   }
 
   private static CfgInterval interval(GenerationSubmission.Interval in, List<FieldError> errors) {
