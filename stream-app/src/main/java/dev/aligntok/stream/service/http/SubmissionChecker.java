@@ -68,9 +68,9 @@ final class SubmissionChecker {
     rules.priority(priority, problems);
     Map<String, String> metadata = in.metadata() == null ? Map.of() : in.metadata();
     rules.metadata(metadata, problems);
+    CfgInterval interval = interval(in.cfgInterval(), problems);
     List<FieldError> errors = new ArrayList<>();
     problems.forEach(problem -> errors.add(new FieldError(problem.field(), problem.message())));
-    CfgInterval interval = interval(in.cfgInterval(), errors);
     Sampler sampler = sampler(in.sampler(), errors);
     Instant now = clock.instant();
     if (in.deadlineMs() != null && in.deadlineMs() <= now.toEpochMilli()) {
@@ -102,20 +102,18 @@ final class SubmissionChecker {
     rules.resolveClass(in.classId(), in.prompt(), labels.get(), problems);
   }
 
-  private static CfgInterval interval(GenerationSubmission.Interval in, List<FieldError> errors) {
+  /** The interval as the event carries it; its range is a {@link GenerationRules} limit. */
+  private CfgInterval interval(GenerationSubmission.Interval in, List<GenerationRules.Problem> problems) {
     if (in == null) {
       return null;
     }
     if (in.low() == null || in.high() == null) {
-      errors.add(new FieldError("cfgInterval", "needs both low and high"));
+      problems.add(new GenerationRules.Problem("cfgInterval", "cfgInterval needs both low and high"));
       return null;
     }
-    if (!(in.low() >= 0 && in.high() <= 1 && in.low() <= in.high())) {
-      errors.add(new FieldError("cfgInterval", "must satisfy 0 <= low <= high <= 1, got [" + in.low() + ", "
-          + in.high() + "]"));
-      return null;
-    }
-    return new CfgInterval(in.low(), in.high());
+    int before = problems.size();
+    rules.cfgInterval(in.low(), in.high(), problems);
+    return problems.size() == before ? new CfgInterval(in.low(), in.high()) : null;
   }
 
   private static Sampler sampler(String name, List<FieldError> errors) {
