@@ -61,10 +61,6 @@ public final class ModelPorts implements AutoCloseable {
     return models.reload(dir);
   }
 
-  public String bundleId() {
-    return models.bundleId();
-  }
-
   /**
    * Releases native sessions; called once at shutdown, after Kafka Streams has closed. A stream
    * thread still inside a model call (the close timed out) keeps its bundle until the call ends.
