@@ -1,5 +1,7 @@
 package dev.aligntok.stream.batch;
 
+import dev.aligntok.stream.record.InputRecord;
+
 /** An input record without a value (a tombstone on an event topic): nothing to process, so it is dead-lettered. */
 public final class MissingValueException extends RuntimeException {
   public MissingValueException(InputRecord input, String expected) {

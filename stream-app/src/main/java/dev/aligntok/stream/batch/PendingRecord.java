@@ -1,5 +1,7 @@
 package dev.aligntok.stream.batch;
 
+import dev.aligntok.stream.record.InputRecord;
+
 /** A queued record with its original input: the value of the pending store. */
 public record PendingRecord(QueueEntry entry, InputRecord input) {
   public PendingRecord {

@@ -2,6 +2,7 @@ package dev.aligntok.stream.generate;
 
 import dev.aligntok.inference.label.LabelVocabulary;
 import dev.aligntok.stream.config.GenerationLimits;
+import dev.aligntok.stream.model.RequestedClass;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -71,36 +72,27 @@ public final class GenerationRules {
   }
 
   /**
-   * The class the request asks for: {@code classId} when set (it takes precedence), otherwise the
-   * prompt looked up in {@code labels}. The prompt's length is checked first, whether or not it is
-   * used, since it travels with the request; an over-long prompt is never looked up.
+   * The class the request asks for, resolved by {@link RequestedClass}: {@code classId} when set (it
+   * takes precedence), otherwise the prompt looked up in {@code labels}. The prompt's length is
+   * checked first, whether or not it is used, since it travels with the request; an over-long prompt
+   * is never looked up.
    *
    * @param labels the vocabulary to resolve against; null when none is at hand (only the form is checked)
    * @return the class id, or -1 when there is none (a problem was added) or no vocabulary was given
    */
   public int resolveClass(Integer classId, String prompt, LabelVocabulary labels, List<Problem> problems) {
     boolean promptFits = prompt == null || checkPromptLength(prompt, problems);
-    if (classId != null) {
-      if (labels != null && (classId < 0 || classId >= labels.size())) {
-        problems.add(new Problem("classId", "classId " + classId + " is not in [0, " + (labels.size() - 1) + "]"));
-        return -1;
-      }
-      return labels == null ? -1 : classId;
-    }
-    if (!promptFits) {
-      return -1;
-    }
-    if (prompt == null || prompt.isBlank()) {
-      problems.add(new Problem("prompt", "either prompt or classId is required"));
-      return -1;
-    }
-    if (labels == null) {
+    if (classId == null && !promptFits) {
       return -1;
     }
     try {
-      return labels.id(prompt);
-    } catch (IllegalArgumentException unknown) {
-      problems.add(new Problem("prompt", unknown.getMessage()));
+      if (labels == null) {
+        RequestedClass.checkNamed(classId, prompt);
+        return -1;
+      }
+      return RequestedClass.resolve(classId, prompt, labels).id();
+    } catch (RequestedClass.Unresolved unresolved) {
+      problems.add(new Problem(unresolved.field(), unresolved.getMessage()));
       return -1;
     }
   }

@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * The diffusion model + decoder as the generate topology sees it: one batched call per
  * micro-batch of requests sharing the same {@link SamplerSettings}.
- * {@link dev.aligntok.stream.runtime.BundleModels#generator()} implements it over the ONNX runtime.
+ * {@code runtime.BundleModels#generator()} implements it over the ONNX runtime.
  * A runtime exception fails the call; the topology then splits the batch to fail only the requests
  * that fail alone (dead letter + FAILED) and the stream goes on. Stream threads (one per task) may
  * call it concurrently, so implementations must be thread-safe, as an ONNX Runtime session is.

@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * The tokenizer's encoder as the tokenize topology sees it: one batched call per micro-batch.
- * {@link dev.aligntok.stream.runtime.BundleModels#encoder()} implements it over the ONNX runtime.
+ * {@code runtime.BundleModels#encoder()} implements it over the ONNX runtime.
  * Implementations may throw any runtime exception: the batch is then split until the images that
  * fail alone are found, those are dead-lettered at stage MODEL, and the stream goes on. Stream threads (one per task) may call it concurrently, so
  * implementations must be thread-safe, as an ONNX Runtime session is.

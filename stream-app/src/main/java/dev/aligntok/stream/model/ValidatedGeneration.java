@@ -28,6 +28,11 @@ public record ValidatedGeneration(String requestId, int classId, String classNam
     metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
   }
 
+  /** The class this request was validated for, to check against the bundle that runs it. */
+  public RequestedClass requestedClass() {
+    return new RequestedClass(classId, className);
+  }
+
   /** Seed of image {@code index}. */
   public long seedOf(int index) {
     return seed + index;

@@ -2,8 +2,9 @@ package dev.aligntok.stream.output;
 
 import dev.aligntok.events.DeadLetter;
 import dev.aligntok.events.FailureStage;
-import dev.aligntok.stream.batch.InputRecord;
 import dev.aligntok.stream.logging.LogContext;
+import dev.aligntok.stream.record.InputRecord;
+import dev.aligntok.stream.record.OutputRecord;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.slf4j.Logger;

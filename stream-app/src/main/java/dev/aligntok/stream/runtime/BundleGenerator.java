@@ -118,10 +118,9 @@ final class BundleGenerator implements ImageGeneratorPort {
    * the caller did not use one {@link #lease}) could draw the wrong class: refuse it.
    */
   private static void checkClass(ModelBundle bundle, LabelVocabulary labels, ValidatedGeneration request) {
-    int id = request.classId();
-    if (id < 0 || id >= labels.size() || !labels.name(id).equals(request.className())) {
+    if (!request.requestedClass().in(labels)) {
       throw new IllegalStateException("request " + request.requestId() + " was validated for class '"
-          + request.className() + "' (id " + id + "), which bundle " + bundle.id() + " does not have at that id:"
+          + request.className() + "' (id " + request.classId() + "), which bundle " + bundle.id() + " does not have at that id:"
           + " it was validated against another bundle (reloaded since); validate and generate on one lease");
     }
   }

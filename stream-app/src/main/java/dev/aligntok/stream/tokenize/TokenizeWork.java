@@ -11,7 +11,6 @@ import dev.aligntok.schemas.serde.PayloadDecodeException;
 import dev.aligntok.stream.batch.BatchTraits;
 import dev.aligntok.stream.batch.BatchWork;
 import dev.aligntok.stream.batch.Bisection;
-import dev.aligntok.stream.batch.InputRecord;
 import dev.aligntok.stream.batch.InvalidInputException;
 import dev.aligntok.stream.batch.MissingValueException;
 import dev.aligntok.stream.batch.PayloadReader;
@@ -31,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import dev.aligntok.stream.record.InputRecord;
 
 /**
  * Tokenization: admits an ImageEvent once it is readable, valid and its header is within the image

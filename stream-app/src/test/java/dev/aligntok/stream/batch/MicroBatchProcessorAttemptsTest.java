@@ -10,7 +10,6 @@ import dev.aligntok.stream.config.BatchingConfig;
 import dev.aligntok.stream.output.Emitter;
 import dev.aligntok.stream.config.DeadLetterLimits;
 import dev.aligntok.stream.output.DeadLetters;
-import dev.aligntok.stream.output.OutputRecord;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,6 +33,8 @@ import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.aligntok.stream.record.InputRecord;
+import dev.aligntok.stream.record.OutputRecord;
 
 /**
  * Failed batch runs are counted outside the transaction ({@link AttemptLedger}, a file beside the

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.aligntok.stream.service.kafka.QueryStores;
 import dev.aligntok.stream.service.query.KeyOwner;
 import dev.aligntok.stream.service.query.KeyOwners;
-import dev.aligntok.stream.service.query.QueryStores;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;

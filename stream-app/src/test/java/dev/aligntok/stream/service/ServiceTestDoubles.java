@@ -2,7 +2,6 @@ package dev.aligntok.stream.service;
 
 import dev.aligntok.schemas.registry.SchemaRegistryClient;
 import dev.aligntok.stream.service.kafka.RegistryFactory;
-import dev.aligntok.stream.service.model.BundleModelPorts;
 import dev.aligntok.stream.service.model.ModelPorts;
 import dev.aligntok.stream.service.model.ModelPortsFactory;
 import dev.aligntok.stream.runtime.BundleModels;
@@ -52,7 +51,7 @@ public class ServiceTestDoubles {
   @Replaces(value = ModelPorts.class, factory = ModelPortsFactory.class)
   ModelPorts modelPorts(BundleModels models, SlowGenerator generator) {
     // Every topology gets the slowed generator in place of the bundle's own.
-    return new BundleModelPorts(models, true, true, bundleGenerator -> generator);
+    return new ModelPorts(models, true, true, bundleGenerator -> generator);
   }
 
   @Singleton

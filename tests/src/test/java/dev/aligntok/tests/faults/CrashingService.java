@@ -7,7 +7,6 @@ import dev.aligntok.stream.model.ImageGeneratorPort;
 import dev.aligntok.stream.model.ValidatedGeneration;
 import dev.aligntok.stream.runtime.BundleModels;
 import dev.aligntok.stream.service.AlignTokService;
-import dev.aligntok.stream.service.model.BundleModelPorts;
 import dev.aligntok.stream.service.model.ModelPorts;
 import io.micronaut.context.RuntimeBeanDefinition;
 import io.micronaut.runtime.Micronaut;
@@ -36,7 +35,7 @@ public final class CrashingService {
   private static ModelPorts ports() {
     Path bundle = Path.of(System.getProperty("aligntok.model.bundle-path"));
     BundleModels models = BundleModels.load(bundle, RuntimeOptions.defaults().withProviders(List.of(ExecutionProvider.CPU)));
-    return new BundleModelPorts(models, true, true, CrashingService::crashing);
+    return new ModelPorts(models, true, true, CrashingService::crashing);
   }
 
   private static ImageGeneratorPort crashing(ImageGeneratorPort real) {

@@ -3,6 +3,7 @@ package dev.aligntok.stream.service.health;
 import dev.aligntok.stream.service.config.HealthSettings;
 import dev.aligntok.stream.service.config.KafkaSettings;
 import dev.aligntok.stream.service.kafka.StreamsRunner;
+import dev.aligntok.stream.service.metrics.BatchProgress;
 import io.micronaut.core.async.publisher.Publishers;
 import io.micronaut.health.HealthStatus;
 import io.micronaut.management.health.indicator.HealthIndicator;

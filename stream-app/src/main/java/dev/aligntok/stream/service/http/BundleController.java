@@ -65,8 +65,6 @@ public class BundleController {
       LOG.warn("bundle reload rejected: {}", e.getMessage(), e);
       String message = e.getMessage().replace(e.rejected().toString(), "<path>");
       return HttpResponse.status(HttpStatus.UNPROCESSABLE_ENTITY).body(ErrorBody.of(withoutPaths(message)));
-    } catch (UnsupportedOperationException e) {
-      return HttpResponse.status(HttpStatus.CONFLICT).body(ErrorBody.of("this service's model cannot be reloaded"));
     } catch (RuntimeException e) {
       LOG.error("bundle reload failed", e);
       return HttpResponse.status(HttpStatus.INTERNAL_SERVER_ERROR)

@@ -4,7 +4,7 @@ import dev.aligntok.events.GenerationState;
 import dev.aligntok.events.GenerationStatus;
 import dev.aligntok.stream.logging.LogContext;
 import dev.aligntok.stream.service.kafka.EventPublisher;
-import dev.aligntok.stream.service.query.QueryStores;
+import dev.aligntok.stream.service.kafka.QueryStores;
 import dev.aligntok.stream.service.query.StoreReader;
 import dev.aligntok.stream.service.query.StoreUnavailableException;
 import io.micronaut.http.HttpRequest;

@@ -8,6 +8,7 @@ import dev.aligntok.stream.config.GenerateConfig;
 import dev.aligntok.stream.generate.GenerationRules;
 import dev.aligntok.stream.model.ImageGeneratorPort;
 import dev.aligntok.stream.service.model.ModelPorts;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Instant;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Checks a submission field by field and turns it into a GenerationRequest. The API answers 400
@@ -28,13 +30,21 @@ final class SubmissionChecker {
   private static final int MAX_QUOTED_SAMPLER = 16;
   private final GenerationRules rules;
   private final RequestIds ids;
-  private final ModelPorts model;
+  private final Supplier<LabelVocabulary> labels;
   private final Clock clock;
 
+  @Inject
   SubmissionChecker(GenerateConfig config, RequestIds ids, ModelPorts model) {
+    // Asked each time: a hot reload may bring another vocabulary. Without a generator here only the
+    // form is checked; the generate topology resolves the class.
+    this(config, ids, () -> model.generator().map(ImageGeneratorPort::labels).orElse(null));
+  }
+
+  /** @param labels the vocabulary in service now, or null when this instance has no generator */
+  SubmissionChecker(GenerateConfig config, RequestIds ids, Supplier<LabelVocabulary> labels) {
     this.rules = new GenerationRules(config.limits());
     this.ids = ids;
-    this.model = model;
+    this.labels = labels;
     this.clock = Clock.systemUTC();
   }
 
@@ -58,9 +68,9 @@ final class SubmissionChecker {
     rules.priority(priority, problems);
     Map<String, String> metadata = in.metadata() == null ? Map.of() : in.metadata();
     rules.metadata(metadata, problems);
+    CfgInterval interval = interval(in.cfgInterval(), problems);
     List<FieldError> errors = new ArrayList<>();
     problems.forEach(problem -> errors.add(new FieldError(problem.field(), problem.message())));
-    CfgInterval interval = interval(in.cfgInterval(), errors);
     Sampler sampler = sampler(in.sampler(), errors);
     Instant now = clock.instant();
     if (in.deadlineMs() != null && in.deadlineMs() <= now.toEpochMilli()) {
@@ -89,26 +99,21 @@ final class SubmissionChecker {
   }
 
   private void resolveClass(GenerationSubmission in, List<GenerationRules.Problem> problems) {
-    // Asked each time: a hot reload may bring another vocabulary. Without a generator here only the
-    // form is checked; the generate topology resolves the class.
-    LabelVocabulary labels = model.generator().map(ImageGeneratorPort::labels).orElse(null);
-    rules.resolveClass(in.classId(), in.prompt(), labels, problems);
+    rules.resolveClass(in.classId(), in.prompt(), labels.get(), problems);
   }
 
-  private static CfgInterval interval(GenerationSubmission.Interval in, List<FieldError> errors) {
+  /** The interval as the event carries it; its range is a {@link GenerationRules} limit. */
+  private CfgInterval interval(GenerationSubmission.Interval in, List<GenerationRules.Problem> problems) {
     if (in == null) {
       return null;
     }
     if (in.low() == null || in.high() == null) {
-      errors.add(new FieldError("cfgInterval", "needs both low and high"));
+      problems.add(new GenerationRules.Problem("cfgInterval", "cfgInterval needs both low and high"));
       return null;
     }
-    if (!(in.low() >= 0 && in.high() <= 1 && in.low() <= in.high())) {
-      errors.add(new FieldError("cfgInterval", "must satisfy 0 <= low <= high <= 1, got [" + in.low() + ", "
-          + in.high() + "]"));
-      return null;
-    }
-    return new CfgInterval(in.low(), in.high());
+    int before = problems.size();
+    rules.cfgInterval(in.low(), in.high(), problems);
+    return problems.size() == before ? new CfgInterval(in.low(), in.high()) : null;
   }
 
   private static Sampler sampler(String name, List<FieldError> errors) {

@@ -1,8 +1,8 @@
 package dev.aligntok.stream.service.kafka;
 
+import dev.aligntok.stream.StreamApp;
 import dev.aligntok.stream.config.GenerateConfig;
 import dev.aligntok.stream.config.TokenizeConfig;
-import dev.aligntok.stream.generate.GenerateTopology;
 import dev.aligntok.stream.model.ImageGeneratorPort;
 import dev.aligntok.stream.model.LatentEncoderPort;
 import dev.aligntok.stream.output.EventSerdes;
@@ -11,16 +11,14 @@ import dev.aligntok.stream.service.config.GenerateSettings;
 import dev.aligntok.stream.service.config.TokenizeSettings;
 import dev.aligntok.stream.service.metrics.TimedPorts;
 import dev.aligntok.stream.service.model.ModelPorts;
-import dev.aligntok.stream.service.query.QueryStores;
-import dev.aligntok.stream.tokenize.TokenizeTopology;
 import jakarta.inject.Singleton;
 import java.util.Optional;
-import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 
 /**
- * The service's topology: the enabled pipelines over the (timed) model ports, plus the stores the
- * HTTP API queries. With both pipelines disabled the instance still serves the API.
+ * The service's topology: the enabled pipelines' (timed) model ports, handed to {@link StreamApp}
+ * (the one place a topology is assembled) with the stores the HTTP API queries. With both
+ * pipelines disabled the instance still serves the API.
  */
 @Singleton
 public final class ServiceTopology {
@@ -47,17 +45,12 @@ public final class ServiceTopology {
   }
 
   public Topology build() {
-    StreamsBuilder builder = new StreamsBuilder();
-    if (tokenizeSettings.enabled()) {
-      LatentEncoderPort encoder = required(model.encoder(), "aligntok.tokenize.enabled", "an encoder");
-      TokenizeTopology.build(builder, tokenize, timed.timed(encoder), blobs.get(), serdes);
-    }
-    if (generateSettings.enabled()) {
-      ImageGeneratorPort generator = required(model.generator(), "aligntok.generate.enabled", "a generator");
-      GenerateTopology.build(builder, generate, timed.timed(generator), blobs.get(), serdes);
-    }
-    QueryStores.addTo(builder, generate.topics(), serdes, generateSettings.imageRetention());
-    return builder.build();
+    LatentEncoderPort encoder = tokenizeSettings.enabled()
+        ? timed.timed(required(model.encoder(), "aligntok.tokenize.enabled", "an encoder")) : null;
+    ImageGeneratorPort generator = generateSettings.enabled()
+        ? timed.timed(required(model.generator(), "aligntok.generate.enabled", "a generator")) : null;
+    return StreamApp.topology(tokenize, encoder, generate, generator, blobs.get(), serdes,
+        builder -> QueryStores.addTo(builder, generate.topics(), serdes, generateSettings.imageRetention()));
   }
 
   private static <T> T required(Optional<T> port, String flag, String what) {

@@ -2,7 +2,7 @@ package dev.aligntok.stream.service.kafka;
 
 import dev.aligntok.stream.batch.BatchObserver;
 import dev.aligntok.stream.service.config.KafkaSettings;
-import dev.aligntok.stream.service.health.BatchProgress;
+import dev.aligntok.stream.service.metrics.BatchProgress;
 import dev.aligntok.stream.service.metrics.PipelineMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;

@@ -9,7 +9,7 @@ import io.micronaut.context.annotation.Context;
 @Context
 public final class ModelMetrics {
   public ModelMetrics(MeterRegistry registry, ModelPorts model) {
-    Gauge.builder("aligntok.model.loaded", model, m -> m.loaded() ? 1 : 0)
+    Gauge.builder("aligntok.model.loaded", () -> 1)
         .tag("provider", model.provider())
         .description("1 while a model bundle is loaded; the tag names the execution provider in use")
         .register(registry);

@@ -31,7 +31,7 @@ public class ModelPortsFactory {
     if (!model.providers().isEmpty()) {
       options = options.withProviders(model.providers().stream().map(ModelPortsFactory::provider).toList());
     }
-    return new BundleModelPorts(BundleModels.load(Path.of(model.bundlePath()), options), tokenize.enabled(),
+    return new ModelPorts(BundleModels.load(Path.of(model.bundlePath()), options), tokenize.enabled(),
         generate.enabled());
   }
 

@@ -4,6 +4,7 @@ import dev.aligntok.events.GeneratedImage;
 import dev.aligntok.events.GenerationStatus;
 import dev.aligntok.stream.config.TopicNames;
 import dev.aligntok.stream.output.EventSerdes;
+import dev.aligntok.stream.service.kafka.QueryStores;
 import dev.aligntok.stream.service.kafka.StreamsRunner;
 import jakarta.inject.Singleton;
 import java.time.Instant;

@@ -6,19 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.aligntok.inference.label.LabelVocabulary;
-import dev.aligntok.inference.sampling.SamplerSettings;
 import dev.aligntok.stream.config.GenerateConfig;
-import dev.aligntok.stream.model.GenerationBatchResult;
-import dev.aligntok.stream.model.ImageGeneratorPort;
-import dev.aligntok.stream.model.LatentEncoderPort;
-import dev.aligntok.stream.model.ValidatedGeneration;
 import dev.aligntok.stream.service.config.GenerateSettings;
-import dev.aligntok.stream.service.model.ModelPorts;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
@@ -32,7 +25,7 @@ class SubmissionCheckerTest {
       256, Duration.ofHours(24), -1, Duration.ofHours(24), 1_000, -1_000, 1_000);
 
   private final SubmissionChecker checker =
-      new SubmissionChecker(GenerateConfig.DEFAULT, new RequestIds(SETTINGS), new Ports(Optional.of(new Labels())));
+      new SubmissionChecker(GenerateConfig.DEFAULT, new RequestIds(SETTINGS), () -> LABELS);
 
   private static GenerationSubmission submission(String id, String prompt, Integer priority, Map<String, String> metadata,
                                                  String sampler) {
@@ -88,48 +81,8 @@ class SubmissionCheckerTest {
   void unknownShortPromptsStillGetSuggestionsAndWithoutAGeneratorOnlyTheFormIsChecked() {
     assertTrue(errors(submission("r3", "caat", null, null, null)).get("prompt").contains("closest: cat"));
     SubmissionChecker noModel =
-        new SubmissionChecker(GenerateConfig.DEFAULT, new RequestIds(SETTINGS), new Ports(Optional.empty()));
+        new SubmissionChecker(GenerateConfig.DEFAULT, new RequestIds(SETTINGS), () -> null);
     assertEquals(List.of(), noModel.check(submission("r4", "unicorn", null, null, null)).errors());
     assertEquals("prompt", noModel.check(submission("r5", "x".repeat(1_001), null, null, null)).errors().get(0).field());
-  }
-
-  /** Only the vocabulary is asked for. */
-  private static final class Labels implements ImageGeneratorPort {
-    @Override
-    public String bundleId() {
-      return "sha256:test";
-    }
-
-    @Override
-    public LabelVocabulary labels() {
-      return LABELS;
-    }
-
-    @Override
-    public SamplerSettings defaultSettings() {
-      throw new UnsupportedOperationException("not asked by the checker");
-    }
-
-    @Override
-    public GenerationBatchResult generate(List<ValidatedGeneration> requests) {
-      throw new UnsupportedOperationException("not asked by the checker");
-    }
-  }
-
-  private record Ports(Optional<ImageGeneratorPort> generator) implements ModelPorts {
-    @Override
-    public Optional<LatentEncoderPort> encoder() {
-      return Optional.empty();
-    }
-
-    @Override
-    public boolean loaded() {
-      return true;
-    }
-
-    @Override
-    public String provider() {
-      return "CPU";
-    }
   }
 }

@@ -1,4 +1,4 @@
-package dev.aligntok.stream.service.query;
+package dev.aligntok.stream.service.kafka;
 
 import dev.aligntok.events.GeneratedImage;
 import dev.aligntok.stream.batch.BatchObserver;

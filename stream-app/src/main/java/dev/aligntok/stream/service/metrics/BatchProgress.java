@@ -1,4 +1,4 @@
-package dev.aligntok.stream.service.health;
+package dev.aligntok.stream.service.metrics;
 
 import dev.aligntok.stream.batch.BatchObserver;
 import jakarta.inject.Singleton;

@@ -1,11 +1,11 @@
-package dev.aligntok.stream.output;
+package dev.aligntok.stream.record;
 
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
 /**
  * A value already serialized for its topic. Processors serialize their outputs themselves so they
- * can check the size before producing (see {@link OutputEncoder}); one sink then routes every
+ * can check the size before producing (see {@code output.OutputEncoder}); one sink then routes every
  * output to {@link #topic()}.
  */
 public record OutputRecord(String topic, byte[] value) {

@@ -1,4 +1,4 @@
-package dev.aligntok.stream.output;
+package dev.aligntok.stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,6 +1,7 @@
-package dev.aligntok.stream.output;
+package dev.aligntok.stream;
 
 import dev.aligntok.stream.batch.BatchObserver;
+import dev.aligntok.stream.output.BoundedText;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RecordTooLargeException;

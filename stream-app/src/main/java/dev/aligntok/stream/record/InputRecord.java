@@ -1,4 +1,4 @@
-package dev.aligntok.stream.batch;
+package dev.aligntok.stream.record;
 
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -22,7 +22,8 @@ public record InputRecord(String topic, int partition, long offset, long timesta
     headers = headers == null ? Map.of() : Map.copyOf(headers);
   }
 
-  static InputRecord from(Record<byte[], byte[]> record, Optional<RecordMetadata> metadata) {
+  /** The record as Kafka Streams handed it to a processor, with its source when known. */
+  public static InputRecord from(Record<byte[], byte[]> record, Optional<RecordMetadata> metadata) {
     Map<String, byte[]> headers = new LinkedHashMap<>();
     for (Header header : record.headers()) {
       if (header.value() != null) {

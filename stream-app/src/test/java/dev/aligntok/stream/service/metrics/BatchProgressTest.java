@@ -1,4 +1,4 @@
-package dev.aligntok.stream.service.health;
+package dev.aligntok.stream.service.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,6 +15,7 @@ import dev.aligntok.stream.model.GenerationBatchResult;
 import dev.aligntok.stream.model.ImageGeneratorPort;
 import dev.aligntok.stream.model.ValidatedGeneration;
 import dev.aligntok.stream.runtime.BundleModels;
+import dev.aligntok.stream.service.metrics.BatchProgress;
 import dev.aligntok.stream.testing.DriverFixture;
 import dev.aligntok.stream.testing.TinyBundles;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.aligntok.stream.service.query;
+package dev.aligntok.stream.service.kafka;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -32,6 +32,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.aligntok.stream.service.kafka.QueryStores;
+import dev.aligntok.stream.service.kafka.ImageIndexer;
 
 /** The image indexer loses nothing to a registry outage and counts what it cannot index. */
 class ImageIndexerTest {

@@ -1,0 +1,67 @@
+package dev.aligntok.stream.model;
+
+import dev.aligntok.inference.label.LabelVocabulary;
+
+/**
+ * A class of a bundle's vocabulary as a generation request named it. The one home of class
+ * resolution: the request limits ({@code generate.GenerationRules}, applied by the HTTP API and the
+ * generate topology) resolve a {@code classId} or prompt here, and the generator checks here that a
+ * class resolved against one bundle still means the same in the bundle that runs it.
+ *
+ * @param id   index in the vocabulary
+ * @param name the class's name there
+ */
+public record RequestedClass(int id, String name) {
+  /**
+   * The class {@code classId} names when set (it takes precedence), otherwise the one the prompt
+   * names in {@code labels}.
+   *
+   * @throws Unresolved naming the field at fault: an id out of range, an unknown prompt (with the
+   *     vocabulary's suggestions), or neither given
+   */
+  public static RequestedClass resolve(Integer classId, String prompt, LabelVocabulary labels) throws Unresolved {
+    if (classId != null) {
+      if (classId < 0 || classId >= labels.size()) {
+        throw new Unresolved("classId", "classId " + classId + " is not in [0, " + (labels.size() - 1) + "]");
+      }
+      return new RequestedClass(classId, labels.name(classId));
+    }
+    checkNamed(null, prompt);
+    try {
+      int id = labels.id(prompt);
+      return new RequestedClass(id, labels.name(id));
+    } catch (IllegalArgumentException unknown) {
+      throw new Unresolved("prompt", unknown.getMessage());
+    }
+  }
+
+  /**
+   * What can be checked without a vocabulary: that the request names a class at all.
+   *
+   * @throws Unresolved when neither a {@code classId} nor a non-blank prompt is given
+   */
+  public static void checkNamed(Integer classId, String prompt) throws Unresolved {
+    if (classId == null && (prompt == null || prompt.isBlank())) {
+      throw new Unresolved("prompt", "either prompt or classId is required");
+    }
+  }
+
+  /** Whether {@code labels} has this class at this id (a bundle swapped in since resolving may not). */
+  public boolean in(LabelVocabulary labels) {
+    return id >= 0 && id < labels.size() && labels.name(id).equals(name);
+  }
+
+  /** Why a request names no class: the request field at fault and a sentence that starts with it. */
+  public static final class Unresolved extends Exception {
+    private final String field;
+
+    Unresolved(String field, String message) {
+      super(message, null, false, false);
+      this.field = field;
+    }
+
+    public String field() {
+      return field;
+    }
+  }
+}
