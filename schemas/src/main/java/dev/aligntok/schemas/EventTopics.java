@@ -8,7 +8,7 @@ import dev.aligntok.events.ImageEvent;
 import dev.aligntok.events.LatentEvent;
 import java.util.List;
 
-/** Every topic of the product with its value type (DESIGN.md section 2). Keys are plain UTF-8 ids. */
+/** Every topic of the product with its value type (docs/architecture.md §3, the event table). Keys are plain UTF-8 ids. */
 public final class EventTopics {
   public static final EventTopic<ImageEvent> IMAGES = new EventTopic<>("aligntok.images", ImageEvent.class, false);
   public static final EventTopic<LatentEvent> LATENTS = new EventTopic<>("aligntok.latents", LatentEvent.class, false);

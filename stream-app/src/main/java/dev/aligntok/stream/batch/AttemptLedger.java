@@ -1,7 +1,7 @@
 package dev.aligntok.stream.batch;
 
 import dev.aligntok.inference.io.Sha256;
-import dev.aligntok.stream.record.InputRecord;
+import dev.aligntok.stream.records.InputRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;

@@ -2,7 +2,7 @@ package dev.aligntok.stream.batch;
 
 import dev.aligntok.events.FailureStage;
 import dev.aligntok.stream.output.Emitter;
-import dev.aligntok.stream.record.InputRecord;
+import dev.aligntok.stream.records.InputRecord;
 import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.streams.processor.api.ProcessorContext;

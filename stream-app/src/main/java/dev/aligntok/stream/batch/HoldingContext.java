@@ -1,6 +1,6 @@
 package dev.aligntok.stream.batch;
 
-import dev.aligntok.stream.record.OutputRecord;
+import dev.aligntok.stream.records.OutputRecord;
 import java.io.File;
 import java.time.Duration;
 import java.util.ArrayList;

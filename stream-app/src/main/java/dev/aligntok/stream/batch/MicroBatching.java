@@ -2,7 +2,7 @@ package dev.aligntok.stream.batch;
 
 import dev.aligntok.stream.config.BatchingConfig;
 import dev.aligntok.stream.output.DeadLetters;
-import dev.aligntok.stream.record.OutputRecord;
+import dev.aligntok.stream.records.OutputRecord;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;

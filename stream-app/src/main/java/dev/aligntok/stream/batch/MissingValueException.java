@@ -1,6 +1,6 @@
 package dev.aligntok.stream.batch;
 
-import dev.aligntok.stream.record.InputRecord;
+import dev.aligntok.stream.records.InputRecord;
 
 /** An input record without a value (a tombstone on an event topic): nothing to process, so it is dead-lettered. */
 public final class MissingValueException extends RuntimeException {

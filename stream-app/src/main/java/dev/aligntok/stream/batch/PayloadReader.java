@@ -3,7 +3,7 @@ package dev.aligntok.stream.batch;
 import dev.aligntok.schemas.serde.AvroDeserializer;
 import dev.aligntok.schemas.serde.PayloadDecodeException;
 import dev.aligntok.schemas.serde.RecordSource;
-import dev.aligntok.stream.record.InputRecord;
+import dev.aligntok.stream.records.InputRecord;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 

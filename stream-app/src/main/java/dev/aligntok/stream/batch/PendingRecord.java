@@ -1,6 +1,6 @@
 package dev.aligntok.stream.batch;
 
-import dev.aligntok.stream.record.InputRecord;
+import dev.aligntok.stream.records.InputRecord;
 
 /** A queued record with its original input: the value of the pending store. */
 public record PendingRecord(QueueEntry entry, InputRecord input) {

@@ -1,6 +1,6 @@
 package dev.aligntok.stream.output;
 
-import dev.aligntok.stream.record.OutputRecord;
+import dev.aligntok.stream.records.OutputRecord;
 import org.apache.kafka.common.serialization.Serializer;
 
 /** Serializes values of one output topic and refuses any above the record limit. */

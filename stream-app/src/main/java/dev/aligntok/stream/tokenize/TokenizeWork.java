@@ -30,7 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import dev.aligntok.stream.record.InputRecord;
+import dev.aligntok.stream.records.InputRecord;
 
 /**
  * Tokenization: admits an ImageEvent once it is readable, valid and its header is within the image

@@ -33,8 +33,8 @@ import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import dev.aligntok.stream.record.InputRecord;
-import dev.aligntok.stream.record.OutputRecord;
+import dev.aligntok.stream.records.InputRecord;
+import dev.aligntok.stream.records.OutputRecord;
 
 /**
  * Failed batch runs are counted outside the transaction ({@link AttemptLedger}, a file beside the

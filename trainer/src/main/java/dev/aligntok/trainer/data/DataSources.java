@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The pinned catalogue of sources (DESIGN.md section 4). Checksums and sizes were measured on the
+ * The pinned catalogue of sources (docs/architecture.md §7). Checksums and sizes were measured on the
  * archives the registries served when they were pinned; a different archive under the same version
  * is refused.
  */

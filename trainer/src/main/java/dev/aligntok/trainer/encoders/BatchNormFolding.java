@@ -7,7 +7,7 @@ package dev.aligntok.trainer.encoders;
  *
  * <p>Why fold rather than keep BatchNorm in eval mode: the running statistics then cannot be
  * updated by accident when the encoder is fine-tuned on small CPU batches (which destroys the
- * pretrained features, DESIGN.md section 4), and the exported graph has one op fewer per conv.
+ * pretrained features, docs/architecture.md §7), and the exported graph has one op fewer per conv.
  */
 public final class BatchNormFolding {
   private BatchNormFolding() {}

@@ -5,7 +5,7 @@ import ai.djl.nn.Block;
 import dev.aligntok.export.onnx.OnnxGraph;
 
 /**
- * A pretrained vision encoder {@code E} (DESIGN.md section 1) as a DJL block: NCHW RGB images in
+ * A pretrained vision encoder {@code E} (docs/architecture.md §1) as a DJL block: NCHW RGB images in
  * the encoder's own input range in, an NCHW feature map of {@link #outputChannels()} channels at
  * 1/{@link #stride()} of the input resolution out. Use {@link #fromUnitRange} to bring images
  * with values in [0, 1] into the range the encoder expects.

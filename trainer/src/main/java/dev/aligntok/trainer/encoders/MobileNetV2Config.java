@@ -3,7 +3,7 @@ package dev.aligntok.trainer.encoders;
 /**
  * Which MobileNetV2 layer the encoder outputs. The default, {@code block_10_expand_relu}, gives
  * 384 channels at stride 16 (a 16×16 grid for 256 px, 8×8 for 128 px) and only uses layers that
- * kept their ImageNet weights in the nsfwjs model (DESIGN.md section 4).
+ * kept their ImageNet weights in the nsfwjs model (docs/architecture.md §7).
  *
  * @param tapLayer a Keras layer name from {@link MobileNetV2Architecture#tappableLayers()}
  */

@@ -20,7 +20,7 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Evaluates a tokenizer (DESIGN.md section 6, issue 3 "Evaluation"): on the held-out split, PSNR
+ * Evaluates a tokenizer (docs/architecture.md §8): on the held-out split, PSNR
  * and SSIM of reconstructions ({@link ImageMetrics}), the Fréchet distance between originals and
  * reconstructions in a fixed pretrained feature space ({@link FrechetDistance},
  * {@link FeatureExtractor}), per-channel latent statistics ({@link LatentStats}); and the

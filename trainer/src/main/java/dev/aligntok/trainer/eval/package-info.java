@@ -1,5 +1,5 @@
 /**
- * Tokenizer evaluation (DESIGN.md section 6, issue 3 "Evaluation"), independent of how the
+ * Tokenizer evaluation (docs/architecture.md §8), independent of how the
  * tokenizer is built: anything that implements {@link dev.aligntok.trainer.eval.TokenizerUnderTest}
  * (images in [0, 1] ↔ latents) can be measured.
  *

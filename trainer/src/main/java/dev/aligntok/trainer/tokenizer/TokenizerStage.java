@@ -1,6 +1,6 @@
 package dev.aligntok.trainer.tokenizer;
 
-/** The AlignTok training stages (DESIGN.md section 1) and the vanilla baseline. */
+/** The AlignTok training stages (docs/architecture.md §1) and the vanilla baseline. */
 public enum TokenizerStage {
   /** Latent alignment: encoder frozen; adapter and decoder learn to reconstruct. */
   STAGE1(false, true, true, false),

@@ -39,7 +39,7 @@ import java.util.function.IntFunction;
  * them. Every result is printed and appended to {@code target/onnx-parity.txt}.
  */
 final class OnnxParity {
-  /** fp32 tolerance of the export (DESIGN.md section 2). */
+  /** fp32 tolerance of the export (docs/architecture.md §5). */
   static final double MAX_ABS_ERROR = 1e-4;
   /** Batch sizes every model is run at: the dynamic batch axis must really be dynamic. */
   static final int[] BATCHES = {1, 3};

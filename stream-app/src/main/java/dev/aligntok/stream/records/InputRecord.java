@@ -1,4 +1,4 @@
-package dev.aligntok.stream.record;
+package dev.aligntok.stream.records;
 
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package dev.aligntok.stream.record;
+package dev.aligntok.stream.records;
 
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
