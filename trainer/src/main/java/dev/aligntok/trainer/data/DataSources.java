@@ -53,8 +53,19 @@ public final class DataSources {
       "https://registry.npmjs.org/nsfwjs/-/nsfwjs-4.4.0.tgz",
       "ImageNet-pretrained MobileNetV2 and InceptionV3 (TF.js, uint8-quantised) for the foundation encoder");
 
-  /** Every source, in fetch order (smallest first, so a failing network shows up early). */
-  public static final List<DataSource> ALL = List.of(MNIST, FASHION_MNIST, EMOJI_GOOGLE, EMOJI_TWITTER, NSFWJS);
+  public static final DataSource EMOJILIB = new DataSource("emojilib", Kind.NPM, "emojilib", "4.0.3",
+      "7f9a6b43cff31d18985b7d65d11faba5bd971cbcc60020cf6d09322fbaaaf303", 53_353L, 269_760L, "package",
+      List.of("package/dist/emoji-en-US.json"),
+      "MIT",
+      "https://registry.npmjs.org/emojilib/-/emojilib-4.0.3.tgz",
+      "emojilib keywords per emoji character (English), for captions of the emoji images");
+
+  /**
+   * Every source, in fetch order (small first, so a failing network shows up early; emojilib, added
+   * later, is last so the order users and scripts know stays put).
+   */
+  public static final List<DataSource> ALL = List.of(MNIST, FASHION_MNIST, EMOJI_GOOGLE, EMOJI_TWITTER, NSFWJS,
+      EMOJILIB);
 
   private DataSources() {}
 

@@ -103,13 +103,16 @@ public final class EmojiDataset {
   /**
    * One image-to-be: a base emoji or one of its skin-tone variants.
    *
+   * @param id the code points ({@code 1F44B-1F3FB}), also the sample id
+   * @param groupId the base emoji's code points
+   * @param texts the lower-cased name first, then the short names (with the skin tones for variants)
    * @param problem why the metadata is unusable, or null
    */
-  record Entry(String id, String groupId, String source, String image, String category, String subcategory,
+  public record Entry(String id, String groupId, String source, String image, String category, String subcategory,
       List<String> texts, boolean hasVendorImage, String problem) {}
 
   /** Parses emoji.json into entries, base emoji in sort order each followed by its variants. */
-  static List<Entry> entries(Path packageDir, EmojiOptions options, String datasetName) {
+  public static List<Entry> entries(Path packageDir, EmojiOptions options, String datasetName) {
     Path json = packageDir.resolve("emoji.json");
     if (!Files.isRegularFile(json)) {
       throw new DataException(datasetName + ": no emoji.json in " + packageDir

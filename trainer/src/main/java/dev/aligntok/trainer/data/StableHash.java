@@ -8,13 +8,13 @@ import java.nio.charset.StandardCharsets;
  * never on input order, thread scheduling or {@link String#hashCode()} quirks — and stay the same
  * across JVMs and releases.
  */
-final class StableHash {
+public final class StableHash {
   private static final long FNV_OFFSET = 0xcbf29ce484222325L;
   private static final long FNV_PRIME = 0x100000001b3L;
 
   private StableHash() {}
 
-  static long of(long seed, String text) {
+  public static long of(long seed, String text) {
     long hash = FNV_OFFSET ^ mix(seed);
     for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
       hash ^= b & 0xff;
@@ -23,7 +23,7 @@ final class StableHash {
     return mix(hash);
   }
 
-  static long of(long seed, long salt, String text) {
+  public static long of(long seed, long salt, String text) {
     return of(mix(seed) ^ mix(salt + 0x9e3779b97f4a7c15L), text);
   }
 
@@ -35,7 +35,7 @@ final class StableHash {
   }
 
   /** The hash as a uniform double in [0, 1). */
-  static double unit(long hash) {
+  public static double unit(long hash) {
     return (hash >>> 11) * 0x1.0p-53;
   }
 }

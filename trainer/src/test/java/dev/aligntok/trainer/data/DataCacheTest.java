@@ -35,7 +35,8 @@ class DataCacheTest {
 
   @Test
   void catalogueIsConsistent() {
-    assertEquals(List.of("mnist", "fashion-mnist", "emoji-google", "emoji-twitter", "nsfwjs"), DataSources.keys());
+    assertEquals(List.of("mnist", "fashion-mnist", "emoji-google", "emoji-twitter", "nsfwjs", "emojilib"),
+        DataSources.keys());
     assertEquals(DataSources.ALL.size(), new HashSet<>(DataSources.keys()).size());
     assertEquals(DataSources.EMOJI_TWITTER, DataSources.byKey("emoji-twitter").orElseThrow());
     assertTrue(DataSources.byKey("apple").isEmpty());

@@ -1,0 +1,118 @@
+package dev.aligntok.trainer.captions;
+
+import dev.aligntok.trainer.data.DataCache;
+import dev.aligntok.trainer.data.DataSources;
+import dev.aligntok.trainer.data.DatasetCatalog;
+import dev.aligntok.trainer.data.EmojiDataset;
+import dev.aligntok.trainer.data.EmojiOptions;
+import dev.aligntok.trainer.data.EmojiVendor;
+import dev.aligntok.trainer.data.StableHash;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Builds the {@link CaptionSet} of an emoji dataset: emoji.json's names and short names (per image,
+ * skin tones included) and emojilib's keywords (per base emoji) become phrases; each phrase goes
+ * into one training template chosen by its hash, and every image also gets its class's caption.
+ * Held-out keywords ({@link KeywordSplit}) and the {@link CaptionTemplates#EVAL} templates make
+ * the evaluation prompts. Everything is ordered by emoji.json's sort order or by text, so two
+ * builds from the same files are equal.
+ */
+public final class EmojiCaptions {
+  /** Keeps the template choice apart from the keyword split's hash stream. */
+  private static final long TEMPLATE_SALT = 0x74656d70L;
+
+  private EmojiCaptions() {}
+
+  /**
+   * The captions of {@code emoji-<vendor>} from the cache; an error naming the fetch command when
+   * the emoji package or emojilib is missing.
+   */
+  public static CaptionSet load(DataCache cache, EmojiVendor vendor, CaptionOptions options) {
+    Path emojiDir = DatasetCatalog.require(cache,
+        vendor == EmojiVendor.GOOGLE ? DataSources.EMOJI_GOOGLE : DataSources.EMOJI_TWITTER);
+    Path emojilibDir = DatasetCatalog.require(cache, DataSources.EMOJILIB);
+    return build(EmojiDataset.entries(emojiDir, EmojiOptions.defaults(vendor), "emoji-" + vendor.key()),
+        EmojiKeywords.read(emojilibDir), options);
+  }
+
+  /**
+   * Captions for the entries that become images (usable metadata, drawn by the vendor); classes
+   * are subcategories, as in {@link EmojiOptions.LabelLevel#SUBCATEGORY}.
+   */
+  public static CaptionSet build(List<EmojiDataset.Entry> entries, EmojiKeywords keywords, CaptionOptions options) {
+    List<EmojiDataset.Entry> images = entries.stream()
+        .filter(entry -> entry.problem() == null && entry.hasVendorImage())
+        .toList();
+    Map<String, List<String>> keywordsByGroup = new HashMap<>();
+    Map<String, Set<String>> classesByKeyword = new HashMap<>();
+    Set<String> reserved = new TreeSet<>();
+    for (EmojiDataset.Entry image : images) {
+      List<String> groupKeywords = keywordsByGroup.computeIfAbsent(image.groupId(), keywords::of);
+      groupKeywords.forEach(keyword -> classesByKeyword.computeIfAbsent(keyword, k -> new TreeSet<>())
+          .add(image.subcategory()));
+      names(image).forEach(reserved::add);
+      reserved.add(Phrases.ofClass(image.subcategory()));
+    }
+    Map<String, String> heldOut = KeywordSplit.heldOut(classesByKeyword, reserved, options);
+
+    Captions captions = new Captions();
+    Map<String, Integer> classCaptions = new LinkedHashMap<>();
+    List<ImageCaptions> imageCaptions = new ArrayList<>();
+    for (EmojiDataset.Entry image : images) {
+      int classCaption = classCaptions.computeIfAbsent(image.subcategory(),
+          name -> captions.add(CaptionTemplates.apply(CaptionTemplates.CLASS, Phrases.ofClass(name))));
+      Set<String> phrases = new LinkedHashSet<>(names(image));
+      keywordsByGroup.get(image.groupId()).stream().filter(keyword -> !heldOut.containsKey(keyword))
+          .forEach(phrases::add);
+      Set<Integer> indices = new LinkedHashSet<>();
+      indices.add(classCaption);
+      phrases.forEach(phrase -> indices.add(captions.add(trainingCaption(phrase, options.splitSeed()))));
+      // Should every phrase collapse onto the class caption, the name in each template still gives two.
+      for (int t = 0; indices.size() < 2 && t < CaptionTemplates.TRAINING.size() && !phrases.isEmpty(); t++) {
+        indices.add(captions.add(CaptionTemplates.apply(CaptionTemplates.TRAINING.get(t), phrases.iterator().next())));
+      }
+      if (indices.size() >= 2) {
+        imageCaptions.add(new ImageCaptions(image.id(), image.subcategory(), List.copyOf(indices)));
+      }
+    }
+    List<EvalPrompt> evalPrompts = EvalPrompts.of(heldOut, images, captions.texts());
+    return new CaptionSet(captions.list(), imageCaptions, classCaptions, evalPrompts, heldOut.keySet());
+  }
+
+  /** An image's name and short names as phrases (skin tones included for variants). */
+  static List<String> names(EmojiDataset.Entry image) {
+    return image.texts().stream().map(Phrases::of).filter(phrase -> phrase != null).distinct().toList();
+  }
+
+  /** A phrase in the training template its hash picks: the same for every image that has it. */
+  static String trainingCaption(String phrase, long seed) {
+    long hash = StableHash.of(seed, TEMPLATE_SALT, phrase);
+    int template = (int) Long.remainderUnsigned(hash, CaptionTemplates.TRAINING.size());
+    return CaptionTemplates.apply(CaptionTemplates.TRAINING.get(template), phrase);
+  }
+
+  /** Distinct captions in order of first use. */
+  private static final class Captions {
+    private final Map<String, Integer> indices = new LinkedHashMap<>();
+
+    int add(String caption) {
+      return indices.computeIfAbsent(caption, c -> indices.size());
+    }
+
+    List<String> list() {
+      return List.copyOf(indices.keySet());
+    }
+
+    Set<String> texts() {
+      return indices.keySet();
+    }
+  }
+}
