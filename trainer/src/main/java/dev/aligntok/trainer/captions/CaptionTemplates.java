@@ -10,7 +10,7 @@ public final class CaptionTemplates {
   /** The placeholder a phrase replaces. */
   public static final String SLOT = "{x}";
   /** Templates of training captions; the second one makes each class's caption. */
-  public static final List<String> TRAINING = List.of("{x}", "an emoji of {x}", "a {x} icon", "{x} emoji",
+  public static final List<String> TRAINING = List.of("{x}", "an emoji of {x}", "an icon of {x}", "{x} emoji",
       "a picture of {x}");
   /** Templates no training caption uses. */
   public static final List<String> EVAL = List.of("a drawing of {x}", "an illustration showing {x}");

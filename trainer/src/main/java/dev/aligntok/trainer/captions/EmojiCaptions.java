@@ -59,6 +59,10 @@ public final class EmojiCaptions {
       groupKeywords.forEach(keyword -> classesByKeyword.computeIfAbsent(keyword, k -> new TreeSet<>())
           .add(image.subcategory()));
       names(image).forEach(reserved::add);
+      // emojilib lists the emoji's own slug first ("flag_switzerland"): a name, not a keyword to hold out.
+      if (!groupKeywords.isEmpty()) {
+        reserved.add(groupKeywords.get(0));
+      }
       reserved.add(Phrases.ofClass(image.subcategory()));
     }
     Map<String, String> heldOut = KeywordSplit.heldOut(classesByKeyword, reserved, options);

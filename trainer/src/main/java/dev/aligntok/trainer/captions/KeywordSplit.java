@@ -8,8 +8,8 @@ import java.util.TreeMap;
 /**
  * Chooses the keywords kept for evaluation. The choice is made per keyword text, not per emoji, so a
  * held-out keyword appears in no training caption at all. A keyword is eligible only when it points
- * to one class (else its prompt would have no single class to check) and is not a name, short name
- * or class phrase (those always train); of the eligible ones, those whose hash of
+ * to one class (else its prompt would have no single class to check) and is not a name, short name,
+ * emojilib slug or class phrase (those always train); of the eligible ones, those whose hash of
  * (split seed, keyword) falls below the share are held out — the same ones on every machine and run.
  */
 final class KeywordSplit {

@@ -1,13 +1,21 @@
 package dev.aligntok.trainer.cli;
 
 import dev.aligntok.inference.image.ImageDecoder;
+import dev.aligntok.trainer.captions.CaptionOptions;
+import dev.aligntok.trainer.captions.CaptionSet;
+import dev.aligntok.trainer.captions.EmojiCaptions;
+import dev.aligntok.trainer.captions.EvalPrompt;
+import dev.aligntok.trainer.captions.ImageCaptions;
 import dev.aligntok.trainer.data.Bytes;
 import dev.aligntok.trainer.data.CacheInventory;
 import dev.aligntok.trainer.data.DataCache;
+import dev.aligntok.trainer.data.DataException;
 import dev.aligntok.trainer.data.DataSource;
 import dev.aligntok.trainer.data.DataSources;
+import dev.aligntok.trainer.data.EmojiVendor;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -22,7 +30,9 @@ import picocli.CommandLine.Option;
             + " unverified = files present without our marker; missing), its size on disk, and counts read"
             + " from headers and metadata (images per split, emoji per category, model folders).",
         "With --check-images every dataset is read in full (each emoji PNG decoded) and the images that"
-            + " would be skipped are counted and listed."})
+            + " would be skipped are counted and listed.",
+        "With emoji-google and emojilib cached, the training captions and held-out prompts are counted"
+            + " and a few shown."})
 final class DataInfoCommand implements Callable<Integer> {
   @Mixin
   CacheOption cacheOption;
@@ -56,7 +66,34 @@ final class DataInfoCommand implements Callable<Integer> {
     if (missing > 0) {
       out.printf("%d of %d sources missing; `aligntok data fetch` gets them.%n", missing, DataSources.ALL.size());
     }
+    describeCaptions(cache, out);
     out.flush();
     return 0;
+  }
+
+  /** Caption counts and a few examples, once the Google emoji and emojilib are both cached. */
+  private static void describeCaptions(DataCache cache, PrintWriter out) {
+    if (!cache.isPresent(DataSources.EMOJI_GOOGLE) || !cache.isPresent(DataSources.EMOJILIB)) {
+      out.println("captions: need emoji-google and emojilib (aligntok data fetch --only emoji-google,emojilib)");
+      return;
+    }
+    CaptionSet captions;
+    try {
+      captions = EmojiCaptions.load(cache, EmojiVendor.GOOGLE, CaptionOptions.defaults());
+    } catch (DataException e) {
+      out.println("captions: cannot build: " + e.getMessage());
+      return;
+    }
+    out.printf("captions (emoji-google + emojilib): %s%n", captions.summary());
+    List<ImageCaptions> images = captions.images();
+    for (int i = 0; i < Math.min(3, images.size()); i++) {
+      ImageCaptions image = images.get(i * images.size() / 3);
+      List<String> texts = image.captions().stream().map(captions::caption).toList();
+      out.printf("%16s%s (%s): %s%s%n", "", image.imageId(), image.className(),
+          String.join(" | ", texts.subList(0, Math.min(5, texts.size()))), texts.size() > 5 ? " | …" : "");
+    }
+    for (EvalPrompt prompt : captions.evalSubset(3, 0)) {
+      out.printf("%16sheld out (%s): \"%s\" -> %s%n", "", prompt.kind(), prompt.text(), prompt.className());
+    }
   }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.aligntok.inference.image.ImageDecoder;
+import dev.aligntok.trainer.cli.AlignTokCli;
 import dev.aligntok.trainer.data.DataCache;
 import dev.aligntok.trainer.data.DataException;
 import dev.aligntok.trainer.data.DataSources;
@@ -15,6 +16,8 @@ import dev.aligntok.trainer.data.EmojiOptions;
 import dev.aligntok.trainer.data.EmojiVendor;
 import dev.aligntok.trainer.data.ImageDataset;
 import dev.aligntok.trainer.data.Sample;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -144,6 +147,18 @@ class EmojiCaptionsTest {
       assertFalse(caption.contains("  ") || caption.contains("\u00a0") || caption.contains("_"), caption);
       assertTrue(caption.codePoints().anyMatch(Character::isLetterOrDigit), caption);
     }
+  }
+
+  @Test
+  void dataInfoShowsCaptionCountsAndExamples() {
+    StringWriter out = new StringWriter();
+    int exit = AlignTokCli.commandLine(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true))
+        .execute("data", "info", "--cache", cache.root().toString());
+    assertEquals(0, exit, out.toString());
+    assertTrue(out.toString().contains("captions (emoji-google + emojilib): " + captions.summary()), out.toString());
+    assertTrue(out.toString().contains("1F600 (face-smiling): an emoji of face smiling | "), out.toString());
+    assertTrue(out.toString().contains("held out (HELD_OUT_"), out.toString());
+    System.out.println(out);
   }
 
   @Test
