@@ -79,13 +79,13 @@ public final class EmojiCaptions {
       Set<Integer> indices = new LinkedHashSet<>();
       indices.add(classCaption);
       phrases.forEach(phrase -> indices.add(captions.add(trainingCaption(phrase, options.splitSeed()))));
-      // Should every phrase collapse onto the class caption, the name in each template still gives two.
-      for (int t = 0; indices.size() < 2 && t < CaptionTemplates.TRAINING.size() && !phrases.isEmpty(); t++) {
-        indices.add(captions.add(CaptionTemplates.apply(CaptionTemplates.TRAINING.get(t), phrases.iterator().next())));
+      // An emoji without a usable name (or whose only phrase gave the class caption) still gets two:
+      // its first phrase, else its class phrase, in the other templates.
+      String fallback = phrases.isEmpty() ? Phrases.ofClass(image.subcategory()) : phrases.iterator().next();
+      for (int t = 0; indices.size() < 2 && t < CaptionTemplates.TRAINING.size(); t++) {
+        indices.add(captions.add(CaptionTemplates.apply(CaptionTemplates.TRAINING.get(t), fallback)));
       }
-      if (indices.size() >= 2) {
-        imageCaptions.add(new ImageCaptions(image.id(), image.subcategory(), List.copyOf(indices)));
-      }
+      imageCaptions.add(new ImageCaptions(image.id(), image.subcategory(), List.copyOf(indices)));
     }
     List<EvalPrompt> evalPrompts = EvalPrompts.of(heldOut, images, captions.texts());
     return new CaptionSet(captions.list(), imageCaptions, classCaptions, evalPrompts, heldOut.keySet());
