@@ -116,9 +116,21 @@ public final class ManifestChecks {
     require(entry != null, field, "missing");
     fileName(entry.file(), field + ".file");
     sha256(entry.sha256(), field + ".sha256");
-    ModelContract.Signature expected = ModelContract.of(role, m.preprocessing().size(), m.latent());
+    ModelContract.Signature expected = ModelContract.of(role, m.preprocessing().size(), m.latent(), conditioning(role, entry, field));
     signature(field + ".inputs", expected.inputs(), entry.inputs());
     signature(field + ".outputs", expected.outputs(), entry.outputs());
+  }
+
+  /** A DiT's conditioning as its inputs declare it (class id or text embedding); the other roles have none. */
+  private ModelContract.Conditioning conditioning(String role, ModelEntry entry, String field) {
+    if (!BundleManifest.DIT.equals(role)) {
+      return ModelContract.Conditioning.CLASS_ID;
+    }
+    try {
+      return ModelContract.Conditioning.declaredBy(entry.inputs());
+    } catch (IllegalArgumentException e) {
+      throw new BundleException(dir, "manifest.json field " + field + ".inputs", e.getMessage(), e);
+    }
   }
 
   private void signature(String field, List<TensorSpec> expected, List<TensorSpec> declared) {

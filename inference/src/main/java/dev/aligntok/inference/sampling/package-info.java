@@ -5,7 +5,8 @@
  * function) over a shifted {@link dev.aligntok.inference.sampling.TimeSchedule} from
  * {@link dev.aligntok.inference.sampling.PortableNoise} starting latents, with classifier-free
  * guidance in an interval, configured by {@link dev.aligntok.inference.sampling.SamplerSettings}.
- * Plain Java, no native code.
+ * A model conditioned on vectors (a text DiT) is driven through a
+ * {@link dev.aligntok.inference.sampling.ConditionTable}. Plain Java, no native code.
  *
  * <p>Layering: may use {@code cancel} only.
  */

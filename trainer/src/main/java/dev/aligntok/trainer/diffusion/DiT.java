@@ -11,6 +11,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.util.PairList;
+import dev.aligntok.export.onnx.OnnxEmitter;
 import dev.aligntok.export.onnx.OnnxGraph;
 import dev.aligntok.trainer.nn.Layers;
 import dev.aligntok.trainer.nn.RmsNorm;
@@ -22,14 +23,18 @@ import java.util.List;
  * The LightningDiT-style diffusion transformer, top to bottom: latent (N, C, H, W) → patches of
  * p×p as tokens → Linear to width → blocks conditioned on timestep + class embedding (adaLN-Zero,
  * RMSNorm, 2-D RoPE, optional QK-norm, SwiGLU) → final adaLN + zero-initialised Linear back to
- * patches → velocity (N, C, H, W). Inputs: latent, t (N) in [0, 1], class ids (N).
+ * patches → velocity (N, C, H, W). Inputs: latent, t (N) in [0, 1], and the condition: class ids (N)
+ * through a {@link ClassEmbedding}, or in text mode ({@link DiTConfig#textConditioned}) sentence
+ * embeddings (N, textDim) through a {@link TextConditioning}.
  */
 public final class DiT extends AbstractBlock {
   private static final byte VERSION = 1;
   private final DiTConfig config;
   private final Linear patchEmbed;
   private final TimestepEmbedding timeEmbed;
-  private final ClassEmbedding classEmbed;
+  /** {@link ClassEmbedding} or {@link TextConditioning}: both are blocks with an ONNX emitter. */
+  private final AbstractBlock conditionEmbed;
+  private final String conditionName;
   private final List<DiTBlock> blocks = new ArrayList<>();
   private final RmsNorm finalNorm;
   private final Linear finalModulation;
@@ -42,7 +47,10 @@ public final class DiT extends AbstractBlock {
     Rotary2d rotary = new Rotary2d(config.headWidth(), side, side, 10000f);
     this.patchEmbed = addChildBlock("patch_embed", Linear.builder().setUnits(config.width()).build());
     this.timeEmbed = addChildBlock("t_embed", new TimestepEmbedding(config.width()));
-    this.classEmbed = addChildBlock("y_embed", new ClassEmbedding(config.classes(), config.width()));
+    this.conditionName = config.textConditioned() ? "text_embed" : "y_embed";
+    this.conditionEmbed = addChildBlock(conditionName, config.textConditioned()
+        ? new TextConditioning(config.textDim(), config.width())
+        : new ClassEmbedding(config.classes(), config.width()));
     for (int i = 0; i < config.depth(); i++) {
       blocks.add(addChildBlock("block" + i, new DiTBlock(config, rotary)));
     }
@@ -57,11 +65,20 @@ public final class DiT extends AbstractBlock {
     return config;
   }
 
+  /**
+   * Shapes to {@link #initialize} a DiT with at batch {@code n}: latent, t, and the condition (class
+   * ids (n), or embeddings (n, textDim) in text mode).
+   */
+  public static Shape[] inputShapes(DiTConfig config, long n) {
+    Shape condition = config.textConditioned() ? new Shape(n, config.textDim()) : new Shape(n);
+    return new Shape[] {new Shape(n, config.latentChannels(), config.gridSize(), config.gridSize()), new Shape(n), condition};
+  }
+
   @Override
   protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
     NDArray latent = inputs.get(0);
     NDArray c = timeEmbed.forward(store, new NDList(inputs.get(1)), training).singletonOrThrow()
-        .add(classEmbed.forward(store, new NDList(inputs.get(2)), training).singletonOrThrow());
+        .add(conditionEmbed.forward(store, new NDList(inputs.get(2)), training).singletonOrThrow());
     NDArray x = patchEmbed.forward(store, new NDList(patchify(latent)), training).singletonOrThrow();
     for (DiTBlock block : blocks) {
       x = block.forward(store, new NDList(x, c), training).singletonOrThrow();
@@ -72,11 +89,13 @@ public final class DiT extends AbstractBlock {
   }
 
   /**
-   * ONNX twin of the forward: latent (N, C, H, W) float32, t (N) float32, class ids (N) int64 →
-   * velocity (N, C, H, W). Three inputs, so not an {@link dev.aligntok.export.onnx.OnnxEmitter}.
+   * ONNX twin of the forward: latent (N, C, H, W) float32, t (N) float32, condition (class ids (N)
+   * int64, or in text mode embeddings (N, textDim) float32) → velocity (N, C, H, W). Three inputs,
+   * so not an {@link OnnxEmitter}.
    */
-  public String emit(OnnxGraph graph, String latent, String t, String classIds, String prefix) {
-    String c = graph.add(timeEmbed.emit(graph, t, prefix + "t_embed."), classEmbed.emit(graph, classIds, prefix + "y_embed."));
+  public String emit(OnnxGraph graph, String latent, String t, String condition, String prefix) {
+    String embedded = ((OnnxEmitter) conditionEmbed).emit(graph, condition, prefix + conditionName + ".");
+    String c = graph.add(timeEmbed.emit(graph, t, prefix + "t_embed."), embedded);
     String x = Layers.emitLinear(graph, patchEmbed, emitPatchify(graph, latent), prefix + "patch_embed.");
     for (int i = 0; i < blocks.size(); i++) {
       x = blocks.get(i).emit(graph, x, c, prefix + "block" + i + ".");
@@ -138,7 +157,8 @@ public final class DiT extends AbstractBlock {
     Shape conditioning = new Shape(n, config.width());
     patchEmbed.initialize(manager, dataType, new Shape(n, config.tokens(), config.tokenFeatures()));
     timeEmbed.initialize(manager, dataType, new Shape(n));
-    classEmbed.initialize(manager, dataType, new Shape(n));
+    // a text DiT checks the embedding shape it is given; class ids need only the batch
+    conditionEmbed.initialize(manager, dataType, config.textConditioned() ? inputShapes[2] : new Shape(n));
     for (DiTBlock block : blocks) {
       block.initialize(manager, dataType, tokens, conditioning);
     }

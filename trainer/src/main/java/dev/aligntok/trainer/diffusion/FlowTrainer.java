@@ -27,6 +27,10 @@ import java.util.SplittableRandom;
  * {@code RUN/metrics.jsonl}, and resumes bit-exactly from the latest checkpoint: every random draw
  * of a step comes from a generator seeded by (seed, step). The loop, resume and checkpoint cadence
  * are {@link TrainingLoop}'s; this class holds the DiT, its optimizer and the flow loss.
+ *
+ * <p>A class DiT trains on the latents' labels, each replaced by the null class with the configured
+ * dropout; a text DiT ({@link DiTConfig#textConditioned}) on the vectors of a {@link ConditionSource},
+ * each replaced by its null vector with the same dropout, drawn from the same per-step generator.
  */
 public final class FlowTrainer {
   public static final String OPTIMIZER = "optimizer";
@@ -50,7 +54,18 @@ public final class FlowTrainer {
     this.out = out;
   }
 
+  /** Trains a class DiT. */
   public TrainingLoop.Result train(DiTConfig model, FlowTrainingConfig config, RectifiedFlow flow, LatentTrainingData data, LatentProvenance provenance) {
+    return train(model, config, flow, data, provenance, null);
+  }
+
+  /**
+   * Trains a DiT: a text DiT on the vectors of {@code conditions}, a class DiT on the latents' labels
+   * ({@code conditions} null).
+   */
+  public TrainingLoop.Result train(DiTConfig model, FlowTrainingConfig config, RectifiedFlow flow, LatentTrainingData data,
+      LatentProvenance provenance, ConditionSource conditions) {
+    checkConditions(model, conditions);
     if (data.channels() != model.latentChannels() || data.height() != model.gridSize() || data.width() != model.gridSize()) {
       throw new IllegalArgumentException("DiT for " + model.latentChannels() + "x" + model.gridSize() + "x" + model.gridSize()
           + " latents cannot train on " + data.channels() + "x" + data.height() + "x" + data.width() + " latents");
@@ -62,15 +77,44 @@ public final class FlowTrainer {
     Engine.getInstance().setRandomSeed((int) config.seed());
     try (NDManager manager = NDManager.newBaseManager()) {
       DiT dit = new DiT(model);
-      dit.initialize(manager, DataType.FLOAT32, new Shape(1, model.latentChannels(), model.gridSize(), model.gridSize()),
-          new Shape(1), new Shape(1));
+      dit.initialize(manager, DataType.FLOAT32, DiT.inputShapes(model, 1));
       long parameters = dit.getParameters().values().stream().mapToLong(p -> p.getArray().size()).sum();
       out.printf("DiT %s: %,d parameters%n", model, parameters);
       TrainingLoop<FlowTrainingState> loop = new TrainingLoop<>("DiT training", "dit", runDirectory, checkpoints,
           FlowTrainingState.class, out);
-      Run run = new Run(model, config, flow, data, provenance, manager, dit, loop);
+      Run run = new Run(model, config, flow, data, provenance, conditions, manager, dit, loop);
       return loop.run(new TrainingLoop.Schedule(config.steps(), config.checkpointEvery(), config.logEvery()), run);
     }
+  }
+
+  private static void checkConditions(DiTConfig model, ConditionSource conditions) {
+    if (!model.textConditioned()) {
+      if (conditions != null) {
+        throw new IllegalArgumentException("a class-conditioned DiT trains on the latents' labels; got a condition source");
+      }
+      return;
+    }
+    if (conditions == null) {
+      throw new IllegalArgumentException("a text-conditioned DiT needs a condition source (vectors of " + model.textDim()
+          + " floats per image and step)");
+    }
+    if (conditions.width() != model.textDim()) {
+      throw new IllegalArgumentException("the condition source gives vectors of " + conditions.width()
+          + " floats, the DiT takes " + model.textDim());
+    }
+    checkVector(conditions.nullCondition(), model.textDim(), "null condition");
+  }
+
+  private static float[] checkVector(float[] vector, int width, String what) {
+    if (vector == null || vector.length != width) {
+      throw new IllegalArgumentException(what + " has " + (vector == null ? "no" : vector.length) + " values, expected " + width);
+    }
+    for (int j = 0; j < width; j++) {
+      if (!Float.isFinite(vector[j])) {
+        throw new IllegalArgumentException(what + " is not finite at index " + j + ": " + vector[j]);
+      }
+    }
+    return vector;
   }
 
   /** The DiT, its optimizer and the flow loss: the per-step work of the {@link TrainingLoop}. */
@@ -80,6 +124,7 @@ public final class FlowTrainer {
     private final RectifiedFlow flow;
     private final LatentTrainingData data;
     private final LatentProvenance provenance;
+    private final ConditionSource conditions;
     private final NDManager manager;
     private final DiT dit;
     private final NamedParameters parameters;
@@ -91,12 +136,13 @@ public final class FlowTrainer {
     private final NonFiniteGuard guard = new NonFiniteGuard("DiT");
 
     Run(DiTConfig model, FlowTrainingConfig config, RectifiedFlow flow, LatentTrainingData data, LatentProvenance provenance,
-        NDManager manager, DiT dit, TrainingLoop<FlowTrainingState> loop) {
+        ConditionSource conditions, NDManager manager, DiT dit, TrainingLoop<FlowTrainingState> loop) {
       this.model = model;
       this.config = config;
       this.flow = flow;
       this.data = data;
       this.provenance = provenance;
+      this.conditions = conditions;
       this.manager = manager;
       this.dit = dit;
       this.parameters = NamedParameters.of(Map.of(NETWORK, dit));
@@ -128,11 +174,9 @@ public final class FlowTrainer {
         noise[i] = (float) random.nextGaussian();
       }
       float[] t = flow.sampleTimes(random, n);
-      int[] classes = batch.labels().clone();
+      boolean[] dropped = new boolean[n];
       for (int i = 0; i < n; i++) {
-        if (random.nextDouble() < config.classDropout()) {
-          classes[i] = model.nullClass();
-        }
+        dropped[i] = random.nextDouble() < config.classDropout();
       }
       Map<String, NDArray> trainable = parameters.trainable();
       try (NDManager scope = manager.newSubManager()) {
@@ -143,7 +187,8 @@ public final class FlowTrainer {
         NDArray zt = RectifiedFlow.interpolate(z0, eps, times);
         NDArray target = RectifiedFlow.targetVelocity(z0, eps);
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-          NDArray predicted = dit.forward(store, new NDList(zt, times, scope.create(classes)), true).singletonOrThrow();
+          NDArray condition = condition(scope, step, batch, dropped);
+          NDArray predicted = dit.forward(store, new NDList(zt, times, condition), true).singletonOrThrow();
           NDArray mse = RectifiedFlow.mse(predicted, target);
           NDArray total = mse;
           losses.put("mse", (double) mse.getFloat());
@@ -173,6 +218,29 @@ public final class FlowTrainer {
         }
       }
       return losses;
+    }
+
+    /** The batch's class ids (N), or condition vectors (N, textDim); dropped ones are the null class or vector. */
+    private NDArray condition(NDManager scope, long step, LatentBatches.Batch batch, boolean[] dropped) {
+      int n = batch.size();
+      if (!model.textConditioned()) {
+        int[] classes = batch.labels().clone();
+        for (int i = 0; i < n; i++) {
+          if (dropped[i]) {
+            classes[i] = model.nullClass();
+          }
+        }
+        return scope.create(classes);
+      }
+      int width = model.textDim();
+      float[] vectors = new float[n * width];
+      int[] rows = batch.rows();
+      for (int i = 0; i < n; i++) {
+        float[] vector = dropped[i] ? conditions.nullCondition()
+            : checkVector(conditions.condition(step, rows[i]), width, "condition of image " + rows[i] + " at step " + step);
+        System.arraycopy(vector, 0, vectors, i * width, width);
+      }
+      return scope.create(vectors, new Shape(n, width));
     }
 
     @Override

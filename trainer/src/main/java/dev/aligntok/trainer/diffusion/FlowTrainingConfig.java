@@ -9,7 +9,8 @@ package dev.aligntok.trainer.diffusion;
  * @param warmupSteps     linear warm-up length
  * @param gradientClip    global gradient-norm clip
  * @param emaDecay        EMA of the weights used for sampling (0 = off)
- * @param classDropout    share of labels replaced by the null class, for classifier-free guidance
+ * @param classDropout    share of labels replaced by the null class (text DiT: of condition vectors replaced by
+ *                        the null vector), for classifier-free guidance
  * @param cosineWeight    weight of the cosine term next to the velocity MSE
  * @param useFlips        draw each latent or its horizontally flipped twin with equal odds (when extracted)
  * @param checkpointEvery steps between checkpoints (and at the end)

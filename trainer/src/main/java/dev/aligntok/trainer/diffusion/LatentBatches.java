@@ -58,6 +58,11 @@ final class LatentBatches {
       return rows.length;
     }
 
+    /** The rows of the training latents in this batch (image indices). */
+    int[] rows() {
+      return rows.clone();
+    }
+
     int[] labels() {
       int[] labels = new int[rows.length];
       for (int i = 0; i < rows.length; i++) {

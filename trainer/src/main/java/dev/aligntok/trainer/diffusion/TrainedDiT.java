@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import dev.aligntok.inference.label.LabelVocabulary;
+import dev.aligntok.inference.sampling.ConditionTable;
 import dev.aligntok.inference.sampling.VelocityField;
 import dev.aligntok.trainer.train.Checkpoints;
 import dev.aligntok.trainer.train.NamedParameters;
@@ -17,9 +18,11 @@ import java.util.Map;
 
 /**
  * A DiT loaded from a checkpoint (EMA weights when present) for sampling: a {@link VelocityField}
- * over normalised latents, with the class vocabulary and latent statistics it was trained with.
+ * over normalised latents, with the class vocabulary and latent statistics it was trained with. A
+ * text DiT ({@link DiTConfig#textConditioned}) is a {@link ConditionTable.VectorField} instead: its
+ * velocity takes condition vectors.
  */
-public final class TrainedDiT implements VelocityField, AutoCloseable {
+public final class TrainedDiT implements VelocityField, ConditionTable.VectorField, AutoCloseable {
   private final NDManager manager;
   private final DiT dit;
   private final ParameterStore store;
@@ -47,8 +50,7 @@ public final class TrainedDiT implements VelocityField, AutoCloseable {
     try {
       DiTConfig config = state.model();
       DiT dit = new DiT(config);
-      dit.initialize(manager, DataType.FLOAT32, new Shape(1, config.latentChannels(), config.gridSize(), config.gridSize()),
-          new Shape(1), new Shape(1));
+      dit.initialize(manager, DataType.FLOAT32, DiT.inputShapes(config, 1));
       Checkpoints.restoreWeights(checkpoint, NamedParameters.of(Map.of(FlowTrainer.NETWORK, dit)).arrays(), manager);
       return new TrainedDiT(manager, dit, state, checkpoint);
     } catch (RuntimeException e) {
@@ -94,17 +96,41 @@ public final class TrainedDiT implements VelocityField, AutoCloseable {
     return c.latentChannels() * c.gridSize() * c.gridSize();
   }
 
+  /** Velocities under class ids (the null class for unconditional rows); a class DiT only. */
   @Override
   public float[] velocity(float[] latents, float[] t, int[] classes, int n, int dim) {
+    if (config().textConditioned()) {
+      throw new IllegalStateException("DiT " + checkpoint + " is conditioned on text embeddings of " + config().textDim()
+          + " floats, not class ids");
+    }
+    try (NDManager scope = manager.newSubManager()) {
+      return forward(scope, latents, t, scope.create(classes), n, dim);
+    }
+  }
+
+  /** Velocities under condition vectors (n rows of textDim floats, the null vector for unconditional rows); a text DiT only. */
+  @Override
+  public float[] velocity(float[] latents, float[] t, float[] conditions, int n, int dim) {
+    DiTConfig c = config();
+    if (!c.textConditioned()) {
+      throw new IllegalStateException("DiT " + checkpoint + " is conditioned on class ids, not text embeddings");
+    }
+    if (conditions.length != n * c.textDim()) {
+      throw new IllegalArgumentException("need " + n + " condition vectors of " + c.textDim() + " floats, got "
+          + conditions.length + " values");
+    }
+    try (NDManager scope = manager.newSubManager()) {
+      return forward(scope, latents, t, scope.create(conditions, new Shape(n, c.textDim())), n, dim);
+    }
+  }
+
+  private float[] forward(NDManager scope, float[] latents, float[] t, NDArray condition, int n, int dim) {
     DiTConfig c = config();
     if (dim != latentSize()) {
       throw new IllegalArgumentException("DiT works on latents of " + latentSize() + " values, got " + dim);
     }
-    try (NDManager scope = manager.newSubManager()) {
-      NDArray z = scope.create(latents, new Shape(n, c.latentChannels(), c.gridSize(), c.gridSize()));
-      NDList inputs = new NDList(z, scope.create(t), scope.create(classes));
-      return dit.forward(store, inputs, false).singletonOrThrow().toFloatArray();
-    }
+    NDArray z = scope.create(latents, new Shape(n, c.latentChannels(), c.gridSize(), c.gridSize()));
+    return dit.forward(store, new NDList(z, scope.create(t), condition), false).singletonOrThrow().toFloatArray();
   }
 
   /** Normalised latents (unit scale per channel) back to the tokenizer's latent space, in place. */

@@ -1,6 +1,7 @@
 package dev.aligntok.trainer.export;
 
 import dev.aligntok.export.onnx.OnnxGraph;
+import dev.aligntok.inference.manifest.ModelContract;
 import dev.aligntok.trainer.diffusion.DiT;
 import dev.aligntok.trainer.diffusion.DiTConfig;
 import dev.aligntok.trainer.diffusion.TrainedDiT;
@@ -19,12 +20,20 @@ public final class DiTExport {
   public static final String TIME = "t";
   /** Input: class ids 0..classes, where id = classes is the null class (classifier-free guidance), int64 [batch]. */
   public static final String CLASS = "class";
+  /**
+   * Input of a text DiT in place of {@value #CLASS}: sentence embeddings, float32 [batch, textDim];
+   * the empty prompt's embedding is the null condition (classifier-free guidance).
+   */
+  public static final String TEXT_EMBEDDING = ModelContract.TEXT_EMBEDDING;
   /** Output: the predicted velocity ε − z0, float32 [batch, C, H, W]. */
   public static final String VELOCITY = "velocity";
 
   private DiTExport() {}
 
-  /** {@value #LATENT}, {@value #TIME}, {@value #CLASS} → {@value #VELOCITY}, from an initialised DiT. */
+  /**
+   * {@value #LATENT}, {@value #TIME}, {@value #CLASS} (or {@value #TEXT_EMBEDDING} for a text DiT) →
+   * {@value #VELOCITY}, from an initialised DiT.
+   */
   public static OnnxGraph velocity(DiT dit) {
     DiTConfig config = dit.config();
     int channels = config.latentChannels();
@@ -32,8 +41,8 @@ public final class DiTExport {
     OnnxGraph graph = new OnnxGraph(GRAPH);
     String latent = graph.input(LATENT, channels, grid, grid);
     String t = graph.input(TIME);
-    String classIds = graph.inputInt64(CLASS);
-    String velocity = dit.emit(graph, latent, t, classIds, "dit.");
+    String condition = config.textConditioned() ? graph.input(TEXT_EMBEDDING, config.textDim()) : graph.inputInt64(CLASS);
+    String velocity = dit.emit(graph, latent, t, condition, "dit.");
     graph.output(velocity, VELOCITY, channels, grid, grid);
     return graph;
   }

@@ -11,6 +11,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aligntok.trainer.nn.Rotary2d;
 import org.junit.jupiter.api.Test;
 
@@ -61,6 +62,51 @@ class DiTTest {
   }
 
   @Test
+  void aTextDiTTakesEmbeddingsAndItsOutputDependsOnThem() {
+    try (NDManager manager = NDManager.newBaseManager()) {
+      DiTConfig config = new DiTConfig(4, 4, 1, 32, 2, 2, 2f, 3, true).withTextConditioning(12);
+      DiT dit = initialised(manager, config);
+      assertTrue(dit.getParameters().keys().stream().anyMatch(k -> k.contains("text_embed")), dit.getParameters().keys().toString());
+      assertTrue(dit.getParameters().keys().stream().noneMatch(k -> k.contains("y_embed")), "no class table in a text DiT");
+      dit.getParameters().values().forEach(p -> p.getArray().addi(manager.randomNormal(0f, 0.05f, p.getArray().getShape(),
+          DataType.FLOAT32)));
+      NDArray z = manager.randomNormal(new Shape(2, 4, 4, 4));
+      NDArray t = manager.create(new float[] {0.3f, 0.3f});
+      NDArray text = manager.randomNormal(new Shape(2, 12));
+      ParameterStore store = new ParameterStore(manager, false);
+      NDArray v = dit.forward(store, new NDList(z, t, text), false).singletonOrThrow();
+      assertEquals(new Shape(2, 4, 4, 4), v.getShape());
+      NDArray other = dit.forward(store, new NDList(z, t, text.mul(-1f)), false).singletonOrThrow();
+      assertTrue(maxDifference(v.toFloatArray(), other.toFloatArray()) > 1e-4, "the text embedding must matter");
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> new DiT(config).initialize(manager, DataType.FLOAT32, new Shape(1, 4, 4, 4), new Shape(1), new Shape(1, 11)));
+      assertTrue(e.getMessage().contains("(N, 12)"), e.getMessage());
+    }
+  }
+
+  @Test
+  void conditioningIsRecordedAndAConfigWithoutItReadsAsClassConditioned() throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    DiTConfig text = DiTConfig.tiny(4, 4, 3).withTextConditioning(DiTConfig.MINILM_DIM);
+    String written = json.writeValueAsString(text);
+    assertTrue(written.contains("\"conditioning\":\"text\"") && written.contains("\"textDim\":384"), written);
+    assertEquals(text, json.readValue(written, DiTConfig.class));
+    // as a checkpoint written before text conditioning holds it
+    String old = "{\"latentChannels\":4,\"gridSize\":4,\"patchSize\":1,\"width\":32,\"depth\":2,\"heads\":2,"
+        + "\"mlpRatio\":2.0,\"classes\":3,\"qkNorm\":true}";
+    DiTConfig read = json.readValue(old, DiTConfig.class);
+    assertEquals(DiTConfig.tiny(4, 4, 3), read);
+    assertEquals(DiTConfig.Conditioning.CLASS, read.conditioning());
+    assertTrue(json.writeValueAsString(read).contains("\"conditioning\":\"class\""));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new DiTConfig(4, 4, 1, 32, 2, 2, 2f, 3, true, DiTConfig.Conditioning.TEXT, 0));
+    assertTrue(e.getMessage().contains("textDim"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> new DiTConfig(4, 4, 1, 32, 2, 2, 2f, 3, true, DiTConfig.Conditioning.CLASS, 384));
+    assertTrue(e.getMessage().contains("textDim"), e.getMessage());
+  }
+
+  @Test
   void rotaryScoresDependOnlyOnTheOffsetBetweenTokens() {
     try (NDManager manager = NDManager.newBaseManager()) {
       Rotary2d rotary = new Rotary2d(8, 3, 3, 100f);
@@ -90,8 +136,7 @@ class DiTTest {
 
   private static DiT initialised(NDManager manager, DiTConfig config) {
     DiT dit = new DiT(config);
-    dit.initialize(manager, DataType.FLOAT32, new Shape(1, config.latentChannels(), config.gridSize(), config.gridSize()),
-        new Shape(1), new Shape(1));
+    dit.initialize(manager, DataType.FLOAT32, DiT.inputShapes(config, 1));
     return dit;
   }
 

@@ -90,6 +90,89 @@ class FlowTrainerTest {
     }
   }
 
+  static final DiTConfig TINY_TEXT = TINY.withTextConditioning(24);
+
+  @Test
+  void aTextDiTTrainsOnConditionVectorsWithFiniteLoss(@TempDir Path run) throws Exception {
+    LatentTrainingData data = twoPatterns(32);
+    TrainingLoop.Result result = new FlowTrainer(run, quiet())
+        .train(TINY_TEXT, config(12), RectifiedFlow.standard(), data, SYNTHETIC, new RandomConditions(32, 3, 24, 9));
+    assertEquals(12, result.steps());
+    ObjectMapper json = new ObjectMapper();
+    List<String> lines = Files.readAllLines(run.resolve("metrics.jsonl"));
+    assertTrue(!lines.isEmpty());
+    for (String line : lines) {
+      double mse = json.readTree(line).get("mse").asDouble();
+      assertTrue(Double.isFinite(mse) && mse > 0, line);
+    }
+    FlowTrainingState state = Checkpoints.readState(new Checkpoints(run, 3).latest().orElseThrow(), FlowTrainingState.class);
+    assertEquals(TINY_TEXT, state.model());
+    try (TrainedDiT trained = TrainedDiT.load(run)) {
+      assertTrue(trained.config().textConditioned());
+      float[] z = new float[2 * trained.latentSize()];
+      IllegalStateException e = assertThrows(IllegalStateException.class,
+          () -> trained.velocity(z, new float[] {0.5f, 0.5f}, new int[] {0, 1}, 2, trained.latentSize()));
+      assertTrue(e.getMessage().contains("text embeddings of 24"), e.getMessage());
+    }
+  }
+
+  @Test
+  void aTextDiTResumesBitIdentically(@TempDir Path root) {
+    LatentTrainingData data = twoPatterns(40);
+    RandomConditions conditions = new RandomConditions(40, 4, 24, 13);
+    Path straight = root.resolve("straight");
+    Path resumed = root.resolve("resumed");
+    new FlowTrainer(straight, quiet()).train(TINY_TEXT, config(20), RectifiedFlow.standard(), data, SYNTHETIC, conditions);
+    new FlowTrainer(resumed, quiet()).train(TINY_TEXT, config(10), RectifiedFlow.standard(), data, SYNTHETIC, conditions);
+    new FlowTrainer(resumed, quiet()).train(TINY_TEXT, config(20), RectifiedFlow.standard(), data, SYNTHETIC, conditions);
+    try (NDManager manager = NDManager.newBaseManager()) {
+      for (String group : List.of(Checkpoints.MODEL, Checkpoints.EMA)) {
+        NDList a = Checkpoints.readTensors(new Checkpoints(straight, 3).latest().orElseThrow(), group, manager);
+        NDList b = Checkpoints.readTensors(new Checkpoints(resumed, 3).latest().orElseThrow(), group, manager);
+        assertEquals(a.size(), b.size());
+        for (int i = 0; i < a.size(); i++) {
+          assertArrayEquals(a.get(i).toFloatArray(), b.get(i).toFloatArray(), 0f, group + " " + a.get(i).getName());
+        }
+      }
+    }
+  }
+
+  @Test
+  void conditionsMustMatchTheConditioning(@TempDir Path run) {
+    LatentTrainingData data = twoPatterns(8);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new FlowTrainer(run, quiet())
+        .train(TINY_TEXT, config(2), RectifiedFlow.standard(), data, SYNTHETIC));
+    assertTrue(e.getMessage().contains("needs a condition source"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> new FlowTrainer(run, quiet())
+        .train(TINY, config(2), RectifiedFlow.standard(), data, SYNTHETIC, new RandomConditions(8, 1, 24, 1)));
+    assertTrue(e.getMessage().contains("trains on the latents' labels"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> new FlowTrainer(run, quiet())
+        .train(TINY_TEXT, config(2), RectifiedFlow.standard(), data, SYNTHETIC, new RandomConditions(8, 1, 16, 1)));
+    assertTrue(e.getMessage().contains("vectors of 16 floats, the DiT takes 24"), e.getMessage());
+    RandomConditions good = new RandomConditions(8, 1, 24, 1);
+    ConditionSource broken = new ConditionSource() {
+      @Override
+      public int width() {
+        return good.width();
+      }
+
+      @Override
+      public float[] nullCondition() {
+        return good.nullCondition();
+      }
+
+      @Override
+      public float[] condition(long step, int image) {
+        float[] v = good.condition(step, image);
+        v[3] = Float.NaN;
+        return v;
+      }
+    };
+    e = assertThrows(IllegalArgumentException.class, () -> new FlowTrainer(run, quiet())
+        .train(TINY_TEXT, config(2), RectifiedFlow.standard(), data, SYNTHETIC, broken));
+    assertTrue(e.getMessage().contains("not finite at index 3"), e.getMessage());
+  }
+
   @Test
   void mismatchedLatentsAreRejectedBeforeTraining(@TempDir Path run) {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new FlowTrainer(run, quiet())

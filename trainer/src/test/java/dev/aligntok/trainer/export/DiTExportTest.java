@@ -23,6 +23,7 @@ import dev.aligntok.trainer.diffusion.FlowTrainer;
 import dev.aligntok.trainer.diffusion.FlowTrainingConfig;
 import dev.aligntok.trainer.diffusion.LatentProvenance;
 import dev.aligntok.trainer.diffusion.LatentTrainingData;
+import dev.aligntok.trainer.diffusion.RandomConditions;
 import dev.aligntok.trainer.diffusion.RectifiedFlow;
 import dev.aligntok.trainer.diffusion.TrainedDiT;
 import java.io.ByteArrayOutputStream;
@@ -43,6 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The whole DiT velocity model, exported, agrees with the DJL forward for the test and demo sizes,
  * patch sizes 1 and 2, QK-norm on and off, at batch 1 and 4 through one session, with classes
  * that include the null class; and a loaded checkpoint exports to exactly what the sampler calls.
+ * The same for a text DiT, whose conditioning input is {@code text_embedding} [batch, 384].
  */
 class DiTExportTest {
   /** The demo latents: 8 channels on an 8×8 grid; 99 emoji subcategories. */
@@ -133,7 +135,74 @@ class DiTExportTest {
     }
   }
 
+  @Test
+  void textDiTMatchesDjlAtTestAndDemoSizes() throws Exception {
+    assertTextVelocityParity("dit_text_tiny_p1_qknorm", DiTConfig.tiny(CHANNELS, GRID, CLASSES).withTextConditioning(TEXT_DIM));
+    assertTextVelocityParity("dit_text_tiny_p2", variant(DiTConfig.tiny(CHANNELS, GRID, CLASSES), 2, false)
+        .withTextConditioning(TEXT_DIM));
+    assertTextVelocityParity("dit_text_demo_p1_qknorm", DiTConfig.demo(CHANNELS, GRID, CLASSES).withTextConditioning(TEXT_DIM));
+  }
+
+  @Test
+  void textGraphDeclaresLatentTimeAndTextEmbeddingToVelocity() throws Exception {
+    DiT dit = randomDiT(DiTConfig.tiny(CHANNELS, GRID, CLASSES).withTextConditioning(TEXT_DIM), 1);
+    try (OrtSession session = OrtEnvironment.getEnvironment().createSession(DiTExport.velocity(dit).toBytes(),
+        new OrtSession.SessionOptions())) {
+      assertEquals(List.of(DiTExport.LATENT, DiTExport.TIME, "text_embedding"), List.copyOf(session.getInputNames()));
+      assertInfo(session.getInputInfo().get(DiTExport.TEXT_EMBEDDING).getInfo(), OnnxJavaType.FLOAT, -1, TEXT_DIM);
+      assertInfo(session.getOutputInfo().get(DiTExport.VELOCITY).getInfo(), OnnxJavaType.FLOAT, -1, CHANNELS, GRID, GRID);
+    }
+  }
+
+  @Test
+  void aTrainedTextCheckpointExportsTheVelocityTheSamplerUses(@TempDir Path run) throws Exception {
+    DiTConfig config = DiTConfig.tiny(2, 4, 2).withTextConditioning(TEXT_DIM);
+    FlowTrainingConfig training = new FlowTrainingConfig(20, 8, 3e-3f, 2, 1f, 0.9f, 0.1f, 0f, false, 20, 10, 3);
+    RandomConditions conditions = new RandomConditions(16, 3, TEXT_DIM, 8);
+    new FlowTrainer(run, new PrintStream(new ByteArrayOutputStream())).train(config, training, RectifiedFlow.standard(),
+        randomLatents(16), new LatentProvenance("random", "none", "noise"), conditions);
+    try (TrainedDiT trained = TrainedDiT.load(run)) {
+      float[] latents = OnnxParity.randomNormal(4 * trained.latentSize(), 43);
+      float[] t = {0f, 0.3f, 0.7f, 1f};
+      float[] text = new float[4 * TEXT_DIM];
+      for (int i = 0; i < 4; i++) {   // rows 1 and 3: the null vector
+        float[] row = i % 2 == 1 ? conditions.nullCondition() : conditions.caption(i, 1);
+        System.arraycopy(row, 0, text, i * TEXT_DIM, TEXT_DIM);
+      }
+      float[] expected = trained.velocity(latents, t, text, 4, trained.latentSize());
+      List<OnnxParity.Input> inputs = List.of(
+          OnnxParity.Input.floats(DiTExport.LATENT, latents, 4, 2, 4, 4),
+          OnnxParity.Input.floats(DiTExport.TIME, t, 4),
+          OnnxParity.Input.floats(DiTExport.TEXT_EMBEDDING, text, 4, TEXT_DIM));
+      float[] actual = OnnxParity.runOrt(DiTExport.velocity(trained).toBytes(), inputs);
+      OnnxParity.Result result = OnnxParity.compare("dit_text_trained_checkpoint", 4, expected, actual);
+      System.out.println("PARITY " + result);
+      assertTrue(result.refMax() > 1e-3, "20 steps move the zero-initialised output layer: " + result);
+      assertTrue(result.maxAbs() <= OnnxParity.MAX_ABS_ERROR, result.toString());
+    }
+  }
+
   // ---------------------------------------------------------------- helpers
+
+  private static final int TEXT_DIM = DiTConfig.MINILM_DIM;
+
+  private void assertTextVelocityParity(String label, DiTConfig config) throws Exception {
+    DiT dit = randomDiT(config, label.hashCode());
+    List<OnnxParity.Result> results = OnnxParity.assertParity(label, manager, dit, DiTExport.velocity(dit).toBytes(),
+        batch -> textInputs(config, batch), BATCHES);
+    assertTrue(results.stream().allMatch(r -> r.refMax() > 0.1), "randomised weights give a non-trivial velocity: " + results);
+  }
+
+  private static List<OnnxParity.Input> textInputs(DiTConfig config, int batch) {
+    int size = batch * config.latentChannels() * config.gridSize() * config.gridSize();
+    float[] t = batch == 1 ? new float[] {0.6f} : new float[] {0f, 0.25f, 0.8f, 1f};
+    return List.of(
+        OnnxParity.Input.floats(DiTExport.LATENT, OnnxParity.randomNormal(size, 17L + batch), batch,
+            config.latentChannels(), config.gridSize(), config.gridSize()),
+        OnnxParity.Input.floats(DiTExport.TIME, t, batch),
+        OnnxParity.Input.floats(DiTExport.TEXT_EMBEDDING, TransformerLayerParityTest.unitRows(batch, config.textDim(), 60L + batch),
+            batch, config.textDim()));
+  }
 
   private void assertVelocityParity(String label, DiTConfig config) throws Exception {
     DiT dit = randomDiT(config, label.hashCode());
@@ -155,8 +224,7 @@ class DiTExportTest {
 
   private DiT randomDiT(DiTConfig config, long seed) {
     DiT dit = new DiT(config);
-    dit.initialize(manager, DataType.FLOAT32, new Shape(1, config.latentChannels(), config.gridSize(), config.gridSize()),
-        new Shape(1), new Shape(1));
+    dit.initialize(manager, DataType.FLOAT32, DiT.inputShapes(config, 1));
     TransformerLayerParityTest.randomiseEveryWeight(dit, seed);
     return dit;
   }

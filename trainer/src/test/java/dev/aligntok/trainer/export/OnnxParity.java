@@ -165,6 +165,15 @@ final class OnnxParity {
     }
   }
 
+  /** The first output of a model run once in ONNX Runtime (CPU) on named inputs. */
+  static float[] runOrt(byte[] model, List<Input> inputs) throws OrtException {
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+         OrtSession session = env.createSession(model, options)) {
+      return ort(env, session, inputs);
+    }
+  }
+
   private static float[] ort(OrtEnvironment env, OrtSession session, List<Input> inputs) throws OrtException {
     Map<String, OnnxTensor> tensors = new LinkedHashMap<>();
     try {

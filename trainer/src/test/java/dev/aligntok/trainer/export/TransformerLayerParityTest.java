@@ -16,6 +16,7 @@ import dev.aligntok.export.onnx.OnnxGraph;
 import dev.aligntok.trainer.diffusion.ClassEmbedding;
 import dev.aligntok.trainer.diffusion.DiTBlock;
 import dev.aligntok.trainer.diffusion.DiTConfig;
+import dev.aligntok.trainer.diffusion.TextConditioning;
 import dev.aligntok.trainer.diffusion.TimestepEmbedding;
 import dev.aligntok.trainer.nn.MultiHeadSelfAttention;
 import dev.aligntok.trainer.nn.RmsNorm;
@@ -96,6 +97,34 @@ class TransformerLayerParityTest {
     long[][] ids = {{classes}, {3, classes, 0, 4}};
     OnnxParity.assertParity("class_embedding", manager, embedding, graph.toBytes(),
         batch -> List.of(OnnxParity.Input.int64("class", ids[batch == 1 ? 0 : 1], batch)), 1, 4);
+  }
+
+  @Test
+  void textConditioningOfSentenceEmbeddings() throws Exception {
+    // the MiniLM width: unit vectors, as the text encoder gives them
+    check("text_conditioning", new TextConditioning(384, 32), 384);
+    TextConditioning embedding = new TextConditioning(384, 16);
+    embedding.initialize(manager, DataType.FLOAT32, new Shape(1, 384));
+    randomiseEveryWeight(embedding, 6);
+    OnnxGraph graph = new OnnxGraph("text_conditioning_unit");
+    graph.output(embedding.emit(graph, graph.input("text_embedding", 384), "text_embed."), "y", 16);
+    OnnxParity.assertParity("text_conditioning_unit", manager, embedding, graph.toBytes(),
+        batch -> List.of(OnnxParity.Input.floats("text_embedding", unitRows(batch, 384, 40 + batch), batch, 384)), 1, 4);
+  }
+
+  /** {@code rows} random unit vectors of {@code width} floats, row-major. */
+  static float[] unitRows(int rows, int width, long seed) {
+    float[] values = OnnxParity.randomNormal(rows * width, seed);
+    for (int r = 0; r < rows; r++) {
+      double norm = 0;
+      for (int j = 0; j < width; j++) {
+        norm += values[r * width + j] * values[r * width + j];
+      }
+      for (int j = 0; j < width; j++) {
+        values[r * width + j] /= (float) Math.sqrt(norm);
+      }
+    }
+    return values;
   }
 
   @Test
