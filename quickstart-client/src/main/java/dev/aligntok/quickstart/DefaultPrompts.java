@@ -17,7 +17,21 @@ public final class DefaultPrompts {
   static final List<String> EMOJI_SUBCATEGORIES =
       List.of("family", "person-role", "country-flag", "person-activity", "hand-fingers-open");
 
+  /**
+   * Free-text defaults for a text-conditioned bundle (issue 19): the classes above in everyday words,
+   * plus a composition no emoji has. Not used yet: {@code Quickstart.prompts} switches to them when
+   * the bundle reports {@code ModelBundle.textConditioned()} (and then skips the vocabulary check of
+   * the user's prompts), once the default bundle is a text bundle.
+   */
+  static final List<String> FREE_TEXT = List.of("a family with two children", "a firefighter at work",
+      "the flag of a country", "a person running", "an open hand waving", "a smiling cat wearing sunglasses");
+
   private DefaultPrompts() {}
+
+  /** The free-text defaults ({@link #FREE_TEXT}), for a bundle that takes any text. */
+  public static List<String> forFreeText() {
+    return FREE_TEXT;
+  }
 
   public static List<String> forVocabulary(LabelVocabulary vocabulary) {
     List<String> known = EMOJI_SUBCATEGORIES.stream().filter(name -> vocabulary.lookup(name).isPresent()).toList();

@@ -81,9 +81,26 @@ public final class GenerationRules {
    * @return the class id, or -1 when there is none (a problem was added) or no vocabulary was given
    */
   public int resolveClass(Integer classId, String prompt, LabelVocabulary labels, List<Problem> problems) {
+    return resolveClass(classId, prompt, labels, false, problems);
+  }
+
+  /**
+   * As {@link #resolveClass(Integer, String, LabelVocabulary, List)}, on a bundle that may take free
+   * text: there, a prompt without a {@code classId} is accepted as it is, whatever it says (empty =
+   * unconditional), if it fits the length limit; a {@code classId} still resolves against {@code labels}.
+   *
+   * @param acceptsFreeText whether the bundle is text-conditioned ({@code BundleView.acceptsFreeText})
+   * @return the class id; {@link RequestedClass#FREE_TEXT} for a free-text request; -1 also when a
+   *     problem was added or no vocabulary was given
+   */
+  public int resolveClass(Integer classId, String prompt, LabelVocabulary labels, boolean acceptsFreeText,
+                          List<Problem> problems) {
     boolean promptFits = prompt == null || checkPromptLength(prompt, problems);
     if (classId == null && !promptFits) {
       return -1;
+    }
+    if (RequestedClass.namesNoClass(classId, prompt, acceptsFreeText)) {
+      return RequestedClass.FREE_TEXT;
     }
     try {
       if (labels == null) {

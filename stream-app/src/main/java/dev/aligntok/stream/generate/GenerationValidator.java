@@ -9,6 +9,7 @@ import dev.aligntok.stream.batch.InvalidInputException;
 import dev.aligntok.stream.config.GenerationLimits;
 import dev.aligntok.stream.model.BundleView;
 import dev.aligntok.stream.model.ImageGeneratorPort;
+import dev.aligntok.stream.model.RequestedClass;
 import dev.aligntok.stream.model.ValidatedGeneration;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -17,9 +18,9 @@ import java.util.UUID;
 
 /**
  * Checks a request against the configured limits ({@link GenerationRules}, shared with the HTTP API)
- * and the bundle (its classes and sampler defaults) and fills in what it leaves unset. Reports every
- * problem at once, so a caller fixes them in one go; the message quotes the id only when it is a
- * well-formed one.
+ * and the bundle (its classes, whether it takes free text, its sampler defaults) and fills in what it
+ * leaves unset. Reports every problem at once, so a caller fixes them in one go; the message quotes
+ * the id only when it is a well-formed one.
  */
 final class GenerationValidator {
   private final GenerationRules rules;
@@ -63,7 +64,9 @@ final class GenerationValidator {
     List<String> other = new ArrayList<>();
     Solver solver = solver(request.getSampler(), defaults.solver(), other);
     other.forEach(problem -> problems.add(new GenerationRules.Problem("sampler", problem)));
-    int classId = rules.resolveClass(request.getClassId(), request.getPrompt(), bundle.labels(), problems);
+    // Asked once: on the live port (admission) a reload may change the answer between two calls.
+    boolean freeText = bundle.acceptsFreeText();
+    int classId = rules.resolveClass(request.getClassId(), request.getPrompt(), bundle.labels(), freeText, problems);
     if (!problems.isEmpty()) {
       String which = rules.acceptsId(id) ? " " + id : "";
       throw new InvalidInputException("invalid generation request" + which + ": "
@@ -71,6 +74,10 @@ final class GenerationValidator {
     }
     SamplerSettings settings = new SamplerSettings(steps, solver, defaults.shift(), cfgScale, low, high);
     long seed = request.getSeed() == null ? derivedSeed(id) : request.getSeed();
+    if (RequestedClass.namesNoClass(request.getClassId(), request.getPrompt(), freeText)) {
+      return ValidatedGeneration.ofFreeText(id, request.getPrompt(), seed, request.getCount(), settings,
+          request.getReturnLatents(), request.getMetadata());
+    }
     return new ValidatedGeneration(id, classId, bundle.labels().name(classId), seed, request.getCount(), settings,
         request.getReturnLatents(), request.getMetadata());
   }

@@ -29,10 +29,16 @@ public interface ImageGeneratorPort extends BundleView {
   @Override
   SamplerSettings defaultSettings();
 
+  /** Whether the loaded bundle takes free-text prompts (see {@link BundleView#acceptsFreeText}). */
+  @Override
+  boolean acceptsFreeText();
+
   /**
    * Generates every request's {@code count} images, all with one bundle. All requests share one
-   * {@link SamplerSettings}; {@code requests} is never empty. A request validated against a bundle
-   * that has since been swapped for one without its class fails the batch.
+   * {@link SamplerSettings}; {@code requests} is never empty, and all of them go to the runtime in one
+   * call (on a text bundle: one text-encoder call for all their prompts). A request validated against
+   * a bundle that has since been swapped for one without its class, or a free-text request on a bundle
+   * that takes no free text, fails the batch.
    */
   GenerationBatchResult generate(List<ValidatedGeneration> requests);
 
@@ -58,6 +64,11 @@ public interface ImageGeneratorPort extends BundleView {
       @Override
       public SamplerSettings defaultSettings() {
         return port.defaultSettings();
+      }
+
+      @Override
+      public boolean acceptsFreeText() {
+        return port.acceptsFreeText();
       }
 
       @Override
@@ -94,6 +105,11 @@ public interface ImageGeneratorPort extends BundleView {
         @Override
         public SamplerSettings defaultSettings() {
           return inner.defaultSettings();
+        }
+
+        @Override
+        public boolean acceptsFreeText() {
+          return inner.acceptsFreeText();
         }
 
         @Override

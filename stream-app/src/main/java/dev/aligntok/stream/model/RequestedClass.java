@@ -6,12 +6,24 @@ import dev.aligntok.inference.label.LabelVocabulary;
  * A class of a bundle's vocabulary as a generation request named it. The one home of class
  * resolution: the request limits ({@code generate.GenerationRules}, applied by the HTTP API and the
  * generate topology) resolve a {@code classId} or prompt here, and the generator checks here that a
- * class resolved against one bundle still means the same in the bundle that runs it.
+ * class resolved against one bundle still means the same in the bundle that runs it. On a bundle
+ * that takes free text a prompt names no class ({@link #namesNoClass}); only a {@code classId} resolves.
  *
  * @param id   index in the vocabulary
  * @param name the class's name there
  */
 public record RequestedClass(int id, String name) {
+  /** The class id of a free-text request (and of its images' {@code GeneratedImage.classId}): no class. */
+  public static final int FREE_TEXT = -1;
+
+  /**
+   * Whether the request is free text on this bundle: the bundle takes free text, no {@code classId}
+   * is given (it takes precedence) and a prompt is, blank or not (empty = unconditional).
+   */
+  public static boolean namesNoClass(Integer classId, String prompt, boolean acceptsFreeText) {
+    return acceptsFreeText && classId == null && prompt != null;
+  }
+
   /**
    * The class {@code classId} names when set (it takes precedence), otherwise the one the prompt
    * names in {@code labels}.

@@ -19,7 +19,8 @@ import java.util.Map;
 /**
  * The generate topology's generator: the leased bundle's GenerationRuntime. Image i of a request is
  * the runtime's image for seed {@code seed + i} on noise stream 0, so the seed on each SampledImage
- * alone reproduces it (a one-image request with that seed gives the same pixels).
+ * alone reproduces it (a one-image request with that seed gives the same pixels). A batch is one
+ * runtime call, never split per request: on a text bundle the runtime embeds all its prompts at once.
  */
 final class BundleGenerator implements ImageGeneratorPort {
   private static final long NOISE_STREAM = 0;
@@ -43,6 +44,21 @@ final class BundleGenerator implements ImageGeneratorPort {
   @Override
   public SamplerSettings defaultSettings() {
     return slot.peek().generation().defaults();
+  }
+
+  @Override
+  public boolean acceptsFreeText() {
+    return acceptsFreeText(slot.peek());
+  }
+
+  /**
+   * THE one place that decides whether a bundle takes free-text prompts; every port, lease and guard
+   * of the stream app asks here. Text bundles come with the bundle branch (issue 19): once
+   * {@code ModelBundle.textConditioned()} exists, this becomes {@code return bundle.textConditioned();}.
+   * Until then every bundle is class-conditional.
+   */
+  static boolean acceptsFreeText(ModelBundle bundle) {
+    return false; // INTEGRATION: return bundle.textConditioned();
   }
 
   @Override
@@ -74,6 +90,11 @@ final class BundleGenerator implements ImageGeneratorPort {
       }
 
       @Override
+      public boolean acceptsFreeText() {
+        return BundleGenerator.acceptsFreeText(bundle);
+      }
+
+      @Override
       public GenerationBatchResult generate(List<ValidatedGeneration> requests) {
         return BundleGenerator.generate(bundle, requests);
       }
@@ -89,10 +110,12 @@ final class BundleGenerator implements ImageGeneratorPort {
     GenerationRuntime runtime = bundle.generation();
     List<SamplingJob> flat = new ArrayList<>();
     for (ValidatedGeneration request : requests) {
-      checkClass(bundle, runtime.vocabulary(), request);
+      checkCondition(bundle, runtime.vocabulary(), request);
       for (int i = 0; i < request.count(); i++) {
-        flat.add(SamplingJob.ofClass(request.classId(), request.seedOf(i), NOISE_STREAM)
-            .withSettings(request.settings()));
+        SamplingJob job = request.freeText()
+            ? SamplingJob.ofPrompt(request.prompt(), request.seedOf(i), NOISE_STREAM)
+            : SamplingJob.ofClass(request.classId(), request.seedOf(i), NOISE_STREAM);
+        flat.add(job.withSettings(request.settings()));
       }
     }
     long started = System.nanoTime();
@@ -115,9 +138,18 @@ final class BundleGenerator implements ImageGeneratorPort {
 
   /**
    * A request validated against one bundle and generated with another (a reload in between, when
-   * the caller did not use one {@link #lease}) could draw the wrong class: refuse it.
+   * the caller did not use one {@link #lease}) could draw the wrong class, or have its free text
+   * read as a class name by a class bundle: refuse it.
    */
-  private static void checkClass(ModelBundle bundle, LabelVocabulary labels, ValidatedGeneration request) {
+  private static void checkCondition(ModelBundle bundle, LabelVocabulary labels, ValidatedGeneration request) {
+    if (request.freeText()) {
+      if (!acceptsFreeText(bundle)) {
+        throw new IllegalStateException("request " + request.requestId() + " was validated as a free-text prompt,"
+            + " but bundle " + bundle.id() + " is class-conditional (takes class names only): it was validated against"
+            + " another bundle (reloaded since); validate and generate on one lease");
+      }
+      return;
+    }
     if (!request.requestedClass().in(labels)) {
       throw new IllegalStateException("request " + request.requestId() + " was validated for class '"
           + request.className() + "' (id " + request.classId() + "), which bundle " + bundle.id() + " does not have at that id:"

@@ -41,7 +41,9 @@ public final class BundleModels implements AutoCloseable {
    */
   public static BundleModels load(Path dir, RuntimeOptions options) {
     ModelBundle bundle = open(dir, options);
-    log.info("Serving model bundle {} from {} ({})", bundle.id(), dir, bundle.canGenerate() ? "encode and generate" : "encode only");
+    log.info("Serving model bundle {} from {} ({})", bundle.id(), dir, bundle.canGenerate()
+        ? "encode and generate, " + (BundleGenerator.acceptsFreeText(bundle) ? "free-text prompts" : "class prompts")
+        : "encode only");
     return new BundleModels(options, bundle);
   }
 
@@ -58,6 +60,11 @@ public final class BundleModels implements AutoCloseable {
   /** Whether the bundle in service can generate (has a DiT). Reloads keep this true once it is. */
   public boolean canGenerate() {
     return slot.peek().canGenerate();
+  }
+
+  /** Whether the bundle in service takes free-text prompts (text-conditioned) rather than class names. */
+  public boolean acceptsFreeText() {
+    return BundleGenerator.acceptsFreeText(slot.peek());
   }
 
   public LatentEncoderPort encoder() {
@@ -99,6 +106,12 @@ public final class BundleModels implements AutoCloseable {
     ModelBundle old = slot.swap(next);
     log.info("Swapped model bundle {} ({}) for {} ({}); the old one closes after its running batches",
         old.id(), old.directory(), next.id(), dir);
+    if (BundleGenerator.acceptsFreeText(old) != BundleGenerator.acceptsFreeText(next)) {
+      // Queued requests are validated again against the new bundle when their batch runs.
+      log.warn("Model bundle {} takes {} where {} took {}: queued requests the new kind cannot serve will fail",
+          next.id(), BundleGenerator.acceptsFreeText(next) ? "free text" : "class names only", old.id(),
+          BundleGenerator.acceptsFreeText(old) ? "free text" : "class names only");
+    }
     return next.id();
   }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.aligntok.inference.label.LabelVocabulary;
 import dev.aligntok.stream.config.GenerationLimits;
 import dev.aligntok.stream.config.MetadataLimits;
+import dev.aligntok.stream.model.RequestedClass;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -80,6 +81,34 @@ class GenerationRulesTest {
     assertEquals(-1, rules.resolveClass(null, " ", LABELS, problems));
     assertEquals(-1, rules.resolveClass(null, "cat", null, problems), "no vocabulary at hand: form only");
     assertEquals(List.of("classId 3 is not in [0, 2]", "either prompt or classId is required"), messages());
+  }
+
+  @Test
+  void onAFreeTextBundleAnyPromptWithinTheLimitIsAcceptedAndClassIdsStillResolve() {
+    assertEquals(RequestedClass.FREE_TEXT, rules.resolveClass(null, "a smiling cat wearing sunglasses", LABELS, true, problems));
+    assertEquals(RequestedClass.FREE_TEXT, rules.resolveClass(null, "caat", LABELS, true, problems), "no closest class");
+    assertEquals(RequestedClass.FREE_TEXT, rules.resolveClass(null, "owl", LABELS, true, problems), "a class name is text too");
+    assertEquals(RequestedClass.FREE_TEXT, rules.resolveClass(null, "", LABELS, true, problems), "empty = unconditional");
+    assertEquals(RequestedClass.FREE_TEXT, rules.resolveClass(null, "x".repeat(1_000), LABELS, true, problems));
+    assertEquals(1, rules.resolveClass(1, "anything", LABELS, true, problems), "classId wins");
+    assertEquals(List.of(), problems);
+
+    assertEquals(-1, rules.resolveClass(null, "x".repeat(1_001), LABELS, true, problems));
+    assertEquals(-1, rules.resolveClass(3, "a cat", LABELS, true, problems));
+    assertEquals(-1, rules.resolveClass(null, null, LABELS, true, problems));
+    assertEquals(List.of("prompt of 1,001 characters exceeds the limit of 1,000", "classId 3 is not in [0, 2]",
+        "either prompt or classId is required"), messages());
+  }
+
+  @Test
+  void onAClassBundleTheSamePromptsFailAsBefore() {
+    assertEquals(-1, rules.resolveClass(null, "a smiling cat wearing sunglasses", LABELS, false, problems));
+    assertEquals(-1, rules.resolveClass(null, "", LABELS, false, problems));
+    assertEquals(2, rules.resolveClass(null, "owl", LABELS, false, problems));
+    assertTrue(messages().get(0).startsWith("unknown class prompt"), messages().toString());
+    assertTrue(messages().get(0).contains("closest:"), messages().toString());
+    assertEquals("either prompt or classId is required", messages().get(1));
+    assertEquals(2, problems.size());
   }
 
   @Test

@@ -36,6 +36,15 @@ class RequestedClassTest {
   }
 
   @Test
+  void aPromptNamesNoClassOnlyOnAFreeTextBundleAndOnlyWithoutAClassId() {
+    assertTrue(RequestedClass.namesNoClass(null, "a cat in a hat", true));
+    assertTrue(RequestedClass.namesNoClass(null, "", true), "the empty prompt is the unconditional one");
+    assertFalse(RequestedClass.namesNoClass(1, "a cat in a hat", true), "a classId takes precedence");
+    assertFalse(RequestedClass.namesNoClass(null, null, true), "nothing given");
+    assertFalse(RequestedClass.namesNoClass(null, "a cat in a hat", false), "a class bundle");
+  }
+
+  @Test
   void aClassResolvedAgainstOneVocabularyIsCheckedAgainstAnother() throws RequestedClass.Unresolved {
     RequestedClass owl = RequestedClass.resolve(null, "owl", LABELS);
     assertTrue(owl.in(LABELS));

@@ -37,6 +37,11 @@ final class SlowGenerator implements ImageGeneratorPort {
   }
 
   @Override
+  public boolean acceptsFreeText() {
+    return delegate.acceptsFreeText();
+  }
+
+  @Override
   public GenerationBatchResult generate(List<ValidatedGeneration> requests) {
     pause();
     return delegate.generate(requests);

@@ -47,6 +47,11 @@ public final class RecordingGenerator implements ImageGeneratorPort {
   }
 
   @Override
+  public boolean acceptsFreeText() {
+    return real.acceptsFreeText();
+  }
+
+  @Override
   public GenerationBatchResult generate(List<ValidatedGeneration> requests) {
     record(requests);
     if (stalls(requests)) {

@@ -56,6 +56,11 @@ public final class CrashingService {
       }
 
       @Override
+      public boolean acceptsFreeText() {
+        return real.acceptsFreeText();
+      }
+
+      @Override
       public GenerationBatchResult generate(List<ValidatedGeneration> requests) {
         haltIfAsked(requests);
         return real.generate(requests);

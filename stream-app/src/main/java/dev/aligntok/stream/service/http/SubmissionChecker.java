@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -23,7 +24,8 @@ import java.util.function.Supplier;
  * with every field's problem at once. The limits are {@link GenerationRules}, which the generate
  * topology applies again to whatever reaches the prompts topic (from this API or any other
  * producer), against the bundle that will run it. Class names are checked here too when this
- * instance has the generator loaded.
+ * instance has the generator loaded; on a bundle that takes free text any prompt within the length
+ * limit passes (the empty one too).
  */
 @Singleton
 final class SubmissionChecker {
@@ -31,20 +33,32 @@ final class SubmissionChecker {
   private final GenerationRules rules;
   private final RequestIds ids;
   private final Supplier<LabelVocabulary> labels;
+  private final BooleanSupplier acceptsFreeText;
   private final Clock clock;
 
   @Inject
   SubmissionChecker(GenerateConfig config, RequestIds ids, ModelPorts model) {
-    // Asked each time: a hot reload may bring another vocabulary. Without a generator here only the
-    // form is checked; the generate topology resolves the class.
-    this(config, ids, () -> model.generator().map(ImageGeneratorPort::labels).orElse(null));
+    // Asked each time: a hot reload may bring another vocabulary or bundle kind. Without a generator
+    // here only the form is checked; the generate topology resolves the class.
+    this(config, ids, () -> model.generator().map(ImageGeneratorPort::labels).orElse(null),
+        () -> model.generator().map(ImageGeneratorPort::acceptsFreeText).orElse(false));
   }
 
-  /** @param labels the vocabulary in service now, or null when this instance has no generator */
+  /** As for a class-conditional bundle. */
   SubmissionChecker(GenerateConfig config, RequestIds ids, Supplier<LabelVocabulary> labels) {
+    this(config, ids, labels, () -> false);
+  }
+
+  /**
+   * @param labels          the vocabulary in service now, or null when this instance has no generator
+   * @param acceptsFreeText whether the bundle in service now takes free-text prompts (false without a generator)
+   */
+  SubmissionChecker(GenerateConfig config, RequestIds ids, Supplier<LabelVocabulary> labels,
+                    BooleanSupplier acceptsFreeText) {
     this.rules = new GenerationRules(config.limits());
     this.ids = ids;
     this.labels = labels;
+    this.acceptsFreeText = acceptsFreeText;
     this.clock = Clock.systemUTC();
   }
 
@@ -99,7 +113,7 @@ final class SubmissionChecker {
   }
 
   private void resolveClass(GenerationSubmission in, List<GenerationRules.Problem> problems) {
-    rules.resolveClass(in.classId(), in.prompt(), labels.get(), problems);
+    rules.resolveClass(in.classId(), in.prompt(), labels.get(), acceptsFreeText.getAsBoolean(), problems);
   }
 
   /** The interval as the event carries it; its range is a {@link GenerationRules} limit. */

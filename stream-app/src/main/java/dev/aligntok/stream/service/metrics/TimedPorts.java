@@ -60,6 +60,11 @@ public final class TimedPorts {
       }
 
       @Override
+      public boolean acceptsFreeText() {
+        return generator.acceptsFreeText();
+      }
+
+      @Override
       public GenerationBatchResult generate(List<ValidatedGeneration> requests) {
         return timedCall(GenerateTopology.NAME, () -> generator.generate(requests));
       }

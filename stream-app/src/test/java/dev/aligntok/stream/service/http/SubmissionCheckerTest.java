@@ -78,6 +78,40 @@ class SubmissionCheckerTest {
   }
 
   @Test
+  void onAFreeTextBundleAnyPromptWithinTheLimitBecomesARequestCarryingItsText() {
+    SubmissionChecker text =
+        new SubmissionChecker(GenerateConfig.DEFAULT, new RequestIds(SETTINGS), () -> LABELS, () -> true);
+    SubmissionChecker.Checked cat = text.check(submission("t1", "a smiling cat wearing sunglasses", null, null, null));
+    assertEquals(List.of(), cat.errors());
+    assertEquals("a smiling cat wearing sunglasses", cat.request().getPrompt());
+    assertNull(cat.request().getClassId());
+    assertEquals(List.of(), text.check(submission("t2", "", null, null, null)).errors(), "empty = unconditional");
+
+    assertEquals(Map.of("prompt", "prompt of 1,001 characters exceeds the limit of 1,000"),
+        errorsOf(text, submission("t3", "x".repeat(1_001), null, null, null)));
+    GenerationSubmission outOfRange = new GenerationSubmission("t4", "a cat", 7, null, null, null, null, null, null,
+        null, null, null, null);
+    assertEquals(Map.of("classId", "classId 7 is not in [0, 2]"), errorsOf(text, outOfRange));
+  }
+
+  @Test
+  void onAClassBundleAFreeTextPromptIsStillRejectedWithTheClosestClasses() {
+    Map<String, String> errors = errors(submission("c1", "a smiling cat wearing sunglasses", null, null, null));
+    assertEquals(List.of("prompt"), List.copyOf(errors.keySet()));
+    assertTrue(errors.get("prompt").startsWith("unknown class prompt"), errors.toString());
+    assertTrue(errors.get("prompt").contains("closest:"), errors.toString());
+    assertEquals("either prompt or classId is required", errors(submission("c2", "", null, null, null)).get("prompt"));
+  }
+
+  private static Map<String, String> errorsOf(SubmissionChecker checker, GenerationSubmission in) {
+    SubmissionChecker.Checked checked = checker.check(in);
+    assertNull(checked.request());
+    Map<String, String> byField = new TreeMap<>();
+    checked.errors().forEach(e -> byField.put(e.field(), e.message()));
+    return byField;
+  }
+
+  @Test
   void unknownShortPromptsStillGetSuggestionsAndWithoutAGeneratorOnlyTheFormIsChecked() {
     assertTrue(errors(submission("r3", "caat", null, null, null)).get("prompt").contains("closest: cat"));
     SubmissionChecker noModel =

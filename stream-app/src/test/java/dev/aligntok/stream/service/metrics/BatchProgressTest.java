@@ -126,6 +126,11 @@ class BatchProgressTest {
       }
 
       @Override
+      public boolean acceptsFreeText() {
+        return real.acceptsFreeText();
+      }
+
+      @Override
       public GenerationBatchResult generate(List<ValidatedGeneration> requests) {
         entered.countDown();
         try {
