@@ -26,6 +26,8 @@ import java.util.Map;
  * @param labels class vocabulary; null in a tokenizer-only bundle
  * @param sampler sampler defaults; null in a tokenizer-only bundle
  * @param metrics free-form numbers measured at export (e.g. rFID, PSNR)
+ * @param textEncoder the text encoder a text DiT's embeddings come from (referenced, not copied);
+ *     null for class and tokenizer-only bundles
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record BundleManifest(
@@ -41,7 +43,8 @@ public record BundleManifest(
     Latent latent,
     Labels labels,
     SamplerSettings sampler,
-    Map<String, Object> metrics) {
+    Map<String, Object> metrics,
+    TextEncoderEntry textEncoder) {
 
   public static final String FORMAT = "aligntok-bundle";
   public static final int FORMAT_VERSION = 1;
@@ -54,7 +57,12 @@ public record BundleManifest(
   /** The same manifest with another id (the writer fills it in last). */
   public BundleManifest withId(String newId) {
     return new BundleManifest(format, formatVersion, newId, name, createdAt, source, models, tensorrt,
-        preprocessing, latent, labels, sampler, metrics);
+        preprocessing, latent, labels, sampler, metrics, textEncoder);
+  }
+
+  /** Whether the DiT takes text embeddings rather than class ids (a tokenizer-only bundle has none). */
+  public boolean textConditioned() {
+    return hasDit() && ModelContract.Conditioning.declaredBy(models.get(DIT).inputs()).textConditioned();
   }
 
   /** Whether this bundle can generate (has a DiT), rather than only encode and decode. */
@@ -71,6 +79,20 @@ public record BundleManifest(
 
   /** One file of the bundle and the sha256 (hex) of its bytes. */
   public record FileEntry(String file, String sha256) {}
+
+  /**
+   * The text encoder of a text DiT, referenced rather than copied into the bundle: a Maven artifact
+   * that carries the model and its tokenizer as classpath resources, with the SHA-256 of both.
+   *
+   * @param coordinates {@code groupId:artifactId:version} of the artifact
+   * @param model the ONNX model's classpath resource and SHA-256
+   * @param tokenizer the {@code tokenizer.json}'s classpath resource and SHA-256
+   * @param dimension floats per sentence embedding (the DiT's text_embedding width)
+   */
+  public record TextEncoderEntry(String coordinates, Resource model, Resource tokenizer, int dimension) {}
+
+  /** A classpath resource (inside the artifact a {@link TextEncoderEntry} names) and the sha256 (hex) of its bytes. */
+  public record Resource(String resource, String sha256) {}
 
   /** One ONNX model: its file, hash and graph signature. */
   public record ModelEntry(String file, String sha256, List<TensorSpec> inputs, List<TensorSpec> outputs) {}

@@ -6,6 +6,7 @@ import dev.aligntok.inference.manifest.BundleManifest.Latent;
 import dev.aligntok.inference.manifest.BundleManifest.ModelEntry;
 import dev.aligntok.inference.manifest.BundleManifest.Preprocessing;
 import dev.aligntok.inference.manifest.BundleManifest.TensorSpec;
+import dev.aligntok.inference.manifest.BundleManifest.TextEncoderEntry;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -49,9 +50,40 @@ public final class ManifestChecks {
       require(m.labels() != null, "labels", "missing, but the bundle has a dit");
       require(m.sampler() != null, "sampler", "missing, but the bundle has a dit");
       labels(m.labels());
+      textEncoder(m);
     } else {
       require(m.labels() == null && m.sampler() == null, "labels/sampler", "present, but the bundle has no dit");
+      require(m.textEncoder() == null, "textEncoder", "present, but the bundle has no dit");
     }
+  }
+
+  /** A text DiT names its text encoder, whose width is the DiT's text_embedding width; a class DiT names none. */
+  private void textEncoder(BundleManifest m) {
+    TextEncoderEntry entry = m.textEncoder();
+    ModelContract.Conditioning conditioning = ModelContract.Conditioning.declaredBy(m.models().get(BundleManifest.DIT).inputs());
+    if (!conditioning.textConditioned()) {
+      require(entry == null, "textEncoder", "present, but the dit is conditioned on class ids (it takes no text embedding)");
+      return;
+    }
+    require(entry != null, "textEncoder", "missing, but the dit takes " + ModelContract.TEXT_EMBEDDING
+        + " (a text dit names the encoder of its embeddings: Maven coordinates, model and tokenizer SHA-256, dimension)");
+    require(entry.coordinates() != null && entry.coordinates().matches("[\\w.-]+:[\\w.-]+:[\\w.-]+"),
+        "textEncoder.coordinates", "must be groupId:artifactId:version, got '" + bounded(entry.coordinates()) + "'");
+    resource(entry.model(), "textEncoder.model");
+    resource(entry.tokenizer(), "textEncoder.tokenizer");
+    require(entry.dimension() == conditioning.textDim(), "textEncoder.dimension", "is " + entry.dimension()
+        + " but the dit's " + ModelContract.TEXT_EMBEDDING + " input takes " + conditioning.textDim() + " floats");
+  }
+
+  private void resource(BundleManifest.Resource resource, String field) {
+    require(resource != null, field, "missing");
+    require(resource.resource() != null && !resource.resource().isBlank(), field + ".resource", "missing");
+    sha256(resource.sha256(), field + ".sha256");
+  }
+
+  /** Manifest text in a message, cut so a hand-edited manifest cannot make the message unbounded. */
+  private static String bounded(String text) {
+    return text == null || text.length() <= 120 ? text : text.substring(0, 120) + "…";
   }
 
   private void source(BundleManifest m) {

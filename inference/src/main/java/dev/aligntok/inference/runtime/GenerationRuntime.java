@@ -2,6 +2,8 @@ package dev.aligntok.inference.runtime;
 
 import dev.aligntok.inference.label.LabelVocabulary;
 import dev.aligntok.inference.manifest.BundleManifest.Latent;
+import dev.aligntok.inference.manifest.ModelContract;
+import dev.aligntok.inference.sampling.ConditionTable;
 import dev.aligntok.inference.sampling.FlowSampler;
 import dev.aligntok.inference.sampling.PortableNoise;
 import dev.aligntok.inference.sampling.SamplerSettings;
@@ -12,16 +14,23 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Class-conditional generation with a bundle's DiT and decoder, computed exactly as the trainer's
- * LatentGenerator does: noise {@code PortableNoise.gaussian(seed, stream, C·h·w)}, integrated by the
- * shared {@link FlowSampler} in the DiT's normalised space, then {@code z = x·std + mean} per
- * channel, then decoded. Requests with equal settings share one sampler batch (one DiT call per
- * solver evaluation for all of them); rows do not interact, so a request's result does not depend on
- * what it was batched with.
+ * Generation with a bundle's DiT and decoder, computed exactly as the trainer's LatentGenerator
+ * does: noise {@code PortableNoise.gaussian(seed, stream, C·h·w)}, integrated by the shared
+ * {@link FlowSampler} in the DiT's normalised space, then {@code z = x·std + mean} per channel, then
+ * decoded. Requests with equal settings share one sampler batch (one DiT call per solver evaluation
+ * for all of them); rows do not interact, so a request's result does not depend on what it was
+ * batched with.
+ *
+ * <p>A class DiT resolves a prompt to a class of the vocabulary. A text DiT takes any prompt as free
+ * text and a class id as its class caption ({@link PromptEmbedder#classCaption}); all texts of one
+ * {@link #generate} call are embedded in one {@link PromptEmbedder#embed} call, guided against the
+ * empty prompt's embedding (computed once, at construction), through a {@link ConditionTable}.
  */
 public final class GenerationRuntime {
   /** More requests than this in one call is a caller mistake, not a batch size. */
   public static final int MAX_REQUESTS = TokenizerRuntime.MAX_BATCH;
+  /** {@link SampledImage#classId()} of a free-text image (no class behind it). */
+  public static final int FREE_TEXT = -1;
 
   private final OnnxVelocityField dit;
   private final TokenizerRuntime tokenizer;
@@ -30,10 +39,36 @@ public final class GenerationRuntime {
   private final float[] std;
   private final LabelVocabulary vocabulary;
   private final SamplerSettings defaults;
+  /** Null for a class DiT. */
+  private final PromptEmbedder prompts;
+  /** The empty prompt's embedding (the guidance null) of a text DiT; null for a class DiT. */
+  private final float[] nullEmbedding;
 
+  /** A class DiT's runtime. */
   public GenerationRuntime(OnnxModel dit, TokenizerRuntime tokenizer, Latent latent, LabelVocabulary vocabulary,
       SamplerSettings defaults) {
-    this.dit = new OnnxVelocityField(dit, latent);
+    this(dit, tokenizer, latent, vocabulary, defaults, null);
+  }
+
+  /**
+   * @param prompts the text side of a text DiT (its {@value ModelContract#TEXT_EMBEDDING} width must
+   *     be the embeddings' width); null for a class DiT
+   * @throws IllegalArgumentException if the DiT's conditioning and {@code prompts} do not fit
+   */
+  public GenerationRuntime(OnnxModel dit, TokenizerRuntime tokenizer, Latent latent, LabelVocabulary vocabulary,
+      SamplerSettings defaults, PromptEmbedder prompts) {
+    ModelContract.Conditioning conditioning = ModelContract.Conditioning.declaredBy(dit.inputs());
+    if (conditioning.textConditioned() != (prompts != null)) {
+      throw new IllegalArgumentException(dit.file() + (conditioning.textConditioned()
+          ? " takes text embeddings but no text encoder was given" : " takes class ids but a text encoder was given"));
+    }
+    this.prompts = prompts;
+    this.nullEmbedding = prompts == null ? null : prompts.embed(List.of(""))[0];
+    if (nullEmbedding != null && nullEmbedding.length != conditioning.textDim()) {
+      throw new IllegalArgumentException("the text encoder gives " + nullEmbedding.length + " floats per prompt but "
+          + dit.file() + " takes " + conditioning.textDim());
+    }
+    this.dit = new OnnxVelocityField(dit, latent, conditioning);
     this.tokenizer = tokenizer;
     this.latent = latent;
     this.mean = toArray(latent.mean());
@@ -51,6 +86,11 @@ public final class GenerationRuntime {
     return defaults;
   }
 
+  /** Whether the DiT is conditioned on text: any prompt is free text, a class id means its class caption. */
+  public boolean textConditioned() {
+    return prompts != null;
+  }
+
   /** The unconditional class id used for guidance (= number of labels). */
   public int nullClass() {
     return vocabulary.size();
@@ -61,7 +101,10 @@ public final class GenerationRuntime {
     return dit.calls();
   }
 
-  /** Generates every request; results in request order. */
+  /**
+   * Generates every request; results in request order. {@link SampledImage#classId()} is the class
+   * of a class request (or, on a class DiT, the class a prompt resolved to) and -1 for free text.
+   */
   public List<SampledImage> generate(List<SamplingJob> requests) {
     if (requests == null || requests.isEmpty() || requests.size() > MAX_REQUESTS) {
       throw new IllegalArgumentException("need 1.." + MAX_REQUESTS + " requests, got "
@@ -76,9 +119,10 @@ public final class GenerationRuntime {
       if (request == null) {
         throw new IllegalArgumentException("request " + i + " is null");
       }
-      classes[i] = resolveClass(request, i);
+      classes[i] = textConditioned() && request.prompt() != null ? FREE_TEXT : resolveClass(request, i);
       groups.computeIfAbsent(settingsOf(request), s -> new ArrayList<>()).add(i);
     }
+    float[][] embeddings = textConditioned() ? embed(requests, classes) : null;
 
     float[] raw = new float[n * dim];
     FlowSampler sampler = new FlowSampler(dit);
@@ -86,12 +130,20 @@ public final class GenerationRuntime {
       int rows = members.size();
       float[] noise = new float[rows * dim];
       int[] groupClasses = new int[rows];
+      float[][] groupEmbeddings = new float[rows][];
       for (int r = 0; r < rows; r++) {
         SamplingJob request = requests.get(members.get(r));
         System.arraycopy(PortableNoise.gaussian(request.seed(), request.stream(), dim), 0, noise, r * dim, dim);
         groupClasses[r] = classes[members.get(r)];
+        groupEmbeddings[r] = embeddings == null ? null : embeddings[members.get(r)];
       }
-      float[] normalised = sampler.sample(noise, groupClasses, nullClass(), rows, dim, settings);
+      float[] normalised;
+      if (embeddings == null) {
+        normalised = sampler.sample(noise, groupClasses, nullClass(), rows, dim, settings);
+      } else {
+        ConditionTable table = new ConditionTable(dit, groupEmbeddings, nullEmbedding);
+        normalised = new FlowSampler(table).sample(noise, table.ids(), table.nullId(), rows, dim, settings);
+      }
       for (int r = 0; r < rows; r++) {
         denormaliseInto(normalised, r * dim, raw, members.get(r) * dim);
       }
@@ -103,6 +155,26 @@ public final class GenerationRuntime {
       results.add(new SampledImage(requests.get(i), classes[i], Arrays.copyOfRange(raw, i * dim, (i + 1) * dim), images, i));
     }
     return results;
+  }
+
+  /**
+   * Each request's embedding: its prompt, or its class's caption; the distinct texts of the call in
+   * one {@link PromptEmbedder#embed} call.
+   */
+  private float[][] embed(List<SamplingJob> requests, int[] classes) {
+    Map<String, Integer> distinct = new LinkedHashMap<>();
+    int[] row = new int[requests.size()];
+    for (int i = 0; i < row.length; i++) {
+      String prompt = requests.get(i).prompt();
+      String text = prompt != null ? prompt : prompts.classCaption(vocabulary.name(classes[i]));
+      row[i] = distinct.computeIfAbsent(text, k -> distinct.size());
+    }
+    float[][] vectors = prompts.embed(List.copyOf(distinct.keySet()));
+    float[][] out = new float[row.length][];
+    for (int i = 0; i < row.length; i++) {
+      out[i] = vectors[row[i]];
+    }
+    return out;
   }
 
   private int resolveClass(SamplingJob request, int index) {

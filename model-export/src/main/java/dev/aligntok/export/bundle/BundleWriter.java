@@ -12,6 +12,7 @@ import dev.aligntok.inference.manifest.BundleManifest.Latent;
 import dev.aligntok.inference.manifest.BundleManifest.ModelEntry;
 import dev.aligntok.inference.manifest.BundleManifest.Preprocessing;
 import dev.aligntok.inference.manifest.BundleManifest.Source;
+import dev.aligntok.inference.manifest.BundleManifest.TextEncoderEntry;
 import dev.aligntok.inference.manifest.ContentHash;
 import dev.aligntok.inference.manifest.ManifestChecks;
 import dev.aligntok.inference.manifest.TensorRtConfig;
@@ -65,6 +66,7 @@ public final class BundleWriter {
   private Checkpoint tokenizerSource;
   private Checkpoint ditSource;
   private TensorRtConfig tensorRt;
+  private TextEncoderEntry textEncoder;
   private final Map<String, Object> metrics = new LinkedHashMap<>();
 
   public BundleWriter(String name) {
@@ -96,6 +98,15 @@ public final class BundleWriter {
     this.dit = Objects.requireNonNull(ditOnnx, "ditOnnx");
     this.labels = Objects.requireNonNull(vocabulary, "vocabulary");
     this.sampler = Objects.requireNonNull(defaults, "defaults");
+    return this;
+  }
+
+  /**
+   * The text encoder a text DiT was trained with, referenced by Maven coordinates and hashes (its
+   * model is not copied into the bundle); required with a text DiT, refused with a class DiT.
+   */
+  public BundleWriter textEncoder(TextEncoderEntry entry) {
+    this.textEncoder = Objects.requireNonNull(entry, "entry");
     return this;
   }
 
@@ -155,7 +166,8 @@ public final class BundleWriter {
     BundleManifest manifest = new BundleManifest(BundleManifest.FORMAT, BundleManifest.FORMAT_VERSION, null, name,
         createdAt.toString(), new Source(tokenizerSource, ditSource), models,
         new FileEntry(BundleManifest.TENSORRT_FILE, Sha256.of(trtBytes)), Preprocessing.standard(imageSize),
-        latent, labels == null ? null : Labels.of(labels), sampler, Collections.unmodifiableMap(new LinkedHashMap<>(metrics)));
+        latent, labels == null ? null : Labels.of(labels), sampler, Collections.unmodifiableMap(new LinkedHashMap<>(metrics)),
+        textEncoder);
     ManifestChecks.check(manifest, dir);
 
     Map<String, String> hashes = new LinkedHashMap<>();

@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aligntok.inference.bundle.ModelBundle;
 import dev.aligntok.inference.image.ImageLimits;
 import dev.aligntok.inference.manifest.BundleException;
+import dev.aligntok.inference.manifest.BundleJson;
+import dev.aligntok.inference.text.TextEncoderArtifact;
 import dev.aligntok.inference.runtime.ExecutionProvider;
 import dev.aligntok.inference.runtime.RuntimeOptions;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** One kind of broken bundle per test: each is refused, and the message names the directory, the place and the problem. */
 class BrokenBundleTest {
   private static final RuntimeOptions CPU = RuntimeOptions.defaults().withProviders(List.of(ExecutionProvider.CPU)).withThreads(1, 1);
+
+  private static final TextEncoderArtifact MINILM = TextEncoderArtifact.MINILM_L6_V2_Q;
 
   @TempDir Path tmp;
   Path dir;
@@ -154,6 +158,66 @@ class BrokenBundleTest {
   void sourceWithoutTheDitCheckpointHash() throws Exception {
     TestBundles.editAndResign(dir, m -> ((ObjectNode) m.path("source").path("dit")).remove("weightsSha256"));
     assertRefused("manifest.json field source.dit.weightsSha256: must be 64 lower-case hex digits, got 'null'");
+  }
+
+  @Test
+  void textDitWithoutItsTextEncoderEntry() throws Exception {
+    textBundle(m -> m.remove("textEncoder"));
+    assertRefused("manifest.json field textEncoder: missing, but the dit takes text_embedding");
+  }
+
+  @Test
+  void textEncoderModelWhoseHashDiffersFromTheClasspath() throws Exception {
+    textBundle(m -> ((ObjectNode) m.path("textEncoder").path("model")).put("sha256", "0".repeat(64)));
+    assertRefused("manifest.json field textEncoder (" + MINILM.coordinates() + "): cannot be resolved");
+    assertRefused("resource all-minilm-l6-v2-q.onnx has SHA-256 " + MINILM.modelSha256() + ", expected " + "0".repeat(64));
+  }
+
+  @Test
+  void textEncoderTokenizerWhoseHashDiffersFromTheClasspath() throws Exception {
+    textBundle(m -> ((ObjectNode) m.path("textEncoder").path("tokenizer")).put("sha256", "1".repeat(64)));
+    assertRefused("resource all-minilm-l6-v2-q-tokenizer.json has SHA-256 " + MINILM.tokenizerSha256() + ", expected "
+        + "1".repeat(64));
+  }
+
+  @Test
+  void textEncoderThatIsNotOnTheClasspath() throws Exception {
+    textBundle(m -> {
+      ObjectNode entry = (ObjectNode) m.path("textEncoder");
+      entry.put("coordinates", "dev.langchain4j:langchain4j-embeddings-bge-small-en-q:1.0.0");
+      ((ObjectNode) entry.path("tokenizer")).put("resource", "bge-small-en-q-tokenizer.json");
+    });
+    assertRefused("manifest.json field textEncoder (dev.langchain4j:langchain4j-embeddings-bge-small-en-q:1.0.0): cannot be"
+        + " resolved: text encoder dev.langchain4j:langchain4j-embeddings-bge-small-en-q:1.0.0: resource"
+        + " bge-small-en-q-tokenizer.json is not on the classpath");
+  }
+
+  @Test
+  void textEncoderDimensionThatIsNotTheDitsWidth() throws Exception {
+    textBundle(m -> ((ObjectNode) m.path("textEncoder")).put("dimension", 383));
+    assertRefused("manifest.json field textEncoder.dimension: is 383 but the dit's text_embedding input takes 384 floats");
+  }
+
+  @Test
+  void classDitWithATextEncoderEntry() throws Exception {
+    TestBundles.editAndResign(dir, m -> m.set("textEncoder",
+        BundleJson.mapper().valueToTree(MINILM.manifestEntry(TestBundles.TEXT_DIM))));
+    assertRefused("manifest.json field textEncoder: present, but the dit is conditioned on class ids");
+  }
+
+  @Test
+  void theGoodTextBundleLoads() throws Exception {
+    textBundle(m -> { });
+    try (ModelBundle bundle = load()) {
+      assertTrue(bundle.textConditioned());
+    }
+  }
+
+  /** Replaces the class bundle under test by a text bundle, edited and re-signed. */
+  private void textBundle(java.util.function.Consumer<ObjectNode> edit) throws Exception {
+    dev.aligntok.inference.io.Directories.deleteRecursively(dir);
+    TestBundles.writeTextGenerator(dir);
+    TestBundles.editAndResign(dir, edit);
   }
 
   private void assertRefused(String fragment) {

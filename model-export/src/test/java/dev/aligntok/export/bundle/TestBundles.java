@@ -10,6 +10,7 @@ import dev.aligntok.inference.manifest.BundleManifest;
 import dev.aligntok.inference.manifest.ContentHash;
 import dev.aligntok.inference.sampling.SamplerSettings;
 import dev.aligntok.inference.sampling.Solver;
+import dev.aligntok.inference.text.TextEncoderArtifact;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +25,8 @@ import java.util.function.Consumer;
  */
 public final class TestBundles {
   public static final SamplerSettings SAMPLER = new SamplerSettings(6, Solver.HEUN, 2f, 3f, 0.1f, 0.9f);
+  /** all-MiniLM-L6-v2's embedding width. */
+  public static final int TEXT_DIM = 384;
 
   private TestBundles() {}
 
@@ -41,7 +44,21 @@ public final class TestBundles {
     return writeGenerator(dir, "tiny", dit);
   }
 
+  /** A text bundle: {@link TinyModels#textDit} of the project's text encoder's width, which it references. */
+  public static BundleManifest writeTextGenerator(Path dir) throws IOException {
+    return writeTextGenerator(dir, TinyModels.textDit(TEXT_DIM));
+  }
+
+  /** A bundle of a text {@code dit}, referencing the project's text encoder. */
+  public static BundleManifest writeTextGenerator(Path dir, OnnxGraph dit) throws IOException {
+    return generator("tiny-text", dit).textEncoder(TextEncoderArtifact.MINILM_L6_V2_Q.manifestEntry(TEXT_DIM)).write(dir);
+  }
+
   private static BundleManifest writeGenerator(Path dir, String name, OnnxGraph dit) throws IOException {
+    return generator(name, dit).write(dir);
+  }
+
+  private static BundleWriter generator(String name, OnnxGraph dit) {
     LabelVocabulary.Builder labels = LabelVocabulary.builder();
     TinyModels.LABELS.forEach(labels::add);
     labels.addSynonym("owl", "night bird");
@@ -51,8 +68,7 @@ public final class TestBundles {
         .tokenizerSource(Path.of("runs/tok/checkpoints/step-100"), "ab".repeat(32))
         .dit(dit, labels.build(), SAMPLER)
         .ditSource(Path.of("runs/dit/checkpoints/step-200"), "cd".repeat(32))
-        .metric("rFID", 12.5)
-        .write(dir);
+        .metric("rFID", 12.5);
   }
 
   public static BundleManifest writeTokenizerOnly(Path dir) throws IOException {

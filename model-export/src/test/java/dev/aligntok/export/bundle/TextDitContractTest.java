@@ -23,14 +23,14 @@ import org.junit.jupiter.api.io.TempDir;
  * writer checks the rest of the signature against it.
  */
 class TextDitContractTest {
-  private static final int TEXT_DIM = 4;
+  private static final int TEXT_DIM = TestBundles.TEXT_DIM;
 
   @TempDir
   Path tmp;
 
   @Test
   void aTextDitIsWrittenWithItsTextEmbeddingInputDeclared() throws Exception {
-    BundleManifest manifest = TestBundles.writeGenerator(tmp.resolve("text"), textDit(TEXT_DIM));
+    BundleManifest manifest = TestBundles.writeTextGenerator(tmp.resolve("text"), textDit(TEXT_DIM));
     List<TensorSpec> inputs = manifest.models().get(BundleManifest.DIT).inputs();
     assertTrue(inputs.contains(new TensorSpec(ModelContract.TEXT_EMBEDDING, TensorSpec.FLOAT32, List.of(-1L, (long) TEXT_DIM))),
         inputs.toString());
@@ -68,7 +68,7 @@ class TextDitContractTest {
     g.output(g.add(latent, g.reshape(g.op("ReduceSum", List.of(text)), -1, 1, 1, 1)), ModelContract.VELOCITY,
         TinyModels.CHANNELS, TinyModels.GRID, TinyModels.GRID);
     BundleException e = assertThrows(BundleException.class, () -> TestBundles.writeGenerator(tmp.resolve("never"), g));
-    assertTrue(e.getMessage().contains("expected [latent float32[-1, 2, 2, 2], t float32[-1], text_embedding float32[-1, 4]]"),
+    assertTrue(e.getMessage().contains("expected [latent float32[-1, 2, 2, 2], t float32[-1], text_embedding float32[-1, " + TEXT_DIM + "]]"),
         e.getMessage());
   }
 

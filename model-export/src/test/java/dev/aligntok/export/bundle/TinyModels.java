@@ -2,6 +2,7 @@ package dev.aligntok.export.bundle;
 
 import dev.aligntok.export.onnx.OnnxGraph;
 import dev.aligntok.inference.manifest.BundleManifest.Latent;
+import dev.aligntok.inference.sampling.ConditionTable;
 import dev.aligntok.inference.sampling.VelocityField;
 import java.util.List;
 
@@ -12,6 +13,7 @@ import java.util.List;
  *   encoder  latent[o,y,x] = bE[o] + Σ_c wE[o,c] · Σ_{4×4 block} image[c, 4y+i, 4x+j]     (a strided conv)
  *   decoder  image[c,y,x]  = bD[c] + Σ_o wD[c,o] · latent[o, y/4, x/4]                   (nearest ×4, 1×1 conv)
  *   dit      velocity      = latent · (0.5 + 0.5·t) + table[class]                        (per-row scalars)
+ *   text dit velocity      = latent · (0.5 + 0.5·t) + Σ_j wT[j] · text_embedding[j]           (a projection)
  * </pre>
  * Image side 8, latent 2×2×2. Public, and shipped in model-export's test-jar, so other modules'
  * tests (stream-app, tests) run the real runtime on bundles they can check number by number.
@@ -104,6 +106,27 @@ public final class TinyModels {
     return dit(LABELS.size(), "latent");
   }
 
+  /** wT[j] of the text dit: different prompts project to different biases. */
+  public static float textWeight(int j) {
+    return ((j * 37) % 11 - 5) / 4f;
+  }
+
+  /** The text dit for embeddings of {@code dim} floats (384 for the project's text encoder). */
+  public static OnnxGraph textDit(int dim) {
+    OnnxGraph g = new OnnxGraph("tiny_text_dit");
+    String latent = g.input("latent", CHANNELS, GRID, GRID);
+    String t = g.input("t");
+    String text = g.input("text_embedding", dim);
+    float[] w = new float[dim];
+    for (int j = 0; j < dim; j++) {
+      w[j] = textWeight(j);
+    }
+    String scale = g.add(g.mul(g.reshape(t, -1, 1, 1, 1), g.scalar(0.5f)), g.scalar(0.5f));
+    String bias = g.reshape(g.matMul(text, g.initializer("w_text", w, dim, 1)), -1, 1, 1, 1);
+    g.output(g.add(g.mul(latent, scale), bias), "velocity", CHANNELS, GRID, GRID);
+    return g;
+  }
+
   // ---------------------------------------------------------------- pure-Java references
 
   public static float[] encode(float[] images, int n) {
@@ -166,6 +189,24 @@ public final class TinyModels {
     }
     return v;
   };
+
+  /** The text dit's formula over condition vectors. */
+  public static ConditionTable.VectorField textVelocity(int textDim) {
+    return (latents, t, conditions, n, dim) -> {
+      float[] v = new float[n * dim];
+      for (int i = 0; i < n; i++) {
+        double bias = 0;
+        for (int j = 0; j < textDim; j++) {
+          bias += textWeight(j) * conditions[i * textDim + j];
+        }
+        float scale = t[i] * 0.5f + 0.5f;
+        for (int k = 0; k < dim; k++) {
+          v[i * dim + k] = latents[i * dim + k] * scale + (float) bias;
+        }
+      }
+      return v;
+    };
+  }
 
   /** Normalised latents to raw: x·std + mean per channel. */
   public static float[] denormalise(float[] x) {

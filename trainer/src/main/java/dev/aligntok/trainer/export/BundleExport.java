@@ -6,6 +6,7 @@ import dev.aligntok.inference.io.Sha256;
 import dev.aligntok.inference.manifest.BundleManifest;
 import dev.aligntok.inference.manifest.BundleManifest.Latent;
 import dev.aligntok.inference.sampling.SamplerSettings;
+import dev.aligntok.inference.text.TextEncoderArtifact;
 import dev.aligntok.trainer.diffusion.TrainedDiT;
 import dev.aligntok.trainer.tokenizer.Tokenizer;
 import dev.aligntok.trainer.tokenizer.TrainedTokenizer;
@@ -26,6 +27,11 @@ import java.util.Map;
 public final class BundleExport {
   /** fp32 export must agree with DJL to this max abs error on every check. */
   public static final double TOLERANCE = 1e-4;
+  /**
+   * The encoder a text DiT's captions are embedded with in training (DiT checkpoints do not record
+   * it); the bundle references it and the runtime resolves it from the classpath.
+   */
+  public static final TextEncoderArtifact TEXT_ENCODER = TextEncoderArtifact.MINILM_L6_V2_Q;
 
   private final PrintWriter out;
 
@@ -73,7 +79,12 @@ public final class BundleExport {
           + " whose latents the DiT was trained on");
     }
     Latent latent = Latent.of(tokenizer.config().latentChannels(), grid, grid, dit.state().channelMean(), dit.state().channelStd());
-    return new BundleWriter(name)
+    BundleWriter writer = new BundleWriter(name);
+    if (dit.config().textConditioned()) {
+      // the DiT's width here; the loader checks the encoder really gives it during verification
+      writer.textEncoder(TEXT_ENCODER.manifestEntry(dit.config().textDim()));
+    }
+    return writer
         .tokenizer(TokenizerExport.encoder(tokenizer), TokenizerExport.decoder(tokenizer.decoder(), grid, grid),
             tokenizer.config().imageSize(), latent)
         .tokenizerSource(relative(target, sources.tokenizerCheckpoint()), weightsHash(sources.tokenizerCheckpoint()))

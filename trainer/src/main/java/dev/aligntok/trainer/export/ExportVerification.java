@@ -8,11 +8,14 @@ import dev.aligntok.inference.runtime.ExecutionProvider;
 import dev.aligntok.inference.image.ImageLimits;
 import dev.aligntok.inference.sampling.SamplerSettings;
 import dev.aligntok.inference.sampling.Solver;
+import dev.aligntok.inference.text.ClassCaption;
+import dev.aligntok.inference.text.TextEncoder;
 import dev.aligntok.trainer.diffusion.LatentGenerator;
 import dev.aligntok.inference.image.ImageBatch;
 import dev.aligntok.trainer.eval.LatentBatch;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,13 +25,17 @@ import java.util.stream.Collectors;
 /**
  * Runs a written bundle in ONNX Runtime (CPU) and the DJL models it came from on the same seeded
  * inputs: encoder on random images, decoder on latents drawn from the training statistics, and a
- * short guided Heun generation from the same portable seeds through both samplers.
+ * short guided Heun generation from the same portable seeds through both samplers (a class DiT on
+ * random classes; a text DiT on fixed prompts and a class request, embedded by the text encoder).
  */
 public final class ExportVerification {
   private static final int IMAGES = 4;
   private static final long SEED = 20261129L;
   /** Few steps but every sampler feature: Heun, a shift and CFG active on part of the interval. */
   static final SamplerSettings GENERATION_CHECK = new SamplerSettings(8, Solver.HEUN, 2f, 3f, 0.1f, 0.9f);
+  /** Free text a text DiT is checked on (the last image is a class request); the empty prompt is the guidance null. */
+  static final List<String> PROMPTS = List.of("a smiling cat wearing sunglasses", "a red heart", "");
+  private static final RuntimeOptions CPU = RuntimeOptions.defaults().withProviders(List.of(ExecutionProvider.CPU));
 
   private ExportVerification() {}
 
@@ -56,8 +63,7 @@ public final class ExportVerification {
   }
 
   public static Report run(Path bundleDir, BundleExport.Sources sources) {
-    RuntimeOptions cpu = RuntimeOptions.defaults().withProviders(List.of(ExecutionProvider.CPU));
-    try (ModelBundle bundle = ModelBundle.load(bundleDir, cpu, ImageLimits.DEFAULT)) {
+    try (ModelBundle bundle = ModelBundle.load(bundleDir, CPU, ImageLimits.DEFAULT)) {
       Map<String, Double> maxAbs = new LinkedHashMap<>();
       Map<String, Double> relative = new LinkedHashMap<>();
       SplittableRandom random = new SplittableRandom(SEED);
@@ -77,16 +83,11 @@ public final class ExportVerification {
       // The runtime serves displayable pixels, clamped to [0, 1]; DJL's decoder output is not clamped.
       record(maxAbs, relative, "decoder", clampUnit(djlImages.pixels()), bundle.tokenizer().decode(latents, IMAGES).pixels());
 
-      int[] classes = new int[IMAGES];
       long[] seeds = new long[IMAGES];
       List<SamplingJob> requests = new ArrayList<>();
-      for (int i = 0; i < IMAGES; i++) {
-        classes[i] = random.nextInt(sources.dit().config().classes());
-        seeds[i] = random.nextLong(1_000_000);
-        requests.add(SamplingJob.ofClass(classes[i], seeds[i], 0).withSettings(GENERATION_CHECK));
-      }
-      float[] djlGenerated = new LatentGenerator(sources.dit(), IMAGES).generate(classes, seeds, new long[IMAGES],
-          GENERATION_CHECK).values();
+      float[] djlGenerated = sources.dit().config().textConditioned()
+          ? textGeneration(sources, random, seeds, requests)
+          : classGeneration(sources, random, seeds, requests);
       List<SampledImage> generated = bundle.generation().generate(requests);
       float[] ortGenerated = new float[djlGenerated.length];
       for (int i = 0; i < IMAGES; i++) {
@@ -96,6 +97,43 @@ public final class ExportVerification {
       record(maxAbs, relative, "generation", djlGenerated, ortGenerated);
       return new Report(maxAbs, relative);
     }
+  }
+
+  /** Random classes: DJL by class id, the runtime by class id; fills {@code seeds} and {@code requests}. */
+  private static float[] classGeneration(BundleExport.Sources sources, SplittableRandom random, long[] seeds,
+      List<SamplingJob> requests) {
+    int[] classes = new int[IMAGES];
+    for (int i = 0; i < IMAGES; i++) {
+      classes[i] = random.nextInt(sources.dit().config().classes());
+      seeds[i] = random.nextLong(1_000_000);
+      requests.add(SamplingJob.ofClass(classes[i], seeds[i], 0).withSettings(GENERATION_CHECK));
+    }
+    return new LatentGenerator(sources.dit(), IMAGES).generate(classes, seeds, new long[IMAGES], GENERATION_CHECK).values();
+  }
+
+  /**
+   * {@link #PROMPTS} and one random class: DJL under the text encoder's embeddings (the class as its
+   * {@link ClassCaption}, guided against the empty prompt), the runtime by prompt text and class id,
+   * so the bundle's own encoder, caption rule and null vector are checked too.
+   */
+  private static float[] textGeneration(BundleExport.Sources sources, SplittableRandom random, long[] seeds,
+      List<SamplingJob> requests) {
+    List<String> texts = new ArrayList<>(PROMPTS);
+    int classId = random.nextInt(sources.dit().classNames().size());
+    texts.add(ClassCaption.of(sources.dit().classNames().get(classId)));
+    for (int i = 0; i < IMAGES; i++) {
+      seeds[i] = random.nextLong(1_000_000);
+      SamplingJob job = i < PROMPTS.size() ? SamplingJob.ofPrompt(PROMPTS.get(i), seeds[i], 0)
+          : SamplingJob.ofClass(classId, seeds[i], 0);
+      requests.add(job.withSettings(GENERATION_CHECK));
+    }
+    texts.add("");
+    float[][] embeddings;
+    try (TextEncoder encoder = TextEncoder.open(BundleExport.TEXT_ENCODER, CPU)) {
+      embeddings = encoder.embed(texts);
+    }
+    return new LatentGenerator(sources.dit(), IMAGES).generate(Arrays.copyOf(embeddings, IMAGES), embeddings[IMAGES],
+        seeds, new long[IMAGES], GENERATION_CHECK).values();
   }
 
   private static float[] clampUnit(float[] pixels) {

@@ -17,6 +17,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import dev.aligntok.export.onnx.OnnxGraph;
+import dev.aligntok.inference.manifest.ModelContract;
 import dev.aligntok.trainer.diffusion.DiT;
 import dev.aligntok.trainer.diffusion.DiTConfig;
 import dev.aligntok.trainer.diffusion.FlowTrainer;
@@ -89,11 +90,11 @@ class DiTExportTest {
     OnnxGraph graph = DiTExport.velocity(dit);
     assertEquals("aligntok_dit", graph.name());
     try (OrtSession session = OrtEnvironment.getEnvironment().createSession(graph.toBytes(), new OrtSession.SessionOptions())) {
-      assertEquals(List.of(DiTExport.LATENT, DiTExport.TIME, DiTExport.CLASS), List.copyOf(session.getInputNames()));
-      assertInfo(session.getInputInfo().get(DiTExport.LATENT).getInfo(), OnnxJavaType.FLOAT, -1, CHANNELS, GRID, GRID);
-      assertInfo(session.getInputInfo().get(DiTExport.TIME).getInfo(), OnnxJavaType.FLOAT, -1);
-      assertInfo(session.getInputInfo().get(DiTExport.CLASS).getInfo(), OnnxJavaType.INT64, -1);
-      assertInfo(session.getOutputInfo().get(DiTExport.VELOCITY).getInfo(), OnnxJavaType.FLOAT, -1, CHANNELS, GRID, GRID);
+      assertEquals(List.of(ModelContract.LATENT, ModelContract.TIME, ModelContract.CLASS), List.copyOf(session.getInputNames()));
+      assertInfo(session.getInputInfo().get(ModelContract.LATENT).getInfo(), OnnxJavaType.FLOAT, -1, CHANNELS, GRID, GRID);
+      assertInfo(session.getInputInfo().get(ModelContract.TIME).getInfo(), OnnxJavaType.FLOAT, -1);
+      assertInfo(session.getInputInfo().get(ModelContract.CLASS).getInfo(), OnnxJavaType.INT64, -1);
+      assertInfo(session.getOutputInfo().get(ModelContract.VELOCITY).getInfo(), OnnxJavaType.FLOAT, -1, CHANNELS, GRID, GRID);
     }
   }
 
@@ -148,9 +149,9 @@ class DiTExportTest {
     DiT dit = randomDiT(DiTConfig.tiny(CHANNELS, GRID, CLASSES).withTextConditioning(TEXT_DIM), 1);
     try (OrtSession session = OrtEnvironment.getEnvironment().createSession(DiTExport.velocity(dit).toBytes(),
         new OrtSession.SessionOptions())) {
-      assertEquals(List.of(DiTExport.LATENT, DiTExport.TIME, "text_embedding"), List.copyOf(session.getInputNames()));
-      assertInfo(session.getInputInfo().get(DiTExport.TEXT_EMBEDDING).getInfo(), OnnxJavaType.FLOAT, -1, TEXT_DIM);
-      assertInfo(session.getOutputInfo().get(DiTExport.VELOCITY).getInfo(), OnnxJavaType.FLOAT, -1, CHANNELS, GRID, GRID);
+      assertEquals(List.of(ModelContract.LATENT, ModelContract.TIME, "text_embedding"), List.copyOf(session.getInputNames()));
+      assertInfo(session.getInputInfo().get(ModelContract.TEXT_EMBEDDING).getInfo(), OnnxJavaType.FLOAT, -1, TEXT_DIM);
+      assertInfo(session.getOutputInfo().get(ModelContract.VELOCITY).getInfo(), OnnxJavaType.FLOAT, -1, CHANNELS, GRID, GRID);
     }
   }
 
@@ -171,9 +172,9 @@ class DiTExportTest {
       }
       float[] expected = trained.velocity(latents, t, text, 4, trained.latentSize());
       List<OnnxParity.Input> inputs = List.of(
-          OnnxParity.Input.floats(DiTExport.LATENT, latents, 4, 2, 4, 4),
-          OnnxParity.Input.floats(DiTExport.TIME, t, 4),
-          OnnxParity.Input.floats(DiTExport.TEXT_EMBEDDING, text, 4, TEXT_DIM));
+          OnnxParity.Input.floats(ModelContract.LATENT, latents, 4, 2, 4, 4),
+          OnnxParity.Input.floats(ModelContract.TIME, t, 4),
+          OnnxParity.Input.floats(ModelContract.TEXT_EMBEDDING, text, 4, TEXT_DIM));
       float[] actual = OnnxParity.runOrt(DiTExport.velocity(trained).toBytes(), inputs);
       OnnxParity.Result result = OnnxParity.compare("dit_text_trained_checkpoint", 4, expected, actual);
       System.out.println("PARITY " + result);
@@ -197,10 +198,10 @@ class DiTExportTest {
     int size = batch * config.latentChannels() * config.gridSize() * config.gridSize();
     float[] t = batch == 1 ? new float[] {0.6f} : new float[] {0f, 0.25f, 0.8f, 1f};
     return List.of(
-        OnnxParity.Input.floats(DiTExport.LATENT, OnnxParity.randomNormal(size, 17L + batch), batch,
+        OnnxParity.Input.floats(ModelContract.LATENT, OnnxParity.randomNormal(size, 17L + batch), batch,
             config.latentChannels(), config.gridSize(), config.gridSize()),
-        OnnxParity.Input.floats(DiTExport.TIME, t, batch),
-        OnnxParity.Input.floats(DiTExport.TEXT_EMBEDDING, TransformerLayerParityTest.unitRows(batch, config.textDim(), 60L + batch),
+        OnnxParity.Input.floats(ModelContract.TIME, t, batch),
+        OnnxParity.Input.floats(ModelContract.TEXT_EMBEDDING, TransformerLayerParityTest.unitRows(batch, config.textDim(), 60L + batch),
             batch, config.textDim()));
   }
 
@@ -216,10 +217,10 @@ class DiTExportTest {
     int size = batch * config.latentChannels() * config.gridSize() * config.gridSize();
     float[] t = batch == 1 ? new float[] {0.6f} : new float[] {0f, 0.25f, 0.8f, 1f};
     return List.of(
-        OnnxParity.Input.floats(DiTExport.LATENT, OnnxParity.randomNormal(size, 17L + batch), batch,
+        OnnxParity.Input.floats(ModelContract.LATENT, OnnxParity.randomNormal(size, 17L + batch), batch,
             config.latentChannels(), config.gridSize(), config.gridSize()),
-        OnnxParity.Input.floats(DiTExport.TIME, t, batch),
-        OnnxParity.Input.int64(DiTExport.CLASS, Arrays.copyOf(classes, batch), batch));
+        OnnxParity.Input.floats(ModelContract.TIME, t, batch),
+        OnnxParity.Input.int64(ModelContract.CLASS, Arrays.copyOf(classes, batch), batch));
   }
 
   private DiT randomDiT(DiTConfig config, long seed) {
@@ -252,8 +253,8 @@ class DiTExportTest {
              new long[] {n, config.latentChannels(), config.gridSize(), config.gridSize()});
          OnnxTensor time = OnnxTensor.createTensor(env, FloatBuffer.wrap(t), new long[] {n});
          OnnxTensor label = OnnxTensor.createTensor(env, LongBuffer.wrap(ids), new long[] {n});
-         OrtSession.Result out = session.run(Map.of(DiTExport.LATENT, z, DiTExport.TIME, time, DiTExport.CLASS, label))) {
-      FloatBuffer buffer = ((OnnxTensor) out.get(DiTExport.VELOCITY).orElseThrow()).getFloatBuffer();
+         OrtSession.Result out = session.run(Map.of(ModelContract.LATENT, z, ModelContract.TIME, time, ModelContract.CLASS, label))) {
+      FloatBuffer buffer = ((OnnxTensor) out.get(ModelContract.VELOCITY).orElseThrow()).getFloatBuffer();
       float[] values = new float[buffer.remaining()];
       buffer.get(values);
       return values;
