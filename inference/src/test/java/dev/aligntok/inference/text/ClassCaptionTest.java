@@ -19,7 +19,7 @@ class ClassCaptionTest {
   @Test
   void aNameWithoutAUsablePhraseIsUsedAsGiven() {
     assertEquals("an emoji of --", ClassCaption.of("--"));
-    String tooLong = "a".repeat(ClassCaption.MAX_PHRASE + 1);
+    String tooLong = "a".repeat(CaptionPhrases.MAX_CHARS + 1);
     assertEquals("an emoji of " + tooLong, ClassCaption.of(tooLong));
     assertThrows(IllegalArgumentException.class, () -> ClassCaption.of(null));
   }

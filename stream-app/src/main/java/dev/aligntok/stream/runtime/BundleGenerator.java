@@ -52,13 +52,11 @@ final class BundleGenerator implements ImageGeneratorPort {
   }
 
   /**
-   * THE one place that decides whether a bundle takes free-text prompts; every port, lease and guard
-   * of the stream app asks here. Text bundles come with the bundle branch (issue 19): once
-   * {@code ModelBundle.textConditioned()} exists, this becomes {@code return bundle.textConditioned();}.
-   * Until then every bundle is class-conditional.
+   * The one place that decides whether a bundle takes free-text prompts (a text-conditioned DiT);
+   * every port, lease and guard of the stream app asks here.
    */
   static boolean acceptsFreeText(ModelBundle bundle) {
-    return false; // INTEGRATION: return bundle.textConditioned();
+    return bundle.textConditioned();
   }
 
   @Override

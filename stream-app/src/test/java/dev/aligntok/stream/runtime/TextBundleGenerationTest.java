@@ -13,6 +13,7 @@ import dev.aligntok.events.DeadLetter;
 import dev.aligntok.events.GeneratedImage;
 import dev.aligntok.events.GenerationRequest;
 import dev.aligntok.events.GenerationStatus;
+import dev.aligntok.export.bundle.TestBundles;
 import dev.aligntok.inference.bundle.ModelBundle;
 import dev.aligntok.inference.image.ImageLimits;
 import dev.aligntok.inference.runtime.SampledImage;
@@ -32,7 +33,6 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,14 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
  * with classId -1 and no class name, a classId request keeping its class, the same latent as the
  * runtime run directly for the same prompt and seed, different prompts giving different images. (One
  * runtime call per batch is {@link BundleGeneratorBatchTest}; the runtime's one text-encoder call per
- * generate call is the bundle branch's to test.)
- *
- * <p>To enable after merging text/bundle: (1) make {@link BundleGenerator#acceptsFreeText(ModelBundle)}
- * return {@code bundle.textConditioned()}; (2) make {@link #writeTextBundle} write a tiny text bundle
- * with the bundle branch's test writer (the text counterpart of model-export's
- * {@code TestBundles.writeGenerator}); (3) remove {@code @Disabled}.
+ * generate call is model-export's {@code TextBundleRuntimeTest}.)
  */
-@Disabled("needs a text bundle: enable after merging text/bundle (steps in the class javadoc)")
 class TextBundleGenerationTest {
   private static final TopicNames TOPICS = TopicNames.defaults();
   private static final String CAT = "a smiling cat wearing sunglasses";
@@ -56,9 +50,14 @@ class TextBundleGenerationTest {
 
   @TempDir Path tmp;
 
-  /** INTEGRATION: the bundle branch's tiny text bundle writer goes here; returns {@code dir}. */
+  /** A tiny text-conditioned bundle (model-export's test writer); returns {@code dir}. */
   private static Path writeTextBundle(Path dir) {
-    throw new UnsupportedOperationException("no text bundle writer on this branch: connect the bundle branch's");
+    try {
+      TestBundles.writeTextGenerator(dir);
+      return dir;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   @Test

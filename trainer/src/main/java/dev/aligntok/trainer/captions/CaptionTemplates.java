@@ -1,5 +1,6 @@
 package dev.aligntok.trainer.captions;
 
+import dev.aligntok.inference.text.ClassCaption;
 import java.util.List;
 
 /**
@@ -15,7 +16,7 @@ public final class CaptionTemplates {
   /** Templates no training caption uses. */
   public static final List<String> EVAL = List.of("a drawing of {x}", "an illustration showing {x}");
   /** The template of a class's own caption ({@code classId} requests use it). */
-  public static final String CLASS = TRAINING.get(1);
+  public static final String CLASS = ClassCaption.TEMPLATE;
 
   private CaptionTemplates() {}
 

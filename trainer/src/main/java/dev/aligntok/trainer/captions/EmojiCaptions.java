@@ -1,5 +1,7 @@
 package dev.aligntok.trainer.captions;
 
+import dev.aligntok.inference.text.CaptionPhrases;
+
 import dev.aligntok.trainer.data.DataCache;
 import dev.aligntok.trainer.data.DataSources;
 import dev.aligntok.trainer.data.DatasetCatalog;
@@ -63,7 +65,7 @@ public final class EmojiCaptions {
       if (!groupKeywords.isEmpty()) {
         reserved.add(groupKeywords.get(0));
       }
-      reserved.add(Phrases.ofClass(image.subcategory()));
+      reserved.add(CaptionPhrases.ofClass(image.subcategory()));
     }
     Map<String, String> heldOut = KeywordSplit.heldOut(classesByKeyword, reserved, options);
 
@@ -72,7 +74,7 @@ public final class EmojiCaptions {
     List<ImageCaptions> imageCaptions = new ArrayList<>();
     for (EmojiDataset.Entry image : images) {
       int classCaption = classCaptions.computeIfAbsent(image.subcategory(),
-          name -> captions.add(CaptionTemplates.apply(CaptionTemplates.CLASS, Phrases.ofClass(name))));
+          name -> captions.add(CaptionTemplates.apply(CaptionTemplates.CLASS, CaptionPhrases.ofClass(name))));
       Set<String> phrases = new LinkedHashSet<>(names(image));
       keywordsByGroup.get(image.groupId()).stream().filter(keyword -> !heldOut.containsKey(keyword))
           .forEach(phrases::add);
@@ -81,7 +83,7 @@ public final class EmojiCaptions {
       phrases.forEach(phrase -> indices.add(captions.add(trainingCaption(phrase, options.splitSeed()))));
       // An emoji without a usable name (or whose only phrase gave the class caption) still gets two:
       // its first phrase, else its class phrase, in the other templates.
-      String fallback = phrases.isEmpty() ? Phrases.ofClass(image.subcategory()) : phrases.iterator().next();
+      String fallback = phrases.isEmpty() ? CaptionPhrases.ofClass(image.subcategory()) : phrases.iterator().next();
       for (int t = 0; indices.size() < 2 && t < CaptionTemplates.TRAINING.size(); t++) {
         indices.add(captions.add(CaptionTemplates.apply(CaptionTemplates.TRAINING.get(t), fallback)));
       }
@@ -93,7 +95,7 @@ public final class EmojiCaptions {
 
   /** An image's name and short names as phrases (skin tones included for variants). */
   static List<String> names(EmojiDataset.Entry image) {
-    return image.texts().stream().map(Phrases::of).filter(phrase -> phrase != null).distinct().toList();
+    return image.texts().stream().map(CaptionPhrases::of).filter(phrase -> phrase != null).distinct().toList();
   }
 
   /** A phrase in the training template its hash picks: the same for every image that has it. */

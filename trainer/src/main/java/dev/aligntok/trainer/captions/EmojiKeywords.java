@@ -1,5 +1,7 @@
 package dev.aligntok.trainer.captions;
 
+import dev.aligntok.inference.text.CaptionPhrases;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aligntok.trainer.data.DataException;
@@ -53,7 +55,7 @@ public final class EmojiKeywords {
       Map.Entry<String, JsonNode> field = fields.next();
       Set<String> keywords = merged.computeIfAbsent(withoutSelectors(field.getKey()), key -> new LinkedHashSet<>());
       field.getValue().forEach(value -> {
-        String phrase = value.isTextual() ? Phrases.of(value.asText()) : null;
+        String phrase = value.isTextual() ? CaptionPhrases.of(value.asText()) : null;
         if (phrase != null) {
           keywords.add(phrase);
         }

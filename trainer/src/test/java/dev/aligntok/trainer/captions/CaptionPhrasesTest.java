@@ -1,5 +1,7 @@
 package dev.aligntok.trainer.captions;
 
+import dev.aligntok.inference.text.CaptionPhrases;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -19,17 +21,17 @@ class CaptionPhrasesTest {
 
   @Test
   void oddTextsBecomePlainPhrasesOrNone() {
-    assertEquals("côte d'ivoire flag", Phrases.of("Côte d\u2019Ivoire Flag"));
-    assertEquals("fog bridge", Phrases.of("fog\u00a0bridge"));
-    assertEquals("discount", Phrases.of("\u201cdiscount\u201d"));
-    assertEquals("keycap", Phrases.of("keycap_"));
-    assertEquals("slightly smiling face", Phrases.of("slightly_smiling_face"));
-    assertEquals("keycap: *", Phrases.of("KEYCAP: *"));
-    assertEquals("+1", Phrases.of("+1"));
-    assertNull(Phrases.of(":)"));
-    assertNull(Phrases.of("  \u00a0 "));
-    assertNull(Phrases.of("x".repeat(Phrases.MAX_CHARS + 1)));
-    assertEquals("face smiling", Phrases.ofClass("face-smiling"));
+    assertEquals("côte d'ivoire flag", CaptionPhrases.of("Côte d\u2019Ivoire Flag"));
+    assertEquals("fog bridge", CaptionPhrases.of("fog\u00a0bridge"));
+    assertEquals("discount", CaptionPhrases.of("\u201cdiscount\u201d"));
+    assertEquals("keycap", CaptionPhrases.of("keycap_"));
+    assertEquals("slightly smiling face", CaptionPhrases.of("slightly_smiling_face"));
+    assertEquals("keycap: *", CaptionPhrases.of("KEYCAP: *"));
+    assertEquals("+1", CaptionPhrases.of("+1"));
+    assertNull(CaptionPhrases.of(":)"));
+    assertNull(CaptionPhrases.of("  \u00a0 "));
+    assertNull(CaptionPhrases.of("x".repeat(CaptionPhrases.MAX_CHARS + 1)));
+    assertEquals("face smiling", CaptionPhrases.ofClass("face-smiling"));
   }
 
   @Test

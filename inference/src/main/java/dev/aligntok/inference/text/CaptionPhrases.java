@@ -1,4 +1,4 @@
-package dev.aligntok.trainer.captions;
+package dev.aligntok.inference.text;
 
 import java.text.Normalizer;
 import java.util.Locale;
@@ -8,18 +8,19 @@ import java.util.regex.Pattern;
  * Turns a name, short name or keyword into the phrase captions use: NFKC (no-break spaces become
  * spaces), lower case, {@code _} as a space, typographic quotes as plain ones, quotes at the ends
  * dropped, runs of white space as one space. Phrases without a letter or digit (":)") or longer
- * than {@value #MAX_CHARS} characters are not used.
+ * than {@value #MAX_CHARS} characters are not used. The one rule shared by the trainer's captions
+ * and the service's class captions ({@link ClassCaption}).
  */
-final class Phrases {
+public final class CaptionPhrases {
   /** Longer phrases are dropped, so no caption grows with the input. */
-  static final int MAX_CHARS = 100;
+  public static final int MAX_CHARS = 100;
   private static final Pattern SPACES = Pattern.compile("[\\s\\p{Z}]+");
   private static final Pattern END_QUOTES = Pattern.compile("^[\"']+|[\"']+$");
 
-  private Phrases() {}
+  private CaptionPhrases() {}
 
   /** The phrase, or null when the text makes no usable phrase. */
-  static String of(String raw) {
+  public static String of(String raw) {
     if (raw == null) {
       return null;
     }
@@ -34,7 +35,7 @@ final class Phrases {
   }
 
   /** A class name as a phrase: "face-smiling" → "face smiling". */
-  static String ofClass(String className) {
+  public static String ofClass(String className) {
     String phrase = of(className.replace('-', ' '));
     return phrase != null ? phrase : className;
   }
