@@ -18,10 +18,8 @@ public final class DefaultPrompts {
       List.of("family", "person-role", "country-flag", "person-activity", "hand-fingers-open");
 
   /**
-   * Free-text defaults for a text-conditioned bundle (issue 19): the classes above in everyday words,
-   * plus a composition no emoji has. Not used yet: {@code Quickstart.prompts} switches to them when
-   * the bundle reports {@code ModelBundle.textConditioned()} (and then skips the vocabulary check of
-   * the user's prompts), once the default bundle is a text bundle.
+   * Free-text defaults for a text-conditioned bundle: the classes above in everyday words, plus a
+   * composition no emoji has ({@code Quickstart.prompts} picks them when the bundle is a text bundle).
    */
   static final List<String> FREE_TEXT = List.of("a family with two children", "a firefighter at work",
       "the flag of a country", "a person running", "an open hand waving", "a smiling cat wearing sunglasses");

@@ -115,6 +115,10 @@ public final class Quickstart {
       }
       return List.of();
     }
+    if (bundle.textConditioned()) {
+      // Any text is a prompt; its length is the service's rule (a 400 names it).
+      return settings.prompts().isEmpty() ? DefaultPrompts.forFreeText() : settings.prompts();
+    }
     var vocabulary = bundle.generation().vocabulary();
     if (settings.prompts().isEmpty()) {
       return DefaultPrompts.forVocabulary(vocabulary);
