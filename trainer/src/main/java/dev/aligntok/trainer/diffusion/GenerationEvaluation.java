@@ -90,7 +90,8 @@ public final class GenerationEvaluation {
     LabelledFeatures heldOutClassifier = LabelledFeatures.of(realClassifier, heldOut, BATCH);
     // One fit serves the real held-out images and both sample sets (the same deterministic model each time).
     LinearProbe.Fitted classifier = new LinearProbe(ProbeConfig.defaults()).fit(trainClassifier.x(),
-        trainClassifier.y(), LinearProbe.classCount(trainClassifier.y(), heldOutClassifier.y()));
+        trainClassifier.y(), LinearProbe.classCount(trainClassifier.y(), heldOutClassifier.y(),
+            text != null ? text.promptClasses() : new int[0]));
     ProbeResult realAccuracy = classifier.score(heldOutClassifier.x(), heldOutClassifier.y());
     // The tokenizer's own reconstructions of the held-out images: samples can look no better than its
     // decoder, so the distance to these measures the DiT apart from the decoder's error.
