@@ -35,7 +35,10 @@ import java.util.stream.IntStream;
  * feature space that is not the tokenizer's encoder, without and with classifier-free guidance,
  * for one sample per held-out image of that image's class (so class frequencies match); class
  * consistency = accuracy of a linear classifier trained on real training images when it is shown
- * samples of each requested class. Writes {@value #REPORT_FILE}, sample grids and loss curves.
+ * samples of each requested class. A text DiT is asked for a class by the class's caption, and is
+ * also scored on prompt consistency: the same classifier on one sample per held-out prompt
+ * ({@link TextPrompts}), against the chance level of a class-blind generator. Writes
+ * {@value #REPORT_FILE}, sample grids and loss curves.
  */
 public final class GenerationEvaluation {
   public static final String REPORT_FILE = "generation.json";
