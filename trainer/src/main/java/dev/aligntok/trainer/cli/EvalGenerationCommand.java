@@ -1,17 +1,26 @@
 package dev.aligntok.trainer.cli;
 
+import dev.aligntok.inference.text.TextEncoder;
+import dev.aligntok.trainer.captions.CaptionOptions;
+import dev.aligntok.trainer.captions.CaptionSet;
+import dev.aligntok.trainer.captions.EvalPrompt;
 import dev.aligntok.trainer.data.DataCache;
 import dev.aligntok.trainer.data.DataSources;
 import dev.aligntok.trainer.data.DatasetCatalog;
 import dev.aligntok.trainer.data.EmojiOptions.LabelLevel;
 import dev.aligntok.trainer.data.Splits;
+import dev.aligntok.trainer.diffusion.CaptionRecord;
 import dev.aligntok.trainer.diffusion.GenerationEvaluation;
+import dev.aligntok.trainer.diffusion.TextPrompts;
 import dev.aligntok.trainer.diffusion.TrainedDiT;
 import dev.aligntok.trainer.features.InceptionV3Features;
 import dev.aligntok.trainer.eval.LabelledImages;
 import dev.aligntok.trainer.features.MobileNetV2Features;
 import dev.aligntok.trainer.tokenizer.TrainedTokenizer;
+import dev.aligntok.trainer.train.Checkpoints;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -24,8 +33,11 @@ import picocli.CommandLine.Option;
         + "classifier-free guidance; Fréchet distance to the held-out images in InceptionV3 mixed5 features (not the "
         + "tokenizer's encoder) and to the tokenizer's own reconstructions of those images "
         + "(the DiT apart from its decoder's error); class consistency (a linear classifier on MobileNetV2 features "
-        + "trained on real training images, applied to the samples). Writes generation.json, sample grids and loss "
-        + "curves.")
+        + "trained on real training images, applied to the samples). A text DiT asks for each class by its caption "
+        + "('an emoji of face smiling') and is also scored on prompt consistency: one sample per held-out phrasing "
+        + "(keywords and templates no training caption uses; --eval-prompts of them, a fixed seeded subset), judged "
+        + "by the same classifier against the emoji class behind the prompt, without and with guidance, beside the "
+        + "chance level of a class-blind generator. Writes generation.json, sample grids and loss curves.")
 final class EvalGenerationCommand implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -54,9 +66,23 @@ final class EvalGenerationCommand implements Callable<Integer> {
   @Mixin
   FeatureCacheOption featureCache;
 
+  @Option(names = "--eval-prompts", paramLabel = "N", defaultValue = "400",
+      description = "Text DiTs: held-out prompts for prompt consistency (default: ${DEFAULT-VALUE}).")
+  int evalPrompts;
+
+  @Option(names = "--eval-prompt-seed", paramLabel = "SEED", defaultValue = "0",
+      description = "Text DiTs: seed that picks the held-out prompts (default: ${DEFAULT-VALUE}).")
+  long evalPromptSeed;
+
+  @Mixin
+  CaptionSplitOptions captionSplit;
+
   @Override
   public Integer call() {
     var settings = new GenerationEvaluation.Settings(sampler.settings(spec.commandLine()), gridClasses, 8, seed);
+    if (evalPrompts < 1) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--eval-prompts must be >= 1, got " + evalPrompts);
+    }
     DataCache dataCache = cache.resolve();
     Path nsfwjs = DatasetCatalog.require(dataCache, DataSources.NSFWJS);
     DatasetSplitOptions.Opened opened = data.open(dataCache, LabelLevel.SUBCATEGORY);
@@ -71,12 +97,41 @@ final class EvalGenerationCommand implements Callable<Integer> {
       int size = tokenizer.tokenizer().config().imageSize();
       String name = opened.dataset().name();
       Path outputDir = out != null ? out : model.dit.resolve("eval");
+      TextPrompts text = dit.config().textConditioned() ? textPrompts(dit, dataCache, name) : null;
       new GenerationEvaluation(inception, mobilenet, featureCache.resolve(dataCache), System.out).evaluate(dit, tokenizer,
           LabelledImages.fromSamples(name + " train", split.train(), size),
           LabelledImages.fromSamples(name + " held-out", split.validation(), size), settings, outputDir,
-          model.dit.resolve("metrics.jsonl"));
+          model.dit.resolve("metrics.jsonl"), text);
       System.out.println("report → " + outputDir.resolve(GenerationEvaluation.REPORT_FILE));
     }
     return 0;
+  }
+
+  /**
+   * The class captions and held-out prompts of a text DiT, embedded: the caption split is the run's
+   * ({@link CaptionRecord}) unless overridden; prompts of classes the DiT does not know are left out.
+   */
+  private TextPrompts textPrompts(TrainedDiT dit, DataCache dataCache, String dataset) {
+    CaptionOptions recorded = CaptionRecord.read(Checkpoints.runDirectoryOf(dit.checkpoint())).map(CaptionRecord::options)
+        .orElse(null);
+    CaptionSet captions = CaptionSplitOptions.captions(dataCache, dataset, captionSplit.options(recorded));
+    List<String> classCaptions = dit.classNames().stream().map(name -> captions.caption(captions.classCaption(name))).toList();
+    List<String> prompts = new ArrayList<>();
+    List<Integer> classes = new ArrayList<>();
+    int unknown = 0;
+    for (EvalPrompt prompt : captions.evalSubset(evalPrompts, evalPromptSeed)) {
+      int id = dit.classNames().indexOf(prompt.className());
+      if (id < 0) {
+        unknown++;
+        continue;
+      }
+      prompts.add(prompt.text());
+      classes.add(id);
+    }
+    System.out.printf("prompt consistency on %d held-out prompts (%d left out: class unknown to the DiT)%n",
+        prompts.size(), unknown);
+    try (TextEncoder encoder = CaptionSplitOptions.openEncoder()) {
+      return TextPrompts.embed(classCaptions, prompts, classes.stream().mapToInt(Integer::intValue).toArray(), encoder::embed);
+    }
   }
 }

@@ -35,7 +35,10 @@ import java.util.stream.IntStream;
  * feature space that is not the tokenizer's encoder, without and with classifier-free guidance,
  * for one sample per held-out image of that image's class (so class frequencies match); class
  * consistency = accuracy of a linear classifier trained on real training images when it is shown
- * samples of each requested class. Writes {@value #REPORT_FILE}, sample grids and loss curves.
+ * samples of each requested class. A text DiT is asked for a class by the class's caption, and is
+ * also scored on prompt consistency: the same classifier on one sample per held-out prompt
+ * ({@link TextPrompts}), against the chance level of a class-blind generator. Writes
+ * {@value #REPORT_FILE}, sample grids and loss curves.
  */
 public final class GenerationEvaluation {
   public static final String REPORT_FILE = "generation.json";
@@ -65,6 +68,22 @@ public final class GenerationEvaluation {
 
   public Map<String, Object> evaluate(TrainedDiT dit, TokenizerUnderTest tokenizer, LabelledImages train,
       LabelledImages heldOut, Settings settings, Path outputDir, Path metricsJsonl) {
+    return evaluate(dit, tokenizer, train, heldOut, settings, outputDir, metricsJsonl, null);
+  }
+
+  /**
+   * The evaluation of a class DiT ({@code text} null) or of a text DiT: its Fréchet and class-consistency
+   * samples ask for each class by its caption, and each sampler also reports prompt consistency on
+   * {@code text}'s held-out prompts (one sample per prompt), beside the chance level of a class-blind
+   * generator.
+   */
+  public Map<String, Object> evaluate(TrainedDiT dit, TokenizerUnderTest tokenizer, LabelledImages train,
+      LabelledImages heldOut, Settings settings, Path outputDir, Path metricsJsonl, TextPrompts text) {
+    if (dit.config().textConditioned() != (text != null)) {
+      throw new IllegalArgumentException(dit.config().textConditioned()
+          ? "DiT " + dit.checkpoint() + " is conditioned on text: evaluate it with its captions and held-out prompts"
+          : "DiT " + dit.checkpoint() + " is conditioned on classes: it takes no prompts");
+    }
     LatentGenerator generator = new LatentGenerator(dit, BATCH);
     out.println("features of " + heldOut.size() + " held-out and " + train.size() + " training images...");
     FeatureExtractor realFrechet = realImages.of(frechetSpace);
@@ -74,7 +93,8 @@ public final class GenerationEvaluation {
     LabelledFeatures heldOutClassifier = LabelledFeatures.of(realClassifier, heldOut, BATCH);
     // One fit serves the real held-out images and both sample sets (the same deterministic model each time).
     LinearProbe.Fitted classifier = new LinearProbe(ProbeConfig.defaults()).fit(trainClassifier.x(),
-        trainClassifier.y(), LinearProbe.classCount(trainClassifier.y(), heldOutClassifier.y()));
+        trainClassifier.y(), LinearProbe.classCount(trainClassifier.y(), heldOutClassifier.y(),
+            text != null ? text.promptClasses() : new int[0]));
     ProbeResult realAccuracy = classifier.score(heldOutClassifier.x(), heldOutClassifier.y());
     // The tokenizer's own reconstructions of the held-out images: samples can look no better than its
     // decoder, so the distance to these measures the DiT apart from the decoder's error.
@@ -89,6 +109,19 @@ public final class GenerationEvaluation {
     report.put("frechetFeatureSpace", frechetSpace.name());
     report.put("classifierFeatureSpace", classifierSpace.name());
     report.put("samples", heldOut.size());
+    if (text != null) {
+      report.put("conditioning", "text: Fréchet and class-consistency samples ask for each class by its caption; "
+          + "promptConsistency uses held-out phrasings");
+      Map<String, Object> prompts = new LinkedHashMap<>();
+      prompts.put("prompts", text.prompts().size());
+      prompts.put("chanceLevel", text.chanceLevel());
+      prompts.put("mostFrequentClassShare", text.mostFrequentClassShare());
+      prompts.put("chanceLevelMeaning", "expected prompt consistency of a class-blind generator whose samples' classes "
+          + "follow the eval prompts' class frequencies q (sum of q squared); mostFrequentClassShare is what one that "
+          + "always draws the most frequent class scores");
+      prompts.put("examples", text.prompts().subList(0, Math.min(5, text.prompts().size())));
+      report.put("promptConsistency", prompts);
+    }
     report.put("classifierAccuracyOnRealHeldOut", realAccuracy.heldOutAccuracy());
     report.put("reconstructionFrechet", FrechetDistance.between(heldOutFrechet.x(), heldOutReconstructed.x()).distance());
     int[] classes = heldOutFrechet.y();
@@ -96,8 +129,8 @@ public final class GenerationEvaluation {
     for (SamplerSettings sampler : List.of(settings.guided().withGuidance(1f, 0f, 1f), settings.guided())) {
       String name = sampler.cfgScale() == 1f ? "without_cfg" : "with_cfg";
       long started = System.nanoTime();
-      ImageBatch samples = decode(tokenizer, generator.generate(classes, seeds(settings.seed(), classes.length),
-          new long[classes.length], sampler));
+      ImageBatch samples = decode(tokenizer, sampleClasses(generator, text, classes, seeds(settings.seed(), classes.length),
+          sampler));
       double seconds = (System.nanoTime() - started) / 1e9;
       double[][] sampleFeatures = frechetSpace.extract(samples);
       FrechetDistance.Result fd = FrechetDistance.between(heldOutFrechet.x(), sampleFeatures);
@@ -112,7 +145,17 @@ public final class GenerationEvaluation {
       runs.put(name, run);
       out.printf("%s: Fréchet distance %.2f, class consistency %.1f%% (%d samples, %.1f samples/s)%n", name,
           fd.distance(), 100 * consistency.heldOutAccuracy(), classes.length, classes.length / seconds);
-      writeGrid(dit, tokenizer, generator, train, settings, sampler, outputDir.resolve("samples-" + name + ".png"));
+      if (text != null) {
+        ImageBatch promptSamples = decode(tokenizer, generator.generate(text.promptVectors(), text.nullCondition(),
+            seeds(settings.seed(), text.prompts().size()), new long[text.prompts().size()], sampler));
+        double promptConsistency = classifier.score(classifierSpace.extract(promptSamples), text.promptClasses())
+            .heldOutAccuracy();
+        run.put("promptConsistency", promptConsistency);
+        out.printf("%s: prompt consistency %.1f%% on %d held-out prompts (class-blind chance %.1f%%)%n", name,
+            100 * promptConsistency, text.prompts().size(), 100 * text.chanceLevel());
+        writePromptGrid(dit, tokenizer, generator, text, settings, sampler, outputDir.resolve("prompts-" + name + ".png"));
+      }
+      writeGrid(dit, tokenizer, generator, train, settings, sampler, outputDir.resolve("samples-" + name + ".png"), text);
     }
     report.put("runs", runs);
     try {
@@ -129,7 +172,7 @@ public final class GenerationEvaluation {
 
   /** A row per frequent class, the same seeds in every row so rows differ only by class. */
   private void writeGrid(TrainedDiT dit, TokenizerUnderTest tokenizer, LatentGenerator generator, LabelledImages train,
-      Settings settings, SamplerSettings sampler, Path png) {
+      Settings settings, SamplerSettings sampler, Path png, TextPrompts text) {
     List<Integer> rows = mostFrequent(train, settings.gridClasses());
     int columns = settings.gridColumns();
     int[] classes = new int[rows.size() * columns];
@@ -142,10 +185,35 @@ public final class GenerationEvaluation {
         seeds[r * columns + c] = settings.seed() + c;
       }
     }
-    ImageBatch images = decode(tokenizer, generator.generate(classes, seeds, new long[classes.length], sampler));
+    ImageBatch images = decode(tokenizer, sampleClasses(generator, text, classes, seeds, sampler));
     String title = String.format("DiT step %d samples, %d %s steps, CFG %.1f in [%.2f, %.2f]", dit.state().step(),
         sampler.steps(), sampler.solver().name().toLowerCase(), sampler.cfgScale(), sampler.cfgLow(), sampler.cfgHigh());
     SampleGrid.write(png, images, labels, columns, 2, title);
+  }
+
+  /** The first held-out prompts as rows (labelled with the prompt), the same seeds in every row. */
+  private void writePromptGrid(TrainedDiT dit, TokenizerUnderTest tokenizer, LatentGenerator generator, TextPrompts text,
+      Settings settings, SamplerSettings sampler, Path png) {
+    int rows = Math.min(settings.gridClasses(), text.prompts().size());
+    int columns = settings.gridColumns();
+    float[][] conditions = new float[rows * columns][];
+    long[] seeds = new long[conditions.length];
+    for (int i = 0; i < conditions.length; i++) {
+      conditions[i] = text.promptVectors()[i / columns];
+      seeds[i] = settings.seed() + i % columns;
+    }
+    ImageBatch images = decode(tokenizer, generator.generate(conditions, text.nullCondition(), seeds, new long[seeds.length],
+        sampler));
+    String title = String.format("DiT step %d, held-out prompts, CFG %.1f", dit.state().step(), sampler.cfgScale());
+    SampleGrid.write(png, images, text.prompts().subList(0, rows), columns, 2, title);
+  }
+
+  /** Samples of the given classes: by class id on a class DiT, by each class's caption on a text DiT. */
+  private static LatentBatch sampleClasses(LatentGenerator generator, TextPrompts text, int[] classes, long[] seeds,
+      SamplerSettings sampler) {
+    long[] streams = new long[classes.length];
+    return text == null ? generator.generate(classes, seeds, streams, sampler)
+        : generator.generate(text.conditionsOf(classes), text.nullCondition(), seeds, streams, sampler);
   }
 
   static List<Integer> mostFrequent(LabelledImages images, int k) {

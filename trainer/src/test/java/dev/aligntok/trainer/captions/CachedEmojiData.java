@@ -16,10 +16,10 @@ import java.io.PrintWriter;
  * the test is skipped only when npm cannot be reached (or with {@code -Daligntok.tests.noFetch=true}).
  * A checksum or layout mismatch fails the test.
  */
-final class CachedEmojiData {
+public final class CachedEmojiData {
   private CachedEmojiData() {}
 
-  static DataCache withOrSkip(DataSource... sources) {
+  public static DataCache withOrSkip(DataSource... sources) {
     DataCache cache = DataCache.resolve(null);
     for (DataSource source : sources) {
       if (cache.isPresent(source)) {
