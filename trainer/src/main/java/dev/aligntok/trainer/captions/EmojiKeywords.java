@@ -19,7 +19,7 @@ import java.util.Set;
 /**
  * emojilib's keywords ({@value #FILE}: emoji character → keywords), looked up by an emoji's
  * unified code points. Variation selectors (U+FE0F) are ignored on both sides, since emoji.json
- * and emojilib do not always agree on them. Keywords come out as {@link Phrases}, in emojilib's
+ * and emojilib do not always agree on them. Keywords come out as {@link CaptionPhrases}, in emojilib's
  * order, without repeats.
  */
 public final class EmojiKeywords {
