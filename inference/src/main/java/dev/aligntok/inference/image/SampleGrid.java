@@ -14,7 +14,10 @@ public final class SampleGrid {
   private static final Color BACKGROUND = new Color(0xd8d8d8);
   private static final Color TEXT = new Color(0x202020);
   private static final int GAP = 4;
-  private static final int LABEL_WIDTH = 180;
+  private static final Font LABEL_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
+  /** The label column fits its longest label between these widths; longer labels end in "…". */
+  private static final int MIN_LABEL_WIDTH = 180;
+  private static final int MAX_LABEL_WIDTH = 360;
 
   private SampleGrid() {}
 
@@ -31,7 +34,8 @@ public final class SampleGrid {
     int tileW = images.width() * scale;
     int tileH = images.height() * scale;
     int titleH = title == null ? 0 : 28;
-    int width = LABEL_WIDTH + GAP + columns * (tileW + GAP);
+    int labelWidth = labelWidth(rowLabels);
+    int width = labelWidth + GAP + columns * (tileW + GAP);
     int height = titleH + GAP + rows * (tileH + GAP);
     BufferedImage canvas = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = canvas.createGraphics();
@@ -44,14 +48,14 @@ public final class SampleGrid {
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
         g.drawString(title, GAP + 2, 20);
       }
-      g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+      g.setFont(LABEL_FONT);
       FontMetrics metrics = g.getFontMetrics();
       for (int r = 0; r < rows; r++) {
         int y = titleH + GAP + r * (tileH + GAP);
-        String label = fit(rowLabels.get(r), metrics, LABEL_WIDTH - 6);
-        g.drawString(label, LABEL_WIDTH - metrics.stringWidth(label) - 2, y + (tileH + metrics.getAscent()) / 2);
+        String label = fit(rowLabels.get(r), metrics, labelWidth - 6);
+        g.drawString(label, labelWidth - metrics.stringWidth(label) - 2, y + (tileH + metrics.getAscent()) / 2);
         for (int c = 0; c < columns; c++) {
-          g.drawImage(ReconstructionGrid.tile(images, r * columns + c), LABEL_WIDTH + GAP + c * (tileW + GAP), y, tileW, tileH, null);
+          g.drawImage(ReconstructionGrid.tile(images, r * columns + c), labelWidth + GAP + c * (tileW + GAP), y, tileW, tileH, null);
         }
       }
     } finally {
@@ -62,6 +66,18 @@ public final class SampleGrid {
 
   public static void write(Path png, ImageBatch images, List<String> rowLabels, int columns, int scale, String title) {
     ReconstructionGrid.writePng(png, render(images, rowLabels, columns, scale, title));
+  }
+
+  /** Wide enough for the longest label (prompts are longer than class names), within the bounds. */
+  private static int labelWidth(List<String> rowLabels) {
+    Graphics2D scratch = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB).createGraphics();
+    try {
+      FontMetrics metrics = scratch.getFontMetrics(LABEL_FONT);
+      int widest = rowLabels.stream().mapToInt(metrics::stringWidth).max().orElse(0);
+      return Math.max(MIN_LABEL_WIDTH, Math.min(MAX_LABEL_WIDTH, widest + 8));
+    } finally {
+      scratch.dispose();
+    }
   }
 
   private static String fit(String text, FontMetrics metrics, int width) {

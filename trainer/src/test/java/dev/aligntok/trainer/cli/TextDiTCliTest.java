@@ -158,10 +158,14 @@ class TextDiTCliTest {
     assertFalse(Arrays.equals(cat, row(grid, 3)), "the prompts file's prompt is a fourth row");
   }
 
-  /** Row r's tiles in a SampleGrid of 16 px images at scale 2: title 28 px, gaps 4 px, labels 180 px. */
+  /**
+   * Row r's two tiles in a SampleGrid of 16 px images at scale 2 (title 28 px, gaps 4 px), counted
+   * from the right edge: the label column's width follows the longest label.
+   */
   private static int[] row(BufferedImage grid, int r) {
     int y = 28 + 4 + r * (32 + 4);
-    return grid.getRGB(184, y, grid.getWidth() - 184, 32, null, 0, grid.getWidth() - 184);
+    int tiles = 2 * (32 + 4);
+    return grid.getRGB(grid.getWidth() - tiles, y, tiles, 32, null, 0, tiles);
   }
 
   @Test
