@@ -90,6 +90,29 @@ class TextBundleRuntimeTest {
     assertArrayEquals(results.get(3).latent(), results.get(2).latent(), "class 1 means the prompt 'an emoji of dog'");
   }
 
+  /**
+   * The nastiest prompts the service lets through (1,000 characters, its limit): one token per CJK
+   * character, emoji the vocabulary lacks, one 1,000-letter "word", punctuation only. Each generates
+   * a finite image, and the work is bounded by the encoder's 128-token window: a 1,000-character
+   * prompt gives exactly the image of its first 126 tokens' worth of text.
+   */
+  @Test
+  void promptsAtTheServicesLengthLimitGenerateWithinTheTokenWindow() {
+    String cjk = "猫".repeat(1000);
+    List<SamplingJob> jobs = List.of(SamplingJob.ofPrompt(cjk, 4, 0), SamplingJob.ofPrompt("😎".repeat(500), 4, 0),
+        SamplingJob.ofPrompt("a".repeat(1000), 4, 0), SamplingJob.ofPrompt("!?.,".repeat(250), 4, 0),
+        SamplingJob.ofPrompt("猫".repeat(126), 4, 0));
+    List<SampledImage> results = bundle.generation().generate(jobs);
+    for (int i = 0; i < jobs.size(); i++) {
+      for (float value : results.get(i).latent()) {
+        assertTrue(Float.isFinite(value), "job " + i + " has a non-finite latent value");
+      }
+      assertTrue(results.get(i).png().length > 50, "job " + i);
+    }
+    assertArrayEquals(results.get(4).latent(), results.get(0).latent(),
+        "1,000 CJK characters are cut to the 126 that fit between [CLS] and [SEP]");
+  }
+
   @Test
   void allTextsOfACallAreEmbeddedInOneEncoderCall() throws Exception {
     List<List<String>> calls = new ArrayList<>();
