@@ -132,3 +132,22 @@ look like secrets). Rendering stops with the reason.
 {{- include "aligntok.fullname" . }}-keda
 {{- end }}
 {{- end }}
+
+{{/*
+Kafka Streams' num.standby.replicas: kafka.numStandbyReplicas when set; otherwise 1 when the release
+may run more than one pod (replicaCount or the enabled autoscaler's maxReplicas), else 0 (a standby
+never shares a pod with its active task, so a lone pod cannot hold one).
+*/}}
+{{- define "aligntok.numStandbyReplicas" -}}
+{{- $set := .Values.kafka.numStandbyReplicas }}
+{{- if kindIs "string" $set }}
+{{- $pods := int .Values.replicaCount }}
+{{- with .Values.autoscaling }}
+{{- if .keda.enabled }}{{ $pods = max $pods (int .keda.maxReplicas) }}{{ end }}
+{{- if .hpa.enabled }}{{ $pods = max $pods (int .hpa.maxReplicas) }}{{ end }}
+{{- end }}
+{{- ternary "1" "0" (gt (int $pods) 1) }}
+{{- else }}
+{{- int $set }}
+{{- end }}
+{{- end }}

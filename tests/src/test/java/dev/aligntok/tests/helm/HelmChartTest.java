@@ -31,6 +31,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -276,15 +277,18 @@ class HelmChartTest {
       assertEquals("aligntok", RenderedChart.at(scaled, "spec", "scaleTargetRef", "name"));
       assertEquals("StatefulSet", RenderedChart.at(scaled, "spec", "scaleTargetRef", "kind"));
 
-      Map<?, ?> trigger = (Map<?, ?>) ((List<?>) RenderedChart.at(scaled, "spec", "triggers")).get(0);
-      Map<?, ?> metadata = (Map<?, ?>) trigger.get("metadata");
-      assertEquals("kafka", trigger.get("type"));
-      assertEquals("aligntok-prod", metadata.get("consumerGroup"), "the lag of the Streams application id");
-      assertEquals("scram_sha512", metadata.get("sasl"));
-      assertEquals("enable", metadata.get("tls"));
-
+      List<?> triggers = (List<?>) RenderedChart.at(scaled, "spec", "triggers");
+      assertEquals(2, triggers.size(), "one per input topic: images and prompts");
       GenericKubernetesResource auth = chart.custom("TriggerAuthentication").get(0);
-      assertEquals(auth.getMetadata().getName(), ((Map<?, ?>) trigger.get("authenticationRef")).get("name"));
+      for (Object each : triggers) {
+        Map<?, ?> trigger = (Map<?, ?>) each;
+        Map<?, ?> metadata = (Map<?, ?>) trigger.get("metadata");
+        assertEquals("kafka", trigger.get("type"));
+        assertEquals("aligntok-prod", metadata.get("consumerGroup"), "the lag of the Streams application id");
+        assertEquals("scram_sha512", metadata.get("sasl"));
+        assertEquals("enable", metadata.get("tls"));
+        assertEquals(auth.getMetadata().getName(), ((Map<?, ?>) trigger.get("authenticationRef")).get("name"));
+      }
       List<?> refs = (List<?>) RenderedChart.at(auth, "spec", "secretTargetRef");
       assertTrue(refs.contains(Map.of("parameter", "password", "name", "kafka-client-scram", "key", "password")), refs.toString());
       assertTrue(refs.contains(Map.of("parameter", "ca", "name", "kafka-ca-pem", "key", "ca.crt")), refs.toString());
@@ -300,6 +304,89 @@ class HelmChartTest {
       assertEquals("management", endpoint.get("port"));
       NetworkPolicy policy = chart.single(NetworkPolicy.class);
       assertEquals(List.of("Ingress", "Egress"), policy.getSpec().getPolicyTypes());
+    }
+  }
+
+  /** Several pods: standby replicas, and KEDA scaling on the lag the app really has. */
+  @Nested
+  class ScaleOut {
+    @Test
+    void kedaWatchesTheStreamsGroupOnEachInputTopicTheAppIsConfiguredWith() throws IOException {
+      RenderedChart chart = AligntokChart.template(null, Map.of("autoscaling.keda.enabled", true));
+      JsonNode app = appConfig(chart);
+      String group = app.at("/aligntok/kafka/application-id").asText();
+      Map<String, Map<?, ?>> byTopic = kafkaTriggersByTopic(chart);
+      assertEquals(List.of(app.at("/aligntok/topics/images").asText(), app.at("/aligntok/topics/prompts").asText()),
+          List.copyOf(byTopic.keySet()), "one trigger per input topic, none on the app's own outputs");
+      byTopic.values().forEach(metadata -> assertEquals(group, metadata.get("consumerGroup")));
+      assertEquals("500", byTopic.get("aligntok.images").get("lagThreshold"));
+      assertEquals("16", byTopic.get("aligntok.prompts").get("lagThreshold"));
+      assertEquals("false", byTopic.get("aligntok.images").get("allowIdleConsumers"));
+
+      // The chart's defaults are the app's own: a rename on either side fails here.
+      JsonNode service = YAML.readTree(AligntokChart.REPO.resolve("stream-app/src/main/resources/application.yml").toFile())
+          .path("aligntok");
+      assertEquals(service.at("/kafka/application-id").asText(), group);
+      assertEquals(service.at("/topics/images").asText(), app.at("/aligntok/topics/images").asText());
+      assertEquals(service.at("/topics/prompts").asText(), app.at("/aligntok/topics/prompts").asText());
+    }
+
+    @Test
+    void kedaFollowsRenamedTopicsAndOnlyTheEnabledPipelines() {
+      RenderedChart renamed = AligntokChart.template(null, Map.of("autoscaling.keda.enabled", true,
+          "kafka.applicationId", "acme-tokens", "topics.images", "acme.img", "topics.prompts", "acme.gen"));
+      Map<String, Map<?, ?>> byTopic = kafkaTriggersByTopic(renamed);
+      assertEquals(List.of("acme.img", "acme.gen"), List.copyOf(byTopic.keySet()));
+      byTopic.values().forEach(metadata -> assertEquals("acme-tokens", metadata.get("consumerGroup")));
+
+      RenderedChart tokenizeOnly = AligntokChart.template(null, Map.of("autoscaling.keda.enabled", true,
+          "generate.enabled", false));
+      assertEquals(List.of("aligntok.images"), List.copyOf(kafkaTriggersByTopic(tokenizeOnly).keySet()));
+      RenderedChart generateOnly = AligntokChart.template(null, Map.of("autoscaling.keda.enabled", true,
+          "tokenize.enabled", false));
+      assertEquals(List.of("aligntok.prompts"), List.copyOf(kafkaTriggersByTopic(generateOnly).keySet()));
+    }
+
+    @Test
+    void kedaMayScaleUpToThePartitionCountAndNoFurther() {
+      RenderedChart chart = AligntokChart.template(null, Map.of("autoscaling.keda.enabled", true,
+          "autoscaling.keda.maxReplicas", 12));
+      GenericKubernetesResource scaled = chart.custom("ScaledObject").get(0);
+      assertEquals(12, ((Number) RenderedChart.at(scaled, "spec", "maxReplicaCount")).intValue());
+      Exception refusal = assertThrows(Exception.class, () -> AligntokChart.template(null, Map.of(
+          "autoscaling.keda.enabled", true, "autoscaling.keda.maxReplicas", 7, "topics.partitions", 6)));
+      assertTrue(refusal.getMessage().contains("autoscaling.keda.maxReplicas (7) exceeds topics.partitions (6)"),
+          refusal.getMessage());
+    }
+
+    @ParameterizedTest(name = "{0} -> num.standby.replicas {1}")
+    @MethodSource("standbys")
+    void aStandbyWheneverASecondPodMayRun(Map<String, Object> sets, String expected) {
+      RenderedChart chart = AligntokChart.template(null, sets);
+      assertEquals(expected, appConfig(chart).at("/aligntok/kafka/properties/num.standby.replicas").asText());
+    }
+
+    static Stream<Arguments> standbys() {
+      return Stream.of(
+          Arguments.of(Map.of(), "0"),
+          Arguments.of(Map.of("replicaCount", 3), "1"),
+          Arguments.of(Map.of("autoscaling.keda.enabled", true), "1"),
+          Arguments.of(Map.of("autoscaling.keda.enabled", true, "autoscaling.keda.maxReplicas", 1), "0"),
+          Arguments.of(Map.of("autoscaling.hpa.enabled", true), "1"),
+          Arguments.of(Map.of("replicaCount", 3, "kafka.numStandbyReplicas", 2), "2"),
+          Arguments.of(Map.of("replicaCount", 3, "kafka.numStandbyReplicas", 0), "0"));
+    }
+
+    /** The ScaledObject's kafka triggers' metadata, by topic, in trigger order. */
+    private static Map<String, Map<?, ?>> kafkaTriggersByTopic(RenderedChart chart) {
+      GenericKubernetesResource scaled = chart.custom("ScaledObject").get(0);
+      Map<String, Map<?, ?>> byTopic = new LinkedHashMap<>();
+      for (Object trigger : (List<?>) RenderedChart.at(scaled, "spec", "triggers")) {
+        assertEquals("kafka", ((Map<?, ?>) trigger).get("type"));
+        Map<?, ?> metadata = (Map<?, ?>) ((Map<?, ?>) trigger).get("metadata");
+        assertNull(byTopic.put((String) metadata.get("topic"), metadata), "two triggers on " + metadata.get("topic"));
+      }
+      return byTopic;
     }
   }
 
@@ -380,6 +467,9 @@ class HelmChartTest {
           Arguments.of(Map.of("autoscaling.keda.enabled", true, "autoscaling.keda.maxReplicas", 13),
               List.of("autoscaling.keda.maxReplicas (13) exceeds topics.partitions (12)")),
           Arguments.of(Map.of("replicaCount", 13), List.of("replicaCount (13) exceeds topics.partitions (12)")),
+          Arguments.of(Map.of("autoscaling.hpa.enabled", true, "autoscaling.hpa.maxReplicas", 13),
+              List.of("autoscaling.hpa.maxReplicas (13) exceeds topics.partitions (12)")),
+          Arguments.of(Map.of("kafka.numStandbyReplicas", "one"), List.of("kafka.numStandbyReplicas")),
           Arguments.of(Map.of("autoscaling.keda.enabled", true, "autoscaling.hpa.enabled", true),
               List.of("choose one autoscaler")),
           Arguments.of(Map.of("tokenize.enabled", false, "generate.enabled", false), List.of("enable at least one topology")),
