@@ -110,12 +110,15 @@ public final class ImageDecoder {
       return fast;
     }
     ImageReader reader = readerFor(format, source);
-    try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+    try (ImageInputStream in = streamOf(bytes, format)) {
       reader.setInput(in, true, true);
       ImageInfo info = checkDimensions(reader, bytes, format, source);
       if ("png".equals(format) && PngFastPath.imageDataTooShort(bytes)) {
         throw new ImageDecodeException(Reason.CORRUPT, source, "PNG image data is far too short for the "
             + info.width() + "x" + info.height() + " image its header claims");
+      }
+      if (in instanceof PastEndGuard guard) {
+        guard.allow((long) info.width() * info.height());
       }
       SourceRegion region = choice.of(info.width(), info.height());
       List<String> warnings = new ArrayList<>();
@@ -145,6 +148,12 @@ public final class ImageDecoder {
     } finally {
       reader.dispose();
     }
+  }
+
+  /** WebP's reader reads on with zeros past the end, so it gets a stream that stops it ({@link PastEndGuard}). */
+  private static ImageInputStream streamOf(byte[] bytes, String format) {
+    return ImageFormat.WEBP.imageIoName().equals(format) ? new PastEndGuard(bytes)
+        : new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes));
   }
 
   private static ImageReadParam readParam(ImageReader reader, SourceRegion region, ImageInfo info) {

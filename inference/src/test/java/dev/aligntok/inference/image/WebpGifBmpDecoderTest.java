@@ -103,6 +103,24 @@ class WebpGifBmpDecoderTest {
     assertTrue(expect(Reason.CORRUPT, Arrays.copyOf(lossy, lossy.length - 20), "cut.webp").getMessage()
         .contains("truncated"));
     expect(Reason.CORRUPT, withLittleEndian(lossy, 16, 4, 0x7fff_fff0L), "chunk.webp");
+    // A damaged VP8L (found by the fuzz test) with an intact header: the reader went on with zeros
+    // past the end, building Huffman tables for 23 s (23 GB allocated), and "decoded"; the stream
+    // guard stops it.
+    byte[] damaged = FormatFixtures.webp("damaged-lossless");
+    for (boolean square : new boolean[] {false, true}) {
+      long start = TestImages.allocatedBytes();
+      ImageDecodeException error = assertThrows(ImageDecodeException.class, () -> {
+        if (square) {
+          decoder.decodeSquare(damaged, "damaged.webp", 8);
+        } else {
+          decoder.decodeRgb(damaged, "damaged.webp");
+        }
+      });
+      long allocated = TestImages.allocatedBytes() - start;
+      assertEquals(Reason.CORRUPT, error.reason(), error.getMessage());
+      assertTrue(error.getMessage().contains("cut short or damaged"), error.getMessage());
+      assertTrue(start < 0 || allocated < 256L << 20, "refusing it allocated " + allocated + " bytes");
+    }
     expect(Reason.CORRUPT, withLittleEndian(lossy, 23, 1, 0), "start-code.webp");
   }
 
