@@ -16,9 +16,9 @@ public final class ImageDecodeException extends RuntimeException {
     TOO_MANY_PIXELS,
     /** The header claims a width or height of zero. */
     ZERO_SIZE,
-    /** Not PNG or JPEG (by signature), or no decoder for it. */
+    /** Not one of the {@link ImageFormat}s (by signature), a variant of one that is not read, or no decoder for it. */
     UNSUPPORTED_FORMAT,
-    /** PNG/JPEG signature but the header or pixel data is damaged or truncated. */
+    /** A known signature but the header or pixel data is damaged, truncated or inconsistent. */
     CORRUPT
   }
 

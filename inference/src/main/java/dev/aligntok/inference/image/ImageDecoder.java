@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import javax.imageio.ImageIO;
@@ -19,12 +18,14 @@ import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
- * Decodes PNG or JPEG bytes into an 8-bit RGB image ({@link BufferedImage#TYPE_INT_RGB}), the one
- * pixel format every later step (resize, tensors) assumes. Used by training and serving alike.
+ * Decodes PNG, JPEG, WebP, GIF (first frame) or BMP bytes ({@link ImageFormat}) into an 8-bit RGB
+ * image ({@link BufferedImage#TYPE_INT_RGB}), the one pixel format every later step (resize,
+ * tensors) assumes. Used by training and serving alike.
  *
  * <p>Order of checks, cheapest first, so hostile input is rejected before anything is allocated:
- * empty → byte size → signature (PNG/JPEG only) → header dimensions via
- * {@link ImageReader#getWidth}/{@link ImageReader#getHeight} → decode. A decoder warning (a JPEG
+ * empty → byte size → signature → for WebP, GIF and BMP our own header walk ({@link WebpHeader},
+ * {@link GifHeader}, {@link BmpHeader}: every claimed size and extent, before a reader sees the
+ * bytes) → header dimensions via {@link ImageReader#getWidth}/{@link ImageReader#getHeight} → decode. A decoder warning (a JPEG
  * that ends early is "decoded" with grey padding) counts as corrupt: silently wrong pixels are
  * worse than a skipped image.
  *
@@ -41,7 +42,6 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  * on a page); grey becomes R=G=B with the stored values (not Java's gamma-converted grey).
  */
 public final class ImageDecoder {
-  private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
   private static final int WHITE = 255;
   /** Longest reader message or warning quoted in an error. */
   private static final int MAX_DETAIL = 300;
@@ -104,18 +104,21 @@ public final class ImageDecoder {
 
   /** The chosen region of the image, RGB on white; limits checked before any pixel is decoded. */
   private BufferedImage decode(byte[] bytes, String source, SourceRegion.Choice choice) {
-    String format = checkedFormat(bytes, source);
+    String format = checkedFormat(bytes, source).imageIoName();
     BufferedImage fast = "png".equals(format) ? PngFastPath.decodeOnWhite(bytes, limits, choice) : null;
     if (fast != null) {
       return fast;
     }
     ImageReader reader = readerFor(format, source);
-    try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+    try (ImageInputStream in = streamOf(bytes, format)) {
       reader.setInput(in, true, true);
       ImageInfo info = checkDimensions(reader, bytes, format, source);
       if ("png".equals(format) && PngFastPath.imageDataTooShort(bytes)) {
         throw new ImageDecodeException(Reason.CORRUPT, source, "PNG image data is far too short for the "
             + info.width() + "x" + info.height() + " image its header claims");
+      }
+      if (in instanceof PastEndGuard guard) {
+        guard.allow((long) info.width() * info.height());
       }
       SourceRegion region = choice.of(info.width(), info.height());
       List<String> warnings = new ArrayList<>();
@@ -147,6 +150,12 @@ public final class ImageDecoder {
     }
   }
 
+  /** WebP's reader reads on with zeros past the end, so it gets a stream that stops it ({@link PastEndGuard}). */
+  private static ImageInputStream streamOf(byte[] bytes, String format) {
+    return ImageFormat.WEBP.imageIoName().equals(format) ? new PastEndGuard(bytes)
+        : new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes));
+  }
+
   private static ImageReadParam readParam(ImageReader reader, SourceRegion region, ImageInfo info) {
     ImageReadParam param = reader.getDefaultReadParam();
     if (!region.isWhole(info.width(), info.height())) {
@@ -158,7 +167,7 @@ public final class ImageDecoder {
 
   /** Checks everything up to and including the header's dimensions, without decoding pixels. */
   public ImageInfo probe(byte[] bytes, String source) {
-    String format = checkedFormat(bytes, source);
+    String format = checkedFormat(bytes, source).imageIoName();
     ImageReader reader = readerFor(format, source);
     try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
       reader.setInput(in, true, true);
@@ -208,15 +217,22 @@ public final class ImageDecoder {
     return (channel * alpha + WHITE * (255 - alpha) + 127) / 255;
   }
 
-  private String checkedFormat(byte[] bytes, String source) {
+  /** The format by signature, after the byte limit and, for WebP, GIF and BMP, their header checks. */
+  private ImageFormat checkedFormat(byte[] bytes, String source) {
     if (bytes == null || bytes.length == 0) {
       throw new ImageDecodeException(Reason.EMPTY, source, "no bytes");
     }
     checkByteSize(bytes.length, source);
-    String format = sniffFormat(bytes);
+    ImageFormat format = ImageFormat.sniff(bytes);
     if (format == null) {
       throw new ImageDecodeException(Reason.UNSUPPORTED_FORMAT, source,
-          "not a PNG or JPEG (first bytes " + hexPrefix(bytes) + ")");
+          "not a PNG, JPEG, WebP, GIF or BMP (first bytes " + hexPrefix(bytes) + ")");
+    }
+    switch (format) {
+      case WEBP -> WebpHeader.check(bytes, limits, source);
+      case GIF -> GifHeader.check(bytes, limits, source);
+      case BMP -> BmpHeader.check(bytes, limits, source);
+      default -> { } // PNG and JPEG: the reader's header check below, and PngFastPath's data check
     }
     return format;
   }
@@ -229,17 +245,6 @@ public final class ImageDecoder {
       throw new ImageDecodeException(Reason.TOO_LARGE_BYTES, source,
           size + " bytes exceeds the limit of " + limits.maxEncodedBytes() + " bytes");
     }
-  }
-
-  private static String sniffFormat(byte[] bytes) {
-    if (bytes.length >= PNG_SIGNATURE.length
-        && Arrays.equals(bytes, 0, PNG_SIGNATURE.length, PNG_SIGNATURE, 0, PNG_SIGNATURE.length)) {
-      return "png";
-    }
-    if (bytes.length >= 3 && (bytes[0] & 0xff) == 0xff && (bytes[1] & 0xff) == 0xd8 && (bytes[2] & 0xff) == 0xff) {
-      return "jpeg";
-    }
-    return null;
   }
 
   private static ImageReader readerFor(String format, String source) {
@@ -263,13 +268,7 @@ public final class ImageDecoder {
       }
       throw new ImageDecodeException(Reason.CORRUPT, source, "unreadable " + format + " header: " + describe(e), e);
     }
-    if (width <= 0 || height <= 0) {
-      throw new ImageDecodeException(Reason.ZERO_SIZE, source, "header claims " + width + "x" + height);
-    }
-    if (!limits.allows(width, height)) {
-      throw new ImageDecodeException(Reason.TOO_MANY_PIXELS, source, "header claims " + width + "x" + height
-          + ", limits are " + limits.maxWidth() + "x" + limits.maxHeight() + " and " + limits.maxPixels() + " pixels");
-    }
+    ClaimedSize.check(limits, source, "header", width, height);
     return new ImageInfo(format, width, height);
   }
 

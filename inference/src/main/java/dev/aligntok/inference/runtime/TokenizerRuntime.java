@@ -68,7 +68,7 @@ public final class TokenizerRuntime {
   }
 
   /**
-   * Decodes PNG/JPEG bytes (limits checked before any pixel is decoded; alpha onto white), reduces
+   * Decodes PNG, JPEG, WebP, GIF or BMP bytes (limits checked before any pixel is decoded; alpha onto white), reduces
    * each to S × S by the bundle's policy ({@link ImageDecoder#decodeSquare}) one image at a time, so
    * at most one image's decoded square is held besides the batch tensor, and encodes them in one batch.
    *

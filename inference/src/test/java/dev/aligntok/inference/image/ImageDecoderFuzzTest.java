@@ -26,7 +26,7 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Seeded fuzzing of {@link ImageDecoder}: mutated PNG and JPEG payloads and hand-made hostile ones
+ * Seeded fuzzing of {@link ImageDecoder}: mutated PNG, JPEG, WebP, GIF and BMP payloads and hand-made hostile ones
  * must each end in an RGB image or an {@link ImageDecodeException} — never another exception, never
  * an error — and allocate no more than the limits allow. The seed is fixed, so a failure names the
  * input number that reproduces it.
@@ -54,7 +54,7 @@ class ImageDecoderFuzzTest {
       Mutation mutation = Mutation.values()[random.nextInt(Mutation.values().length)];
       byte[] input = mutation.apply(seed, random);
       boolean square = (i & 1) == 1;
-      String name = "input " + i + " (" + mutation + " of a " + (seed[0] == (byte) 0x89 ? "PNG" : "JPEG") + ", "
+      String name = "input " + i + " (" + mutation + " of a " + ImageFormat.sniff(seed) + ", "
           + (square ? "decodeSquare" : "decodeRgb") + ")";
       long allocated = decodeOnce(decoder, input, square, name, outcomes, failures);
       largest = Math.max(largest, allocated);
@@ -92,6 +92,7 @@ class ImageDecoderFuzzTest {
     hostile.put("JPEG claiming 8192x4882 over 16x16 data", jpegClaiming(jpeg, 8192, 4882));
     hostile.put("JPEG claiming 65535x65535", jpegClaiming(jpeg, 65535, 65535));
     hostile.put("JPEG claiming 0x0", jpegClaiming(jpeg, 0, 0));
+    hostile.putAll(OtherFormatBombs.all());
 
     Map<String, Integer> outcomes = new TreeMap<>();
     List<String> failures = new ArrayList<>();
@@ -104,12 +105,14 @@ class ImageDecoderFuzzTest {
           failures.add(name + " allocated " + allocated + " bytes, bound " + bound);
         }
         boolean png = entry.getValue()[0] == (byte) 0x89;
-        if (png && allocated > 64L << 20 && entry.getValue().length < 64 << 10) {
+        boolean inflates = png || OtherFormatBombs.boundedExpansion(entry.getKey());
+        if (inflates && allocated > 64L << 20 && entry.getValue().length < 64 << 10) {
           // Deflate expands at most ~1000:1, so a few KB of PNG data cannot stand for a large image.
-          // (A JPEG has no such bound: decodeRgb may allocate its claimed size, within the limits.)
+          // So do GIF's LZW and an uncompressed BMP; a JPEG, a WebP or an RLE BMP has no such
+          // bound: decodeRgb may allocate its claimed size, within the limits.
           failures.add(name + " allocated " + allocated + " bytes for a " + entry.getValue().length + "-byte file");
         }
-        if (square && allocated > 64L << 20) {
+        if (square && allocated > 64L << 20 && !OtherFormatBombs.wholeImageDecoder(entry.getKey())) {
           failures.add(name + " allocated " + allocated + " bytes: decodeSquare must not hold a large image");
         }
       }
@@ -160,10 +163,23 @@ class ImageDecoderFuzzTest {
       image.getGraphics().drawImage(TestImages.noise(image.getWidth(), image.getHeight(), 11), 0, 0, null);
     }
     BufferedImage photo = DecodeSquareTest.smooth(40, 24, 5);
-    return List.of(TestImages.encode(TestImages.noise(16, 12, 1), "png"), TestImages.encode(argb, "png"),
-        TestImages.encode(grey, "png"), TestImages.encode(palette, "png"), TestImages.encode(grey16, "png"),
-        TestImages.encode(photo, "png"), TestImages.encode(photo, "jpeg"), TestImages.encode(grey, "jpeg"),
-        progressiveJpeg(photo));
+    List<byte[]> seeds = new ArrayList<>(List.of(TestImages.encode(TestImages.noise(16, 12, 1), "png"),
+        TestImages.encode(argb, "png"), TestImages.encode(grey, "png"), TestImages.encode(palette, "png"),
+        TestImages.encode(grey16, "png"), TestImages.encode(photo, "png"), TestImages.encode(photo, "jpeg"),
+        TestImages.encode(grey, "jpeg"), progressiveJpeg(photo)));
+    for (String webp : List.of("lossy", "lossless", "lossy-alpha", "lossless-alpha")) {
+      seeds.add(FormatFixtures.webp(webp));
+    }
+    BufferedImage few = FormatFixtures.indexed(12, 10, new int[] {0xff0000, 0x0000ff, 0x00ff00, 0x404040}, 3,
+        new SplittableRandom(7).ints(120, 0, 4).toArray());
+    seeds.add(FormatFixtures.gif(List.of(few)));
+    seeds.add(FormatFixtures.gif(List.of(few, few)));
+    seeds.add(TestImages.encode(few, "gif")); // interlaced
+    seeds.add(TestImages.encode(photo, "bmp"));
+    seeds.add(FormatFixtures.bmp(photo, null, true));
+    seeds.add(FormatFixtures.bmp(few, null, false));
+    seeds.add(FormatFixtures.bmp(few, "BI_RLE8", false));
+    return seeds;
   }
 
   /** The ways a seed is damaged; each leaves the rest of it intact. */
@@ -213,13 +229,21 @@ class ImageDecoderFuzzTest {
     HEADER_FIELD {
       @Override
       byte[] mutate(byte[] bytes, SplittableRandom random) {
-        return bytes[0] == (byte) 0x89 ? mutateIhdr(bytes, random) : mutateSof(bytes, random);
+        return switch (ImageFormat.sniff(bytes)) {
+          case PNG -> mutateIhdr(bytes, random);
+          case JPEG -> mutateSof(bytes, random);
+          default -> OtherFormatBombs.mutateHeaderField(bytes, random, interesting(random));
+        };
       }
     },
     CHUNK_LENGTH {
       @Override
       byte[] mutate(byte[] bytes, SplittableRandom random) {
-        if (bytes[0] != (byte) 0x89) {
+        ImageFormat format = ImageFormat.sniff(bytes);
+        if (format != ImageFormat.PNG && format != ImageFormat.JPEG) {
+          return OtherFormatBombs.mutateSizeField(bytes, random, interesting(random));
+        }
+        if (format == ImageFormat.JPEG) {
           return mutateSegmentLength(bytes, random);
         }
         List<Integer> chunks = pngChunkOffsets(bytes);

@@ -75,9 +75,9 @@ class ImageDecoderTest {
     assertEquals(Reason.UNSUPPORTED_FORMAT, text.reason());
     assertTrue(text.getMessage().contains("notes.txt") && text.getMessage().contains("68656c6c"), text.getMessage());
 
-    byte[] gif = TestImages.encode(TestImages.noise(2, 2, 3), "gif");
+    byte[] tiff = TestImages.encode(TestImages.noise(2, 2, 3), "tiff");
     assertEquals(Reason.UNSUPPORTED_FORMAT,
-        assertThrows(ImageDecodeException.class, () -> decoder.decodeRgb(gif, "x.gif")).reason());
+        assertThrows(ImageDecodeException.class, () -> decoder.decodeRgb(tiff, "x.tiff")).reason());
   }
 
   @Test

@@ -119,7 +119,7 @@ class EncodeImagesTest {
   @Test
   void bytesThatAreNotAnImageAreRefused() {
     assertMessage(ImageDecodeException.class, "image 0 (UNSUPPORTED_FORMAT)",
-        () -> bundle.tokenizer().encodeImages(List.of("GIF89a...".getBytes(StandardCharsets.US_ASCII))));
+        () -> bundle.tokenizer().encodeImages(List.of("II*\0 a TIFF header".getBytes(StandardCharsets.US_ASCII))));
   }
 
   /** Rewrites IHDR's width and height (bytes 16–23) and its CRC (bytes 29–32, over type and data). */

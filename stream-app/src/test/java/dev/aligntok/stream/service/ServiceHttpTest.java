@@ -15,6 +15,7 @@ import dev.aligntok.inference.image.ImageLimits;
 import dev.aligntok.inference.runtime.SamplingJob;
 import dev.aligntok.stream.testing.TinyBundles;
 import dev.aligntok.stream.testing.TestPngs;
+import java.awt.image.BufferedImage;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,7 +23,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.TreeMap;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -237,6 +240,37 @@ class ServiceHttpTest {
         TestPngs.solid(8, 8, 200, 100, 0));
     assertEquals(202, accepted.statusCode(), accepted.body());
     assertTrue(JSON.readTree(accepted.body()).get("id").asText().length() >= 32, "a UUID is assigned");
+  }
+
+  @Test
+  void tokenizeAcceptsWebpGifAndBmpByTheirSignaturesAndA415ListsTheAcceptedTypes() throws Exception {
+    HttpResponse<String> wrongType = service.send("POST", "/v1/tokenize", ServiceUnderTest.API_KEY, "image/tiff",
+        new byte[] {'I', 'I', 42, 0});
+    assertEquals(415, wrongType.statusCode(), wrongType.body());
+    for (String type : List.of("image/tiff", "image/png", "image/jpeg", "image/webp", "image/gif", "image/bmp")) {
+      assertTrue(wrongType.body().contains(type), "the 415 names " + type + ": " + wrongType.body());
+    }
+    BufferedImage noise = new BufferedImage(6, 4, BufferedImage.TYPE_INT_RGB);
+    noise.setRGB(0, 0, 6, 4, new SplittableRandom(3).ints(24, 0, 1 << 24).toArray(), 0, 6);
+    // The controller checks the signature only (decoding is the pipeline's): a RIFF/WEBP header is a WebP.
+    byte[] webp = {'R', 'I', 'F', 'F', 4, 0, 0, 0, 'W', 'E', 'B', 'P'};
+    Map<String, byte[]> bodies = Map.of("image/webp", webp, "image/gif", encoded(noise, "gif"),
+        "image/bmp", encoded(noise, "bmp"));
+    for (Map.Entry<String, byte[]> body : bodies.entrySet()) {
+      HttpResponse<String> accepted = service.send("POST", "/v1/tokenize", ServiceUnderTest.API_KEY, body.getKey(),
+          body.getValue());
+      assertEquals(202, accepted.statusCode(), body.getKey() + ": " + accepted.body());
+    }
+    HttpResponse<String> pngAsWebp = service.send("POST", "/v1/tokenize", ServiceUnderTest.API_KEY, "image/webp",
+        TestPngs.solid(4, 4, 1, 2, 3));
+    assertEquals(400, pngAsWebp.statusCode(), pngAsWebp.body());
+    assertTrue(pngAsWebp.body().contains("is not a image/webp image"), pngAsWebp.body());
+  }
+
+  private static byte[] encoded(BufferedImage image, String format) throws java.io.IOException {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    assertTrue(ImageIO.write(image, format, bytes), "the JDK writes " + format);
+    return bytes.toByteArray();
   }
 
   @Test

@@ -6,6 +6,7 @@ import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +20,9 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /**
  * Valid images that are cheap to send and expensive to decode: what a burst within every per-image
- * limit looks like to the service. Built without holding their pixels where that is possible.
+ * limit looks like to the service. Built without holding their pixels where that is possible. Also
+ * the WebP, GIF and BMP inputs: valid ones (WebP from committed fixtures, GIF and BMP written by the
+ * JDK) and ones whose headers lie.
  */
 final class HostileImages {
   private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
@@ -84,6 +87,60 @@ final class HostileImages {
       writer.dispose();
     }
     return bytes.toByteArray();
+  }
+
+  /** A committed WebP fixture: "lossless" (VP8L), "lossy-alpha" (VP8X + ALPH + VP8), "animated". */
+  static byte[] webp(String name) {
+    try (InputStream in = HostileImages.class.getResourceAsStream(name + ".webp")) {
+      if (in == null) {
+        throw new IllegalStateException("no WebP fixture " + name);
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The extended WebP fixture with its VP8X canvas (bytes 24–29, 24-bit little-endian minus one) replaced. */
+  static byte[] webpClaimingCanvas(int width, int height) {
+    byte[] webp = webp("lossy-alpha");
+    littleEndian(webp, 24, 3, width - 1);
+    littleEndian(webp, 27, 3, height - 1);
+    return webp;
+  }
+
+  /** {@code image} in an ImageIO format the JDK writes ("gif", "bmp"). */
+  static byte[] encoded(BufferedImage image, String format) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try {
+      if (!ImageIO.write(image, format, bytes)) {
+        throw new IllegalStateException("no ImageIO writer for " + format);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  /** A GIF whose logical screen (bytes 6–9) claims {@code width × height}. */
+  static byte[] gifClaimingScreen(BufferedImage image, int width, int height) {
+    byte[] gif = encoded(image, "gif");
+    littleEndian(gif, 6, 2, width);
+    littleEndian(gif, 8, 2, height);
+    return gif;
+  }
+
+  /** A BMP whose info header claims {@code width} (bytes 18–21) over its real pixel rows. */
+  static byte[] bmpClaimingWidth(BufferedImage image, int width) {
+    byte[] bmp = encoded(image, "bmp");
+    littleEndian(bmp, 18, 4, width);
+    return bmp;
+  }
+
+  private static void littleEndian(byte[] data, int at, int bytes, long value) {
+    for (int i = 0; i < bytes; i++) {
+      data[at + i] = (byte) (value >>> (8 * i));
+    }
   }
 
   private static void chunk(ByteArrayOutputStream png, String type, byte[] data) {

@@ -23,12 +23,17 @@ final class InputEvents {
 
   /** A PNG of random pixels (incompressible, so its size grows with its area). */
   static byte[] noisePng(int width, int height, SplittableRandom random) {
+    return ImageTensors.toPng(noiseImage(width, height, random));
+  }
+
+  /** Random RGB pixels, for encoding in any format. */
+  static BufferedImage noiseImage(int width, int height, SplittableRandom random) {
     BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
     for (int y = 0; y < height; y++) {
       for (int x = 0; x < width; x++) {
         image.setRGB(x, y, random.nextInt(1 << 24));
       }
     }
-    return ImageTensors.toPng(image);
+    return image;
   }
 }

@@ -73,6 +73,12 @@ final class PoisonPillInputs {
         () -> imagePill("enormous-header", PngHeaders.claimingDimensions(png, 1_000_000, 1_000_000),
             FailureStage.DECODE),
         () -> imagePill("zero-by-zero", PngHeaders.claimingDimensions(png, 0, 0), FailureStage.DECODE),
+        () -> imagePill("webp-canvas-16383", HostileImages.webpClaimingCanvas(16383, 16383), FailureStage.DECODE),
+        () -> imagePill("webp-animated", HostileImages.webp("animated"), FailureStage.DECODE),
+        () -> imagePill("gif-screen-65535", HostileImages.gifClaimingScreen(InputEvents.noiseImage(8, 8, random),
+            65535, 65535), FailureStage.DECODE),
+        () -> imagePill("bmp-width-2147483647", HostileImages.bmpClaimingWidth(InputEvents.noiseImage(8, 8, random),
+            Integer.MAX_VALUE), FailureStage.DECODE),
         () -> uriPill("uri-outside-roots", OUTSIDE_URI),
         () -> uriPill("uri-escaping-root", escapingUri),
         () -> requestPill(request("steps-zero", classNames.get(0)).setSteps(0), "steps 0 "),
@@ -93,6 +99,12 @@ final class PoisonPillInputs {
       }
       pills.get(i).run();
     }
+    // One valid image of each further format, decoded through the service's real classpath (the
+    // WebP reader is an ImageIO plugin found by its service file).
+    addValidImage("img-webp-lossless", HostileImages.webp("lossless"));
+    addValidImage("img-webp-alpha", HostileImages.webp("lossy-alpha"));
+    addValidImage("img-gif", HostileImages.encoded(InputEvents.noiseImage(20, 20, random), "gif"));
+    addValidImage("img-bmp", HostileImages.encoded(InputEvents.noiseImage(20, 20, random), "bmp"));
     validImage("img-last");
     validRequest("gen-last", classNames.get(1), 2);
   }

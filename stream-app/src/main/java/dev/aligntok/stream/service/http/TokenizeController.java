@@ -1,6 +1,7 @@
 package dev.aligntok.stream.service.http;
 
 import dev.aligntok.events.ImageEvent;
+import dev.aligntok.inference.image.ImageFormat;
 import dev.aligntok.stream.config.TokenizeConfig;
 import dev.aligntok.stream.logging.LogContext;
 import dev.aligntok.stream.service.kafka.EventPublisher;
@@ -25,17 +26,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Accepts one image (PNG or JPEG bytes as the body) for tokenization: written to the images topic,
- * its latent appears on the latents topic under the returned id. The bytes are checked only as far
- * as the declared type's signature and the size limit; decoding happens in the pipeline, whose
- * failures go to the dead-letter topic.
+ * Accepts one image (PNG, JPEG, WebP, GIF or BMP bytes as the body, {@link ImageFormat}) for
+ * tokenization: written to the images topic, its latent appears on the latents topic under the
+ * returned id. The bytes are checked only as far as the declared type's signature and the size
+ * limit; decoding (which goes by the signature, not the declared type) happens in the pipeline,
+ * whose failures go to the dead-letter topic. Another Content-Type gets 415 ({@link ServiceErrors}).
  */
 @Controller("/v1/tokenize")
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class TokenizeController {
   private static final Logger LOG = LoggerFactory.getLogger(TokenizeController.class);
-  private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
-  private static final byte[] JPEG_SIGNATURE = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF};
 
   private final EventPublisher publisher;
   private final RequestIds ids;
@@ -47,7 +47,7 @@ public class TokenizeController {
     this.maxBytes = config.imageLimits().maxEncodedBytes();
   }
 
-  @Post(consumes = {MediaType.IMAGE_PNG, MediaType.IMAGE_JPEG})
+  @Post(consumes = {MediaType.IMAGE_PNG, MediaType.IMAGE_JPEG, MediaType.IMAGE_WEBP, MediaType.IMAGE_GIF, MediaType.IMAGE_BMP})
   public MutableHttpResponse<?> submit(@Body byte[] image, @Header("Content-Type") String contentType,
                                        @Nullable @QueryValue String id, @Nullable @QueryValue String label) {
     if (image.length > maxBytes) {
@@ -60,7 +60,7 @@ public class TokenizeController {
     ids.problem(imageId).ifPresent(problem -> errors.add(new FieldError("id", problem)));
     if (image.length == 0) {
       errors.add(new FieldError("body", "is empty; send the image bytes"));
-    } else if (!startsWith(image, MediaType.IMAGE_PNG.equals(type) ? PNG_SIGNATURE : JPEG_SIGNATURE)) {
+    } else if (ImageFormat.sniff(image) != ImageFormat.ofMediaType(type)) {
       errors.add(new FieldError("body", "is not a " + type + " image (its first bytes do not match)"));
     }
     if (!errors.isEmpty()) {
@@ -78,17 +78,5 @@ public class TokenizeController {
       LOG.info("accepted a {} image of {} bytes for tokenization", type, image.length);
     }
     return HttpResponse.accepted().body(new Accepted(imageId));
-  }
-
-  private static boolean startsWith(byte[] data, byte[] prefix) {
-    if (data.length < prefix.length) {
-      return false;
-    }
-    for (int i = 0; i < prefix.length; i++) {
-      if (data[i] != prefix[i]) {
-        return false;
-      }
-    }
-    return true;
   }
 }
