@@ -4,6 +4,7 @@ import dev.aligntok.stream.service.config.AuthSettings;
 import dev.aligntok.stream.service.config.QuotaSettings;
 import dev.aligntok.stream.service.kafka.QueryStores;
 import dev.aligntok.stream.service.query.StoreReader;
+import dev.aligntok.stream.service.query.StoreUnavailableException;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -108,8 +109,14 @@ final class SubmissionQuotas {
 
   /** The caller's usage at the instance owning its key; empty when no instance can say now. */
   private Optional<QuotaUsage> askUsage(Caller caller, HttpRequest<?> request) {
-    MutableHttpResponse<?> answer = routing.ask(QueryStores.IN_FLIGHT, QueryStores.ownerKey(caller.owner()), "GET",
-        USAGE_PATH, request, () -> HttpResponse.ok(usage(caller)));
+    MutableHttpResponse<?> answer;
+    try {
+      answer = routing.ask(QueryStores.IN_FLIGHT, QueryStores.ownerKey(caller.owner()), "GET", USAGE_PATH, request,
+          () -> HttpResponse.ok(usage(caller)));
+    } catch (StoreUnavailableException e) {
+      LOG.debug("in-flight count of {} unknown ({}): submission let through", caller.owner(), e.getMessage());
+      return Optional.empty();
+    }
     if (answer.status() != HttpStatus.OK) {
       LOG.debug("in-flight count of {} unknown ({}): submission let through", caller.owner(), answer.status());
       return Optional.empty();
