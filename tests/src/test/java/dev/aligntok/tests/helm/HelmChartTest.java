@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.marcnuri.helm.LintResult;
+import dev.aligntok.stream.service.config.QuotaSettings;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -177,6 +178,14 @@ class HelmChartTest {
       assertEquals(-1000, config.at("/aligntok/generate/min-priority").asInt());
       assertEquals(8192, config.at("/aligntok/metadata/max-bytes").asInt());
       assertEquals(128_000_000L, config.at("/aligntok/tokenize/max-batch-pixels").asLong());
+    }
+
+    @Test
+    void passTheServicesOwnQuotaDefaults() {
+      JsonNode quotas = appConfig(chart).at("/aligntok/quotas");
+      assertEquals(QuotaSettings.DEFAULT_MAX_IN_FLIGHT, quotas.at("/max-in-flight").asInt());
+      assertEquals(QuotaSettings.DEFAULT_SUBMISSIONS_PER_MINUTE, quotas.at("/submissions-per-minute").asInt());
+      assertEquals(QuotaSettings.DEFAULT_MAX_TRACKED_CALLERS, quotas.at("/max-tracked-callers").asInt());
     }
 
     @Test
@@ -483,6 +492,8 @@ class HelmChartTest {
           Arguments.of(Map.of("auth.jwt.existingSecret", "idp", "auth.jwt.publicKeyKey", "pem",
               "auth.jwt.issuer", "https://idp.example"), List.of("auth.jwt.audience is empty", "requireAudience=false")),
           Arguments.of(Map.of("service.managementPort", 8080), List.of("service.managementPort (8080)")),
+          Arguments.of(Map.of("quotas.maxInFlight", -1), List.of("quotas.maxInFlight", "greater than or equal to 0")),
+          Arguments.of(Map.of("quotas.maxTrackedCallers", 0), List.of("quotas.maxTrackedCallers", "greater than or equal to 1")),
           Arguments.of(Map.of("kafka.properties.sasl\\.jaas\\.config", "x"),
               List.of("sasl.jaas.config holds a literal credential", "${ENV_VAR} placeholder")));
     }
@@ -502,6 +513,15 @@ class HelmChartTest {
       assertEquals(12, chart.single(StatefulSet.class).getSpec().getReplicas());
       assertFalse(appConfig(chart).at("/aligntok/auth/enabled").asBoolean());
       assertTrue(appContainer(chart).getEnv().stream().noneMatch(e -> e.getName().equals("ALIGNTOK_AUTH_API_KEYS")));
+    }
+
+    @Test
+    void quotasReachTheAppAndZeroMeansUnlimited() {
+      JsonNode quotas = appConfig(AligntokChart.template(null, Map.of("quotas.maxInFlight", 0,
+          "quotas.submissionsPerMinute", 600, "quotas.maxTrackedCallers", 5000))).at("/aligntok/quotas");
+      assertEquals(0, quotas.at("/max-in-flight").asInt());
+      assertEquals(600, quotas.at("/submissions-per-minute").asInt());
+      assertEquals(5000, quotas.at("/max-tracked-callers").asInt());
     }
 
     @Test

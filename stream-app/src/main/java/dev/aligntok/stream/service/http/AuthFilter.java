@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Requires credentials on every {@code /v1/**} request — a configured API key in
  * {@value #API_KEY_HEADER}, or a valid JSON Web Token in {@code Authorization: Bearer} — and the
- * role the route needs: admin for {@code /v1/admin/*}, read for GET, submit for the rest (POST,
- * DELETE). The {@link Caller} it establishes is left on the request for the controllers, which
+ * role the route needs: admin for {@code /v1/admin/*}, submit for {@code GET /v1/quotas}, read for
+ * other GETs, submit for the rest (POST, DELETE). The {@link Caller} it establishes is left on the request for the controllers, which
  * answer only a request's owner (or an admin). Refusals say nothing about why (the log does, at
  * debug): a caller probing credentials learns nothing about the configuration. The probes, the
  * OpenAPI document and the management port stay open. Present unless {@code aligntok.auth.enabled=false}.
@@ -81,6 +81,10 @@ public final class AuthFilter {
         .toLowerCase(Locale.ROOT).replaceAll("/{2,}", "/");
     if (path.equals("/v1/admin") || path.startsWith("/v1/admin/")) {
       return Role.ADMIN;
+    }
+    if (path.equals("/v1/quotas")) {
+      // The quotas are about submitting, and a submission asks the caller's instance here with its credentials.
+      return Role.SUBMIT;
     }
     HttpMethod method = request.getMethod();
     return method == HttpMethod.GET || method == HttpMethod.HEAD ? Role.READ : Role.SUBMIT;

@@ -49,10 +49,12 @@ public class GenerationController {
   private final QueryRouting routing;
   private final StoredImages images;
   private final Callers callers;
+  private final SubmissionQuotas quotas;
 
   GenerationController(SubmissionChecker checker, EventPublisher publisher, StoreReader stores, QueryRouting routing,
-                       StoredImages images, Callers callers) {
+                       StoredImages images, Callers callers, SubmissionQuotas quotas) {
     this.callers = callers;
+    this.quotas = quotas;
     this.checker = checker;
     this.publisher = publisher;
     this.stores = stores;
@@ -76,6 +78,13 @@ public class GenerationController {
         return HttpResponse.status(HttpStatus.CONFLICT).header("Location", location.toString())
             .body(ErrorBody.of("request id " + id + " was submitted before and is not run again; its status is at "
                 + location + " (a new request needs a new id)"));
+      }
+      // After the 409: a retry of a known id is not a new submission and uses no quota. In flight
+      // first, since it takes nothing; the rate check takes one of the caller's submissions.
+      Optional<MutableHttpResponse<?>> refusal = quotas.inFlightRefusal(caller, request)
+          .or(() -> quotas.rateRefusal(SubmissionQuotas.Route.GENERATIONS, caller));
+      if (refusal.isPresent()) {
+        return refusal.get();
       }
       publisher.request(checked.request());
       LOG.info("accepted generation request for {} image(s)", checked.request().getCount());

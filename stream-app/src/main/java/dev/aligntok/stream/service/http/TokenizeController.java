@@ -6,6 +6,7 @@ import dev.aligntok.stream.config.TokenizeConfig;
 import dev.aligntok.stream.logging.LogContext;
 import dev.aligntok.stream.service.kafka.EventPublisher;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
@@ -22,6 +23,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,8 +42,13 @@ public class TokenizeController {
   private final EventPublisher publisher;
   private final RequestIds ids;
   private final long maxBytes;
+  private final SubmissionQuotas quotas;
+  private final Callers callers;
 
-  TokenizeController(EventPublisher publisher, RequestIds ids, TokenizeConfig config) {
+  TokenizeController(EventPublisher publisher, RequestIds ids, TokenizeConfig config, SubmissionQuotas quotas,
+                     Callers callers) {
+    this.quotas = quotas;
+    this.callers = callers;
     this.publisher = publisher;
     this.ids = ids;
     this.maxBytes = config.imageLimits().maxEncodedBytes();
@@ -49,7 +56,8 @@ public class TokenizeController {
 
   @Post(consumes = {MediaType.IMAGE_PNG, MediaType.IMAGE_JPEG, MediaType.IMAGE_WEBP, MediaType.IMAGE_GIF, MediaType.IMAGE_BMP})
   public MutableHttpResponse<?> submit(@Body byte[] image, @Header("Content-Type") String contentType,
-                                       @Nullable @QueryValue String id, @Nullable @QueryValue String label) {
+                                       @Nullable @QueryValue String id, @Nullable @QueryValue String label,
+                                       HttpRequest<?> request) {
     if (image.length > maxBytes) {
       return HttpResponse.status(HttpStatus.REQUEST_ENTITY_TOO_LARGE)
           .body(ErrorBody.of("image has " + image.length + " bytes, at most " + maxBytes + " are accepted"));
@@ -65,6 +73,11 @@ public class TokenizeController {
     }
     if (!errors.isEmpty()) {
       return HttpResponse.badRequest(new ErrorBody("invalid image", errors));
+    }
+    // Images have no in-flight state the service tracks (no status): only the rate applies.
+    Optional<MutableHttpResponse<?>> refusal = quotas.rateRefusal(SubmissionQuotas.Route.TOKENIZE, callers.of(request));
+    if (refusal.isPresent()) {
+      return refusal.get();
     }
     try (LogContext.Scope log = LogContext.requestId(imageId)) {
       publisher.image(ImageEvent.newBuilder()

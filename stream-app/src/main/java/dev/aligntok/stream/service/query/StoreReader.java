@@ -41,6 +41,17 @@ public final class StoreReader {
     return value == null ? Optional.empty() : Optional.of(statuses.deserialize(topics.status(), value));
   }
 
+  /**
+   * How many requests of {@code owner} are queued or running, from this instance's partition of the
+   * in-flight store (the owner's partition: see {@link KeyOwners}). Never negative: requests already in
+   * flight when the store was first built are not counted, so their ends would otherwise go below 0.
+   */
+  public long inFlight(String owner) {
+    ReadOnlyKeyValueStore<String, Long> store = store(QueryStores.IN_FLIGHT, QueryableStoreTypes.keyValueStore());
+    Long count = query(QueryStores.IN_FLIGHT, () -> store.get(QueryStores.ownerKey(owner)));
+    return count == null ? 0 : Math.max(0, count);
+  }
+
   /** Image {@code index} of the request, or empty when it was not generated (yet) or has expired. */
   public Optional<GeneratedImage> image(String requestId, int index) {
     ReadOnlyWindowStore<String, byte[]> store = store(QueryStores.IMAGES, QueryableStoreTypes.windowStore());
