@@ -88,11 +88,14 @@ class TextBundleGenerationTest {
         assertTrue(deadLetters.isEmpty());
         Map<String, GeneratedImage> images = generated.readKeyValuesToList().stream()
             .collect(Collectors.toMap(kv -> kv.key, kv -> kv.value));
-        assertEquals(-1, images.get("cat").getClassId());
+        assertNull(images.get("cat").getClassId(), "free text names no class");
         assertNull(images.get("cat").getClassName());
-        assertEquals(-1, images.get("empty").getClassId());
+        assertEquals(CAT, images.get("cat").getPrompt());
+        assertNull(images.get("empty").getClassId());
+        assertEquals("", images.get("empty").getPrompt());
         assertEquals(0, images.get("class").getClassId());
         assertEquals(models.generator().labels().name(0), images.get("class").getClassName());
+        assertNull(images.get("class").getPrompt(), "a class image carries its class, not the ignored prompt");
         assertFalse(images.get("cat").getPng().equals(images.get("dog").getPng()), "same seed, other prompt, other image");
 
         // The service's latent is the runtime's for the same prompt and seed (<= 1e-4).
