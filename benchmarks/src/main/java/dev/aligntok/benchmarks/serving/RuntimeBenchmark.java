@@ -112,6 +112,11 @@ public final class RuntimeBenchmark {
   }
 
   private double gigaFlops(String model) {
+    return gigaFlops(bundle, model);
+  }
+
+  /** FLOPs of one call of {@code model} (a {@link BundleManifest} model name) at batch 1, counted from its graph. */
+  static double gigaFlops(ModelBundle bundle, String model) {
     Path file = bundle.directory().resolve(bundle.manifest().models().get(model).file());
     try {
       return FlopCounter.count(Files.readAllBytes(file)).gigaFlops();

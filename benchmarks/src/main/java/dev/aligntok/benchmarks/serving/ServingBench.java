@@ -27,7 +27,8 @@ import picocli.CommandLine.Option;
 @Command(name = "serving-bench", mixinStandardHelpOptions = true,
     description = "Measure encode, decode and generate throughput of a model bundle in ONNX Runtime (CPU) per batch "
         + "size, the same models in DJL (the DiT run and tokenizer the bundle came from) and the ratio, and each "
-        + "point's achieved FLOP/s as a share of the machine's peak GEMM rate. Writes bench.json and bench.md to --out. "
+        + "point's achieved FLOP/s as a share of the machine's peak GEMM rate. With --compare, instead the generate "
+        + "throughput of two bundles at equal steps, interleaved, and their ratio. Writes bench.json and bench.md to --out. "
         + "A benchmark, not a test: run it on a quiet machine.")
 public final class ServingBench implements Callable<Integer> {
   @CommandLine.Spec
@@ -61,6 +62,19 @@ public final class ServingBench implements Callable<Integer> {
   @Option(names = "--no-djl", description = "Skip the DJL comparison (no checkpoints needed).")
   boolean noDjl;
 
+  @Option(names = "--compare", paramLabel = "DIR",
+      description = "A second bundle (B): measure only generate, --bundle (A) and B alternating for --rounds rounds at "
+          + "each of --compare-steps × --batch-sizes (a round: at least one call and --seconds per bundle), with A's "
+          + "sampler defaults for both; reports images/s and B ÷ A.")
+  Path compareDir;
+
+  @Option(names = "--compare-steps", split = ",", defaultValue = "25,50",
+      description = "Solver steps of the --compare points (default: ${DEFAULT-VALUE}).")
+  List<Integer> compareSteps;
+
+  @Option(names = "--rounds", defaultValue = "4", description = "Alternating rounds per --compare point (default: ${DEFAULT-VALUE}).")
+  int rounds;
+
   @Option(names = "--out", paramLabel = "DIR", defaultValue = "runs/bench", description = "Output directory (default: ${DEFAULT-VALUE}).")
   Path out;
 
@@ -78,6 +92,9 @@ public final class ServingBench implements Callable<Integer> {
     }
     PrintWriter stdout = spec.commandLine().getOut();
     RuntimeOptions cpu = RuntimeOptions.defaults().withProviders(List.of(ExecutionProvider.CPU)).withThreads(threads, 1);
+    if (compareDir != null) {
+      return compare(cpu, stdout);
+    }
     try (ModelBundle bundle = ModelBundle.load(bundleDir, cpu, ImageLimits.DEFAULT)) {
       SamplerSettings generation = generateSteps == 0 ? bundle.generation().defaults()
           : bundle.generation().defaults().withSteps(generateSteps);
@@ -92,6 +109,22 @@ public final class ServingBench implements Callable<Integer> {
       }
       BenchmarkReports.write(out, bundle.id(), report, command());
       stdout.println(BenchmarkReports.markdownOf(report));
+      stdout.println("written to " + out.resolve(BenchmarkReports.JSON).toAbsolutePath() + " and " + BenchmarkReports.MARKDOWN);
+    }
+    return 0;
+  }
+
+  private Integer compare(RuntimeOptions cpu, PrintWriter stdout) throws IOException {
+    if (rounds < 1 || compareSteps.isEmpty() || compareSteps.stream().anyMatch(n -> n < 1 || n > SamplerSettings.MAX_STEPS)) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--compare needs --rounds ≥ 1 and --compare-steps in 1.."
+          + SamplerSettings.MAX_STEPS);
+    }
+    try (ModelBundle a = ModelBundle.load(bundleDir, cpu, ImageLimits.DEFAULT);
+        ModelBundle b = ModelBundle.load(compareDir, cpu, ImageLimits.DEFAULT)) {
+      List<BundleComparison.Point> points = new BundleComparison(a, b, seconds, rounds, stdout).run(compareSteps, batchSizes);
+      ComparisonReports.Setup setup = new ComparisonReports.Setup(command(), a, b, threads, rounds, seconds);
+      ComparisonReports.write(out, setup, points);
+      stdout.println(ComparisonReports.markdown(setup, points));
       stdout.println("written to " + out.resolve(BenchmarkReports.JSON).toAbsolutePath() + " and " + BenchmarkReports.MARKDOWN);
     }
     return 0;

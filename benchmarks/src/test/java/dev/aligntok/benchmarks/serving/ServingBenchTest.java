@@ -47,4 +47,46 @@ class ServingBenchTest {
     }
     assertTrue(Files.readString(bench.resolve("bench.md")).contains("| generate | 2 |"));
   }
+
+  @Test
+  void twoBundlesAreComparedInAlternatingRoundsAtEachStepsAndBatch(@TempDir Path dir) throws Exception {
+    Path run = TinyDiT.train(dir, 4);
+    Path cache = TinyTokenizer.nsfwjs().getParent().getParent().getParent();
+    Path out = dir.resolve("bundles/tiny");
+    StringWriter stdout = new StringWriter();
+    StringWriter stderr = new StringWriter();
+    int exit = AlignTokCli.commandLine(new PrintWriter(stdout, true), new PrintWriter(stderr, true)).execute("export",
+        "--cache", cache.toString(), "--dit", run.toString(), "--tokenizer", TinyTokenizer.checkpoint().toString(),
+        "--out", out.toString(), "--name", "tiny", "--steps", "5");
+    assertEquals(0, exit, stderr.toString());
+
+    Path bench = dir.resolve("compare");
+    CommandLine command = BenchCommandLine.of(new ServingBench(), "serving-bench");
+    command.setOut(new PrintWriter(stdout, true));
+    command.setErr(new PrintWriter(stderr, true));
+    exit = command.execute("--bundle", out.toString(), "--compare", out.toString(), "--compare-steps", "1,3",
+        "--batch-sizes", "2", "--rounds", "3", "--seconds", "0.01", "--threads", "1", "--out", bench.toString());
+    assertEquals(0, exit, stderr.toString());
+    JsonNode report = new ObjectMapper().readTree(bench.resolve("bench.json").toFile());
+    JsonNode points = report.path("points");
+    assertEquals(2, points.size(), "steps 1 and 3 × batch 2");
+    assertEquals(3, points.get(1).path("steps").asInt());
+    for (JsonNode point : points) {
+      assertEquals(3, point.path("roundsA").size(), point.toString());
+      assertEquals(3, point.path("roundsB").size(), point.toString());
+      assertTrue(point.path("roundsB").get(2).path("calls").asInt() >= 1, point.toString());
+      assertTrue(point.path("ratioBOverA").asDouble() > 0, point.toString());
+    }
+    assertTrue(Files.readString(bench.resolve("bench.md")).contains("| 3 | 2 |"), Files.readString(bench.resolve("bench.md")));
+  }
+
+  @Test
+  void theCompareModeRefusesZeroRounds(@TempDir Path dir) {
+    StringWriter stderr = new StringWriter();
+    CommandLine command = BenchCommandLine.of(new ServingBench(), "serving-bench");
+    command.setErr(new PrintWriter(stderr, true));
+    int exit = command.execute("--compare", dir.toString(), "--rounds", "0", "--out", dir.resolve("out").toString());
+    assertTrue(exit != 0);
+    assertTrue(stderr.toString().contains("--rounds"), stderr.toString());
+  }
 }

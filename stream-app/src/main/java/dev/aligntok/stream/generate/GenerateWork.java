@@ -322,8 +322,10 @@ final class GenerateWork implements BatchWork {
         .setWidth(sample.width())
         .setHeight(sample.height())
         .setSeed(request.seedOf(index))
-        .setClassId(request.classId())
+        // Schema v3: a free-text image names no class (null, not the internal FREE_TEXT id) and carries its prompt.
+        .setClassId(request.freeText() ? null : request.classId())
         .setClassName(request.className())
+        .setPrompt(request.prompt())
         .setSteps(request.settings().steps())
         .setCfgScale(request.settings().cfgScale())
         .setBundleId(bundleId)

@@ -13,7 +13,10 @@ import dev.aligntok.inference.label.LabelVocabulary;
  * @param name the class's name there
  */
 public record RequestedClass(int id, String name) {
-  /** The class id of a free-text request (and of its images' {@code GeneratedImage.classId}): no class. */
+  /**
+   * The class id of a free-text request inside the service: no class. Images carry a null
+   * {@code GeneratedImage.classId} instead (schema v3); records written before v3 carry this value.
+   */
   public static final int FREE_TEXT = -1;
 
   /**

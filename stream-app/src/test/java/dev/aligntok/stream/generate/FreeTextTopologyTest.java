@@ -5,6 +5,7 @@ import static dev.aligntok.events.GenerationState.QUEUED;
 import static dev.aligntok.events.GenerationState.RUNNING;
 import static dev.aligntok.events.GenerationState.SUCCEEDED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.aligntok.events.DeadLetter;
@@ -163,6 +164,7 @@ class FreeTextTopologyTest {
     GeneratedImage owl = generated.readValue();
     assertEquals(2, owl.getClassId());
     assertEquals("owl", owl.getClassName());
+    assertNull(owl.getPrompt(), "classId won: the ignored prompt is not recorded");
     assertTrue(generated.isEmpty());
   }
 

@@ -1,5 +1,8 @@
 package dev.aligntok.tests.schemas;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.avro.Schema;
@@ -8,6 +11,13 @@ import org.apache.avro.SchemaBuilder;
 /** Variants of a released schema, as a later release might make them. */
 final class EvolvedSchemas {
   private EvolvedSchemas() {}
+
+  /** The released copy of {@code name} in {@code release} (schemas/src/test/resources/released/vN). */
+  static Schema released(String release, String name) throws IOException {
+    Path file = Path.of(System.getProperty("aligntok.repo.root", "..")).resolve("schemas/src/test/resources/released")
+        .resolve(release).resolve(name + ".avsc");
+    return new Schema.Parser().parse(Files.readString(file));
+  }
 
   /** {@code base} plus an optional string field defaulting to null: a BACKWARD-compatible change. */
   static Schema withOptionalField(Schema base, String name) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.aligntok.events.GeneratedImage;
 import dev.aligntok.events.ImageEvent;
 import dev.aligntok.schemas.registry.CachedSchemaRegistryClient;
 import dev.aligntok.schemas.registry.CompatibilityLevel;
@@ -23,11 +24,16 @@ import dev.aligntok.schemas.serde.AvroSerializer;
 import dev.aligntok.schemas.serde.PayloadEncodeException;
 import dev.aligntok.tests.harness.RealStack;
 import dev.aligntok.tests.harness.WithRealStack;
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import org.apache.avro.AvroTypeException;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.generic.GenericRecordBuilder;
 import org.apache.avro.generic.IndexedRecord;
+import org.apache.avro.io.DecoderFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -79,6 +85,50 @@ class RegistryEvolutionTest {
     assertEquals("img-7", old.getId());
     assertEquals("file:///data/7.png", old.getUri());
     assertNull(old.getData());
+  }
+
+  /**
+   * Release v3 made GeneratedImage.classId nullable and added prompt. The registry takes it under
+   * BACKWARD; a v3 consumer reads what v2 producers wrote (including the -1 of free text before v3);
+   * a v2 consumer still reads v3 class images but not free-text ones (null classId), which is why
+   * consumers are upgraded before producers.
+   */
+  @Test
+  void generatedImageV3ReadsV2RecordsAndV2ReadersReadV3ClassImages() throws Exception {
+    String topic = RealStack.uniqueName("generated-v3");
+    Schema v2 = EvolvedSchemas.released("v2", "GeneratedImage");
+    Schema v3 = GeneratedImage.getClassSchema();
+    registry.register(topic + "-value", v2);
+    assertTrue(registry.testCompatibility(topic + "-value", v3).compatible());
+
+    AvroSerializer<IndexedRecord> serializer = new AvroSerializer<>(registry, AvroSerdeConfig.DEFAULT, false);
+    AvroDeserializer<GeneratedImage> v3Reader = AvroDeserializer.specific(GeneratedImage.class, registry);
+    GenericRecord oldFreeText = new GenericRecordBuilder(v2).set("requestId", "old-1").set("index", 0)
+        .set("width", 64).set("height", 64).set("seed", 5L).set("classId", -1).set("bundleId", "sha256:abc").build();
+    GeneratedImage read = v3Reader.deserialize(topic, serializer.serialize(topic, oldFreeText));
+    assertEquals(-1, read.getClassId(), "a pre-v3 free-text image keeps its -1");
+    assertNull(read.getClassName());
+    assertNull(read.getPrompt(), "v2 had no prompt field: the default");
+
+    GeneratedImage classImage = SampleEvents.generated();
+    byte[] classBytes = serializer.serialize(topic, classImage);
+    assertEquals(classImage, v3Reader.deserialize(topic, classBytes));
+    GenericRecord asV2 = readAs(v2, classBytes);
+    assertEquals(3, asV2.get("classId"));
+    assertEquals("cat face", asV2.get("className").toString());
+
+    GeneratedImage freeText = SampleEvents.freeTextGenerated();
+    byte[] freeTextBytes = serializer.serialize(topic, freeText);
+    assertEquals(freeText, v3Reader.deserialize(topic, freeTextBytes));
+    AvroTypeException refused = assertThrows(AvroTypeException.class, () -> readAs(v2, freeTextBytes));
+    assertTrue(refused.getMessage().contains("null"), refused.getMessage());
+  }
+
+  /** Decodes Confluent-framed bytes with the writer schema the registry has for their id and {@code reader}. */
+  private static GenericRecord readAs(Schema reader, byte[] framed) throws IOException {
+    Schema writer = registry.getById(ByteBuffer.wrap(framed, 1, 4).getInt());
+    return new GenericDatumReader<GenericRecord>(writer, reader)
+        .read(null, DecoderFactory.get().binaryDecoder(framed, 5, framed.length - 5, null));
   }
 
   @Test

@@ -85,6 +85,12 @@ public final class SampleEvents {
         .setProducedAtMs(NOW).build();
   }
 
+  /** An image of a free-text request as schema v3 writes it: no class, the prompt instead. */
+  public static GeneratedImage freeTextGenerated() {
+    return GeneratedImage.newBuilder(generated()).setClassId(null).setClassName(null)
+        .setPrompt("a smiling cat wearing sunglasses").build();
+  }
+
   public static GenerationStatus status() {
     return GenerationStatus.newBuilder().setRequestId("req-1").setState(GenerationState.FAILED).setProgress(0.5f)
         .setCompleted(2).setTotal(4).setError("decoder failed").setErrorClass("ModelError").setBundleId("sha256:abc")
