@@ -54,6 +54,11 @@ final class ServiceProcess implements AutoCloseable {
            Map<String, String> settings) {
       this(stack, bundle, topics, applicationId, stateDir, settings, MAIN_CLASS);
     }
+
+    /** The same, with its own state directory: another instance of the same application. */
+    Config withStateDir(Path dir) {
+      return new Config(stack, bundle, topics, applicationId, dir, settings, mainClass);
+    }
   }
 
   private final Process process;
@@ -71,11 +76,25 @@ final class ServiceProcess implements AutoCloseable {
 
   /** Launches the service and returns once {@code /health/readiness} answers 200; on failure nothing is left running. */
   static ServiceProcess start(Config config, Path pathingJar, Path logFile) throws IOException, InterruptedException {
+    return start(config, pathingJar, logFile, false);
+  }
+
+  /**
+   * As {@link #start(Config, Path, Path)}; a {@code peer} also announces its API address as
+   * {@code aligntok.kafka.application-server}, so the other instances of its application route
+   * interactive queries about the keys it owns to it.
+   */
+  static ServiceProcess start(Config config, Path pathingJar, Path logFile, boolean peer)
+      throws IOException, InterruptedException {
     int port = FreePorts.freeLoopbackPort();
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xms128m", "-Xmx1g",
         "-cp", pathingJar.toString()));
-    systemProperties(config, port).forEach((key, value) -> command.add("-D" + key + "=" + value));
+    Map<String, String> properties = systemProperties(config, port);
+    if (peer) {
+      properties.put("aligntok.kafka.application-server", FreePorts.LOOPBACK_HOST + ":" + port);
+    }
+    properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
     command.add(config.mainClass());
     Files.createDirectories(logFile.getParent());
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
@@ -138,6 +157,11 @@ final class ServiceProcess implements AutoCloseable {
 
   boolean isAlive() {
     return process.isAlive();
+  }
+
+  /** The exit code; only once it has exited. */
+  int exitValue() {
+    return process.exitValue();
   }
 
   Path logFile() {
