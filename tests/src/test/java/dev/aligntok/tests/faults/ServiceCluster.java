@@ -84,8 +84,8 @@ final class ServiceCluster implements AutoCloseable {
     instance.close();
     int exit = instance.exitValue();
     instances[i] = null;
-    // 143 = the JVM's own exit on SIGTERM once its shutdown hooks ran; 137 = the SIGKILL after the grace period.
-    if (exit != 0 && exit != 143) {
+    // 143 = the service's exit on SIGTERM once it closed; 134 = SIGABRT (a native crash), 137 = the SIGKILL after the grace period.
+    if (exit != 143) {
       throw new AssertionError("instance " + i + " did not stop gracefully on SIGTERM (exit " + exit + "); "
           + instance.logTail());
     }
@@ -131,7 +131,8 @@ final class ServiceCluster implements AutoCloseable {
   /**
    * The running instance that owns the key {@code path} asks about (a request id's status or image):
    * the one that answers from its own stores a query marked as forwarded, which every other
-   * instance refuses with 503. Retries while ownership moves (then every instance refuses).
+   * instance refuses with 503. Retries while ownership moves (then every instance refuses, or,
+   * briefly, two answer).
    */
   int ownerOf(String path) throws InterruptedException {
     long deadline = System.nanoTime() + ASK_TIMEOUT.toNanos();
@@ -145,14 +146,17 @@ final class ServiceCluster implements AutoCloseable {
           answering.add(i);
         }
       }
-      if (answering.size() > 1) {
-        throw new AssertionError("instances " + answering + " all claim to own GET " + path + ": " + answers);
-      }
       if (answering.size() == 1) {
         return answering.get(0);
       }
+      if (answering.size() > 1) {
+        // Seen once in six runs, right after the survivors drained the work: a rebalance may leave two
+        // instances with a view of the assignment each. It must settle; persisting is a routing bug.
+        log.warn("instances {} all claim to own GET {}: {}", answering, path, answers);
+      }
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("no running instance " + up() + " owns GET " + path + " after " + ASK_TIMEOUT);
+        throw new AssertionError("not exactly one of the running instances " + up() + " owns GET " + path
+            + " after " + ASK_TIMEOUT + ": " + answers);
       }
       Thread.sleep(250);
     }

@@ -33,8 +33,10 @@ final class ServiceProcess implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ServiceProcess.class);
 
   static final String MAIN_CLASS = "dev.aligntok.stream.service.AlignTokService";
-  private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
-  private static final Duration STOP_GRACE = Duration.ofSeconds(10);
+  // Generous: three instances starting side by side on two busy cores each take most of a minute.
+  private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
+  // Longer than the service's aligntok.kafka.close-timeout (30 s), which it may spend finishing its batch.
+  private static final Duration STOP_GRACE = Duration.ofSeconds(45);
   private static final int LOG_TAIL_LINES = 60;
   /** The child's environment; all else (KAFKA_*, ALIGNTOK_*, SERVER_* of the caller's shell) is dropped. */
   private static final Set<String> KEPT_ENVIRONMENT = Set.of("PATH", "HOME", "USER", "LANG", "LC_ALL", "TZ");
