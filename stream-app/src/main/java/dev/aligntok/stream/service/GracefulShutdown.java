@@ -19,7 +19,10 @@ final class GracefulShutdown {
 
   private GracefulShutdown() {}
 
-  /** Installs the handlers; the exit code afterwards is the JVM's usual one for the signal (128 + its number). */
+  /**
+   * Installs the handlers; the exit code afterwards is the JVM's usual one for the signal (128 + its
+   * number). The JVM's shutdown hooks do not run after the context has closed.
+   */
   static ApplicationContext onSignals(ApplicationContext context) {
     AtomicBoolean closing = new AtomicBoolean();
     for (String name : List.of("TERM", "INT")) {
@@ -31,7 +34,9 @@ final class GracefulShutdown {
           } catch (RuntimeException e) {
             LOG.error("the service did not stop cleanly", e);
           }
-          System.exit(128 + signal.getNumber());
+          // halt, not exit: the context is closed and nothing else needs a hook, while ONNX Runtime's would
+          // still free the sessions under a batch that outlived aligntok.kafka.close-timeout.
+          Runtime.getRuntime().halt(128 + signal.getNumber());
         }
       });
     }

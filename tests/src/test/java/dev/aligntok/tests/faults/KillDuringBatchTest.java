@@ -50,7 +50,7 @@ class KillDuringBatchTest {
   @Test
   void stoppedGracefullyMidBatchExitsByItselfAndTheRestartHasExactlyOneOutputPerInput(RealStack stack)
       throws Exception {
-    stopMidBatchThenRestart(stack, "sigterm", 6, false, true);
+    stopMidBatchThenRestart(stack, "sigterm", 4, false, true);
   }
 
   /** @param requests generation requests of 4 images each in the backlog, 1 batch each; the kill follows the first */
