@@ -10,6 +10,6 @@ public final class AlignTokService {
   private AlignTokService() {}
 
   public static void main(String[] args) {
-    Micronaut.run(AlignTokService.class, args);
+    GracefulShutdown.onSignals(Micronaut.run(AlignTokService.class, args));
   }
 }

@@ -60,6 +60,23 @@ final class FaultRun implements AutoCloseable {
   }
 
   /**
+   * Starts instance {@code name} of several sharing this run's application: its own state directory
+   * ({@code state-<name>}, kept across its restarts), the log {@code <name>-<start>.log}, and its API
+   * address announced to its peers for query routing. Waits until it is ready.
+   *
+   * @param start which start of this instance (1 for the first), naming its log
+   */
+  ServiceProcess startPeer(String name, int start) throws IOException, InterruptedException {
+    return ServiceProcess.start(config.withStateDir(config.stateDir().resolveSibling("state-" + name)), pathingJar,
+        logs.resolve(name + "-" + start + ".log"), true);
+  }
+
+  /** Where this run's service logs go. */
+  Path logs() {
+    return logs;
+  }
+
+  /**
    * Deletes the service's state directory, as a replacement pod on a fresh volume would find it:
    * every store must then be restored from its changelog. Only while no instance is running.
    *

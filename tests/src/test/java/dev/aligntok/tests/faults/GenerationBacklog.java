@@ -8,6 +8,7 @@ import dev.aligntok.stream.output.EventSerdes;
 import dev.aligntok.tests.harness.RealStack;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,10 +34,16 @@ final class GenerationBacklog {
 
   GenerationBacklog(TopicNames topics, EventSerdes serdes, int requests, int imagesPerRequest, int steps,
                     int imageEvents) {
+    this(topics, serdes, "", requests, imagesPerRequest, steps, imageEvents);
+  }
+
+  /** @param idPrefix before every id ({@code <prefix>gen-<i>}, {@code <prefix>img-<i>}): several backlogs on one topic set */
+  GenerationBacklog(TopicNames topics, EventSerdes serdes, String idPrefix, int requests, int imagesPerRequest,
+                    int steps, int imageEvents) {
     List<String> classNames = BundleFiles.verify(DEFAULT_BUNDLE).manifest().labels().vocabulary().names();
     SplittableRandom random = new SplittableRandom(20261129);
     for (int i = 0; i < requests; i++) {
-      GenerationRequest request = GenerationRequest.newBuilder().setId("gen-" + i)
+      GenerationRequest request = GenerationRequest.newBuilder().setId(idPrefix + "gen-" + i)
           .setPrompt(classNames.get(i % classNames.size())).setCount(imagesPerRequest).setSeed(100L * i)
           .setSteps(steps).build();
       countsByRequest.put(request.getId(), request.getCount());
@@ -44,7 +51,7 @@ final class GenerationBacklog {
           InputEvents.serialize(serdes, topics.prompts(), request)));
     }
     for (int i = 0; i < imageEvents; i++) {
-      String id = "img-" + i;
+      String id = idPrefix + "img-" + i;
       ImageEvent event = ImageEvent.newBuilder().setId(id)
           .setData(ByteBuffer.wrap(InputEvents.noisePng(64, 64, random))).build();
       imageIds.add(id);
@@ -62,6 +69,34 @@ final class GenerationBacklog {
              new KafkaProducer<>(stack.producerProps(), new ByteArraySerializer(), new ByteArraySerializer())) {
       records.forEach(producer::send);
       producer.flush();
+    }
+  }
+
+  /**
+   * Sends the records spread evenly over {@code duration}, generation requests and image events
+   * interleaved, as a steady load: a fault during that time meets work in every state (queued,
+   * batched, running, committed). Returns once all are acknowledged.
+   */
+  void produceOver(RealStack stack, Duration duration) throws InterruptedException {
+    List<ProducerRecord<byte[], byte[]>> requests = records.subList(0, countsByRequest.size());
+    List<ProducerRecord<byte[], byte[]>> images = records.subList(countsByRequest.size(), records.size());
+    List<ProducerRecord<byte[], byte[]>> interleaved = new ArrayList<>();
+    for (int i = 0; i < Math.max(requests.size(), images.size()); i++) {
+      if (i < requests.size()) {
+        interleaved.add(requests.get(i));
+      }
+      if (i < images.size()) {
+        interleaved.add(images.get(i));
+      }
+    }
+    long pauseNanos = duration.toNanos() / Math.max(1, interleaved.size());
+    try (KafkaProducer<byte[], byte[]> producer =
+             new KafkaProducer<>(stack.producerProps(), new ByteArraySerializer(), new ByteArraySerializer())) {
+      for (ProducerRecord<byte[], byte[]> record : interleaved) {
+        producer.send(record);
+        producer.flush();
+        Thread.sleep(pauseNanos / 1_000_000, (int) (pauseNanos % 1_000_000));
+      }
     }
   }
 }

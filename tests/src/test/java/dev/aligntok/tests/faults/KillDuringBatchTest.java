@@ -1,5 +1,6 @@
 package dev.aligntok.tests.faults;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.aligntok.tests.harness.RealStack;
@@ -41,9 +42,26 @@ class KillDuringBatchTest {
     killMidBatchThenRestart(stack, "kill9-fresh-state", 4, true);
   }
 
+  /**
+   * SIGTERM instead of SIGKILL, as a rolling update sends: the instance finishes or hands back its
+   * batch and exits by itself (ONNX Runtime's shutdown hook once freed the sessions under the running
+   * batch and the JVM died of SIGSEGV, exit 134), and the restart still sees exactly one output per input.
+   */
+  @Test
+  void stoppedGracefullyMidBatchExitsByItselfAndTheRestartHasExactlyOneOutputPerInput(RealStack stack)
+      throws Exception {
+    stopMidBatchThenRestart(stack, "sigterm", 4, false, true);
+  }
+
   /** @param requests generation requests of 4 images each in the backlog, 1 batch each; the kill follows the first */
   private void killMidBatchThenRestart(RealStack stack, String name, int requests, boolean deleteState)
       throws Exception {
+    stopMidBatchThenRestart(stack, name, requests, deleteState, false);
+  }
+
+  /** @param graceful SIGTERM (and the instance must exit by itself) instead of SIGKILL */
+  private void stopMidBatchThenRestart(RealStack stack, String name, int requests, boolean deleteState,
+                                       boolean graceful) throws Exception {
     Map<String, String> settings = new TreeMap<>(Map.of(
         "aligntok.generate.batch-size", Integer.toString(IMAGES_PER_REQUEST), "aligntok.tokenize.batch-size", "4"));
     if (deleteState) {
@@ -62,9 +80,16 @@ class KillDuringBatchTest {
       try (ServiceProcess first = run.startService()) {
         backlog.produce(stack);
         committedAtKill = run.awaitFirstImages(first, Duration.ofSeconds(40));
-        first.kill();
-        log.info("killed the service with {} of {} generated images committed", committedAtKill,
-            backlog.totalImages());
+        if (graceful) {
+          first.close();
+          // 143: the JVM's exit after SIGTERM once its shutdown ran; 134 (SIGABRT after a SIGSEGV) or 137 (the
+          // SIGKILL after the grace period) mean the batch was not let to finish.
+          assertEquals(143, first.exitValue(), "the service exits by itself on SIGTERM mid-batch; " + first.logTail());
+        } else {
+          first.kill();
+        }
+        log.info("{} the service with {} of {} generated images committed", graceful ? "stopped" : "killed",
+            committedAtKill, backlog.totalImages());
         assertTrue(committedAtKill < backlog.totalImages(), "the kill must land mid-stream, but all "
             + backlog.totalImages() + " images were committed already: make the batches slower; " + first.logTail());
       }

@@ -14,6 +14,8 @@ import java.util.function.Predicate;
 /** A caller of a {@link ServiceProcess}'s HTTP API, with or without an API key. */
 final class ServiceHttp {
   static final String API_KEY_HEADER = "X-API-Key";
+  /** Marks a query one instance forwards to another (the service's {@code PeerForwarder.FORWARDED}). */
+  static final String FORWARDED_HEADER = "X-AlignTok-Forwarded";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final ServiceProcess service;
@@ -27,6 +29,10 @@ final class ServiceHttp {
   }
 
   HttpResponse<byte[]> send(String method, String path, String contentType, byte[] body) {
+    return send(method, path, contentType, body, false);
+  }
+
+  private HttpResponse<byte[]> send(String method, String path, String contentType, byte[] body, boolean forwarded) {
     HttpRequest.Builder request = HttpRequest.newBuilder(service.uri(path)).timeout(Duration.ofSeconds(30))
         .method(method, body == null
             ? HttpRequest.BodyPublishers.noBody()
@@ -36,6 +42,9 @@ final class ServiceHttp {
     }
     if (contentType != null) {
       request.header("Content-Type", contentType);
+    }
+    if (forwarded) {
+      request.header(FORWARDED_HEADER, "true");
     }
     try {
       return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
@@ -49,6 +58,14 @@ final class ServiceHttp {
 
   HttpResponse<byte[]> get(String path) {
     return send("GET", path, null, null);
+  }
+
+  /**
+   * {@code GET path} as a peer forwarding it: the instance answers from its own stores when it owns
+   * the key, and 503 (never forwarding again) when another instance does or none does yet.
+   */
+  HttpResponse<byte[]> getAsOwner(String path) {
+    return send("GET", path, null, null, true);
   }
 
   HttpResponse<byte[]> postJson(String path, String json) {

@@ -33,8 +33,10 @@ final class ServiceProcess implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ServiceProcess.class);
 
   static final String MAIN_CLASS = "dev.aligntok.stream.service.AlignTokService";
-  private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
-  private static final Duration STOP_GRACE = Duration.ofSeconds(10);
+  // Generous: three instances starting side by side on two busy cores each take most of a minute.
+  private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
+  // Longer than the service's aligntok.kafka.close-timeout (30 s), which it may spend finishing its batch.
+  private static final Duration STOP_GRACE = Duration.ofSeconds(45);
   private static final int LOG_TAIL_LINES = 60;
   /** The child's environment; all else (KAFKA_*, ALIGNTOK_*, SERVER_* of the caller's shell) is dropped. */
   private static final Set<String> KEPT_ENVIRONMENT = Set.of("PATH", "HOME", "USER", "LANG", "LC_ALL", "TZ");
@@ -54,6 +56,11 @@ final class ServiceProcess implements AutoCloseable {
            Map<String, String> settings) {
       this(stack, bundle, topics, applicationId, stateDir, settings, MAIN_CLASS);
     }
+
+    /** The same, with its own state directory: another instance of the same application. */
+    Config withStateDir(Path dir) {
+      return new Config(stack, bundle, topics, applicationId, dir, settings, mainClass);
+    }
   }
 
   private final Process process;
@@ -71,11 +78,25 @@ final class ServiceProcess implements AutoCloseable {
 
   /** Launches the service and returns once {@code /health/readiness} answers 200; on failure nothing is left running. */
   static ServiceProcess start(Config config, Path pathingJar, Path logFile) throws IOException, InterruptedException {
+    return start(config, pathingJar, logFile, false);
+  }
+
+  /**
+   * As {@link #start(Config, Path, Path)}; a {@code peer} also announces its API address as
+   * {@code aligntok.kafka.application-server}, so the other instances of its application route
+   * interactive queries about the keys it owns to it.
+   */
+  static ServiceProcess start(Config config, Path pathingJar, Path logFile, boolean peer)
+      throws IOException, InterruptedException {
     int port = FreePorts.freeLoopbackPort();
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xms128m", "-Xmx1g",
         "-cp", pathingJar.toString()));
-    systemProperties(config, port).forEach((key, value) -> command.add("-D" + key + "=" + value));
+    Map<String, String> properties = systemProperties(config, port);
+    if (peer) {
+      properties.put("aligntok.kafka.application-server", FreePorts.LOOPBACK_HOST + ":" + port);
+    }
+    properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
     command.add(config.mainClass());
     Files.createDirectories(logFile.getParent());
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
@@ -138,6 +159,11 @@ final class ServiceProcess implements AutoCloseable {
 
   boolean isAlive() {
     return process.isAlive();
+  }
+
+  /** The exit code; only once it has exited. */
+  int exitValue() {
+    return process.exitValue();
   }
 
   Path logFile() {
