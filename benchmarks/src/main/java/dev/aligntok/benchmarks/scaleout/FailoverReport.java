@@ -5,7 +5,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /** What the fail-over measurement found, per num.standby.replicas, as JSON and Markdown. */
-record FailoverReport(String command, int instances, int killsPerRun, double imageRate, double promptRate, int steps,
+record FailoverReport(String command, int instances, int killsPerRun, double restartAfterSeconds, double imageRate,
+                      double promptRate, int steps,
                       int sessionTimeoutMs, Map<String, String> serviceProperties, int availableProcessors,
                       String loadAverageBefore, String loadAverageAfter, List<FailoverRun.Result> runs) {
   String markdown() {
@@ -17,12 +18,16 @@ record FailoverReport(String command, int instances, int killsPerRun, double ima
         ```
 
         Gap = kill -9 → first committed (read_committed) output from a partition the killed instance held, per
-        orphaned input partition; median and max over %d kills. session.timeout.ms %d; other service
+        orphaned input partition; median and max over %d kills. The killed instance restarted %s.
+        session.timeout.ms %d; other service
         properties %s. %d cores; load average (1/5/15 min) before %s, after %s.
 
         | num.standby.replicas | images: median / max gap | prompts: median / max gap | outputs / duplicates |
         |---:|---:|---:|---:|
-        """, instances, imageRate, promptRate, steps, command, killsPerRun, sessionTimeoutMs, serviceProperties,
+        """, instances, imageRate, promptRate, steps, command, killsPerRun, restartAfterSeconds < 0
+            ? "only after every orphaned partition produced output again (the survivors alone took over)"
+            : String.format(Locale.ROOT, "%.0f s after the kill (as an orchestrator restarts a pod)", restartAfterSeconds),
+        sessionTimeoutMs, serviceProperties,
         availableProcessors, loadAverageBefore, loadAverageAfter));
     for (FailoverRun.Result run : runs) {
       md.append(String.format(Locale.ROOT, "| %d | %s | %s | %d / %d |%n", run.standbyReplicas(),
@@ -34,10 +39,16 @@ record FailoverReport(String command, int instances, int killsPerRun, double ima
         md.append(String.format(Locale.ROOT, "- standby %d, instance %d killed: ", run.standbyReplicas(), kill.victim()));
         kill.gaps().forEach(g -> md.append(String.format(Locale.ROOT, "%s-%d %s; ", g.input(), g.partition(),
             g.seconds() == null ? "none" : String.format(Locale.ROOT, "%.1f", g.seconds()))));
-        md.append(String.format(Locale.ROOT, "restarted instance ready after %.0f s%n", kill.restartReadySeconds()));
+        md.append(String.format(Locale.ROOT, "survivors not ready %s s → ready again %s s after the kill; "
+            + "restarted instance ready after %.0f s%n", seconds(kill.survivorsNotReadySeconds()),
+            seconds(kill.survivorsReadySeconds()), kill.restartReadySeconds()));
       }
     }
     return md.toString();
+  }
+
+  private static String seconds(Double value) {
+    return value == null ? "—" : String.format(Locale.ROOT, "%.1f", value);
   }
 
   private static String pair(FailoverRun.Result run, String input) {

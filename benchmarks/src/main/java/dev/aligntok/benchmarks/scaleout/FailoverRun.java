@@ -23,11 +23,19 @@ import org.apache.kafka.common.TopicPartition;
  */
 final class FailoverRun {
   static final Duration GRACE = Duration.ofSeconds(1);
+  private static final Duration READINESS_WAIT = Duration.ofSeconds(10);
 
   /** One orphaned partition's gap: seconds from the kill to its first output again, null if none came. */
   record Gap(String input, int partition, Double seconds) {}
 
-  record Kill(int victim, List<Gap> gaps, double restartReadySeconds) {}
+  /**
+   * @param survivorsNotReadySeconds kill → first moment a survivor's readiness turned DOWN (its Streams
+   *     client left RUNNING: the group coordinator noticed the dead member, after session.timeout.ms),
+   *     null if none was seen
+   * @param survivorsReadySeconds kill → every survivor ready again after that (rebalance done)
+   */
+  record Kill(int victim, Map<String, List<Integer>> orphans, List<Gap> gaps, Double survivorsNotReadySeconds,
+              Double survivorsReadySeconds, double restartReadySeconds) {}
 
   record Result(int standbyReplicas, String applicationId, List<Kill> kills, Map<String, Double> medianSeconds,
                 Map<String, Double> maxSeconds, int outputs, int duplicates, int unknownOutputs) {}
@@ -70,12 +78,15 @@ final class FailoverRun {
               ScaleOutBench.loadAverage());
           long killed = System.nanoTime();
           instances.kill(victim);
-          List<Gap> gaps = awaitOrphans(watch, orphans, killed);
-          System.out.printf("    gaps: %s%n", gaps);
-          long restart = System.nanoTime();
-          instances.start(victim);
+          Survivors survivors = new Survivors(instances, victim, killed);
+          Restart restart = new Restart(instances, victim, killed, options.restartAfterSeconds);
+          List<Gap> gaps = awaitOrphans(watch, orphans, killed, survivors, restart);
+          System.out.printf("    gaps: %s; survivors not ready after %s s, ready again after %s s%n", gaps,
+              survivors.notReadySeconds(), survivors.readySeconds());
+          restart.now();
           instances.awaitReady(victim, Duration.ofSeconds(common.readyTimeoutSeconds));
-          kills.add(new Kill(victim, gaps, (System.nanoTime() - restart) / 1e9));
+          kills.add(new Kill(victim, orphans, gaps, survivors.notReadySeconds(), survivors.readySeconds(),
+              (System.nanoTime() - restart.startedNanos()) / 1e9));
         }
         List<OutputWatch.Arrival> all = watch.arrivals();
         return new Result(standby, applicationId, kills, summary(kills, true), summary(kills, false), all.size(),
@@ -136,11 +147,12 @@ final class FailoverRun {
     throw new IllegalStateException("instance " + clientIdPrefix + " held no images partition in a stable group for 120 s");
   }
 
-  private List<Gap> awaitOrphans(OutputWatch watch, Map<String, List<Integer>> orphans, long killed)
-      throws InterruptedException {
+  private List<Gap> awaitOrphans(OutputWatch watch, Map<String, List<Integer>> orphans, long killed,
+                                 Survivors survivors, Restart restart) throws Exception {
     long from = killed + GRACE.toNanos();
     long deadline = killed + TimeUnit.SECONDS.toNanos(options.recoveryTimeoutSeconds);
     boolean prompts = options.promptRate > 0;
+    long allSince = Long.MAX_VALUE;
     while (true) {
       List<Gap> gaps = new ArrayList<>();
       boolean all = true;
@@ -155,10 +167,87 @@ final class FailoverRun {
           gaps.add(new Gap(entry.getKey(), partition, first == null ? null : (first.nanos() - killed) / 1e9));
         }
       }
-      if (all || System.nanoTime() > deadline) {
+      survivors.look();
+      restart.whenDue();
+      long now = System.nanoTime();
+      allSince = all ? Math.min(allSince, now) : Long.MAX_VALUE;
+      // Once every gap is closed, a few more seconds for the survivors' readiness to be seen UP again.
+      if (all && (survivors.readySeconds() != null || now - allSince > READINESS_WAIT.toNanos()) || now > deadline) {
         return gaps;
       }
-      Thread.sleep(200);
+      Thread.sleep(100);
+    }
+  }
+
+  /** The killed instance's restart: when due (--restart-after), else once the measurement of this kill ends. */
+  private static final class Restart {
+    private final ServiceInstances instances;
+    private final int victim;
+    private final long dueNanos;
+    private long startedNanos;
+
+    Restart(ServiceInstances instances, int victim, long killed, double afterSeconds) {
+      this.instances = instances;
+      this.victim = victim;
+      this.dueNanos = afterSeconds < 0 ? Long.MAX_VALUE : killed + (long) (afterSeconds * 1e9);
+    }
+
+    void whenDue() throws java.io.IOException {
+      if (startedNanos == 0 && System.nanoTime() >= dueNanos) {
+        now();
+      }
+    }
+
+    void now() throws java.io.IOException {
+      if (startedNanos == 0) {
+        startedNanos = System.nanoTime();
+        instances.start(victim);
+      }
+    }
+
+    long startedNanos() {
+      return startedNanos;
+    }
+  }
+
+  /** The survivors' readiness after a kill: when it first turned DOWN, and when all were UP again after that. */
+  private static final class Survivors {
+    private final ServiceInstances instances;
+    private final int victim;
+    private final long killed;
+    private Double notReady;
+    private Double readyAgain;
+
+    Survivors(ServiceInstances instances, int victim, long killed) {
+      this.instances = instances;
+      this.victim = victim;
+      this.killed = killed;
+    }
+
+    void look() {
+      if (readyAgain != null) {
+        return;
+      }
+      boolean allReady = true;
+      for (ServiceInstances.Instance instance : instances.instances()) {
+        if (instance.index() != victim) {
+          allReady &= instances.ready(instance.index());
+        }
+      }
+      double seconds = (System.nanoTime() - killed) / 1e9;
+      if (!allReady && notReady == null) {
+        notReady = seconds;
+      } else if (allReady && notReady != null) {
+        readyAgain = seconds;
+      }
+    }
+
+    Double notReadySeconds() {
+      return notReady;
+    }
+
+    Double readySeconds() {
+      return readyAgain;
     }
   }
 

@@ -179,6 +179,13 @@ public final class ScaleOutBench implements Runnable {
         description = "Steady load before each kill, after every partition produced output (default: ${DEFAULT-VALUE})")
     int settleSeconds;
 
+    @Option(names = "--restart-after", paramLabel = "SECONDS", defaultValue = "-1",
+        description = "Restart the killed instance (same state dir, so the same transactional ids: its restart "
+            + "fences and aborts the dead one's open transaction) this many seconds after the kill, as an "
+            + "orchestrator restarts a pod; -1 = only after every orphaned partition produced output again "
+            + "(the survivors alone take over) (default: ${DEFAULT-VALUE})")
+    double restartAfterSeconds;
+
     @Option(names = "--recovery-timeout", paramLabel = "SECONDS", defaultValue = "300",
         description = "Longest wait for the orphaned partitions' output after a kill (default: ${DEFAULT-VALUE})")
     int recoveryTimeoutSeconds;
@@ -195,7 +202,7 @@ public final class ScaleOutBench implements Runnable {
         }
       }
       FailoverReport report = new FailoverReport(BenchCommandLine.typedCommand(ScaleOutBench.class, List.of()),
-          instances, kills, imageRate, promptRate, steps, common.sessionTimeoutMs, common.serviceProperties,
+          instances, kills, restartAfterSeconds, imageRate, promptRate, steps, common.sessionTimeoutMs, common.serviceProperties,
           Runtime.getRuntime().availableProcessors(), loadBefore, loadAverage(), runs);
       write(common.out, report, report.markdown());
       System.out.print(report.markdown());

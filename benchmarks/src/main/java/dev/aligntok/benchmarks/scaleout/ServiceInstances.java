@@ -35,11 +35,15 @@ public final class ServiceInstances implements AutoCloseable {
 
   private final Settings settings;
   private final List<Instance> instances = new ArrayList<>();
-  private final Map<Integer, Process> running = new HashMap<>();
+  private final Map<Integer, Process> running = new java.util.concurrent.ConcurrentHashMap<>();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  private final Thread shutdownHook = new Thread(this::destroyAll, "stop-service-instances");
 
   public ServiceInstances(Settings settings, int count) throws IOException {
     this.settings = settings;
+    // Ctrl-C or SIGTERM of the benchmark stops the instances it started, not only a normal end.
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
     for (int i = 1; i <= count; i++) {
       Path state = settings.workDir().resolve("state-" + i);
       Files.createDirectories(state);
@@ -105,6 +109,23 @@ public final class ServiceInstances implements AutoCloseable {
     return "ALIGNTOK_KAFKA_PROPERTIES_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
   }
 
+  /**
+   * One look at /health/readiness of a running instance: true when it answers 200 (Kafka Streams
+   * RUNNING, models loaded); false while it rebalances or does not answer within a second.
+   */
+  public boolean ready(int index) {
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + instance(index).httpPort()
+        + "/health/readiness")).timeout(Duration.ofSeconds(1)).GET().build();
+    try {
+      return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
   /** Waits for /health/readiness of instance {@code index}; fails when it exits or the time passes. */
   public void awaitReady(int index, Duration timeout) throws InterruptedException {
     Instance instance = instance(index);
@@ -159,6 +180,24 @@ public final class ServiceInstances implements AutoCloseable {
     for (Integer index : List.copyOf(running.keySet())) {
       stop(index);
     }
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException shuttingDown) {
+      // the hook is running or ran: nothing left to stop
+    }
+  }
+
+  private void destroyAll() {
+    running.values().forEach(Process::destroy);
+    running.values().forEach(process -> {
+      try {
+        if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+          process.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        process.destroyForcibly();
+      }
+    });
   }
 
   private static int freePort() throws IOException {

@@ -26,13 +26,18 @@ record ThroughputReport(String command, int events, int requests, int steps, int
     for (ThroughputRun.Result run : runs) {
       ThroughputRun.Pass t = run.tokenize();
       ThroughputRun.Pass g = run.generate();
-      md.append(String.format(Locale.ROOT, "| %d | %.1f (%.1f) | %.1f | %s | %s | %s | %s |%n", run.instances(),
-          t.imagesPerSecond(), t.sustainedImagesPerSecond(), t.imagesPerSecond() / availableProcessors,
-          g == null ? "—" : String.format(Locale.ROOT, "%.2f (%.2f)", g.imagesPerSecond(), g.sustainedImagesPerSecond()),
+      md.append(String.format(Locale.ROOT, "| %d | %.1f (%s) | %.1f | %s | %s | %s | %s |%n", run.instances(),
+          t.imagesPerSecond(), rate(t.sustainedImagesPerSecond()), t.imagesPerSecond() / availableProcessors,
+          g == null ? "—" : String.format(Locale.ROOT, "%.2f (%s)", g.imagesPerSecond(), rate(g.sustainedImagesPerSecond())),
           g == null ? "—" : String.format(Locale.ROOT, "%.2f", g.imagesPerSecond() / availableProcessors),
           run.complete() ? "yes" : "NO (" + t.outputs() + "/" + t.inputs() + ", dup " + run.duplicates() + ")",
           run.loadAverageAfter()));
     }
     return md.toString();
+  }
+
+  /** A rate, or "—" when there was none (too few outputs for a sustained rate). */
+  private static String rate(double value) {
+    return Double.isNaN(value) ? "—" : String.format(Locale.ROOT, "%.2f", value);
   }
 }
