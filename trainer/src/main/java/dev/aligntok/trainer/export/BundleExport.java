@@ -25,7 +25,10 @@ import java.util.Map;
  * errors in its manifest, to the final directory. A failed check leaves nothing behind.
  */
 public final class BundleExport {
-  /** fp32 export must agree with DJL to this max abs error on every check. */
+  /**
+   * fp32 export must agree with DJL to this on every check, per element: |error| ≤ TOLERANCE ×
+   * max(1, |value|) ({@link ExportVerification.Report#worst}).
+   */
   public static final double TOLERANCE = 1e-4;
   /**
    * The encoder a text DiT's captions are embedded with in training (DiT checkpoints do not record
@@ -58,7 +61,7 @@ public final class BundleExport {
       ExportVerification.Report report = ExportVerification.run(candidate, sources);
       out.println(report.describe());
       if (report.worst() > TOLERANCE) {
-        throw new IllegalStateException("exported bundle disagrees with the trained models: max abs error "
+        throw new IllegalStateException("exported bundle disagrees with the trained models: scaled error "
             + report.worst() + " > " + TOLERANCE + " (" + report.describe() + "); nothing was written to " + target);
       }
       report.asMetrics().forEach(writer::metric);

@@ -37,7 +37,7 @@ class BundleExportTest {
           new BundleExport.Sources(TinyTokenizer.tokenizer(), TinyTokenizer.checkpoint(), dit), "tiny", defaults, Map.of(),
           bundleDir);
       for (String check : List.of("encoder", "decoder", "generation")) {
-        double error = ((Number) manifest.metrics().get("parity." + check + ".max_abs")).doubleValue();
+        double error = ((Number) manifest.metrics().get("parity." + check + ".scaled")).doubleValue();
         assertTrue(error <= BundleExport.TOLERANCE, check + " parity " + error);
       }
       assertFalse(Files.list(dir).anyMatch(p -> p.getFileName().toString().startsWith(".export-")), "staging removed");

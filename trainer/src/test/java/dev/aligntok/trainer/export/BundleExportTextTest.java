@@ -51,7 +51,7 @@ class BundleExportTextTest {
             new BundleExport.Sources(TinyTokenizer.tokenizer(), TinyTokenizer.checkpoint(), dit), "tiny-text", defaults,
             Map.of(), bundleDir);
         for (String check : List.of("encoder", "decoder", "generation")) {
-          double error = ((Number) manifest.metrics().get("parity." + check + ".max_abs")).doubleValue();
+          double error = ((Number) manifest.metrics().get("parity." + check + ".scaled")).doubleValue();
           assertTrue(error <= BundleExport.TOLERANCE, check + " parity " + error + "; " + log);
         }
         assertEquals(BundleExport.TEXT_ENCODER.manifestEntry(TEXT_DIM), manifest.textEncoder());
