@@ -2,6 +2,8 @@ package dev.aligntok.tests.stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -22,6 +24,7 @@ import dev.aligntok.inference.image.Normalization;
 import dev.aligntok.inference.manifest.BundleManifest;
 import dev.aligntok.inference.runtime.ExecutionProvider;
 import dev.aligntok.inference.runtime.RuntimeOptions;
+import dev.aligntok.inference.runtime.SamplingJob;
 import dev.aligntok.inference.sampling.SamplerSettings;
 import dev.aligntok.schemas.registry.CachedSchemaRegistryClient;
 import dev.aligntok.schemas.registry.RegistryClientConfig;
@@ -81,6 +84,9 @@ class StreamPipelineTest {
   /** The default model the repository ships; exported by the lead engineer (issue 7). */
   private static final String DEFAULT_BUNDLE = "models/emoji-default-bundle";
   private static final int STEPS = 3;
+  /** Prompts no emoji class name matches, for text bundles. */
+  private static final List<String> FREE_TEXT = List.of("a smiling cat wearing sunglasses", "a red bicycle on the moon",
+      "a sleepy owl");
 
   @TempDir Path tmp;
 
@@ -205,9 +211,14 @@ class StreamPipelineTest {
       }
 
       var labels = bundle.generation().vocabulary();
+      boolean text = bundle.textConditioned();
       for (int i = 0; i < 4; i++) {
+        // A text bundle gets free text (two prompts share a seed: their images must differ) and one
+        // class name (its class caption); a class bundle gets class names.
+        String prompt = text && i < FREE_TEXT.size() ? FREE_TEXT.get(i) : labels.name(i % labels.size());
+        long seed = text && i < FREE_TEXT.size() ? 1000L : 1000L * i;
         GenerationRequest request = GenerationRequest.newBuilder().setId("gen-" + i)
-            .setPrompt(labels.name(i % labels.size())).setCount(1 + i % 2).setSeed(1000L * i).setSteps(STEPS)
+            .setPrompt(prompt).setCount(1 + i % 2).setSeed(seed).setSteps(STEPS)
             .setReturnLatents(true).build();
         prompts.put(request.getId(), request);
         send(topics.prompts(), request.getId(), serialize(topics.prompts(), request));
@@ -216,7 +227,9 @@ class StreamPipelineTest {
           framed[0] = 0x01;
           send(topics.prompts(), "gen-magic", framed);
           promptPoison.put("gen-magic", FailureStage.DESERIALIZE);
-          GenerationRequest unknown = GenerationRequest.newBuilder().setId("gen-unknown").setPrompt("no such class at all").build();
+          // Invalid for the bundle: an unknown class name, or (any text is a prompt) one over the length limit.
+          String invalid = text ? "x".repeat(GenerationLimits.DEFAULT_MAX_PROMPT_LENGTH + 1) : "no such class at all";
+          GenerationRequest unknown = GenerationRequest.newBuilder().setId("gen-unknown").setPrompt(invalid).build();
           send(topics.prompts(), "gen-unknown", serialize(topics.prompts(), unknown));
           promptPoison.put("gen-unknown", FailureStage.VALIDATE);
         }
@@ -300,18 +313,45 @@ class StreamPipelineTest {
         GenerationRequest request = inputs.prompts.get(image.getRequestId());
         assertEquals(request.getSeed() + image.getIndex(), image.getSeed());
         assertEquals(bundleId, image.getBundleId());
-        var expected = reference.generation().generate(List.of(dev.aligntok.inference.runtime.SamplingJob
-            .ofClass(image.getClassId(), image.getSeed(), 0).withSettings(settings))).get(0);
-        assertEquals(request.getPrompt(), image.getClassName());
+        // A class image names its class; a free-text image (text bundles) carries its prompt instead.
+        SamplingJob job = image.getClassId() != null
+            ? SamplingJob.ofClass(image.getClassId(), image.getSeed(), 0)
+            : SamplingJob.ofPrompt(image.getPrompt(), image.getSeed(), 0);
+        var expected = reference.generation().generate(List.of(job.withSettings(settings))).get(0);
+        if (image.getClassId() != null) {
+          assertEquals(request.getPrompt(), image.getClassName());
+          assertNull(image.getPrompt());
+        } else {
+          assertTrue(reference.textConditioned(), "free text only on a text bundle");
+          assertEquals(request.getPrompt(), image.getPrompt());
+          assertNull(image.getClassName());
+        }
         assertNear(expected.latent(), LatentCodec.floats(image.getLatent()), "latent of " + image.getRequestId());
         // At most one 8-bit level apart: a batch of several rows may round differently from one row.
         assertArrayEquals(pixels(expected.png()), pixels(bytes(image.getPng())), 1.5f / 255f,
             "pixels of image " + image.getIndex() + " of " + image.getRequestId());
       }
 
+      if (reference.textConditioned()) {
+        differentPromptsWithTheSameSeedGiveDifferentImages(images);
+      }
       Map<String, GenerationState> finals = finalStates();
       inputs.prompts.keySet().forEach(id -> assertEquals(GenerationState.SUCCEEDED, finals.get(id), id));
       inputs.promptPoison.keySet().forEach(id -> assertEquals(GenerationState.FAILED, finals.get(id), id));
+    }
+
+    private static void differentPromptsWithTheSameSeedGiveDifferentImages(List<GeneratedImage> images) {
+      Map<String, float[]> firstImageBySeed = new LinkedHashMap<>();
+      for (GeneratedImage image : images) {
+        if (image.getPrompt() != null && image.getIndex() == 0) {
+          float[] latent = LatentCodec.floats(image.getLatent());
+          float[] other = firstImageBySeed.putIfAbsent(image.getSeed() + "", latent);
+          if (other != null) {
+            assertFalse(Arrays.equals(other, latent), "two prompts with seed " + image.getSeed() + " gave one image");
+          }
+        }
+      }
+      assertTrue(firstImageBySeed.size() < FREE_TEXT.size(), "the free-text prompts share a seed");
     }
 
     /** The last state of each request key; every SUCCEEDED names the bundle that generated it. */
