@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.aligntok.stream.service.kafka.QueryStores;
+import dev.aligntok.stream.service.query.KeyOwner;
+import dev.aligntok.stream.service.query.KeyOwners;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -16,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -49,8 +53,8 @@ class GenerationEventsHttpTest {
   @BeforeAll
   void start() throws Exception {
     kafka = LoopbackKafka.start(Files.createDirectories(work.resolve("kafka")));
-    first = instance("first");
-    second = instance("second");
+    first = instance("first", Map.of());
+    second = instance("second", Map.of("aligntok.events.max-streams", 1));
     first.awaitReady();
     second.awaitReady();
   }
@@ -62,14 +66,16 @@ class GenerationEventsHttpTest {
     }
   }
 
-  private ServiceUnderTest instance(String name) {
+  private ServiceUnderTest instance(String name, Map<String, Object> overrides) {
     int port = ServiceUnderTest.freeLoopbackPort();
-    return ServiceUnderTest.start(kafka.bootstrapServers(), "events-test", work.resolve(name), Map.of(
+    Map<String, Object> settings = new HashMap<>(overrides);
+    settings.putAll(Map.of(
         "micronaut.server.port", port,
         "aligntok.kafka.application-server", "127.0.0.1:" + port,
         "aligntok.generate.max-wait", "3s", // a lone request waits this long for companions: it is seen QUEUED
         "aligntok.events.poll-interval", "100ms",
         "aligntok.events.wait-for-id", "3s"));
+    return ServiceUnderTest.start(kafka.bootstrapServers(), "events-test", work.resolve(name), settings);
   }
 
   @Test
@@ -115,8 +121,13 @@ class GenerationEventsHttpTest {
       }
     }
 
+    // One instance answered from its own store, the other through the owner.
+    assertEquals(List.of(KeyOwner.Kind.LOCAL, KeyOwner.Kind.REMOTE), both.stream()
+        .map(instance -> instance.context().getBean(KeyOwners.class).of(QueryStores.STATUS, "sse-1").kind())
+        .sorted().toList());
+
     // A client resuming after the second image gets only what follows it.
-    List<Sse> resumed = readToEnd(second, "/v1/generations/sse-1/events", ServiceUnderTest.API_KEY, "2-image");
+    List<Sse> resumed = readToEnd(first, "/v1/generations/sse-1/events", ServiceUnderTest.API_KEY, "2-image");
     assertEquals(List.of("3-image", COUNT + "-SUCCEEDED"), resumed.stream().map(Sse::id).toList(), resumed.toString());
     // One that saw the end is told to stop reconnecting.
     assertEquals(204, open(first, "/v1/generations/sse-1/events", ServiceUnderTest.API_KEY, COUNT + "-SUCCEEDED")
@@ -137,6 +148,23 @@ class GenerationEventsHttpTest {
           .statusCode());
     }
     assertEquals(401, open(first, "/v1/generations/sse-own-1/events", null, null).statusCode());
+  }
+
+  @Test
+  void streamsAboveTheInstancesCapAre503() throws Exception {
+    assertEquals(202, first.postJson("/v1/generations", "{\"id\":\"sse-cap-1\",\"classId\":1,\"steps\":2}")
+        .statusCode());
+    // The second instance holds at most one stream (aligntok.events.max-streams=1); its headers mean it is open.
+    HttpResponse<Stream<String>> held = open(second, "/v1/generations/sse-cap-1/events", ServiceUnderTest.API_KEY, null);
+    assertEquals(200, held.statusCode());
+    HttpResponse<Stream<String>> refused = open(second, "/v1/generations/sse-cap-1/events", ServiceUnderTest.API_KEY,
+        null);
+    assertEquals(503, refused.statusCode());
+    assertEquals("5", refused.headers().firstValue("Retry-After").orElse(""));
+    String body = String.join("\n", refused.body().toList());
+    assertTrue(body.contains("maximum of 1 event streams open"), body);
+    List<String> heldLines = held.body().toList(); // to the end, freeing the instance's one stream
+    assertTrue(heldLines.stream().anyMatch(line -> line.contains("\"SUCCEEDED\"")), heldLines.toString());
   }
 
   private HttpResponse<Stream<String>> open(ServiceUnderTest instance, String path, String apiKey, String lastEventId) {
