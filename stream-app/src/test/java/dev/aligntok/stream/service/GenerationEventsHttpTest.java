@@ -54,7 +54,11 @@ class GenerationEventsHttpTest {
   void start() throws Exception {
     kafka = LoopbackKafka.start(Files.createDirectories(work.resolve("kafka")));
     first = instance("first", Map.of());
-    second = instance("second", Map.of("aligntok.events.max-streams", 1));
+    // The second instance closes connections idle for 2 s: heartbeats every 0.5 s keep a quiet stream open
+    // (a request waits 3 s QUEUED). It waits less than that for unknown ids, which sends nothing meanwhile.
+    second = instance("second", Map.of("aligntok.events.max-streams", 1, "aligntok.events.heartbeat", "500ms",
+        "aligntok.events.wait-for-id", "1s", "micronaut.server.idle-timeout", "2s",
+        "micronaut.server.read-idle-timeout", "2s"));
     first.awaitReady();
     second.awaitReady();
   }
@@ -68,13 +72,13 @@ class GenerationEventsHttpTest {
 
   private ServiceUnderTest instance(String name, Map<String, Object> overrides) {
     int port = ServiceUnderTest.freeLoopbackPort();
-    Map<String, Object> settings = new HashMap<>(overrides);
-    settings.putAll(Map.of(
+    Map<String, Object> settings = new HashMap<>(Map.of(
         "micronaut.server.port", port,
         "aligntok.kafka.application-server", "127.0.0.1:" + port,
         "aligntok.generate.max-wait", "3s", // a lone request waits this long for companions: it is seen QUEUED
         "aligntok.events.poll-interval", "100ms",
         "aligntok.events.wait-for-id", "3s"));
+    settings.putAll(overrides);
     return ServiceUnderTest.start(kafka.bootstrapServers(), "events-test", work.resolve(name), settings);
   }
 
@@ -165,6 +169,7 @@ class GenerationEventsHttpTest {
     assertTrue(body.contains("maximum of 1 event streams open"), body);
     List<String> heldLines = held.body().toList(); // to the end, freeing the instance's one stream
     assertTrue(heldLines.stream().anyMatch(line -> line.contains("\"SUCCEEDED\"")), heldLines.toString());
+    assertTrue(heldLines.contains(": keep-alive"), "quiet while QUEUED (3 s): " + heldLines);
   }
 
   private HttpResponse<Stream<String>> open(ServiceUnderTest instance, String path, String apiKey, String lastEventId) {
