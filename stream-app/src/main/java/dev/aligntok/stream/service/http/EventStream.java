@@ -10,10 +10,18 @@ import java.util.function.LongSupplier;
 
 /**
  * One open event stream, tick by tick: the new events of each polled status (see {@link EventCursor}),
- * a heartbeat comment when nothing was sent for a while, and an {@code end} event when the stream
- * has been open for its maximum duration. Over after the final state or that end event.
+ * a {@code progress} event when a running request's progress moved (at most two a second, the latest
+ * value wins), a heartbeat comment when nothing was sent for a while, and an {@code end} event when
+ * the stream has been open for its maximum duration. Over after the final state or that end event.
  */
 final class EventStream {
+  /** At most two progress events a second per stream; progress is state, so a skipped value is simply superseded. */
+  static final long PROGRESS_INTERVAL_NANOS = 500_000_000L;
+
+  /** Body of a {@code progress} event: how far a running request is (no event id: it is not history). */
+  @Serdeable
+  record Progress(float progress, int completed, int total) {}
+
   /** Body of the {@code end} event that closes a stream before the request's final state. */
   @Serdeable
   record End(String reason) {}
@@ -24,6 +32,8 @@ final class EventStream {
   private final long openedNanos;
   private long lastSentNanos;
   private boolean timedOut;
+  private float lastProgress;
+  private long lastProgressNanos = Long.MIN_VALUE / 2;
 
   EventStream(EventCursor cursor, EventStreamSettings settings, LongSupplier nanoClock) {
     this.cursor = cursor;
@@ -37,6 +47,16 @@ final class EventStream {
   List<Event<?>> tick(@Nullable StatusView status) {
     List<Event<?>> events = new ArrayList<>(status == null ? List.of() : cursor.advance(status));
     long now = nanoClock.getAsLong();
+    if (status != null) {
+      if (!events.isEmpty()) {
+        lastProgress = status.progress(); // a status event carries the progress too
+      } else if ("RUNNING".equals(status.state()) && status.progress() != lastProgress
+          && now - lastProgressNanos >= PROGRESS_INTERVAL_NANOS) {
+        events.add(Event.of(new Progress(status.progress(), status.completed(), status.total())).name("progress"));
+        lastProgress = status.progress();
+        lastProgressNanos = now;
+      }
+    }
     if (!cursor.finished() && now - openedNanos >= settings.maxDuration().toNanos()) {
       timedOut = true;
       events.add(Event.of(new End("the stream was open for its maximum of " + settings.maxDuration()

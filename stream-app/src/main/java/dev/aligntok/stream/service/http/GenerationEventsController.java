@@ -18,7 +18,7 @@ import io.micronaut.json.JsonMapper;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.io.IOException;
-import java.util.List;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -91,7 +91,7 @@ public class GenerationEventsController {
 
   private Flux<Event<?>> stream(String id, HttpRequest<?> request, Caller caller, EventCursor cursor) {
     EventStream stream = new EventStream(cursor, settings, System::nanoTime);
-    return Flux.interval(java.time.Duration.ZERO, settings.pollInterval())
+    return Flux.interval(Duration.ZERO, settings.pollInterval())
         .onBackpressureDrop() // a slow lookup skips ticks instead of queueing them
         .concatMap(tick -> Mono.fromCallable(() -> poll(id, request, caller)).subscribeOn(Schedulers.boundedElastic()), 1)
         .map(polled -> stream.tick(polled.status()))

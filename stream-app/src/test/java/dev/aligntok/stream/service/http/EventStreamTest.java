@@ -41,6 +41,33 @@ class EventStreamTest {
   }
 
   @Test
+  void progressWhileRunningIsSentAtMostTwiceASecondWithTheLatestValue() {
+    EventStream stream = new EventStream(EventCursor.resuming("r1", null), SETTINGS, () -> now);
+    assertEquals(List.of("status"), names(stream.tick(running(0f))));
+    assertEquals(List.of(), stream.tick(running(0f)), "no change, no event");
+    advance(Duration.ofMillis(100));
+    List<Event<?>> first = stream.tick(running(0.25f));
+    assertEquals(List.of("progress"), names(first));
+    assertEquals(new EventStream.Progress(0.25f, 0, 1), first.get(0).getData());
+    assertEquals(null, first.get(0).getId(), "progress is not history: a reconnecting client resumes by status and image");
+    advance(Duration.ofMillis(100));
+    assertEquals(List.of(), stream.tick(running(0.5f)), "within 500 ms of the last progress event");
+    advance(Duration.ofMillis(400));
+    assertEquals(new EventStream.Progress(0.75f, 0, 1), stream.tick(running(0.75f)).get(0).getData());
+    advance(Duration.ofSeconds(1));
+    assertEquals(List.of("image", "status"), names(stream.tick(
+        new StatusView("r1", "SUCCEEDED", 1f, 1, 1, null, null, null, 0))), "the final status, no progress event");
+  }
+
+  private static StatusView running(float progress) {
+    return new StatusView("r1", "RUNNING", progress, 0, 1, null, null, null, 0);
+  }
+
+  private static List<String> names(List<Event<?>> events) {
+    return events.stream().map(Event::getName).toList();
+  }
+
+  @Test
   void aStreamOpenForItsMaximumDurationEndsWithAnEndEvent() {
     EventStream stream = new EventStream(EventCursor.resuming("r1", null), SETTINGS, () -> now);
     stream.tick(queued());
