@@ -61,6 +61,12 @@ class GenerationEventsHttpTest {
         "micronaut.server.read-idle-timeout", "2s"));
     first.awaitReady();
     second.awaitReady();
+    // Healthy is not settled: until both instances answer for a request, the group may still be rebalancing.
+    // Each test's request then waits its own 3 s batch alone (each test lets its request finish).
+    assertEquals(202, first.postJson("/v1/generations", "{\"id\":\"warm-up\",\"classId\":1,\"steps\":2}").statusCode());
+    for (ServiceUnderTest instance : List.of(first, second)) {
+      instance.awaitGet("/v1/generations/warm-up", r -> r.body().contains("SUCCEEDED"));
+    }
   }
 
   @AfterAll
@@ -142,7 +148,8 @@ class GenerationEventsHttpTest {
   void anotherCallersOrAnUnknownRequestIs404AtEitherInstance() throws Exception {
     HttpResponse<String> accepted = first.postJson("/v1/generations", "{\"id\":\"sse-own-1\",\"classId\":1,\"steps\":2}");
     assertEquals(202, accepted.statusCode(), accepted.body());
-    first.awaitGet("/v1/generations/sse-own-1", r -> r.statusCode() == 200);
+    // Finished first, so that it is not in another test's batch; its owner sees it, others never do.
+    first.awaitGet("/v1/generations/sse-own-1", r -> r.body().contains("SUCCEEDED"));
     for (ServiceUnderTest instance : List.of(first, second)) {
       HttpResponse<Stream<String>> others = open(instance, "/v1/generations/sse-own-1/events", "test-key-2", null);
       assertEquals(404, others.statusCode());

@@ -4,6 +4,7 @@ import dev.aligntok.stream.logging.LogContext;
 import dev.aligntok.stream.service.config.EventStreamSettings;
 import dev.aligntok.stream.service.kafka.QueryStores;
 import dev.aligntok.stream.service.query.StoreReader;
+import dev.aligntok.stream.service.query.StoreUnavailableException;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -27,7 +28,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * {@code GET /v1/generations/{id}/events}: a request's status changes and finished images as
+ * {@code GET /v1/generations/{id}/events}: a request's status changes, finished images and progress as
  * server-sent events, until its final state. The instance holding the connection polls the status
  * through {@link QueryRouting} (its own store, or the owning instance's), so a client may connect to
  * any instance. Same credentials and ownership as {@code GET /v1/generations/{id}}: another caller's
@@ -119,10 +120,16 @@ public class GenerationEventsController {
 
   /** The request's status as the caller may see it, here or at the owning instance; null with the answer why not. */
   private Polled poll(String id, HttpRequest<?> request, Caller caller) {
-    MutableHttpResponse<?> answer = routing.ask(QueryStores.STATUS, id, "GET", "/v1/generations/" + id, request,
-        () -> stores.status(id).filter(status -> caller.owns(status.getOwner()))
-            .<MutableHttpResponse<?>>map(status -> HttpResponse.ok(StatusView.of(status)))
-            .orElseGet(HttpResponse::notFound));
+    MutableHttpResponse<?> answer;
+    try {
+      answer = routing.ask(QueryStores.STATUS, id, "GET", "/v1/generations/" + id, request,
+          () -> stores.status(id).filter(status -> caller.owns(status.getOwner()))
+              .<MutableHttpResponse<?>>map(status -> HttpResponse.ok(StatusView.of(status)))
+              .orElseGet(HttpResponse::notFound));
+    } catch (StoreUnavailableException e) {
+      // Rebalancing: an open stream waits it out instead of failing.
+      return new Polled(null, QueryRouting.retryLater(e.getMessage()));
+    }
     if (answer.status() != HttpStatus.OK) {
       return new Polled(null, answer);
     }
