@@ -6,12 +6,15 @@ import dev.aligntok.inference.manifest.ModelContract;
 import dev.aligntok.inference.sampling.ConditionTable;
 import dev.aligntok.inference.sampling.FlowSampler;
 import dev.aligntok.inference.sampling.PortableNoise;
+import dev.aligntok.inference.sampling.RowCancellation;
+import dev.aligntok.inference.sampling.SampledRows;
 import dev.aligntok.inference.sampling.SamplerSettings;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntPredicate;
 
 /**
  * Generation with a bundle's DiT and decoder, computed exactly as the trainer's LatentGenerator
@@ -106,6 +109,19 @@ public final class GenerationRuntime {
    * of a class request (or, on a class DiT, the class a prompt resolved to) and -1 for free text.
    */
   public List<SampledImage> generate(List<SamplingJob> requests) {
+    return generate(requests, job -> false);
+  }
+
+  /**
+   * As {@link #generate(List)}, and between sampler steps asks {@code cancelledJob} (by index into
+   * {@code requests}) about every job still sampling: a cancelled job stops there, is neither
+   * sampled further nor decoded, and its entry in the result is null; the other jobs give the images
+   * they would have given without it. A job not cancelled before its last step is finished.
+   */
+  public List<SampledImage> generate(List<SamplingJob> requests, IntPredicate cancelledJob) {
+    if (cancelledJob == null) {
+      throw new IllegalArgumentException("cancelledJob must not be null");
+    }
     if (requests == null || requests.isEmpty() || requests.size() > MAX_REQUESTS) {
       throw new IllegalArgumentException("need 1.." + MAX_REQUESTS + " requests, got "
           + (requests == null ? "null" : requests.size()));
@@ -125,6 +141,7 @@ public final class GenerationRuntime {
     float[][] embeddings = textConditioned() ? embed(requests, classes) : null;
 
     float[] raw = new float[n * dim];
+    boolean[] cancelled = new boolean[n];
     FlowSampler sampler = new FlowSampler(dit);
     groups.forEach((settings, members) -> {
       int rows = members.size();
@@ -137,22 +154,36 @@ public final class GenerationRuntime {
         groupClasses[r] = classes[members.get(r)];
         groupEmbeddings[r] = embeddings == null ? null : embeddings[members.get(r)];
       }
-      float[] normalised;
+      RowCancellation rowCancelled = r -> cancelledJob.test(members.get(r));
+      SampledRows sampled;
       if (embeddings == null) {
-        normalised = sampler.sample(noise, groupClasses, nullClass(), rows, dim, settings);
+        sampled = sampler.sample(noise, groupClasses, nullClass(), rows, dim, settings, rowCancelled);
       } else {
         ConditionTable table = new ConditionTable(dit, groupEmbeddings, nullEmbedding);
-        normalised = new FlowSampler(table).sample(noise, table.ids(), table.nullId(), rows, dim, settings);
+        sampled = new FlowSampler(table).sample(noise, table.ids(), table.nullId(), rows, dim, settings, rowCancelled);
       }
       for (int r = 0; r < rows; r++) {
-        denormaliseInto(normalised, r * dim, raw, members.get(r) * dim);
+        cancelled[members.get(r)] = sampled.cancelled(r);
+        denormaliseInto(sampled.latents(), r * dim, raw, members.get(r) * dim);
       }
     });
 
-    DecodedImages images = tokenizer.decode(raw, n);
+    // Only the finished jobs are decoded, in one call.
+    int finished = 0;
+    float[] toDecode = new float[n * dim];
+    int[] decodedAt = new int[n];
+    for (int i = 0; i < n; i++) {
+      if (!cancelled[i]) {
+        System.arraycopy(raw, i * dim, toDecode, finished * dim, dim);
+        decodedAt[i] = finished++;
+      }
+    }
+    DecodedImages images = finished == 0 ? null
+        : tokenizer.decode(finished == n ? toDecode : Arrays.copyOf(toDecode, finished * dim), finished);
     List<SampledImage> results = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      results.add(new SampledImage(requests.get(i), classes[i], Arrays.copyOfRange(raw, i * dim, (i + 1) * dim), images, i));
+      results.add(cancelled[i] ? null
+          : new SampledImage(requests.get(i), classes[i], Arrays.copyOfRange(raw, i * dim, (i + 1) * dim), images, decodedAt[i]));
     }
     return results;
   }

@@ -14,7 +14,8 @@ import java.util.Arrays;
  * model in one call of 2n rows, conditional first, and {@code v = v_u + w·(v_c − v_u)}; outside the
  * interval only the n conditional rows are evaluated.
  *
- * <p>Inside a {@link Cancellation} scope, a cancelled run stops before its next step.
+ * <p>Inside a {@link Cancellation} scope, a cancelled run stops before its next step. A
+ * {@link RowCancellation} stops single rows instead: the others go on.
  *
  * <p>Arithmetic is float, in a fixed order, so the same inputs give bit-identical outputs. Rows are
  * independent unless the model mixes them.
@@ -38,6 +39,21 @@ public final class FlowSampler {
    * @throws IllegalStateException if the model returns the wrong number of values or a non-finite one
    */
   public float[] sample(float[] noise, int[] classes, int nullClass, int n, int dim, SamplerSettings settings) {
+    return sample(noise, classes, nullClass, n, dim, settings, RowCancellation.NONE).latents();
+  }
+
+  /**
+   * As {@link #sample(float[], int[], int, int, int, SamplerSettings)}, and before each step asks
+   * {@code cancellation} about every row still running: a cancelled row stops there and is left out
+   * of every later model call, while the other rows go on exactly as they would have (each row's
+   * arithmetic is its own; only the model's batch gets smaller). When every row is cancelled the run
+   * ends early.
+   */
+  public SampledRows sample(float[] noise, int[] classes, int nullClass, int n, int dim, SamplerSettings settings,
+                            RowCancellation cancellation) {
+    if (cancellation == null) {
+      throw new IllegalArgumentException("cancellation must not be null (use RowCancellation.NONE)");
+    }
     if (n <= 0) {
       throw new IllegalArgumentException("n must be > 0, got " + n);
     }
@@ -66,9 +82,28 @@ public final class FlowSampler {
 
     float[] times = TimeSchedule.times(settings.steps(), settings.shift());
     float[] z = noise.clone();
+    float[] out = new float[n * dim];
+    int[] stepsRun = new int[n];
+    int[] live = new int[n]; // live[p] = the input row at position p of z
+    for (int i = 0; i < n; i++) {
+      live[i] = i;
+    }
     Evaluator evaluator = new Evaluator(classes, nullClass, n, dim, settings);
     for (int step = 0; step < settings.steps(); step++) {
       Cancellation.checkCurrent(); // a watchdog may stop a long sampling run between steps
+      int[] kept = stillRunning(live, cancellation);
+      if (kept.length != live.length) {
+        z = dropRows(z, live, kept, out, dim);
+        live = kept;
+        if (live.length == 0) {
+          break;
+        }
+        int[] keptClasses = new int[live.length];
+        for (int p = 0; p < live.length; p++) {
+          keptClasses[p] = classes[live[p]];
+        }
+        evaluator = new Evaluator(keptClasses, nullClass, live.length, dim, settings);
+      }
       float t = times[step];
       float next = times[step + 1];
       float dt = next - t; // negative: we integrate towards t = 0
@@ -87,8 +122,52 @@ public final class FlowSampler {
           z[j] += dt * (0.5f * (v[j] + vNext[j]));
         }
       }
+      for (int row : live) {
+        stepsRun[row]++;
+      }
     }
-    return z;
+    for (int p = 0; p < live.length; p++) {
+      System.arraycopy(z, p * dim, out, live[p] * dim, dim);
+    }
+    return new SampledRows(out, stepsRun, settings.steps());
+  }
+
+  /** The live rows not cancelled now; {@code live} itself when none is (no allocation per step). */
+  private static int[] stillRunning(int[] live, RowCancellation cancellation) {
+    boolean[] drop = null;
+    int dropped = 0;
+    for (int p = 0; p < live.length; p++) {
+      if (cancellation.cancelled(live[p])) {
+        if (drop == null) {
+          drop = new boolean[live.length];
+        }
+        drop[p] = true;
+        dropped++;
+      }
+    }
+    if (drop == null) {
+      return live;
+    }
+    int[] kept = new int[live.length - dropped];
+    for (int p = 0, k = 0; p < live.length; p++) {
+      if (!drop[p]) {
+        kept[k++] = live[p];
+      }
+    }
+    return kept;
+  }
+
+  /** z of the kept rows only; each dropped row's latent goes to its place in {@code out} as it is now. */
+  private static float[] dropRows(float[] z, int[] live, int[] kept, float[] out, int dim) {
+    float[] smaller = new float[kept.length * dim];
+    for (int p = 0, k = 0; p < live.length; p++) {
+      if (k < kept.length && kept[k] == live[p]) {
+        System.arraycopy(z, p * dim, smaller, k++ * dim, dim);
+      } else {
+        System.arraycopy(z, p * dim, out, live[p] * dim, dim);
+      }
+    }
+    return smaller;
   }
 
   /** One guided or unguided model evaluation, with the model's answer checked. */

@@ -39,7 +39,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * Generation: a readable, valid request with an id not accepted before is QUEUED; when its batch
  * runs it goes RUNNING, its images go out and it ends SUCCEEDED. A request cancelled or past its
- * deadline before its batch ends CANCELLED / EXPIRED without running. Every failure is a dead letter
+ * deadline before its batch ends CANCELLED / EXPIRED without running; one cancelled while its batch
+ * runs stops at the sampler's next step and ends CANCELLED without images, the others go on. Every failure is a dead letter
  * plus a FAILED status, and releases the id; a record under an id accepted before (a duplicate, or an
  * unreadable or invalid record keyed by that id) is a dead letter only: the first request's status stands.
  */
@@ -210,7 +211,10 @@ final class GenerateWork implements BatchWork {
 
   private TimedResult generate(ImageGeneratorPort.Lease bundle, List<ReadyRequest> part) {
     long started = System.nanoTime();
-    GenerationBatchResult result = bundle.generate(part.stream().map(ReadyRequest::request).toList());
+    // The global store is read on this stream thread while the global thread fills it: a DELETE
+    // that lands mid-run is seen at the sampler's next step.
+    GenerationBatchResult result = bundle.generate(part.stream().map(ReadyRequest::request).toList(),
+        id -> cancellations.reason(id).isPresent());
     checkShape(result, part);
     return new TimedResult(result, (System.nanoTime() - started) / 1e6);
   }
@@ -224,10 +228,21 @@ final class GenerateWork implements BatchWork {
       timings.put("queue", (double) (out.nowMs() - r.pending().entry().enqueuedAtMs()));
       timings.put("generate", timed.millis());
       timings.put("batch", (double) batchImages);
+      if (result.cancelled().contains(r.request().requestId())) {
+        cancelledWhileRunning(r, out);
+        continue;
+      }
       if (!emitImages(r, result.bundleId(), result.samples().get(i), timings, out)) {
         failedIds.add(r.request().requestId());
       }
     }
+  }
+
+  /** CANCELLED with no image (all of a request's images are one run's rows); its id stays taken, as for a cancel before the run. */
+  private void cancelledWhileRunning(ReadyRequest r, Emitter out) {
+    String id = r.request().requestId();
+    String why = cancellations.reason(id).filter(reason -> !reason.isBlank()).map(reason -> ": " + reason).orElse("");
+    status.cancelled(out, id, r.owner(), r.request().count(), "cancelled while it ran, stopped between sampler steps" + why);
   }
 
   private void failModel(ReadyRequest r, RuntimeException e, Emitter out, List<String> failedIds) {
@@ -277,7 +292,7 @@ final class GenerateWork implements BatchWork {
           + result.samples().size() + " requests, expected " + ready.size());
     }
     for (int i = 0; i < ready.size(); i++) {
-      int expected = ready.get(i).request().count();
+      int expected = result.cancelled().contains(ready.get(i).request().requestId()) ? 0 : ready.get(i).request().count();
       int got = result.samples().get(i).size();
       if (got != expected) {
         throw new IllegalStateException("generator of bundle " + result.bundleId() + " returned " + got

@@ -3,6 +3,8 @@ package dev.aligntok.stream.model;
 import dev.aligntok.inference.label.LabelVocabulary;
 import dev.aligntok.inference.sampling.SamplerSettings;
 import java.util.List;
+import java.util.function.BiFunction;
+import java.util.function.Predicate;
 
 /**
  * The diffusion model + decoder as the generate topology sees it: one batched call per
@@ -86,11 +88,30 @@ public interface ImageGeneratorPort extends BundleView {
     /** As {@link ImageGeneratorPort#generate}, on the leased bundle. */
     GenerationBatchResult generate(List<ValidatedGeneration> requests);
 
+    /**
+     * As {@link #generate(List)}, and asks {@code cancelledNow} (by request id) between sampler steps
+     * whether a request was cancelled since: such a request stops sampling, gives no images and is
+     * named in {@link GenerationBatchResult#cancelled()}; the others go on. The default (a lease that
+     * cannot stop a request midway) runs every request to the end.
+     */
+    default GenerationBatchResult generate(List<ValidatedGeneration> requests, Predicate<String> cancelledNow) {
+      return generate(requests);
+    }
+
     @Override
     void close();
 
-    /** {@code inner} with its generate calls going through {@code generate} (which calls {@code inner}). */
+    /**
+     * {@code inner} with its generate calls going through {@code generate} (which calls {@code inner});
+     * it cannot pass a cancellation on, so its requests run to the end.
+     */
     static Lease wrapping(Lease inner, java.util.function.Function<List<ValidatedGeneration>, GenerationBatchResult> generate) {
+      return wrapping(inner, (requests, cancelledNow) -> generate.apply(requests));
+    }
+
+    /** {@code inner} with both generate calls going through {@code generate}, which passes the cancellation on. */
+    static Lease wrapping(Lease inner,
+                          BiFunction<List<ValidatedGeneration>, Predicate<String>, GenerationBatchResult> generate) {
       return new Lease() {
         @Override
         public String bundleId() {
@@ -114,7 +135,12 @@ public interface ImageGeneratorPort extends BundleView {
 
         @Override
         public GenerationBatchResult generate(List<ValidatedGeneration> requests) {
-          return generate.apply(requests);
+          return generate.apply(requests, id -> false);
+        }
+
+        @Override
+        public GenerationBatchResult generate(List<ValidatedGeneration> requests, Predicate<String> cancelledNow) {
+          return generate.apply(requests, cancelledNow);
         }
 
         @Override

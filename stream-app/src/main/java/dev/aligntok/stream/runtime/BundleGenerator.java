@@ -14,7 +14,10 @@ import dev.aligntok.stream.model.LatentTensor;
 import dev.aligntok.stream.model.ValidatedGeneration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * The generate topology's generator: the leased bundle's GenerationRuntime. Image i of a request is
@@ -62,7 +65,7 @@ final class BundleGenerator implements ImageGeneratorPort {
   @Override
   public GenerationBatchResult generate(List<ValidatedGeneration> requests) {
     try (BundleSlot.Lease lease = slot.lease()) {
-      return generate(lease.bundle(), requests);
+      return generate(lease.bundle(), requests, id -> false);
     }
   }
 
@@ -94,7 +97,12 @@ final class BundleGenerator implements ImageGeneratorPort {
 
       @Override
       public GenerationBatchResult generate(List<ValidatedGeneration> requests) {
-        return BundleGenerator.generate(bundle, requests);
+        return BundleGenerator.generate(bundle, requests, id -> false);
+      }
+
+      @Override
+      public GenerationBatchResult generate(List<ValidatedGeneration> requests, Predicate<String> cancelledNow) {
+        return BundleGenerator.generate(bundle, requests, cancelledNow);
       }
 
       @Override
@@ -104,12 +112,20 @@ final class BundleGenerator implements ImageGeneratorPort {
     };
   }
 
-  private static GenerationBatchResult generate(ModelBundle bundle, List<ValidatedGeneration> requests) {
+  /**
+   * All of a request's images are rows of the one runtime call, so a request cancelled while it
+   * runs stops as a whole and gives no image; a request counts as cancelled once any of its rows
+   * saw it so (sticky: a withdrawal mid-run cannot bring stopped rows back).
+   */
+  private static GenerationBatchResult generate(ModelBundle bundle, List<ValidatedGeneration> requests,
+                                                Predicate<String> cancelledNow) {
     GenerationRuntime runtime = bundle.generation();
     List<SamplingJob> flat = new ArrayList<>();
+    List<String> owners = new ArrayList<>(); // flat job index → request id
     for (ValidatedGeneration request : requests) {
       checkCondition(bundle, runtime.vocabulary(), request);
       for (int i = 0; i < request.count(); i++) {
+        owners.add(request.requestId());
         SamplingJob job = request.freeText()
             ? SamplingJob.ofPrompt(request.prompt(), request.seedOf(i), NOISE_STREAM)
             : SamplingJob.ofClass(request.classId(), request.seedOf(i), NOISE_STREAM);
@@ -117,7 +133,18 @@ final class BundleGenerator implements ImageGeneratorPort {
       }
     }
     long started = System.nanoTime();
-    List<SampledImage> images = runtime.generate(flat);
+    Set<String> cancelled = new HashSet<>();
+    List<SampledImage> images = runtime.generate(flat, job -> {
+      String id = owners.get(job);
+      if (cancelled.contains(id)) {
+        return true;
+      }
+      if (cancelledNow.test(id)) {
+        cancelled.add(id);
+        return true;
+      }
+      return false;
+    });
     double sampleAndDecodeMs = (System.nanoTime() - started) / 1e6;
 
     started = System.nanoTime();
@@ -125,13 +152,18 @@ final class BundleGenerator implements ImageGeneratorPort {
     int next = 0;
     for (ValidatedGeneration request : requests) {
       List<GeneratedSample> own = new ArrayList<>(request.count());
+      boolean stopped = cancelled.contains(request.requestId());
       for (int i = 0; i < request.count(); i++) {
-        own.add(sample(bundle, request, i, images.get(next++)));
+        SampledImage image = images.get(next++);
+        if (!stopped && image != null) {
+          own.add(sample(bundle, request, i, image));
+        }
       }
-      samples.add(own);
+      samples.add(stopped ? List.of() : own);
     }
     double pngMs = (System.nanoTime() - started) / 1e6;
-    return new GenerationBatchResult(bundle.id(), samples, Map.of("sampleAndDecode", sampleAndDecodeMs, "png", pngMs));
+    return new GenerationBatchResult(bundle.id(), samples, Map.of("sampleAndDecode", sampleAndDecodeMs, "png", pngMs),
+        cancelled);
   }
 
   /**

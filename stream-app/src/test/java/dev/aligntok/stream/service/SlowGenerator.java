@@ -9,12 +9,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /** A real generator taking {@code delay} longer per batch, so a test can act while a batch is in flight. */
 final class SlowGenerator implements ImageGeneratorPort {
   private final ImageGeneratorPort delegate;
   private final Duration delay;
   private final CountDownLatch started = new CountDownLatch(1);
+  private final CountDownLatch held = new CountDownLatch(1);
+  private volatile String heldId;
 
   SlowGenerator(ImageGeneratorPort delegate, Duration delay) {
     this.delegate = delegate;
@@ -50,10 +53,41 @@ final class SlowGenerator implements ImageGeneratorPort {
   @Override
   public Lease lease() {
     Lease inner = delegate.lease();
-    return Lease.wrapping(inner, requests -> {
+    return Lease.wrapping(inner, (requests, cancelledNow) -> {
       pause();
-      return inner.generate(requests);
+      return inner.generate(requests, id -> holding(id, cancelledNow));
     });
+  }
+
+  /**
+   * The next time the sampler asks about request {@code id} (at its first step), it waits there
+   * until that request's cancellation is visible (at most a minute): a test can then cancel it while
+   * it runs, deterministically, however fast the tiny bundle samples.
+   */
+  void holdUntilCancelled(String id) {
+    heldId = id;
+  }
+
+  /** Waits until the request of {@link #holdUntilCancelled} is held at its first step. */
+  boolean awaitHeld(Duration timeout) throws InterruptedException {
+    return held.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private boolean holding(String id, Predicate<String> cancelledNow) {
+    if (id.equals(heldId)) {
+      heldId = null;
+      held.countDown();
+      long until = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+      while (!cancelledNow.test(id) && System.nanoTime() < until) {
+        try {
+          Thread.sleep(10);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+    }
+    return cancelledNow.test(id);
   }
 
   private void pause() {

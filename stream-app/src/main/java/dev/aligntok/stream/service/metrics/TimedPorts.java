@@ -72,7 +72,8 @@ public final class TimedPorts {
       @Override
       public Lease lease() {
         Lease inner = generator.lease();
-        return Lease.wrapping(inner, requests -> timedCall(GenerateTopology.NAME, () -> inner.generate(requests)));
+        return Lease.wrapping(inner,
+            (requests, cancelledNow) -> timedCall(GenerateTopology.NAME, () -> inner.generate(requests, cancelledNow)));
       }
     };
   }
