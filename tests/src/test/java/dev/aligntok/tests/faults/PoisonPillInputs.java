@@ -3,6 +3,7 @@ package dev.aligntok.tests.faults;
 import dev.aligntok.events.FailureStage;
 import dev.aligntok.events.GenerationRequest;
 import dev.aligntok.events.ImageEvent;
+import dev.aligntok.stream.config.GenerationLimits;
 import dev.aligntok.stream.config.TopicNames;
 import dev.aligntok.stream.output.EventSerdes;
 import dev.aligntok.tests.harness.RealStack;
@@ -87,7 +88,10 @@ final class PoisonPillInputs {
         () -> requestPill(request("cfg-negative", classNames.get(0)).setCfgScale(-1f), "cfgScale -1.0"),
         () -> requestPill(request("count-negative", classNames.get(0)).setCount(-1), "count -1 "),
         () -> requestPill(request("count-huge", classNames.get(0)).setCount(1_000_000), "count 1000000 "),
-        () -> requestPill(request("unknown-class", "no-such-class-anywhere"), "no-such-class-anywhere"),
+        // Invalid on every bundle: a text bundle takes any prompt within the length limit (an unknown
+        // class name is free text there), so the pill is the length, not the vocabulary.
+        () -> requestPill(request("prompt-too-long", "a".repeat(GenerationLimits.DEFAULT_MAX_PROMPT_LENGTH + 1)),
+            "prompt of 1,001 characters exceeds the limit of 1,000"),
         () -> rawPill(topics.prompts(), "wrong-magic-request",
             withFirstByte(InputEvents.serialize(serdes, topics.prompts(), request("wrong-magic-request",
                 classNames.get(0)).build()), 0x01)),
