@@ -6,7 +6,6 @@ import io.micronaut.serde.annotation.Serdeable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * What one event stream has told its client, turning each polled status into the events that are
@@ -19,7 +18,6 @@ import java.util.Set;
  * (steps within a running batch) needs no id: it is current state, not history.
  */
 final class EventCursor {
-  static final Set<String> FINAL_STATES = Set.of("SUCCEEDED", "FAILED", "CANCELLED", "EXPIRED");
   private static final int IMAGE_RANK = 0;
 
   /** Body of an {@code image} event. @param url the image's path on this API (any instance serves it) */
@@ -63,7 +61,7 @@ final class EventCursor {
 
   /** Whether the client has already seen this status's final state (it reconnected after the end). */
   boolean alreadyEnded(StatusView status) {
-    return FINAL_STATES.contains(status.state()) && !after(status.completed(), rank(status.state()));
+    return FinalStates.isFinal(status.state()) && !after(status.completed(), rank(status.state()));
   }
 
   /** The events {@code status} adds to what was sent; marks the cursor finished at a final state. */
@@ -84,7 +82,7 @@ final class EventCursor {
         events.add(Event.of(status).name("status").id(status.completed() + "-" + status.state()));
       }
     }
-    finished = FINAL_STATES.contains(status.state());
+    finished = FinalStates.isFinal(status.state());
     return events;
   }
 
@@ -97,7 +95,7 @@ final class EventCursor {
   }
 
   private static int rank(String state) {
-    if (FINAL_STATES.contains(state)) {
+    if (FinalStates.isFinal(state)) {
       return 3;
     }
     return "RUNNING".equals(state) ? 2 : 1;

@@ -19,9 +19,7 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.net.URI;
-import java.util.EnumSet;
 import java.util.Optional;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,10 +36,7 @@ import org.slf4j.LoggerFactory;
 @Controller("/v1/generations")
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class GenerationController {
-  /** States after which a cancellation changes nothing. */
   private static final Logger LOG = LoggerFactory.getLogger(GenerationController.class);
-  private static final Set<GenerationState> FINAL = EnumSet.of(GenerationState.SUCCEEDED, GenerationState.FAILED,
-      GenerationState.CANCELLED, GenerationState.EXPIRED);
 
   private final SubmissionChecker checker;
   private final EventPublisher publisher;
@@ -144,7 +139,7 @@ public class GenerationController {
       return notSeen(id);
     }
     GenerationState state = status.get().getState();
-    if (FINAL.contains(state)) {
+    if (FinalStates.isFinal(state)) {
       return HttpResponse.status(HttpStatus.CONFLICT)
           .body(ErrorBody.of("request " + id + " has already ended: " + state));
     }
