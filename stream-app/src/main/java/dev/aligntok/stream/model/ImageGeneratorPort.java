@@ -102,14 +102,10 @@ public interface ImageGeneratorPort extends BundleView {
     void close();
 
     /**
-     * {@code inner} with its generate calls going through {@code generate} (which calls {@code inner});
-     * it cannot pass a cancellation on, so its requests run to the end.
+     * {@code inner} with both generate calls going through {@code generate}, which must pass the
+     * cancellation on to {@code inner} (the only form: a wrapper that dropped it would silently turn
+     * cancel-while-running off).
      */
-    static Lease wrapping(Lease inner, java.util.function.Function<List<ValidatedGeneration>, GenerationBatchResult> generate) {
-      return wrapping(inner, (requests, cancelledNow) -> generate.apply(requests));
-    }
-
-    /** {@code inner} with both generate calls going through {@code generate}, which passes the cancellation on. */
     static Lease wrapping(Lease inner,
                           BiFunction<List<ValidatedGeneration>, Predicate<String>, GenerationBatchResult> generate) {
       return new Lease() {

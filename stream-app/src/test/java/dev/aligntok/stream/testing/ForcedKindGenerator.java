@@ -85,6 +85,12 @@ public final class ForcedKindGenerator implements ImageGeneratorPort {
       }
 
       @Override
+      public GenerationBatchResult generate(List<ValidatedGeneration> requests,
+                                            java.util.function.Predicate<String> cancelledNow) {
+        return inner.generate(requests, cancelledNow);
+      }
+
+      @Override
       public void close() {
         inner.close();
       }

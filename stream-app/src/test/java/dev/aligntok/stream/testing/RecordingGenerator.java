@@ -72,12 +72,12 @@ public final class RecordingGenerator implements ImageGeneratorPort {
     if (hook != null) {
       hook.run();
     }
-    return Lease.wrapping(inner, requests -> {
+    return Lease.wrapping(inner, (requests, cancelledNow) -> {
       record(requests);
       if (stalls(requests)) {
         stallUntilCancelled();
       }
-      return inner.generate(requests);
+      return inner.generate(requests, cancelledNow);
     });
   }
 

@@ -69,9 +69,9 @@ public final class CrashingService {
       @Override
       public Lease lease() {
         Lease inner = real.lease();
-        return Lease.wrapping(inner, requests -> {
+        return Lease.wrapping(inner, (requests, cancelledNow) -> {
           haltIfAsked(requests);
-          return inner.generate(requests);
+          return inner.generate(requests, cancelledNow);
         });
       }
     };
