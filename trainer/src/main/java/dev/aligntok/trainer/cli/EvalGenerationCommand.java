@@ -131,7 +131,12 @@ final class EvalGenerationCommand implements Callable<Integer> {
     System.out.printf("prompt consistency on %d held-out prompts (%d left out: class unknown to the DiT)%n",
         prompts.size(), unknown);
     try (TextEncoder encoder = CaptionSplitOptions.openEncoder()) {
-      return TextPrompts.embed(classCaptions, prompts, classes.stream().mapToInt(Integer::intValue).toArray(), encoder::embed);
+      TextPrompts text = TextPrompts.embed(classCaptions, prompts, classes.stream().mapToInt(Integer::intValue).toArray(),
+          encoder::embed);
+      System.out.printf("embedding %d training captions (the classes' caption centroids)...%n",
+          captions.trainingCaptions().size());
+      float[][] captionVectors = encoder.embed(captions.trainingCaptions());
+      return text.withCaptionCentroids(TextPrompts.captionCentroids(captions.images(), dit.classNames(), captionVectors));
     }
   }
 }

@@ -119,6 +119,13 @@ public final class GenerationEvaluation {
       prompts.put("chanceLevelMeaning", "expected prompt consistency of a class-blind generator whose samples' classes "
           + "follow the eval prompts' class frequencies q (sum of q squared); mostFrequentClassShare is what one that "
           + "always draws the most frequent class scores");
+      prompts.put("nearestClassCaptionAccuracy", text.nearestClassCaptionAccuracy());
+      if (text.captionCentroids() != null) {
+        prompts.put("nearestCaptionCentroidAccuracy", text.nearestCentroidAccuracy());
+      }
+      prompts.put("nearestMeaning", "share of held-out prompts whose frozen text embedding is nearest (cosine) to "
+          + "their own class's caption / centroid of its training captions, among all classes: how much of the class "
+          + "the text path carries before any DiT");
       prompts.put("examples", text.prompts().subList(0, Math.min(5, text.prompts().size())));
       report.put("promptConsistency", prompts);
     }

@@ -1,7 +1,10 @@
 package dev.aligntok.trainer.diffusion;
 
+import dev.aligntok.trainer.captions.ImageCaptions;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -15,9 +18,11 @@ import java.util.function.Function;
  * @param prompts the held-out prompts
  * @param promptClasses the class id behind each prompt
  * @param promptVectors embedding of each prompt
+ * @param captionCentroids mean unit embedding of class c's training captions at index c, or null when
+ *     not computed (it only feeds {@link #nearestCentroidAccuracy})
  */
 public record TextPrompts(float[][] classCaptions, float[] nullCondition, List<String> prompts, int[] promptClasses,
-    float[][] promptVectors) {
+    float[][] promptVectors, float[][] captionCentroids) {
 
   public TextPrompts {
     prompts = List.copyOf(prompts);
@@ -33,6 +38,54 @@ public record TextPrompts(float[][] classCaptions, float[] nullCondition, List<S
         throw new IllegalArgumentException("prompt class " + c + " is outside the " + classCaptions.length + " classes");
       }
     }
+    if (captionCentroids != null && captionCentroids.length != classCaptions.length) {
+      throw new IllegalArgumentException(classCaptions.length + " classes need as many caption centroids, got "
+          + captionCentroids.length);
+    }
+  }
+
+  /**
+   * Each class's mean unit embedding over the distinct training captions of its images.
+   *
+   * @param images each image's class and caption indices ({@code CaptionSet.images()})
+   * @param classNames class names in class-id order; images of other classes are skipped
+   * @param captionVectors embedding of the caption at each index ({@code CaptionSet.trainingCaptions()})
+   */
+  public static float[][] captionCentroids(List<ImageCaptions> images, List<String> classNames,
+      float[][] captionVectors) {
+    int dimension = captionVectors.length == 0 ? 0 : captionVectors[0].length;
+    float[][] centroids = new float[classNames.size()][dimension];
+    List<Set<Integer>> seen = new ArrayList<>();
+    classNames.forEach(name -> seen.add(new HashSet<>()));
+    for (ImageCaptions image : images) {
+      int c = classNames.indexOf(image.className());
+      if (c < 0) {
+        continue;
+      }
+      for (int caption : image.captions()) {
+        if (seen.get(c).add(caption)) {
+          float[] v = captionVectors[caption];
+          double norm = Math.sqrt(dot(v, v));
+          for (int k = 0; k < dimension && norm > 0; k++) {
+            centroids[c][k] += (float) (v[k] / norm);
+          }
+        }
+      }
+    }
+    return centroids; // unnormalised: only cosines are taken of it
+  }
+
+  private static double dot(float[] a, float[] b) {
+    double dot = 0;
+    for (int k = 0; k < a.length; k++) {
+      dot += (double) a[k] * b[k];
+    }
+    return dot;
+  }
+
+  /** These prompts with the classes' training-caption centroids (see {@link #nearestCentroidAccuracy}). */
+  public TextPrompts withCaptionCentroids(float[][] centroids) {
+    return new TextPrompts(classCaptions, nullCondition, prompts, promptClasses, promptVectors, centroids);
   }
 
   /**
@@ -51,7 +104,7 @@ public record TextPrompts(float[][] classCaptions, float[] nullCondition, List<S
     System.arraycopy(vectors, k, promptVectors, 0, prompts.size());
     float[][] classVectors = new float[k][];
     System.arraycopy(vectors, 0, classVectors, 0, k);
-    return new TextPrompts(classVectors, vectors[vectors.length - 1], prompts, promptClasses, promptVectors);
+    return new TextPrompts(classVectors, vectors[vectors.length - 1], prompts, promptClasses, promptVectors, null);
   }
 
   /** The class-caption vector of each class id. */
@@ -91,5 +144,46 @@ public record TextPrompts(float[][] classCaptions, float[] nullCondition, List<S
       max = Math.max(max, q);
     }
     return max;
+  }
+
+  /**
+   * How often the frozen text embedding alone points a held-out prompt to its class: the share of
+   * prompts whose nearest (cosine) class caption is their class's. A text DiT conditioned on these
+   * embeddings can hardly do better at telling the classes apart, so this bounds what prompt
+   * consistency can borrow from class consistency.
+   */
+  public double nearestClassCaptionAccuracy() {
+    return nearestAccuracy(classCaptions);
+  }
+
+  /**
+   * As {@link #nearestClassCaptionAccuracy} against each class's training-caption centroid (all its
+   * phrasings, not one): NaN when the centroids were not computed.
+   */
+  public double nearestCentroidAccuracy() {
+    return captionCentroids == null ? Double.NaN : nearestAccuracy(captionCentroids);
+  }
+
+  private double nearestAccuracy(float[][] classVectors) {
+    int hits = 0;
+    for (int i = 0; i < promptVectors.length; i++) {
+      int best = -1;
+      double bestCosine = Double.NEGATIVE_INFINITY;
+      for (int c = 0; c < classVectors.length; c++) {
+        double cosine = cosine(promptVectors[i], classVectors[c]);
+        if (cosine > bestCosine) {
+          bestCosine = cosine;
+          best = c;
+        }
+      }
+      hits += best == promptClasses[i] ? 1 : 0;
+    }
+    return (double) hits / promptVectors.length;
+  }
+
+  private static double cosine(float[] a, float[] b) {
+    double aa = dot(a, a);
+    double bb = dot(b, b);
+    return aa == 0 || bb == 0 ? 0 : dot(a, b) / Math.sqrt(aa * bb);
   }
 }

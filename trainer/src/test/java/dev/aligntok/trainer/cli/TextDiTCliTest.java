@@ -198,6 +198,8 @@ class TextDiTCliTest {
     assertEquals(6, consistency.get("prompts"));
     assertEquals(text.chanceLevel(), (Double) consistency.get("chanceLevel"), 1e-12);
     assertTrue(text.chanceLevel() >= 1.0 / 6 - 1e-9 && text.chanceLevel() <= 1, "Σq² of 6 prompts: " + text.chanceLevel());
+    assertEquals(text.nearestClassCaptionAccuracy(), (Double) consistency.get("nearestClassCaptionAccuracy"), 1e-12);
+    assertFalse(consistency.containsKey("nearestCaptionCentroidAccuracy"), "no centroids were computed");
     for (String name : List.of("without_cfg", "with_cfg")) {
       Map<?, ?> sampled = (Map<?, ?>) ((Map<?, ?>) report.get("runs")).get(name);
       double value = (Double) sampled.get("promptConsistency");
