@@ -2,10 +2,12 @@ package dev.aligntok.stream.runtime;
 
 import dev.aligntok.inference.bundle.ModelBundle;
 import dev.aligntok.inference.image.ImageLimits;
+import dev.aligntok.inference.manifest.BundleManifest;
 import dev.aligntok.inference.runtime.RuntimeOptions;
 import dev.aligntok.stream.model.ImageGeneratorPort;
 import dev.aligntok.stream.model.LatentEncoderPort;
 import java.nio.file.Path;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,6 +67,12 @@ public final class BundleModels implements AutoCloseable {
   /** Whether the bundle in service takes free-text prompts (text-conditioned) rather than class names. */
   public boolean acceptsFreeText() {
     return BundleGenerator.acceptsFreeText(slot.peek());
+  }
+
+  /** Shape (channels, height, width) of the latent the bundle in service makes of any image (resized first). */
+  public List<Integer> latentShape() {
+    BundleManifest.Latent latent = slot.peek().tokenizer().latent();
+    return List.of(latent.channels(), latent.height(), latent.width());
   }
 
   public LatentEncoderPort encoder() {
