@@ -148,9 +148,6 @@
 
   /** Asks the service for the state of the listed requests that had not ended when last seen. */
   async function refreshRecent() {
-    if (!credential()) {
-      return;
-    }
     for (const entry of recent()) {
       if (FINAL_STATES.includes(entry.state)) {
         continue;
@@ -211,7 +208,7 @@
   }
 
   /** Follows a request's event stream: status, progress and images; reconnects after an end event. */
-  async function watch(id) {
+  async function watch(id, justSubmitted) {
     stopWatching();
     clearError();
     const state = { id: id, controller: new AbortController(), lastEventId: null, blobUrls: [] };
@@ -224,6 +221,7 @@
     $('cur-progress').value = 0;
     $('cur-images').replaceChildren();
     let finished = false;
+    let attempts = 0;
     try {
       while (!finished && watching === state) {
         const headers = { Accept: 'text/event-stream' };
@@ -235,10 +233,21 @@
         if (response.status === 204) {
           break; // nothing after what was seen
         }
+        const retry = response.status === 404 && !justSubmitted ? null : retryDelay(response, attempts++);
+        if (retry !== null) {
+          response.body.cancel().catch(() => {});
+          // Just submitted and not visible yet (404), or a stream cap (429, 503): wait and try again.
+          $('cur-message').textContent = 'Waiting for the service (HTTP ' + response.status + '); retrying in '
+            + Math.round(retry / 1000) + ' s.';
+          await sleep(retry, state.controller.signal);
+          continue;
+        }
         if (!response.ok) {
           showError(await describeFailure('Following request ' + id, response));
           break;
         }
+        attempts = 0;
+        $('cur-message').textContent = '';
         let ended = false;
         await readEventStream(response, (event) => {
           const data = JSON.parse(event.data);
@@ -271,6 +280,27 @@
     }
   }
 
+  const MAX_STREAM_RETRIES = 20;
+
+  /** Milliseconds to wait before opening the stream again, or null when this answer is final. */
+  function retryDelay(response, attempt) {
+    if (attempt >= MAX_STREAM_RETRIES || ![404, 429, 503].includes(response.status)) {
+      return null;
+    }
+    const seconds = parseInt(response.headers.get('Retry-After') || '', 10);
+    return (Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, 60) : 2) * 1000;
+  }
+
+  function sleep(millis, signal) {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(resolve, millis);
+      signal.addEventListener('abort', () => {
+        clearTimeout(timer);
+        reject(new DOMException('aborted', 'AbortError'));
+      }, { once: true });
+    });
+  }
+
   async function cancelCurrent() {
     if (!watching) {
       return;
@@ -295,10 +325,6 @@
   async function submitGeneration(event) {
     event.preventDefault();
     clearError();
-    if (!credential()) {
-      showError('Enter an API key or bearer token first.');
-      return;
-    }
     const submission = {
       prompt: $('gen-prompt').value,
       seed: numberField('gen-seed', (t) => parseInt(t, 10)),
@@ -319,7 +345,7 @@
       }
       const accepted = await response.json();
       remember({ id: accepted.id, prompt: submission.prompt, state: 'SUBMITTED', submittedAt: Date.now() });
-      watch(accepted.id);
+      watch(accepted.id, true);
     } catch (e) {
       showError('Submitting failed: ' + e.message);
     } finally {
@@ -343,10 +369,6 @@
   async function submitImage(event) {
     event.preventDefault();
     clearError();
-    if (!credential()) {
-      showError('Enter an API key or bearer token first.');
-      return;
-    }
     const file = $('tok-file').files[0];
     if (!file) {
       showError('Choose an image file.');
