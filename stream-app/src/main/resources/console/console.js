@@ -204,7 +204,9 @@
     img.alt = 'image ' + image.index + ' of request ' + state.id;
     img.dataset.index = String(image.index);
     img.src = url;
-    $('cur-images').appendChild(img);
+    // Fetches finish in any order: keep the images in index order.
+    const after = Array.from($('cur-images').children).find((other) => Number(other.dataset.index) > image.index);
+    $('cur-images').insertBefore(img, after || null);
   }
 
   /** Follows a request's event stream: status, progress and images; reconnects after an end event. */

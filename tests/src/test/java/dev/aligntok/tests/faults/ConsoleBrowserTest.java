@@ -39,8 +39,10 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 @WithRealStack
 class ConsoleBrowserTest {
   private static final String API_KEY = "console-key";
-  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+  /** Debian's paths; other hosts name theirs with -Daligntok.tests.chromium and -Daligntok.tests.chromedriver. */
+  private static final Path CHROMIUM = Path.of(System.getProperty("aligntok.tests.chromium", "/usr/bin/chromium"));
+  private static final Path CHROMEDRIVER =
+      Path.of(System.getProperty("aligntok.tests.chromedriver", "/usr/bin/chromedriver"));
   private static final Duration WAIT = Duration.ofSeconds(60);
 
   @TempDir Path tmp;
@@ -84,6 +86,8 @@ class ConsoleBrowserTest {
         assertEquals("SUCCEEDED", states.get(states.size() - 1), "states seen: " + states);
         assertTrue(states.contains("QUEUED") || states.contains("RUNNING"), "a state before the end was shown: " + states);
         wait.until(b -> shownImages(b) == 2);
+        assertEquals(List.of("0", "1"), browser.findElements(By.cssSelector("#cur-images img")).stream()
+            .map(img -> img.getAttribute("data-index")).toList(), "the images in index order");
         assertEquals("2 / 2 images", browser.findElement(By.id("cur-count")).getText());
         assertEquals("1", browser.findElement(By.id("cur-progress")).getAttribute("value"));
         String requestId = browser.findElement(By.id("cur-id")).getText();
