@@ -69,10 +69,19 @@ public final class BundleModels implements AutoCloseable {
     return BundleGenerator.acceptsFreeText(slot.peek());
   }
 
-  /** Shape (channels, height, width) of the latent the bundle in service makes of any image (resized first). */
-  public List<Integer> latentShape() {
-    BundleManifest.Latent latent = slot.peek().tokenizer().latent();
-    return List.of(latent.channels(), latent.height(), latent.width());
+  /**
+   * The latent the bundle in service makes of any image (each is resized to its input first).
+   *
+   * @param shape channels, height, width
+   * @param bundleId the bundle it comes from (read together: a hot reload may change both)
+   */
+  public record LatentLayout(List<Integer> shape, String bundleId) {}
+
+  /** What the latent of an image tokenized now looks like. */
+  public LatentLayout latentLayout() {
+    ModelBundle bundle = slot.peek();
+    BundleManifest.Latent latent = bundle.tokenizer().latent();
+    return new LatentLayout(List.of(latent.channels(), latent.height(), latent.width()), bundle.id());
   }
 
   public LatentEncoderPort encoder() {

@@ -33,8 +33,9 @@ import org.slf4j.LoggerFactory;
  * tokenization: written to the images topic, its latent appears on the latents topic under the
  * returned id. The bytes are checked only as far as the declared type's signature and the size
  * limit; decoding (which goes by the signature, not the declared type) happens in the pipeline,
- * whose failures go to the dead-letter topic. The 202 says which id the latent will carry and, from
- * the bundle in service, the shape and dtype it will have (the web console shows them). Another Content-Type gets 415 ({@link ServiceErrors}).
+ * whose failures go to the dead-letter topic. Another Content-Type gets 415 ({@link ServiceErrors}).
+ * The 202 ({@link TokenizeAccepted}) names the id the latent will carry and, from the bundle in
+ * service, the shape and dtype it will have (the web console shows them).
  */
 @Controller("/v1/tokenize")
 @ExecuteOn(TaskExecutors.BLOCKING)
@@ -96,8 +97,8 @@ public class TokenizeController {
           .build());
       LOG.info("accepted a {} image of {} bytes for tokenization", type, image.length);
     }
-    TokenizeAccepted.Latent latent = model.latentPreview()
-        .map(preview -> new TokenizeAccepted.Latent(preview.shape(), latentDtype, preview.bundleId())).orElse(null);
+    TokenizeAccepted.Latent latent = model.latentLayout()
+        .map(layout -> new TokenizeAccepted.Latent(layout.shape(), latentDtype, layout.bundleId())).orElse(null);
     return HttpResponse.accepted().body(new TokenizeAccepted(imageId, latent));
   }
 }

@@ -4,7 +4,6 @@ import dev.aligntok.stream.model.ImageGeneratorPort;
 import dev.aligntok.stream.model.LatentEncoderPort;
 import dev.aligntok.stream.runtime.BundleModels;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
@@ -48,13 +47,10 @@ public final class ModelPorts implements AutoCloseable {
     return generate ? Optional.of(decorateGenerator.apply(models.generator())) : Optional.empty();
   }
 
-  /** The latent shape and bundle id tokenizing an image gives now; empty when the tokenize pipeline is disabled. */
-  public Optional<LatentPreview> latentPreview() {
-    return tokenize ? Optional.of(new LatentPreview(models.latentShape(), models.bundleId())) : Optional.empty();
+  /** What the latent of an image tokenized now looks like; empty when the tokenize pipeline is disabled. */
+  public Optional<BundleModels.LatentLayout> latentLayout() {
+    return tokenize ? Optional.of(models.latentLayout()) : Optional.empty();
   }
-
-  /** @param shape channels, height, width @param bundleId the bundle in service (a hot reload may change both) */
-  public record LatentPreview(List<Integer> shape, String bundleId) {}
 
   /** Execution provider actually in use (for example TensorRT, CUDA, CPU), for metrics and health. */
   public String provider() {
