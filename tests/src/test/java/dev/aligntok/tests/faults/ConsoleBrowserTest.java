@@ -31,7 +31,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The web console in a real headless browser (Debian's chromium and chromedriver) against the service
  * in its own JVM, the real broker and registry, API keys on: the page loads without credentials, takes
- * the key, submits a prompt and follows it live to SUCCEEDED with its images shown (fetched with the
+ * the key (a wrong one: 401 shown), submits a prompt and follows it live to SUCCEEDED with its images shown (fetched with the
  * key, as blob URLs), shows a 400's field error, cancels a long request (CANCELLED), and uploads a PNG
  * on the tokenize page. Writes a screenshot to {@code target/console.png}. Skipped when chromium or
  * chromedriver is not installed ({@code apt-get install chromium chromium-driver}; {@code .ci/run} does).
@@ -64,8 +64,16 @@ class ConsoleBrowserTest {
         WebDriverWait wait = new WebDriverWait(browser, WAIT, Duration.ofMillis(50));
         wait.withMessage(() -> "the page shows: " + pageText(browser) + "; service log: " + service.logTail());
         browser.get(service.uri("/").toString());
+        // A wrong key: the 401 is shown, and nothing is submitted.
+        browser.findElement(By.id("key-input")).sendKeys("not-" + API_KEY);
+        browser.findElement(By.id("key-save")).click();
+        generate(browser, className, "2", "1");
+        wait.until(b -> b.findElement(By.id("error")).isDisplayed());
+        String refused = browser.findElement(By.id("error")).getText();
+        assertTrue(refused.contains("HTTP 401") && refused.contains("refused"), refused);
         browser.findElement(By.id("key-input")).sendKeys(API_KEY);
         browser.findElement(By.id("key-save")).click();
+        assertTrue(!browser.findElement(By.id("error")).isDisplayed(), "a new key clears the error");
 
         // A field error is shown as the service words it (the form lets 100000 steps through; the service does not).
         generate(browser, className, "100000", "1");
