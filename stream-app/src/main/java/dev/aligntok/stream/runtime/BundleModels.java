@@ -2,10 +2,12 @@ package dev.aligntok.stream.runtime;
 
 import dev.aligntok.inference.bundle.ModelBundle;
 import dev.aligntok.inference.image.ImageLimits;
+import dev.aligntok.inference.manifest.BundleManifest;
 import dev.aligntok.inference.runtime.RuntimeOptions;
 import dev.aligntok.stream.model.ImageGeneratorPort;
 import dev.aligntok.stream.model.LatentEncoderPort;
 import java.nio.file.Path;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,6 +67,21 @@ public final class BundleModels implements AutoCloseable {
   /** Whether the bundle in service takes free-text prompts (text-conditioned) rather than class names. */
   public boolean acceptsFreeText() {
     return BundleGenerator.acceptsFreeText(slot.peek());
+  }
+
+  /**
+   * The latent the bundle in service makes of any image (each is resized to its input first).
+   *
+   * @param shape channels, height, width
+   * @param bundleId the bundle it comes from (read together: a hot reload may change both)
+   */
+  public record LatentLayout(List<Integer> shape, String bundleId) {}
+
+  /** What the latent of an image tokenized now looks like. */
+  public LatentLayout latentLayout() {
+    ModelBundle bundle = slot.peek();
+    BundleManifest.Latent latent = bundle.tokenizer().latent();
+    return new LatentLayout(List.of(latent.channels(), latent.height(), latent.width()), bundle.id());
   }
 
   public LatentEncoderPort encoder() {

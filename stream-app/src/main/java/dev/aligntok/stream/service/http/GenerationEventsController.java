@@ -6,6 +6,7 @@ import dev.aligntok.stream.service.kafka.QueryStores;
 import dev.aligntok.stream.service.query.StoreReader;
 import dev.aligntok.stream.service.query.StoreUnavailableException;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -20,7 +21,7 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -33,19 +34,22 @@ import reactor.core.scheduler.Schedulers;
  * through {@link QueryRouting} (its own store, or the owning instance's), so a client may connect to
  * any instance. Same credentials and ownership as {@code GET /v1/generations/{id}}: another caller's
  * request is 404, as an unknown one; an id not in the status store yet (just submitted) is waited for
- * a little first. Open streams per instance are capped; above the cap: 503.
+ * a little first. Open streams per instance are capped (above the cap: 503), and so are each caller's
+ * at one instance (above that: 429), both with {@code Retry-After}; see {@link StreamSlots}.
  */
 @Controller("/v1/generations")
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class GenerationEventsController {
   private static final Logger LOG = LoggerFactory.getLogger(GenerationEventsController.class);
+  /** Seconds a refused client waits: streams end within a request's run, not predictably. */
+  private static final String RETRY_AFTER_SECONDS = "5";
 
   private final StoreReader stores;
   private final QueryRouting routing;
   private final Callers callers;
   private final JsonMapper json;
   private final EventStreamSettings settings;
-  private final AtomicInteger open = new AtomicInteger();
+  private final StreamSlots slots;
 
   GenerationEventsController(StoreReader stores, QueryRouting routing, Callers callers, JsonMapper json,
                              EventStreamSettings settings) {
@@ -54,22 +58,21 @@ public class GenerationEventsController {
     this.callers = callers;
     this.json = json;
     this.settings = settings;
+    this.slots = new StreamSlots(settings.maxStreams(), settings.maxStreamsPerCaller());
   }
 
   @Get(value = "/{id}/events", produces = MediaType.TEXT_EVENT_STREAM)
   public MutableHttpResponse<?> events(String id, @Nullable @Header("Last-Event-ID") String lastEventId,
                                        HttpRequest<?> request) {
     try (LogContext.Scope log = LogContext.requestId(id)) {
-      if (open.incrementAndGet() > settings.maxStreams()) {
-        open.decrementAndGet();
-        LOG.warn("refused an event stream: {} streams are open (aligntok.events.max-streams)", settings.maxStreams());
-        return HttpResponse.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", "5")
-            .body(ErrorBody.of("this instance has its maximum of " + settings.maxStreams()
-                + " event streams open; retry shortly or poll GET /v1/generations/" + id));
+      Caller caller = callers.of(request);
+      StreamSlots.Outcome taken = slots.take(caller.owner());
+      if (taken.refusal() != null) {
+        return refused(taken.refusal(), caller, id);
       }
+      StreamSlots.Slot slot = taken.slot();
       boolean streaming = false;
       try {
-        Caller caller = callers.of(request);
         Polled first = awaitVisible(id, request, caller);
         if (first.status() == null) {
           return first.answer().status() == HttpStatus.NOT_FOUND
@@ -81,16 +84,33 @@ public class GenerationEventsController {
           return HttpResponse.noContent(); // tells an EventSource to stop reconnecting
         }
         streaming = true;
-        return HttpResponse.ok(stream(id, request, caller, cursor)).contentType(MediaType.TEXT_EVENT_STREAM_TYPE);
+        return HttpResponse.ok(stream(id, request, caller, cursor, slot)).contentType(MediaType.TEXT_EVENT_STREAM_TYPE);
       } finally {
         if (!streaming) {
-          open.decrementAndGet();
+          slot.release();
         }
       }
     }
   }
 
-  private Flux<Event<?>> stream(String id, HttpRequest<?> request, Caller caller, EventCursor cursor) {
+  private MutableHttpResponse<?> refused(StreamSlots.Refusal refusal, Caller caller, String id) {
+    if (refusal == StreamSlots.Refusal.CALLER_FULL) {
+      LOG.warn("refused an event stream of {}: it has {} open (aligntok.events.max-streams-per-caller)", caller.owner(),
+          settings.maxStreamsPerCaller());
+      return HttpResponse.status(HttpStatus.TOO_MANY_REQUESTS).header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS)
+          .body(new ErrorBody("quota exceeded: at most " + settings.maxStreamsPerCaller() + " event streams open per"
+              + " caller at this instance; close one, retry shortly or poll GET /v1/generations/" + id,
+              List.of(new FieldError("maxStreamsPerCaller", "at most " + settings.maxStreamsPerCaller()
+                  + " open event streams"))));
+    }
+    LOG.warn("refused an event stream: {} streams are open (aligntok.events.max-streams)", settings.maxStreams());
+    return HttpResponse.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS)
+        .body(ErrorBody.of("this instance has its maximum of " + settings.maxStreams()
+            + " event streams open; retry shortly or poll GET /v1/generations/" + id));
+  }
+
+  private Flux<Event<?>> stream(String id, HttpRequest<?> request, Caller caller, EventCursor cursor,
+                                StreamSlots.Slot slot) {
     EventStream stream = new EventStream(cursor, settings, System::nanoTime);
     return Flux.interval(Duration.ZERO, settings.pollInterval())
         .onBackpressureDrop() // a slow lookup skips ticks instead of queueing them
@@ -98,7 +118,7 @@ public class GenerationEventsController {
         .map(polled -> stream.tick(polled.status()))
         .takeUntil(events -> stream.over())
         .concatMapIterable(events -> events)
-        .doFinally(signal -> open.decrementAndGet());
+        .doFinally(signal -> slot.release()); // complete, error, or cancel (the client went away)
   }
 
   /** Polls until the caller's request shows in the status store, or for {@code aligntok.events.wait-for-id}. */

@@ -5,6 +5,7 @@ import dev.aligntok.inference.image.ImageFormat;
 import dev.aligntok.stream.config.TokenizeConfig;
 import dev.aligntok.stream.logging.LogContext;
 import dev.aligntok.stream.service.kafka.EventPublisher;
+import dev.aligntok.stream.service.model.ModelPorts;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -33,6 +34,8 @@ import org.slf4j.LoggerFactory;
  * returned id. The bytes are checked only as far as the declared type's signature and the size
  * limit; decoding (which goes by the signature, not the declared type) happens in the pipeline,
  * whose failures go to the dead-letter topic. Another Content-Type gets 415 ({@link ServiceErrors}).
+ * The 202 ({@link TokenizeAccepted}) names the id the latent will carry and, from the bundle in
+ * service, the shape and dtype it will have (the web console shows them).
  */
 @Controller("/v1/tokenize")
 @ExecuteOn(TaskExecutors.BLOCKING)
@@ -44,9 +47,13 @@ public class TokenizeController {
   private final long maxBytes;
   private final SubmissionQuotas quotas;
   private final Callers callers;
+  private final ModelPorts model;
+  private final String latentDtype;
 
   TokenizeController(EventPublisher publisher, RequestIds ids, TokenizeConfig config, SubmissionQuotas quotas,
-                     Callers callers) {
+                     Callers callers, ModelPorts model) {
+    this.model = model;
+    this.latentDtype = config.latentDtype().name();
     this.quotas = quotas;
     this.callers = callers;
     this.publisher = publisher;
@@ -90,6 +97,8 @@ public class TokenizeController {
           .build());
       LOG.info("accepted a {} image of {} bytes for tokenization", type, image.length);
     }
-    return HttpResponse.accepted().body(new Accepted(imageId));
+    TokenizeAccepted.Latent latent = model.latentLayout()
+        .map(layout -> new TokenizeAccepted.Latent(layout.shape(), latentDtype, layout.bundleId())).orElse(null);
+    return HttpResponse.accepted().body(new TokenizeAccepted(imageId, latent));
   }
 }

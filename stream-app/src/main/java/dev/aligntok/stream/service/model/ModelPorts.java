@@ -47,6 +47,11 @@ public final class ModelPorts implements AutoCloseable {
     return generate ? Optional.of(decorateGenerator.apply(models.generator())) : Optional.empty();
   }
 
+  /** What the latent of an image tokenized now looks like; empty when the tokenize pipeline is disabled. */
+  public Optional<BundleModels.LatentLayout> latentLayout() {
+    return tokenize ? Optional.of(models.latentLayout()) : Optional.empty();
+  }
+
   /** Execution provider actually in use (for example TensorRT, CUDA, CPU), for metrics and health. */
   public String provider() {
     return models.provider();

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 /** Heartbeats and the maximum duration of one stream, on a clock the test moves. */
 class EventStreamTest {
   private static final EventStreamSettings SETTINGS = new EventStreamSettings(Duration.ofMillis(500),
-      Duration.ofSeconds(15), Duration.ofMinutes(2), null, null);
+      Duration.ofSeconds(15), Duration.ofMinutes(2), null, null, null);
   private long now = 1_000_000L;
 
   private static StatusView queued() {
