@@ -36,12 +36,20 @@ import org.slf4j.LoggerFactory;
  * offsets. A crash before the commit replays the inputs and the restored store holds the same
  * queue: nothing lost, nothing produced twice.
  *
+ * <p>A batch may run in parts ({@link BatchWork.Run}, generation: one part per progress interval):
+ * the processor then returns between parts, so Streams commits each part's progress updates, while
+ * the batch's outcomes are held across the parts and go out, with its store deletions, only in the
+ * call of its last part. One batch is in flight at a time; its records are not retired meanwhile.
+ * Its state is in memory only: if the task moves or the process dies, the queue still holds the
+ * batch and it runs again from its start.
+ *
  * <p>No record can loop: every run is counted in an {@link AttemptLedger} (a file beside the task
  * directories, outside the transaction) before it starts, and guarded by a {@link BatchWatchdog}
- * ({@code maxBatchDuration}). A run that dies with the process, is stopped by the watchdog, or
+ * ({@code maxBatchDuration}, over all of a run's parts). A run that dies with the process, is stopped by the watchdog, or
  * throws (other than an {@link InfrastructureFailure}) is a failed attempt: its held outputs are
  * dropped and its records stay queued; after {@code maxAttempts} the batch is split
- * ({@link BatchSplit}) and a record that fails alone that often is quarantined.
+ * ({@link BatchSplit}) and a record that fails alone that often is quarantined. A run in flight when
+ * the processor closes (rebalance, shutdown) is closed and not counted: not its records' fault.
  */
 public final class MicroBatchProcessor implements Processor<byte[], byte[], String, OutputRecord> {
   private static final Logger LOG = LoggerFactory.getLogger(MicroBatchProcessor.class);
