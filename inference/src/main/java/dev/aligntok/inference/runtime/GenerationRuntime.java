@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.function.IntPredicate;
 
 /**
@@ -119,6 +120,17 @@ public final class GenerationRuntime {
    * they would have given without it. A job not cancelled before its last step is finished.
    */
   public List<SampledImage> generate(List<SamplingJob> requests, IntPredicate cancelledJob) {
+    SamplingRun run = start(requests, cancelledJob);
+    run.advance(() -> false);
+    return run.finish();
+  }
+
+  /**
+   * The same generation as {@link #generate(List, IntPredicate)}, taken a few sampler steps at a
+   * time: {@link SamplingRun#advance} until {@link SamplingRun#sampled}, then {@link SamplingRun#finish}
+   * decodes. Resolves the classes and embeds the prompts now; samples nothing yet.
+   */
+  public SamplingRun start(List<SamplingJob> requests, IntPredicate cancelledJob) {
     if (cancelledJob == null) {
       throw new IllegalArgumentException("cancelledJob must not be null");
     }
@@ -127,7 +139,6 @@ public final class GenerationRuntime {
           + (requests == null ? "null" : requests.size()));
     }
     int n = requests.size();
-    int dim = latent.size();
     int[] classes = new int[n];
     Map<SamplerSettings, List<Integer>> groups = new LinkedHashMap<>();
     for (int i = 0; i < n; i++) {
@@ -139,11 +150,114 @@ public final class GenerationRuntime {
       groups.computeIfAbsent(settingsOf(request), s -> new ArrayList<>()).add(i);
     }
     float[][] embeddings = textConditioned() ? embed(requests, classes) : null;
+    return new SamplingRun(List.copyOf(requests), classes, embeddings, groups, cancelledJob);
+  }
 
-    float[] raw = new float[n * dim];
-    boolean[] cancelled = new boolean[n];
-    FlowSampler sampler = new FlowSampler(dit);
-    groups.forEach((settings, members) -> {
+  /**
+   * A generation in progress (see {@link #start}): its sampler state lives here, in memory, between
+   * {@link #advance} calls. Settings groups are sampled one after the other.
+   */
+  public final class SamplingRun {
+    private final List<SamplingJob> requests;
+    private final int[] classes;
+    private final float[][] embeddings;
+    private final List<Map.Entry<SamplerSettings, List<Integer>>> groups;
+    private final IntPredicate cancelledJob;
+    private final int dim = latent.size();
+    private final float[] raw;
+    private final boolean[] cancelled;
+    private final long totalRowSteps;
+    private long rowStepsBefore; // row-steps of the groups already sampled
+    private int group;
+    private FlowSampler.Run current;
+    private boolean finished;
+
+    private SamplingRun(List<SamplingJob> requests, int[] classes, float[][] embeddings,
+                        Map<SamplerSettings, List<Integer>> groups, IntPredicate cancelledJob) {
+      this.requests = requests;
+      this.classes = classes;
+      this.embeddings = embeddings;
+      this.groups = List.copyOf(groups.entrySet());
+      this.cancelledJob = cancelledJob;
+      this.raw = new float[requests.size() * dim];
+      this.cancelled = new boolean[requests.size()];
+      long total = 0;
+      for (Map.Entry<SamplerSettings, List<Integer>> g : this.groups) {
+        total += (long) g.getValue().size() * g.getKey().steps();
+      }
+      this.totalRowSteps = total;
+    }
+
+    /**
+     * Runs sampler steps until every group is sampled or, after a step, {@code enough} says to
+     * stop: at least one step while any is left.
+     */
+    public void advance(BooleanSupplier enough) {
+      while (!sampled()) {
+        if (current == null) {
+          current = startGroup(groups.get(group));
+        }
+        current.advance(enough);
+        if (current.done()) {
+          endGroup(groups.get(group), current.result());
+          rowStepsBefore += (long) groups.get(group).getValue().size() * groups.get(group).getKey().steps();
+          current = null;
+          group++;
+        }
+        if (enough.getAsBoolean()) {
+          return;
+        }
+      }
+    }
+
+    /** Whether every job is sampled (or cancelled); then {@link #finish} decodes. */
+    public boolean sampled() {
+      return group >= groups.size();
+    }
+
+    /** Sampler steps × images done, as a fraction of all the run's (a cancelled group counts as done). */
+    public float progress() {
+      long done = rowStepsBefore;
+      if (current != null) {
+        done += (long) groups.get(group).getValue().size() * current.stepsDone();
+      }
+      return totalRowSteps == 0 ? 1f : (float) ((double) done / totalRowSteps);
+    }
+
+    /** Decodes the finished jobs; results as {@link GenerationRuntime#generate(List, IntPredicate)} gives them. */
+    public List<SampledImage> finish() {
+      if (!sampled()) {
+        throw new IllegalStateException("the generation is at group " + group + " of " + groups.size()
+            + " (progress " + progress() + "); advance it to the end before finishing it");
+      }
+      if (finished) {
+        throw new IllegalStateException("the generation was finished already");
+      }
+      finished = true;
+      int n = requests.size();
+      // Only the finished jobs are decoded, in one call.
+      int done = 0;
+      float[] toDecode = new float[n * dim];
+      int[] decodedAt = new int[n];
+      for (int i = 0; i < n; i++) {
+        if (!cancelled[i]) {
+          System.arraycopy(raw, i * dim, toDecode, done * dim, dim);
+          decodedAt[i] = done++;
+        }
+      }
+      DecodedImages images = done == 0 ? null
+          : tokenizer.decode(done == n ? toDecode : Arrays.copyOf(toDecode, done * dim), done);
+      List<SampledImage> results = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        results.add(cancelled[i] ? null
+            : new SampledImage(requests.get(i), classes[i], Arrays.copyOfRange(raw, i * dim, (i + 1) * dim), images,
+                decodedAt[i]));
+      }
+      return results;
+    }
+
+    private FlowSampler.Run startGroup(Map.Entry<SamplerSettings, List<Integer>> entry) {
+      List<Integer> members = entry.getValue();
       int rows = members.size();
       float[] noise = new float[rows * dim];
       int[] groupClasses = new int[rows];
@@ -155,37 +269,20 @@ public final class GenerationRuntime {
         groupEmbeddings[r] = embeddings == null ? null : embeddings[members.get(r)];
       }
       RowCancellation rowCancelled = r -> cancelledJob.test(members.get(r));
-      SampledRows sampled;
       if (embeddings == null) {
-        sampled = sampler.sample(noise, groupClasses, nullClass(), rows, dim, settings, rowCancelled);
-      } else {
-        ConditionTable table = new ConditionTable(dit, groupEmbeddings, nullEmbedding);
-        sampled = new FlowSampler(table).sample(noise, table.ids(), table.nullId(), rows, dim, settings, rowCancelled);
+        return new FlowSampler(dit).start(noise, groupClasses, nullClass(), rows, dim, entry.getKey(), rowCancelled);
       }
-      for (int r = 0; r < rows; r++) {
+      ConditionTable table = new ConditionTable(dit, groupEmbeddings, nullEmbedding);
+      return new FlowSampler(table).start(noise, table.ids(), table.nullId(), rows, dim, entry.getKey(), rowCancelled);
+    }
+
+    private void endGroup(Map.Entry<SamplerSettings, List<Integer>> entry, SampledRows sampled) {
+      List<Integer> members = entry.getValue();
+      for (int r = 0; r < members.size(); r++) {
         cancelled[members.get(r)] = sampled.cancelled(r);
         denormaliseInto(sampled.latents(), r * dim, raw, members.get(r) * dim);
       }
-    });
-
-    // Only the finished jobs are decoded, in one call.
-    int finished = 0;
-    float[] toDecode = new float[n * dim];
-    int[] decodedAt = new int[n];
-    for (int i = 0; i < n; i++) {
-      if (!cancelled[i]) {
-        System.arraycopy(raw, i * dim, toDecode, finished * dim, dim);
-        decodedAt[i] = finished++;
-      }
     }
-    DecodedImages images = finished == 0 ? null
-        : tokenizer.decode(finished == n ? toDecode : Arrays.copyOf(toDecode, finished * dim), finished);
-    List<SampledImage> results = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      results.add(cancelled[i] ? null
-          : new SampledImage(requests.get(i), classes[i], Arrays.copyOfRange(raw, i * dim, (i + 1) * dim), images, decodedAt[i]));
-    }
-    return results;
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.aligntok.inference.sampling;
 
 import dev.aligntok.inference.cancel.Cancellation;
 import java.util.Arrays;
+import java.util.function.BooleanSupplier;
 
 /**
  * Rectified-flow sampling: {@code z_t = (1−t)·z0 + t·ε}, the model predicts {@code v = ε − z0} =
@@ -51,6 +52,18 @@ public final class FlowSampler {
    */
   public SampledRows sample(float[] noise, int[] classes, int nullClass, int n, int dim, SamplerSettings settings,
                             RowCancellation cancellation) {
+    Run run = start(noise, classes, nullClass, n, dim, settings, cancellation);
+    run.advance(() -> false);
+    return run.result();
+  }
+
+  /**
+   * The same sampling as {@link #sample(float[], int[], int, int, int, SamplerSettings, RowCancellation)},
+   * taken a few steps at a time ({@link Run#advance}): a caller can report progress or let other work
+   * in between. Run to its end it gives bit-identical results: it is the one step loop.
+   */
+  public Run start(float[] noise, int[] classes, int nullClass, int n, int dim, SamplerSettings settings,
+                   RowCancellation cancellation) {
     if (cancellation == null) {
       throw new IllegalArgumentException("cancellation must not be null (use RowCancellation.NONE)");
     }
@@ -79,24 +92,93 @@ public final class FlowSampler {
         throw new IllegalArgumentException("noise must be finite, got " + noise[i] + " at index " + i);
       }
     }
+    return new Run(noise, classes, nullClass, n, dim, settings, cancellation);
+  }
 
-    float[] times = TimeSchedule.times(settings.steps(), settings.shift());
-    float[] z = noise.clone();
-    float[] out = new float[n * dim];
-    int[] stepsRun = new int[n];
-    int[] live = new int[n]; // live[p] = the input row at position p of z
-    for (int i = 0; i < n; i++) {
-      live[i] = i;
+  /**
+   * One sampling run in progress: its latents, step and live rows are held here between
+   * {@link #advance} calls (in memory only).
+   */
+  public final class Run {
+    private final int[] classes;
+    private final int nullClass;
+    private final int n;
+    private final int dim;
+    private final SamplerSettings settings;
+    private final RowCancellation cancellation;
+    private final float[] times;
+    private final float[] out;
+    private final int[] stepsRun;
+    private float[] z;
+    private int[] live; // live[p] = the input row at position p of z
+    private Evaluator evaluator;
+    private int step;
+    private boolean ended;
+
+    private Run(float[] noise, int[] classes, int nullClass, int n, int dim, SamplerSettings settings,
+                RowCancellation cancellation) {
+      this.classes = classes.clone();
+      this.nullClass = nullClass;
+      this.n = n;
+      this.dim = dim;
+      this.settings = settings;
+      this.cancellation = cancellation;
+      this.times = TimeSchedule.times(settings.steps(), settings.shift());
+      this.z = noise.clone();
+      this.out = new float[n * dim];
+      this.stepsRun = new int[n];
+      this.live = new int[n];
+      for (int i = 0; i < n; i++) {
+        live[i] = i;
+      }
+      this.evaluator = new Evaluator(classes, nullClass, n, dim, settings);
     }
-    Evaluator evaluator = new Evaluator(classes, nullClass, n, dim, settings);
-    for (int step = 0; step < settings.steps(); step++) {
+
+    /**
+     * Runs steps until the run is done or, after each step, {@code enough} says to stop (so at
+     * least one step runs while any is left). Rows are asked about cancellation before each step.
+     */
+    public void advance(BooleanSupplier enough) {
+      while (!done()) {
+        stepOnce();
+        if (enough.getAsBoolean()) {
+          return;
+        }
+      }
+    }
+
+    /** Whether every step has run, or every row was cancelled. */
+    public boolean done() {
+      return ended || step >= settings.steps();
+    }
+
+    /** Steps run so far by the rows still running (0..steps). */
+    public int stepsDone() {
+      return step;
+    }
+
+    /** The rows' latents and steps; only once {@link #done}. */
+    public SampledRows result() {
+      if (!done()) {
+        throw new IllegalStateException("the sampling run is at step " + step + " of " + settings.steps()
+            + "; advance it to the end before taking its result");
+      }
+      float[] latents = out.clone();
+      for (int p = 0; p < live.length; p++) {
+        System.arraycopy(z, p * dim, latents, live[p] * dim, dim);
+      }
+      return new SampledRows(latents, stepsRun.clone(), settings.steps());
+    }
+
+    private void stepOnce() {
       Cancellation.checkCurrent(); // a watchdog may stop a long sampling run between steps
       int[] kept = stillRunning(live, cancellation);
       if (kept.length != live.length) {
         z = dropRows(z, live, kept, out, dim);
         live = kept;
         if (live.length == 0) {
-          break;
+          ended = true;
+          return;
         }
         int[] keptClasses = new int[live.length];
         for (int p = 0; p < live.length; p++) {
@@ -125,11 +207,8 @@ public final class FlowSampler {
       for (int row : live) {
         stepsRun[row]++;
       }
+      step++;
     }
-    for (int p = 0; p < live.length; p++) {
-      System.arraycopy(z, p * dim, out, live[p] * dim, dim);
-    }
-    return new SampledRows(out, stepsRun, settings.steps());
   }
 
   /** The live rows not cancelled now; {@code live} itself when none is (no allocation per step). */

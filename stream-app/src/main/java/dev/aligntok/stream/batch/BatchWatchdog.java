@@ -22,12 +22,20 @@ final class BatchWatchdog {
 
   /** Arms a deadline for the batch about to run on this thread; close the result when it ends. */
   static Armed arm(Duration limit, String what) {
+    return arm(limit, limit, what);
+  }
+
+  /**
+   * Arms the rest of a deadline for a batch that runs over several calls: {@code remaining} of its
+   * {@code limit} (zero or less: it fires at once).
+   */
+  static Armed arm(Duration remaining, Duration limit, String what) {
     Cancellation scope = Cancellation.open();
     String reason = what + " ran longer than max-batch-duration " + limit + " and was stopped";
     ScheduledFuture<?> timeout = TIMER.schedule(() -> {
       LOG.warn("{}; stopping its model call", reason);
       scope.cancel(reason);
-    }, limit.toNanos(), TimeUnit.NANOSECONDS);
+    }, Math.max(remaining.toNanos(), 0), TimeUnit.NANOSECONDS);
     return new Armed(scope, timeout);
   }
 

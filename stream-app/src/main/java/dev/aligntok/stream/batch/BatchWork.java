@@ -41,6 +41,35 @@ public interface BatchWork {
   void run(List<PendingRecord> batch, Emitter out);
 
   /**
+   * Starts a batch that may run over several processor calls (see {@link Run}); the processor calls
+   * {@link Run#advance} until it returns true. The default runs {@link #run} whole in the first call.
+   */
+  default Run start(List<PendingRecord> batch) {
+    return (out, now) -> {
+      run(batch, out);
+      return true;
+    };
+  }
+
+  /**
+   * A batch in progress. Between two {@link #advance} calls the processor returns, so Streams commits
+   * what went to {@code now}; what went to {@code out} is held until the run ends and dropped if it
+   * fails, as for {@link #run}. A run that fails, dies with the process or outlives
+   * {@code max-batch-duration} (over all its calls) is one failed attempt; it restarts from the
+   * beginning. So {@code now} takes updates only (progress), never an outcome, and store changes
+   * wait for the last call.
+   */
+  @FunctionalInterface
+  interface Run extends AutoCloseable {
+    /** Does the next part of the run; true when it has ended and emitted one outcome per record to {@code out}. */
+    boolean advance(Emitter out, Emitter now);
+
+    /** Frees what the run holds (a model lease), ended or not; called once, also when the task closes. */
+    @Override
+    default void close() {}
+  }
+
+  /**
    * An admitted input could not be queued after all: its stored form would not fit the pending
    * store. The processor has dead-lettered it (stage VALIDATE, {@code reason}); emit whatever else
    * ends it, such as a FAILED status.

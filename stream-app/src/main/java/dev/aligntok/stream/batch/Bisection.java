@@ -69,6 +69,23 @@ public final class Bisection<T, R> {
     if (first == null) {
       return calls;
     }
+    return retry(items, first);
+  }
+
+  /**
+   * Goes on as {@link #run} does after its first call failed with {@code first}: for a first call
+   * made elsewhere (a batch run in steps). Counts that call; returns how many calls it took.
+   */
+  public int afterFailedCall(List<T> items, RuntimeException first) {
+    if (items.isEmpty()) {
+      throw new IllegalArgumentException(what + ": nothing to run");
+    }
+    calls = 1;
+    budget = maxCalls(items.size());
+    return retry(items, first);
+  }
+
+  private int retry(List<T> items, RuntimeException first) {
     LOG.warn("{} of {} failed ({}); trying it once more before splitting it", what, items.size(), first.toString());
     RuntimeException again = attempt(items);
     if (again != null) {

@@ -39,6 +39,19 @@ final class HoldingContext implements ProcessorContext<String, OutputRecord> {
     held = new ArrayList<>();
   }
 
+  /** Stops holding for now and returns what was held, without forwarding it; {@link #resume} goes on. */
+  List<Record<String, OutputRecord>> suspend() {
+    List<Record<String, OutputRecord>> records = held;
+    held = null;
+    return records == null ? new ArrayList<>() : records;
+  }
+
+  /** Holds again, after {@code records} held before ({@link #suspend}). */
+  void resume(List<Record<String, OutputRecord>> records) {
+    hold();
+    held.addAll(records);
+  }
+
   /** Forwards what was held, in order, and stops holding. */
   void release() {
     List<Record<String, OutputRecord>> records = held;

@@ -9,6 +9,7 @@ import dev.aligntok.stream.records.InputRecord;
 import dev.aligntok.stream.records.OutputRecord;
 import java.io.File;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -35,12 +36,20 @@ import org.slf4j.LoggerFactory;
  * offsets. A crash before the commit replays the inputs and the restored store holds the same
  * queue: nothing lost, nothing produced twice.
  *
+ * <p>A batch may run in parts ({@link BatchWork.Run}, generation: one part per progress interval):
+ * the processor then returns between parts, so Streams commits each part's progress updates, while
+ * the batch's outcomes are held across the parts and go out, with its store deletions, only in the
+ * call of its last part. One batch is in flight at a time; its records are not retired meanwhile.
+ * Its state is in memory only: if the task moves or the process dies, the queue still holds the
+ * batch and it runs again from its start.
+ *
  * <p>No record can loop: every run is counted in an {@link AttemptLedger} (a file beside the task
  * directories, outside the transaction) before it starts, and guarded by a {@link BatchWatchdog}
- * ({@code maxBatchDuration}). A run that dies with the process, is stopped by the watchdog, or
+ * ({@code maxBatchDuration}, over all of a run's parts). A run that dies with the process, is stopped by the watchdog, or
  * throws (other than an {@link InfrastructureFailure}) is a failed attempt: its held outputs are
  * dropped and its records stay queued; after {@code maxAttempts} the batch is split
- * ({@link BatchSplit}) and a record that fails alone that often is quarantined.
+ * ({@link BatchSplit}) and a record that fails alone that often is quarantined. A run in flight when
+ * the processor closes (rebalance, shutdown) is closed and not counted: not its records' fault.
  */
 public final class MicroBatchProcessor implements Processor<byte[], byte[], String, OutputRecord> {
   private static final Logger LOG = LoggerFactory.getLogger(MicroBatchProcessor.class);
@@ -57,6 +66,10 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], Stri
   private KeyValueStore<Long, PendingRecord> store;
   private PendingQueue queue;
   private Emitter emitter;
+  /** Forwards at once, past the holding: a run's progress updates, committed between its calls. */
+  private Emitter direct;
+  /** The batch whose run goes on over several calls ({@link BatchWork.Run}); null when none. */
+  private InFlight inFlight;
   private BatchObserver observer;
   private AttemptLedger ledger;
   private boolean staleAttemptsForgotten;
@@ -80,6 +93,7 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], Stri
     this.store = context.getStateStore(storeName);
     this.queue = PendingQueue.rebuiltFrom(store);
     this.emitter = new Emitter(holding, deadLetters);
+    this.direct = new Emitter(context, deadLetters);
     this.observer = BatchObserver.from(context.appConfigs());
     this.ledger = openLedger(context, storeName);
     work.init(context);
@@ -105,6 +119,15 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], Stri
 
   @Override
   public void close() {
+    if (inFlight != null) {
+      // Not the records' fault (the task moved or the service stops): the batch replays uncounted.
+      InFlight stopped = inFlight;
+      inFlight = null;
+      holding.discard();
+      stopped.closeRun();
+      ledger.undo(stopped.before);
+      observer.batchEnded(storeName, context.taskId(), false);
+    }
     // The queue stays in the store (it moves with the task); this instance no longer holds it.
     observer.pendingUnits(storeName, context.taskId(), 0);
     ledger.close();
@@ -207,16 +230,24 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], Stri
   }
 
   /**
-   * Retires what may no longer run, then runs batches while one is due — until a run fails (the
-   * rest waits for the next call, so what ran commits), or this call has spent {@code maxBatchDuration}
-   * (one more batch at most: a transaction stays well under its timeout of 3 × that).
+   * Retires what may no longer run (not the records of a batch in flight: its run decides), takes
+   * the batch in flight one call further, then runs batches while one is due — until a run fails or
+   * goes on over more calls (the rest waits for the next call, so what ran commits), or this call has
+   * spent {@code maxBatchDuration} (one more batch at most: a transaction stays well under its
+   * timeout of 3 × that).
    */
   private void runDueBatches() {
     for (QueueEntry entry : queue.entries()) {
+      if (inFlight != null && inFlight.holds(entry)) {
+        continue;
+      }
       if (work.retire(entry, emitter)) {
         forgetAttempts(entry);
         remove(entry);
       }
+    }
+    if (inFlight != null && !step(inFlight)) {
+      return;
     }
     long started = System.nanoTime();
     while (!queue.isEmpty() && batchDue()) {
@@ -253,50 +284,108 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], Stri
   }
 
   /**
-   * Runs a batch counted and watched: its outputs go out only if it ends normally in time; a
-   * failure of the records (not the infrastructure's) leaves them queued with one more failed attempt.
+   * Starts a batch counted and watched: counted once in the ledger however many calls its run
+   * takes, and watched over all of them. Returns whether it ended now (false: it failed, or goes on).
    */
   private boolean runGuarded(List<PendingRecord> batch) {
     List<String> ids = batch.stream().map(p -> p.entry().recordId()).toList();
     try (LogContext.Scope log = LogContext.batch(ids)) {
       Map<String, AttemptLedger.Attempts> before = ledger.begin(batch);
       observer.batchStarted(storeName, context.taskId(), batch.size());
-      long started = System.nanoTime();
-      try (BatchWatchdog.Armed deadline = BatchWatchdog.arm(batching.maxBatchDuration(),
+      inFlight = new InFlight(batch, ids, before, System.nanoTime());
+    }
+    return step(inFlight);
+  }
+
+  /**
+   * One call of the batch in flight: its outputs go out only if its run ends normally in time (its
+   * progress updates at once); a failure of the records (not the infrastructure's) leaves them queued
+   * with one more failed attempt. Returns whether the run ended now, normally.
+   */
+  private boolean step(InFlight run) {
+    List<PendingRecord> batch = run.batch;
+    try (LogContext.Scope log = LogContext.batch(run.ids)) {
+      Duration remaining = batching.maxBatchDuration().minusNanos(System.nanoTime() - run.startedNanos);
+      boolean ended;
+      try (BatchWatchdog.Armed deadline = BatchWatchdog.arm(remaining, batching.maxBatchDuration(),
           storeName + " batch of " + batch.size() + " records")) {
-        holding.hold();
+        holding.resume(run.held);
         try {
-          work.run(batch, emitter);
+          if (run.run == null) {
+            run.run = work.start(batch);
+          }
+          ended = run.run.advance(emitter, direct);
         } catch (RuntimeException | Error e) {
           holding.discard();
+          inFlight = null;
+          run.closeRun();
           observer.batchEnded(storeName, context.taskId(), false);
           if (!deadline.fired() && InfrastructureFailure.causes(e)) {
-            ledger.undo(before); // not the records' fault: the task fails and the batch replays uncounted
+            ledger.undo(run.before); // not the records' fault: the task fails and the batch replays uncounted
             throw e;
           }
           String reason = deadline.fired() ? deadline.reason() : e.toString();
           ledger.failed(batch, reason);
-          LOG.warn("{}: a run of {} records failed ({}); they stay queued: {}", storeName, batch.size(), reason, ids, e);
+          LOG.warn("{}: a run of {} records failed ({}); they stay queued: {}", storeName, batch.size(), reason, run.ids, e);
           if (e instanceof Error) {
             throw e; // counted; the JVM may be unwell, so the thread goes down as it would have
           }
           return false;
         }
+        if (!ended) {
+          run.held = holding.suspend();
+        }
       }
+      if (!ended) {
+        context.commit(); // its progress shows as soon as this call returns
+        return false;
+      }
+      inFlight = null;
+      run.closeRun();
       try {
         holding.release();
       } catch (RuntimeException e) {
-        ledger.undo(before);
+        ledger.undo(run.before);
         throw e;
       }
       batch.forEach(pending -> remove(pending.entry()));
       ledger.finished(batch);
       observer.batchEnded(storeName, context.taskId(), true);
       int units = batch.stream().mapToInt(pending -> pending.entry().traits().units()).sum();
-      long elapsed = System.nanoTime() - started;
+      long elapsed = System.nanoTime() - run.startedNanos;
       observer.batchRan(storeName, batch.size(), units, elapsed);
       LOG.debug("{}: ran a batch of {} records ({} units) in {} ms", storeName, batch.size(), units, elapsed / 1_000_000);
       return true;
+    }
+  }
+
+  /** A started batch: its run, what it has emitted so far (held), and its ledger entries before it began. */
+  private static final class InFlight {
+    private final List<PendingRecord> batch;
+    private final List<String> ids;
+    private final Map<String, AttemptLedger.Attempts> before;
+    private final long startedNanos;
+    private BatchWork.Run run;
+    private List<Record<String, OutputRecord>> held = new ArrayList<>();
+
+    private InFlight(List<PendingRecord> batch, List<String> ids, Map<String, AttemptLedger.Attempts> before,
+                     long startedNanos) {
+      this.batch = batch;
+      this.ids = ids;
+      this.before = before;
+      this.startedNanos = startedNanos;
+    }
+
+    private boolean holds(QueueEntry entry) {
+      return batch.stream().anyMatch(pending -> pending.entry().sequence() == entry.sequence());
+    }
+
+    private void closeRun() {
+      if (run != null) {
+        BatchWork.Run closing = run;
+        run = null;
+        closing.close();
+      }
     }
   }
 

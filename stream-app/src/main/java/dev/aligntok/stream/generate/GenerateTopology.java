@@ -47,7 +47,8 @@ public final class GenerateTopology {
     StatusUpdates status = new StatusUpdates(statuses, generator::bundleId);
     PngPlacement placement = new PngPlacement(blobs, config.blobThresholdBytes());
     MicroBatching.addTo(builder, NAME, config.topics().prompts(), config.batching(),
-        () -> new GenerateWork(reader, validator, generator, images, placement, status, config.duplicateWindow()),
+        () -> new GenerateWork(reader, validator, generator, images, placement, status, config.duplicateWindow(),
+            config.progressInterval()),
         Set.of(AcceptedRequestIds.storeBuilder()),
         new DeadLetters(config.topics().deadLetters(), serdes.serde(DeadLetter.class).serializer(),
             config.output().deadLetters(), blobs),

@@ -3,6 +3,7 @@ package dev.aligntok.stream.generate;
 import dev.aligntok.events.FailureStage;
 import dev.aligntok.events.GeneratedImage;
 import dev.aligntok.events.GenerationRequest;
+import dev.aligntok.inference.cancel.CancelledException;
 import dev.aligntok.schemas.serde.PayloadDecodeException;
 import dev.aligntok.stream.batch.BatchTraits;
 import dev.aligntok.stream.batch.BatchWork;
@@ -18,6 +19,7 @@ import dev.aligntok.stream.blob.BlobAccessException;
 import dev.aligntok.stream.model.BundleView;
 import dev.aligntok.stream.model.GeneratedSample;
 import dev.aligntok.stream.model.GenerationBatchResult;
+import dev.aligntok.stream.model.GenerationRun;
 import dev.aligntok.stream.model.ImageGeneratorPort;
 import dev.aligntok.stream.model.ValidatedGeneration;
 import dev.aligntok.stream.output.Emitter;
@@ -52,13 +54,14 @@ final class GenerateWork implements BatchWork {
   private final PngPlacement placement;
   private final StatusUpdates status;
   private final Duration duplicateWindow;
+  private final Duration progressInterval;
   private Cancellations cancellations;
   private AcceptedRequestIds accepted;
   private KeyValueStore<Long, PendingRecord> pending;
 
   GenerateWork(PayloadReader<GenerationRequest> reader, GenerationValidator validator, ImageGeneratorPort generator,
                OutputEncoder<GeneratedImage> images, PngPlacement placement, StatusUpdates status,
-               Duration duplicateWindow) {
+               Duration duplicateWindow, Duration progressInterval) {
     this.reader = reader;
     this.validator = validator;
     this.generator = generator;
@@ -66,6 +69,7 @@ final class GenerateWork implements BatchWork {
     this.placement = placement;
     this.status = status;
     this.duplicateWindow = duplicateWindow;
+    this.progressInterval = progressInterval;
   }
 
   @Override
@@ -171,29 +175,145 @@ final class GenerateWork implements BatchWork {
     return false;
   }
 
-  /**
-   * Validates the batch's requests again and generates them on one leased bundle. A model error
-   * fails only the requests that fail alone ({@link Bisection}); failed requests' ids are released
-   * (after the last model call, as {@link BatchWork} asks), so the caller may send them again.
-   */
+  /** The batch's {@link #start} run whole, its progress updates held with its outcomes. */
   @Override
   public void run(List<PendingRecord> batch, Emitter out) {
-    List<String> failedIds = new ArrayList<>();
-    try (ImageGeneratorPort.Lease bundle = generator.lease()) {
-      List<ReadyRequest> ready = new ArrayList<>(batch.size());
-      for (PendingRecord pending : batch) {
-        revalidate(pending, bundle, out, failedIds).ifPresent(ready::add);
-      }
-      if (!ready.isEmpty()) {
-        ready.forEach(r -> status.running(out, r.request().requestId(), r.owner(), r.request().count()));
-        new Bisection<ReadyRequest, TimedResult>("generate batch",
-            part -> generate(bundle, part),
-            (part, result) -> emitAll(part, result, out, failedIds),
-            (r, e) -> failModel(r, e, out, failedIds))
-            .run(ready);
+    try (Run run = start(batch)) {
+      while (!run.advance(out, out)) {
+        // every part of it in this one call
       }
     }
-    failedIds.forEach(accepted::release);
+  }
+
+  /**
+   * Validates the batch's requests again and generates them on one leased bundle, held until the run
+   * closes. With a progress interval, in parts (see {@link BatchWork.Run}): the first only says
+   * RUNNING, each next one samples for about the interval and reports progress, the last decodes and
+   * emits the images and final statuses. A model error fails only the requests that fail alone
+   * ({@link Bisection}, in that call); failed requests' ids are released (in the last call, as
+   * {@link BatchWork} asks), so the caller may send them again.
+   */
+  @Override
+  public Run start(List<PendingRecord> batch) {
+    return new GenerateRun(batch);
+  }
+
+  /** One generate batch in progress; its sampler state is in memory only (a replay starts again). */
+  private final class GenerateRun implements Run {
+    /** At most two progress statuses a second per request. */
+    private static final long PROGRESS_SPACING_MS = 500;
+
+    private final List<PendingRecord> batch;
+    private final List<String> failedIds = new ArrayList<>();
+    private final boolean stepwise = !progressInterval.isZero();
+    private ImageGeneratorPort.Lease bundle;
+    private List<ReadyRequest> ready;
+    private GenerationRun sampling;
+    private long modelNanos;
+    private float reported;
+    private long reportedAtMs;
+
+    private GenerateRun(List<PendingRecord> batch) {
+      this.batch = batch;
+    }
+
+    @Override
+    public boolean advance(Emitter out, Emitter now) {
+      if (bundle == null) {
+        bundle = generator.lease();
+        ready = new ArrayList<>(batch.size());
+        for (PendingRecord pending : batch) {
+          revalidate(pending, bundle, out, failedIds).ifPresent(ready::add);
+        }
+        if (ready.isEmpty()) {
+          return ended();
+        }
+        Emitter runningTo = stepwise ? now : out;
+        ready.forEach(r -> status.running(runningTo, r.request().requestId(), r.owner(), r.request().count(),
+            bundle.bundleId(), 0f));
+        reportedAtMs = now.nowMs();
+        if (stepwise) {
+          return false; // RUNNING commits before the work starts
+        }
+      }
+      TimedResult timed;
+      long started = System.nanoTime();
+      try {
+        if (sampling == null) {
+          // The global store is read on this stream thread while the global thread fills it: a DELETE
+          // that lands mid-run is seen at the sampler's next step.
+          sampling = bundle.start(ready.stream().map(ReadyRequest::request).toList(),
+              id -> cancellations.reason(id).isPresent());
+        }
+        long chunk = System.nanoTime();
+        sampling.advance(() -> stepwise && System.nanoTime() - chunk >= progressInterval.toNanos());
+        if (!sampling.sampled()) {
+          modelNanos += System.nanoTime() - started;
+          report(now);
+          return false;
+        }
+        GenerationBatchResult result = sampling.finish();
+        checkShape(result, ready);
+        modelNanos += System.nanoTime() - started;
+        timed = new TimedResult(result, modelNanos / 1e6);
+      } catch (CancelledException e) {
+        throw e; // the watchdog: the whole run fails
+      } catch (RuntimeException e) {
+        closeSampling();
+        bisection(out).afterFailedCall(ready, e);
+        return ended();
+      }
+      emitAll(ready, timed, out, failedIds);
+      return ended();
+    }
+
+    /** RUNNING with the progress, when it moved and the last report is old enough; not for requests cancelled since. */
+    private void report(Emitter now) {
+      float progress = sampling.progress();
+      long nowMs = now.nowMs();
+      if (progress <= reported || nowMs - reportedAtMs < PROGRESS_SPACING_MS) {
+        return;
+      }
+      for (ReadyRequest r : ready) {
+        String id = r.request().requestId();
+        if (cancellations.reason(id).isEmpty()) {
+          status.running(now, id, r.owner(), r.request().count(), bundle.bundleId(), progress);
+        }
+      }
+      reported = progress;
+      reportedAtMs = nowMs;
+    }
+
+    private Bisection<ReadyRequest, TimedResult> bisection(Emitter out) {
+      return new Bisection<>("generate batch",
+          part -> generate(bundle, part),
+          (part, result) -> emitAll(part, result, out, failedIds),
+          (r, e) -> failModel(r, e, out, failedIds));
+    }
+
+    private boolean ended() {
+      closeSampling();
+      failedIds.forEach(accepted::release);
+      return true;
+    }
+
+    private void closeSampling() {
+      if (sampling != null) {
+        GenerationRun closing = sampling;
+        sampling = null;
+        closing.close();
+      }
+    }
+
+    @Override
+    public void close() {
+      closeSampling();
+      if (bundle != null) {
+        ImageGeneratorPort.Lease held = bundle;
+        bundle = null;
+        held.close();
+      }
+    }
   }
 
   /** Dead letter (stage QUARANTINE), FAILED status, and the id released. */

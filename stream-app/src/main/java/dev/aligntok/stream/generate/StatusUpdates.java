@@ -36,8 +36,16 @@ final class StatusUpdates {
     send(out, status(out, requestId, owner, GenerationState.QUEUED, total));
   }
 
-  void running(Emitter out, String requestId, String owner, int total) {
-    send(out, status(out, requestId, owner, GenerationState.RUNNING, total));
+  /**
+   * RUNNING, {@code progress} of its sampler steps × images done (0 to 1).
+   *
+   * @param runsOn the bundle its batch holds
+   */
+  void running(Emitter out, String requestId, String owner, int total, String runsOn, float progress) {
+    GenerationStatus status = status(out, requestId, owner, GenerationState.RUNNING, total);
+    status.setBundleId(runsOn);
+    status.setProgress(Math.max(0f, Math.min(progress, 1f)));
+    send(out, status);
   }
 
   /** @param producedBy the bundle that generated the images */

@@ -98,16 +98,35 @@ public interface ImageGeneratorPort extends BundleView {
       return generate(requests);
     }
 
+    /**
+     * As {@link #generate(List, Predicate)}, taken a few sampler steps at a time (see
+     * {@link GenerationRun}); the run uses this lease's bundle, so close the run before the lease.
+     * The default runs the whole call in the run's first advance (no progress in between).
+     */
+    default GenerationRun start(List<ValidatedGeneration> requests, Predicate<String> cancelledNow) {
+      return GenerationRun.whole(() -> generate(requests, cancelledNow));
+    }
+
     @Override
     void close();
 
     /**
      * {@code inner} with both generate calls going through {@code generate}, which must pass the
-     * cancellation on to {@code inner} (the only form: a wrapper that dropped it would silently turn
-     * cancel-while-running off).
+     * cancellation on to {@code inner} (a wrapper that dropped it would silently turn
+     * cancel-while-running off). {@link #start} also goes through {@code generate}, as one whole call:
+     * what a test double that must see every call wants; a decorator in production forwards runs too
+     * ({@link #wrapping(Lease, BiFunction, BiFunction)}), or progress is lost.
      */
     static Lease wrapping(Lease inner,
                           BiFunction<List<ValidatedGeneration>, Predicate<String>, GenerationBatchResult> generate) {
+      return wrapping(inner, generate,
+          (requests, cancelledNow) -> GenerationRun.whole(() -> generate.apply(requests, cancelledNow)));
+    }
+
+    /** As {@link #wrapping(Lease, BiFunction)}, and {@link #start} through {@code start}, which must pass the cancellation on. */
+    static Lease wrapping(Lease inner,
+                          BiFunction<List<ValidatedGeneration>, Predicate<String>, GenerationBatchResult> generate,
+                          BiFunction<List<ValidatedGeneration>, Predicate<String>, GenerationRun> start) {
       return new Lease() {
         @Override
         public String bundleId() {
@@ -137,6 +156,11 @@ public interface ImageGeneratorPort extends BundleView {
         @Override
         public GenerationBatchResult generate(List<ValidatedGeneration> requests, Predicate<String> cancelledNow) {
           return generate.apply(requests, cancelledNow);
+        }
+
+        @Override
+        public GenerationRun start(List<ValidatedGeneration> requests, Predicate<String> cancelledNow) {
+          return start.apply(requests, cancelledNow);
         }
 
         @Override

@@ -9,6 +9,7 @@ import dev.aligntok.inference.runtime.GenerationRuntime;
 import dev.aligntok.inference.sampling.SamplerSettings;
 import dev.aligntok.stream.model.GeneratedSample;
 import dev.aligntok.stream.model.GenerationBatchResult;
+import dev.aligntok.stream.model.GenerationRun;
 import dev.aligntok.stream.model.ImageGeneratorPort;
 import dev.aligntok.stream.model.LatentTensor;
 import dev.aligntok.stream.model.ValidatedGeneration;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
 /**
@@ -106,10 +108,23 @@ final class BundleGenerator implements ImageGeneratorPort {
       }
 
       @Override
+      public GenerationRun start(List<ValidatedGeneration> requests, Predicate<String> cancelledNow) {
+        return BundleGenerator.start(bundle, requests, cancelledNow);
+      }
+
+      @Override
       public void close() {
         held.close();
       }
     };
+  }
+
+  /** One runtime call, run to its end: {@link #start} advanced until sampled, then finished. */
+  private static GenerationBatchResult generate(ModelBundle bundle, List<ValidatedGeneration> requests,
+                                                Predicate<String> cancelledNow) {
+    GenerationRun run = start(bundle, requests, cancelledNow);
+    run.advance(() -> false);
+    return run.finish();
   }
 
   /**
@@ -117,8 +132,8 @@ final class BundleGenerator implements ImageGeneratorPort {
    * runs stops as a whole and gives no image; a request counts as cancelled once any of its rows
    * saw it so (sticky: a withdrawal mid-run cannot bring stopped rows back).
    */
-  private static GenerationBatchResult generate(ModelBundle bundle, List<ValidatedGeneration> requests,
-                                                Predicate<String> cancelledNow) {
+  private static GenerationRun start(ModelBundle bundle, List<ValidatedGeneration> requests,
+                                     Predicate<String> cancelledNow) {
     GenerationRuntime runtime = bundle.generation();
     List<SamplingJob> flat = new ArrayList<>();
     List<String> owners = new ArrayList<>(); // flat job index → request id
@@ -134,7 +149,7 @@ final class BundleGenerator implements ImageGeneratorPort {
     }
     long started = System.nanoTime();
     Set<String> cancelled = new HashSet<>();
-    List<SampledImage> images = runtime.generate(flat, job -> {
+    GenerationRuntime.SamplingRun sampling = runtime.start(flat, job -> {
       String id = owners.get(job);
       if (cancelled.contains(id)) {
         return true;
@@ -145,9 +160,44 @@ final class BundleGenerator implements ImageGeneratorPort {
       }
       return false;
     });
-    double sampleAndDecodeMs = (System.nanoTime() - started) / 1e6;
+    long startNanos = System.nanoTime() - started;
+    return new GenerationRun() {
+      private long modelNanos = startNanos;
 
-    started = System.nanoTime();
+      @Override
+      public void advance(BooleanSupplier enough) {
+        long from = System.nanoTime();
+        try {
+          sampling.advance(enough);
+        } finally {
+          modelNanos += System.nanoTime() - from;
+        }
+      }
+
+      @Override
+      public boolean sampled() {
+        return sampling.sampled();
+      }
+
+      @Override
+      public float progress() {
+        return sampling.progress();
+      }
+
+      @Override
+      public GenerationBatchResult finish() {
+        long from = System.nanoTime();
+        List<SampledImage> images = sampling.finish();
+        double sampleAndDecodeMs = (modelNanos + System.nanoTime() - from) / 1e6;
+        return results(bundle, requests, images, cancelled, sampleAndDecodeMs);
+      }
+    };
+  }
+
+  private static GenerationBatchResult results(ModelBundle bundle, List<ValidatedGeneration> requests,
+                                               List<SampledImage> images, Set<String> cancelled,
+                                               double sampleAndDecodeMs) {
+    long started = System.nanoTime();
     List<List<GeneratedSample>> samples = new ArrayList<>(requests.size());
     int next = 0;
     for (ValidatedGeneration request : requests) {

@@ -110,6 +110,73 @@ class MicroBatchProcessorAttemptsTest {
     }
   }
 
+  /**
+   * Runs a batch in {@code parts} processor calls: each call but the last sends a "progress" output
+   * per record through {@code now} (and works {@code partMillis}, checking the watchdog); the last
+   * sends one "out" per record. A run holding {@code poison} throws in its second call.
+   */
+  private static class PartedWork implements BatchWork {
+    final List<List<String>> starts = new ArrayList<>();
+    int closed;
+    private final int parts;
+    private final String poison;
+    private final long partMillis;
+
+    PartedWork(int parts, String poison, long partMillis) {
+      this.parts = parts;
+      this.poison = poison;
+      this.partMillis = partMillis;
+    }
+
+    @Override
+    public Optional<Admission> admit(InputRecord input, Emitter out) {
+      return Optional.of(new Admission(input.keyText(), BatchTraits.fifo(1)));
+    }
+
+    @Override
+    public boolean retire(QueueEntry entry, Emitter out) {
+      return false;
+    }
+
+    @Override
+    public void run(List<PendingRecord> batch, Emitter out) {
+      throw new AssertionError("runs in parts only");
+    }
+
+    @Override
+    public Run start(List<PendingRecord> batch) {
+      List<String> ids = batch.stream().map(p -> p.entry().recordId()).toList();
+      starts.add(ids);
+      return new Run() {
+        private int call;
+
+        @Override
+        public boolean advance(Emitter out, Emitter now) {
+          call++;
+          long until = System.nanoTime() + partMillis * 1_000_000;
+          while (System.nanoTime() < until) {
+            Cancellation.checkCurrent();
+            sleep(5);
+          }
+          if (call == 2 && ids.contains(poison)) {
+            throw new IllegalArgumentException("bug on " + poison + " in part 2");
+          }
+          if (call < parts) {
+            ids.forEach(id -> now.send(id, new OutputRecord("progress", (id + "@" + call).getBytes(StandardCharsets.UTF_8))));
+            return false;
+          }
+          ids.forEach(id -> out.send(id, new OutputRecord("out", id.getBytes(StandardCharsets.UTF_8))));
+          return true;
+        }
+
+        @Override
+        public void close() {
+          closed++;
+        }
+      };
+    }
+  }
+
   @BeforeEach
   void createStore() {
     taskDir = stateDir.resolve("app").resolve("0_0");
@@ -285,6 +352,83 @@ class MicroBatchProcessorAttemptsTest {
     assertEquals(List.of("good"), outputs(context, "out"), "the stream goes on");
     assertEquals(List.of(List.of("good")), work.runs);
     assertEquals(0, Files.size(ledgerFile()));
+  }
+
+  @Test
+  void aBatchRunInPartsIsCountedOnceItsProgressGoesOutPerCallAndItsOutcomesOnlyAtTheEnd() throws IOException {
+    MockProcessorContext<String, OutputRecord> context = context();
+    PartedWork work = new PartedWork(3, "none", 0);
+    MicroBatchProcessor processor = processor(context, work, BatchingConfig.of(1, Duration.ofMillis(100)));
+    send(processor, context, "a");
+
+    assertEquals(List.of("a@1"), outputs(context, "progress"), "the first call's progress went out at once");
+    assertEquals(List.of(), outputs(context, "out"));
+    assertTrue(Files.readString(ledgerFile()).contains("p0@0\t1\t1\t1\t1"), "counted once, running, before the end");
+    send(processor, context, "b"); // a second call: a's run goes on, b waits for it
+    assertEquals(List.of(List.of("a")), work.starts);
+    assertEquals(List.of("a@1", "a@2"), outputs(context, "progress"));
+    punctuate(context, 1);
+    assertEquals(List.of("a"), outputs(context, "out"), "a's outcome at its last call");
+    assertEquals(1, work.closed);
+    assertEquals(List.of(List.of("a"), List.of("b")), work.starts, "then b starts, in the same call");
+    punctuate(context, 2);
+    assertEquals(List.of("a", "b"), outputs(context, "out"));
+    assertEquals(0, store.approximateNumEntries());
+    assertEquals(0, Files.size(ledgerFile()), "nothing left to count");
+  }
+
+  @Test
+  void aFailedPartIsOneFailedAttemptItsRunsHeldOutcomesAreDroppedAndItsRunClosed() {
+    MockProcessorContext<String, OutputRecord> context = context();
+    PartedWork work = new PartedWork(3, "p", 0);
+    MicroBatchProcessor processor = processor(context, work,
+        BatchingConfig.of(1, Duration.ofMillis(100)).withMaxAttempts(1));
+    send(processor, context, "p");
+    punctuate(context, 1); // part 2 throws
+    assertEquals(1, work.closed, "the failed run was closed");
+    assertEquals(1, store.approximateNumEntries(), "still queued");
+    punctuate(context, 1);
+    assertEquals(List.of(List.of("p")), work.starts, "quarantined after one failed attempt, not started again");
+    assertEquals(List.of(), outputs(context, "out"));
+    assertEquals(List.of("p@1"), outputs(context, "progress"), "progress already out stays: it is not an outcome");
+    String letter = outputs(context, "dlq").get(0);
+    assertTrue(letter.contains("1 batch runs holding it failed") && letter.contains("bug on p in part 2"), letter);
+  }
+
+  @Test
+  void maxBatchDurationBoundsARunOverAllItsCalls() throws IOException {
+    MockProcessorContext<String, OutputRecord> context = context();
+    PartedWork work = new PartedWork(100, "none", 60);
+    MicroBatchProcessor processor = processor(context, work, BatchingConfig.of(1, Duration.ofMillis(100))
+        .withMaxAttempts(2).withMaxBatchDuration(Duration.ofMillis(200)));
+    send(processor, context, "slow");
+    punctuate(context, 10);
+
+    assertTrue(outputs(context, "progress").size() < 10, "stopped before its tenth part: " + outputs(context, "progress"));
+    assertEquals(2, work.starts.size(), "stopped, counted, run again, stopped, then quarantined: " + work.starts);
+    assertEquals(List.of(), outputs(context, "out"));
+    assertTrue(outputs(context, "dlq").get(0).contains("ran longer than max-batch-duration PT0.2S"),
+        outputs(context, "dlq").toString());
+  }
+
+  @Test
+  void aProcessorClosedMidRunClosesItAndTheBatchRunsAgainUncounted() throws IOException {
+    BatchingConfig batching = BatchingConfig.of(1, Duration.ofMillis(100)).withMaxAttempts(1);
+    MockProcessorContext<String, OutputRecord> first = context();
+    PartedWork moved = new PartedWork(3, "none", 0);
+    MicroBatchProcessor leaving = processor(first, moved, batching);
+    send(leaving, first, "a");
+    leaving.close(); // the task moves (rebalance) between two parts
+    assertEquals(1, moved.closed);
+
+    MockProcessorContext<String, OutputRecord> second = context();
+    PartedWork work = new PartedWork(3, "none", 0);
+    MicroBatchProcessor next = processor(second, work, batching);
+    punctuate(second, 3);
+    assertEquals(List.of(List.of("a")), work.starts, "run again from its start, not quarantined (max-attempts 1)");
+    assertEquals(List.of("a"), outputs(second, "out"));
+    assertEquals(List.of(), outputs(second, "dlq"));
+    next.close();
   }
 
   private static void sleep(long millis) {

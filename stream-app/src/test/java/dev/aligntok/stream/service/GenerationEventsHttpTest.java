@@ -41,6 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
 class GenerationEventsHttpTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int COUNT = 3;
+  private static final int LONG_STEPS = 1_000;
 
   @TempDir
   static Path work;
@@ -83,7 +84,10 @@ class GenerationEventsHttpTest {
         "aligntok.kafka.application-server", "127.0.0.1:" + port,
         "aligntok.generate.max-wait", "3s", // a lone request waits this long for companions: it is seen QUEUED
         "aligntok.events.poll-interval", "100ms",
-        "aligntok.events.wait-for-id", "3s"));
+        "aligntok.events.wait-for-id", "3s",
+        // A long request for the progress test: many steps, reported in parts of 100 ms.
+        "aligntok.generate.max-steps", LONG_STEPS,
+        "aligntok.generate.progress-interval", "100ms"));
     settings.putAll(overrides);
     return ServiceUnderTest.start(kafka.bootstrapServers(), "events-test", work.resolve(name), settings);
   }
@@ -195,6 +199,73 @@ class GenerationEventsHttpTest {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * A long request (many steps) runs in parts: its RUNNING status and progress between 0 and 1 commit
+   * before its images, so the stream (polling the status store, which reads the status topic
+   * read_committed) sends progress events before the final status, and a read_committed reader of
+   * the status topic finds RUNNING, then RUNNING with rising progress, then SUCCEEDED.
+   */
+  @Test
+  void aLongRequestStreamsProgressEventsBeforeItsFinalStateAndTheStatusTopicCarriesThem() throws Exception {
+    HttpResponse<String> accepted = first.postJson("/v1/generations",
+        "{\"id\":\"long-progress\",\"classId\":2,\"count\":4,\"seed\":5,\"steps\":" + LONG_STEPS + "}");
+    assertEquals(202, accepted.statusCode(), accepted.body());
+    List<Sse> events = CompletableFuture.supplyAsync(
+        () -> readToEnd(second, "/v1/generations/long-progress/events", ServiceUnderTest.API_KEY, null))
+        .get(5, TimeUnit.MINUTES);
+
+    int finalAt = events.size() - 1;
+    assertTrue(events.get(finalAt).data().contains("\"SUCCEEDED\""), events.toString());
+    List<Float> progress = new ArrayList<>();
+    for (Sse event : events.subList(0, finalAt)) {
+      if (event.name().equals("progress")) {
+        JsonNode body = JSON.readTree(event.data());
+        progress.add((float) body.get("progress").asDouble());
+        assertEquals(4, body.get("total").asInt(), event.toString());
+        assertEquals(0, body.get("completed").asInt(), event.toString());
+      }
+    }
+    assertTrue(progress.stream().anyMatch(p -> p > 0f && p < 1f), "progress events before the end: " + events);
+    for (int i = 1; i < progress.size(); i++) {
+      assertTrue(progress.get(i) > progress.get(i - 1), "progress rises: " + progress);
+    }
+
+    dev.aligntok.stream.output.EventSerdes serdes = first.context().getBean(dev.aligntok.stream.output.EventSerdes.class);
+    String topic = first.context().getBean(dev.aligntok.stream.config.TopicNames.class).status();
+    List<dev.aligntok.events.GenerationStatus> statuses = committed(topic).stream()
+        .map(value -> serdes.serde(dev.aligntok.events.GenerationStatus.class).deserializer().deserialize(topic, value))
+        .filter(status -> status.getRequestId().equals("long-progress")).toList();
+    List<String> states = statuses.stream().map(status -> status.getState().name()).toList();
+    assertEquals("QUEUED", states.get(0), states.toString());
+    assertEquals("RUNNING", states.get(1), states.toString());
+    assertEquals("SUCCEEDED", states.get(states.size() - 1), states.toString());
+    List<Float> committedProgress = statuses.subList(1, statuses.size() - 1).stream()
+        .peek(status -> assertEquals("RUNNING", status.getState().name(), states.toString()))
+        .map(dev.aligntok.events.GenerationStatus::getProgress).toList();
+    assertTrue(committedProgress.stream().anyMatch(p -> p > 0f && p < 1f), committedProgress.toString());
+  }
+
+  /** Values of every committed record of {@code topic} (read_committed, from the beginning to the end offsets). */
+  private List<byte[]> committed(String topic) {
+    Map<String, Object> config = Map.of(org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+        kafka.bootstrapServers(), org.apache.kafka.clients.consumer.ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(config,
+        new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+        new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+      List<org.apache.kafka.common.TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+          .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<org.apache.kafka.common.TopicPartition, Long> end = consumer.endOffsets(partitions);
+      List<byte[]> values = new ArrayList<>();
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
+        consumer.poll(Duration.ofMillis(200)).forEach(record -> values.add(record.value()));
+      }
+      return values;
     }
   }
 

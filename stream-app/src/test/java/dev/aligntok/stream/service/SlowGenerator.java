@@ -56,6 +56,9 @@ final class SlowGenerator implements ImageGeneratorPort {
     return Lease.wrapping(inner, (requests, cancelledNow) -> {
       pause();
       return inner.generate(requests, id -> holding(id, cancelledNow));
+    }, (requests, cancelledNow) -> {
+      pause(); // in the run's first part, as a slow start would be
+      return inner.start(requests, id -> holding(id, cancelledNow));
     });
   }
 

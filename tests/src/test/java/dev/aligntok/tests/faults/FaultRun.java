@@ -102,6 +102,26 @@ final class FaultRun implements AutoCloseable {
         out -> !out.of(topics.generated()).isEmpty(), timeout, Duration.ZERO)).of(topics.generated()).size();
   }
 
+  /**
+   * Waits until a read_committed reader sees a request RUNNING with progress strictly between 0 and
+   * 1 and no final status yet — a batch in the middle of its parts — and returns its id.
+   */
+  String awaitMidRun(ServiceProcess service, Duration timeout) {
+    CommittedOutputs out = explained(service, () -> CommittedOutputs.read(stack, List.of(topics.status()),
+        read -> midRun(read) != null, timeout, Duration.ZERO));
+    return midRun(out);
+  }
+
+  private String midRun(CommittedOutputs out) {
+    java.util.Map<String, dev.aligntok.events.GenerationStatus> latest = new java.util.HashMap<>();
+    out.values(topics.status(), dev.aligntok.events.GenerationStatus.class, serdes)
+        .forEach(status -> latest.put(status.getRequestId(), status));
+    return latest.values().stream()
+        .filter(status -> status.getState() == dev.aligntok.events.GenerationState.RUNNING
+            && status.getProgress() > 0f && status.getProgress() < 1f)
+        .map(dev.aligntok.events.GenerationStatus::getRequestId).findFirst().orElse(null);
+  }
+
   /** Runs a read; when the outputs do not come in time, the failure carries the end of the service's log. */
   static CommittedOutputs explained(ServiceProcess service, Supplier<CommittedOutputs> read) {
     try {

@@ -20,7 +20,10 @@ import org.slf4j.LoggerFactory;
  * requests and images, then a fresh process with the same application id and state directory: a
  * read_committed reader sees exactly one output per input ({@link ExactlyOnceChecks}). The default
  * emoji bundle at 50 steps makes a generate batch of 4 images take seconds, and the kill follows the
- * first committed batch within a poll, so it lands inside the next one. Once more with the state
+ * first committed batch and a committed progress status of the next (a batch runs in parts:
+ * {@code aligntok.generate.progress-interval}), so it lands between that batch's parts: its
+ * in-memory sampler state is lost, the batch restarts from step 0 and its images still come once.
+ * Once more with the state
  * directory deleted before the restart: the stores are rebuilt from their changelogs.
  */
 @WithRealStack
@@ -80,6 +83,10 @@ class KillDuringBatchTest {
       try (ServiceProcess first = run.startService()) {
         backlog.produce(stack);
         committedAtKill = run.awaitFirstImages(first, Duration.ofSeconds(40));
+        if (!graceful) {
+          String midRun = run.awaitMidRun(first, Duration.ofSeconds(40));
+          log.info("request {} has committed progress and no images yet: its batch is between parts", midRun);
+        }
         if (graceful) {
           first.close();
           // 143: the JVM's exit after SIGTERM once its shutdown ran; 134 (SIGABRT after a SIGSEGV) or 137 (the

@@ -71,8 +71,13 @@ public class PipelineConfigs {
     GenerationLimits limits = new GenerationLimits(generate.maxCount(), generate.maxSteps(), generate.maxCfgScale(),
         generate.maxIdLength(), generate.maxPromptLength(), generate.minPriority(), generate.maxPriority(),
         metadata.limits());
+    if (generate.progressInterval().compareTo(kafka.maxBatchDuration()) >= 0) {
+      throw new IllegalArgumentException("aligntok.generate.progress-interval " + generate.progressInterval()
+          + " must be below aligntok.kafka.max-batch-duration " + kafka.maxBatchDuration()
+          + " (a batch reports progress between parts; 0 runs it in one part)");
+    }
     return new GenerateConfig(topics, batching(generate.batchSize(), generate.maxWait(), kafka, batching), limits,
-        output, generate.blobThreshold(), generate.duplicateWindow());
+        output, generate.blobThreshold(), generate.duplicateWindow(), generate.progressInterval());
   }
 
   /** A pipeline's batching: its size and wait, the shared batch time limit (the watchdog's) and attempts. */

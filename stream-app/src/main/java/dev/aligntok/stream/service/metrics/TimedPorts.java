@@ -6,12 +6,14 @@ import dev.aligntok.stream.generate.GenerateTopology;
 import dev.aligntok.stream.model.BatchEncodeResult;
 import dev.aligntok.stream.model.DecodedImage;
 import dev.aligntok.stream.model.GenerationBatchResult;
+import dev.aligntok.stream.model.GenerationRun;
 import dev.aligntok.stream.model.ImageGeneratorPort;
 import dev.aligntok.stream.model.LatentEncoderPort;
 import dev.aligntok.stream.model.ValidatedGeneration;
 import dev.aligntok.stream.tokenize.TokenizeTopology;
 import jakarta.inject.Singleton;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /** Wraps the model ports so every model call is timed ({@code aligntok.inference.time}). */
@@ -73,7 +75,55 @@ public final class TimedPorts {
       public Lease lease() {
         Lease inner = generator.lease();
         return Lease.wrapping(inner,
-            (requests, cancelledNow) -> timedCall(GenerateTopology.NAME, () -> inner.generate(requests, cancelledNow)));
+            (requests, cancelledNow) -> timedCall(GenerateTopology.NAME, () -> inner.generate(requests, cancelledNow)),
+            (requests, cancelledNow) -> timed(inner.start(requests, cancelledNow)));
+      }
+    };
+  }
+
+  /** A run timed as one model call: the time of its advances and its finish, recorded once when it closes. */
+  private GenerationRun timed(GenerationRun run) {
+    return new GenerationRun() {
+      private long nanos;
+      private boolean recorded;
+
+      @Override
+      public void advance(BooleanSupplier enough) {
+        long started = System.nanoTime();
+        try {
+          run.advance(enough);
+        } finally {
+          nanos += System.nanoTime() - started;
+        }
+      }
+
+      @Override
+      public boolean sampled() {
+        return run.sampled();
+      }
+
+      @Override
+      public float progress() {
+        return run.progress();
+      }
+
+      @Override
+      public GenerationBatchResult finish() {
+        long started = System.nanoTime();
+        try {
+          return run.finish();
+        } finally {
+          nanos += System.nanoTime() - started;
+        }
+      }
+
+      @Override
+      public void close() {
+        if (!recorded && nanos > 0) {
+          recorded = true;
+          metrics.inference(GenerateTopology.NAME, nanos);
+        }
+        run.close();
       }
     };
   }

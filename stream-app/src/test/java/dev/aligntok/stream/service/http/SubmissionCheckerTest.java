@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class SubmissionCheckerTest {
   private static final LabelVocabulary LABELS = LabelVocabulary.of(List.of("cat", "dog", "owl"));
   private static final GenerateSettings SETTINGS = new GenerateSettings(true, 8, Duration.ofMillis(100), 8, 250, 20f,
-      256, Duration.ofHours(24), -1, Duration.ofHours(24), 1_000, -1_000, 1_000);
+      256, Duration.ofHours(24), -1, Duration.ofHours(24), 1_000, -1_000, 1_000, null);
 
   private final SubmissionChecker checker =
       new SubmissionChecker(GenerateConfig.DEFAULT, new RequestIds(SETTINGS), () -> LABELS);
