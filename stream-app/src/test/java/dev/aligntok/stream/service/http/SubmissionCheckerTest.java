@@ -30,7 +30,7 @@ class SubmissionCheckerTest {
   private static GenerationSubmission submission(String id, String prompt, Integer priority, Map<String, String> metadata,
                                                  String sampler) {
     return new GenerationSubmission(id, prompt, null, null, null, null, null, null, sampler, priority, null, null,
-        metadata);
+        metadata, null, null);
   }
 
   private Map<String, String> errors(GenerationSubmission in) {
@@ -90,7 +90,7 @@ class SubmissionCheckerTest {
     assertEquals(Map.of("prompt", "prompt of 1,001 characters exceeds the limit of 1,000"),
         errorsOf(text, submission("t3", "x".repeat(1_001), null, null, null)));
     GenerationSubmission outOfRange = new GenerationSubmission("t4", "a cat", 7, null, null, null, null, null, null,
-        null, null, null, null);
+        null, null, null, null, null, null);
     assertEquals(Map.of("classId", "classId 7 is not in [0, 2]"), errorsOf(text, outOfRange));
   }
 
