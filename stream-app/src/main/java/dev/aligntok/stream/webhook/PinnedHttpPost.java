@@ -119,7 +119,12 @@ public final class PinnedHttpPost {
         throw new SocketTimeoutException("no complete response line within " + responseTimeoutNanos / 1_000_000 + " ms");
       }
       socket.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, left / 1_000_000)));
-      int b = in.read();
+      int b;
+      try {
+        b = in.read();
+      } catch (SocketTimeoutException e) {
+        throw new SocketTimeoutException("no complete response line within " + responseTimeoutNanos / 1_000_000 + " ms");
+      }
       if (b < 0) {
         throw new IOException("the receiver closed the connection before a response line");
       }
