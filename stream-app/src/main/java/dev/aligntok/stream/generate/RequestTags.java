@@ -11,7 +11,10 @@ import java.util.List;
 record RequestTags(String owner, String webhook, List<String> webhookEvents) {
   static final RequestTags NONE = new RequestTags(null, null, null);
 
+  /** The request's tags; a webhook beyond {@link GenerationRules#webhookFits} is left out, so every status stays bounded. */
   static RequestTags of(GenerationRequest request) {
-    return new RequestTags(request.getOwner(), request.getWebhook(), request.getWebhookEvents());
+    boolean fits = GenerationRules.webhookFits(request.getWebhook(), request.getWebhookEvents());
+    return new RequestTags(request.getOwner(), fits ? request.getWebhook() : null,
+        fits ? request.getWebhookEvents() : null);
   }
 }

@@ -2,6 +2,7 @@ package dev.aligntok.stream.webhook;
 
 import dev.aligntok.events.FailureStage;
 import dev.aligntok.events.GenerationStatus;
+import dev.aligntok.schemas.serde.RegistryOutage;
 import dev.aligntok.stream.output.DeadLetters;
 import dev.aligntok.stream.records.InputRecord;
 import java.nio.charset.StandardCharsets;
@@ -9,9 +10,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -24,6 +27,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
@@ -47,6 +51,7 @@ import org.slf4j.LoggerFactory;
 public final class WebhookDispatcher implements Runnable, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WebhookDispatcher.class);
   private static final Duration POLL = Duration.ofMillis(100);
+  private static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
   private static final int REMEMBERED_CALLS = 10_000;
 
   private final DeliveryConfig config;
@@ -129,11 +134,24 @@ public final class WebhookDispatcher implements Runnable, AutoCloseable {
     });
     try {
       while (running) {
-        applyFinished();
-        commit();
-        throttle();
-        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
-          read(record);
+        try {
+          applyFinished();
+          commit();
+          throttle();
+          Set<TopicPartition> rewound = new HashSet<>();
+          for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
+            TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+            if (!rewound.contains(partition) && !read(partition, record)) {
+              consumer.seek(partition, record.offset()); // read it again next poll
+              rewound.add(partition);
+            }
+          }
+        } catch (WakeupException e) {
+          throw e;
+        } catch (KafkaException e) {
+          // A commit during a rebalance, a broker away: nothing committed past an unfinished call, so try again.
+          LOG.warn("webhook delivery: {}; trying again", e.toString());
+          pause();
         }
       }
     } catch (WakeupException e) {
@@ -147,32 +165,38 @@ public final class WebhookDispatcher implements Runnable, AutoCloseable {
     }
   }
 
-  private void read(ConsumerRecord<byte[], byte[]> record) {
-    TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+  /** Takes one status; false when it cannot be read now (registry outage) and must be read again. */
+  private boolean read(TopicPartition partition, ConsumerRecord<byte[], byte[]> record) {
     OffsetTracker tracker = trackers.computeIfAbsent(partition, p -> new OffsetTracker());
     GenerationStatus status;
     try {
       status = record.value() == null ? null : statuses.deserialize(record.topic(), record.value());
     } catch (RuntimeException e) {
+      if (RegistryOutage.causes(e)) {
+        LOG.warn("webhook delivery waits for the schema registry: {}", e.toString());
+        pause();
+        return false;
+      }
       // Not ours to dead-letter: the status topic is the pipeline's output, checked when written.
       LOG.warn("webhook delivery skipped an unreadable status at {}@{}: {}", partition, record.offset(), e.getClass().getName());
       tracker.skipped(record.offset());
-      return;
+      return true;
     }
     if (status == null || status.getWebhook() == null || !WebhookEvents.wants(status.getWebhookEvents(), status.getState())) {
       tracker.skipped(record.offset());
-      return;
+      return true;
     }
     String webhookId = WebhookPayload.webhookId(status.getRequestId(), status.getState());
     if (recentCalls.put(webhookId, Boolean.TRUE) != null) {
       tracker.skipped(record.offset()); // a progress update of a state already called for
-      return;
+      return true;
     }
     tracker.started(record.offset());
     observer.pending(pending.incrementAndGet());
     Call call = new Call(partition, tracker, input(record), status.getRequestId(), status.getWebhook(), webhookId,
         WebhookPayload.body(status, config.publicUrl()));
     workers.execute(() -> attempt(call, 1));
+    return true;
   }
 
   private void attempt(Call call, int number) {
@@ -265,6 +289,16 @@ public final class WebhookDispatcher implements Runnable, AutoCloseable {
       consumer.pause(consumer.assignment());
     } else if (!consumer.paused().isEmpty()) {
       consumer.resume(consumer.paused());
+    }
+  }
+
+  /** A short wait before trying again after a broker or registry error. */
+  private void pause() {
+    try {
+      Thread.sleep(RETRY_PAUSE.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      running = false;
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.aligntok.stream.webhook;
 
 import dev.aligntok.events.GenerationState;
+import dev.aligntok.stream.generate.GenerationRules;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -16,7 +17,6 @@ public final class WebhookEvents {
   public static final Set<GenerationState> FINAL =
       EnumSet.of(GenerationState.SUCCEEDED, GenerationState.FAILED, GenerationState.CANCELLED, GenerationState.EXPIRED);
   private static final Set<GenerationState> CHOOSABLE = EnumSet.complementOf(EnumSet.of(GenerationState.UNKNOWN));
-  private static final int MAX_NAMES = 16;
   private static final int MAX_QUOTED = 16;
 
   private WebhookEvents() {}
@@ -26,8 +26,8 @@ public final class WebhookEvents {
     if (names == null) {
       return Optional.empty();
     }
-    if (names.size() > MAX_NAMES) {
-      return Optional.of("names at most " + MAX_NAMES + " states, got " + names.size());
+    if (names.size() > GenerationRules.MAX_WEBHOOK_EVENTS) {
+      return Optional.of("names at most " + GenerationRules.MAX_WEBHOOK_EVENTS + " states, got " + names.size());
     }
     for (String name : names) {
       if (parse(name) == null) {

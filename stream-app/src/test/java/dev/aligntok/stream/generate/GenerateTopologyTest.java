@@ -188,6 +188,11 @@ class GenerateTopologyTest {
     assertEquals(List.of("RUNNING", "SUCCEEDED"), last("hooked").getWebhookEvents());
     assertEquals(FAILED, last("hooked-bad").getState());
     assertNull(last("hooked-bad").getWebhookEvents(), "no filter: the final states");
+
+    send(request("long-hook").setWebhook("https://hooks.example.com/" + "a".repeat(GenerationRules.MAX_WEBHOOK_CHARS)));
+    assertEquals(List.of(FAILED), states("long-hook"));
+    assertTrue(last("long-hook").getError().contains("webhook needs at most 4096 characters"), last("long-hook").getError());
+    assertNull(last("long-hook").getWebhook(), "an over-long webhook is not copied: every status stays bounded");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.aligntok.stream.service.config;
 
+import dev.aligntok.stream.generate.GenerationRules;
 import dev.aligntok.stream.webhook.DestinationPolicy;
 import dev.aligntok.stream.webhook.WebhookSecret;
 import io.micronaut.context.annotation.ConfigurationProperties;
@@ -56,6 +57,10 @@ public record WebhookSettings(@Nullable Boolean enabled, @Nullable String secret
     publicUrl = Settings.blankToNull(publicUrl);
     startFrom = startFrom == null ? "latest" : startFrom.strip();
     Settings.requireAtLeast("aligntok.webhooks.max-url-length", maxUrlLength, 16);
+    if (maxUrlLength > GenerationRules.MAX_WEBHOOK_CHARS) {
+      throw new IllegalArgumentException("aligntok.webhooks.max-url-length must be <= " + GenerationRules.MAX_WEBHOOK_CHARS
+          + " (the pipeline's bound), got " + maxUrlLength);
+    }
     Settings.requireAtLeast("aligntok.webhooks.max-attempts", maxAttempts, 1);
     Settings.requirePositive("aligntok.webhooks.initial-backoff", initialBackoff);
     Settings.requirePositive("aligntok.webhooks.max-backoff", maxBackoff);
