@@ -46,7 +46,10 @@ import org.slf4j.LoggerFactory;
  * consumer pauses, so one slow receiver costs memory and threads only within those bounds.
  *
  * <p>Statuses of one request in one state (a running request's progress updates) make one call:
- * the ids of recent calls are remembered and repeats skipped.
+ * the ids of recent calls are remembered and repeats skipped. Calls run concurrently, so a
+ * receiver may see RUNNING after SUCCEEDED when the first failed once; the payload's state and
+ * timestamp say which is newer. The status topic is compacted: a delivery that lags far behind may
+ * find only a request's last state.
  */
 public final class WebhookDispatcher implements Runnable, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WebhookDispatcher.class);
