@@ -79,18 +79,18 @@ final class GenerateWork implements BatchWork {
     this.pending = context.getStateStore(MicroBatching.pendingStoreName(GenerateTopology.NAME));
   }
 
-  /** The owner of a queued request, read back from the pending store (only when it ends unrun). */
-  private String ownerOf(QueueEntry entry) {
+  /** The owner (and webhook) of a queued request, read back from the pending store (only when it ends unrun). */
+  private RequestTags tagsOf(QueueEntry entry) {
     PendingRecord record = pending.get(entry.sequence());
-    return record == null ? null : ownerIn(record.input());
+    return record == null ? RequestTags.NONE : tagsIn(record.input());
   }
 
-  /** The owner named in a stored or refused input; null (admin-only status) when it cannot be read. */
-  private String ownerIn(InputRecord input) {
+  /** The owner (and webhook) named in a stored or refused input; none (admin-only status) when it cannot be read. */
+  private RequestTags tagsIn(InputRecord input) {
     try {
-      return reader.read(input).getOwner();
+      return RequestTags.of(reader.read(input));
     } catch (PayloadDecodeException | MissingValueException e) {
-      return null; // admitted, so readable then
+      return RequestTags.NONE; // admitted, so readable then
     }
   }
 
@@ -102,7 +102,7 @@ final class GenerateWork implements BatchWork {
     } catch (PayloadDecodeException | MissingValueException e) {
       out.deadLetter(input, null, FailureStage.DESERIALIZE, e);
       // The key is the request id by contract: the only handle a caller has on an unreadable request.
-      failedStatusUnlessTaken(input.keyText(), null, 0, StatusUpdates.UNREADABLE_PAYLOAD, e.getMessage(), out);
+      failedStatusUnlessTaken(input.keyText(), RequestTags.NONE, 0, StatusUpdates.UNREADABLE_PAYLOAD, e.getMessage(), out);
       return Optional.empty();
     }
     ValidatedGeneration valid;
@@ -111,7 +111,7 @@ final class GenerateWork implements BatchWork {
     } catch (InvalidInputException e) {
       String id = idOf(input, request);
       out.deadLetter(input, id, FailureStage.VALIDATE, e);
-      failedStatusUnlessTaken(id, request.getOwner(), request.getCount(), StatusUpdates.INVALID_REQUEST, e.getMessage(), out);
+      failedStatusUnlessTaken(id, RequestTags.of(request), request.getCount(), StatusUpdates.INVALID_REQUEST, e.getMessage(), out);
       return Optional.empty();
     }
     Optional<Instant> acceptedBefore = accepted.acceptedAt(valid.requestId(), out.nowMs());
@@ -122,7 +122,7 @@ final class GenerateWork implements BatchWork {
       return Optional.empty();
     }
     accepted.accept(valid.requestId(), out.nowMs());
-    status.queued(out, valid.requestId(), request.getOwner(), valid.count());
+    status.queued(out, valid.requestId(), RequestTags.of(request), valid.count());
     long deadline = request.getDeadlineMs() == null ? BatchTraits.NO_DEADLINE : request.getDeadlineMs().toEpochMilli();
     // Requests batch together only when one sampler run can serve them all.
     BatchTraits traits = new BatchTraits(request.getPriority(), deadline, valid.count(), valid.settings().toString());
@@ -134,10 +134,10 @@ final class GenerateWork implements BatchWork {
    * than ids may be: the status would echo it) or belongs to a request accepted before: that
    * request's status stands, whatever it is, and the refused input is a dead letter only.
    */
-  private void failedStatusUnlessTaken(String id, String owner, int total, String errorKind, String error,
+  private void failedStatusUnlessTaken(String id, RequestTags tags, int total, String errorKind, String error,
                                        Emitter out) {
     if (validator.acceptsId(id) && accepted.acceptedAt(id, out.nowMs()).isEmpty()) {
-      status.failed(out, id, owner, total, errorKind, error);
+      status.failed(out, id, tags, total, errorKind, error);
     }
   }
 
@@ -145,7 +145,7 @@ final class GenerateWork implements BatchWork {
   public void refused(PendingRecord record, Emitter out, String reason) {
     // Its QUEUED status went out on admission; this ends it, and the id is free again, as for every failure.
     String id = record.entry().recordId();
-    status.failed(out, id, ownerIn(record.input()), record.entry().traits().units(), StatusUpdates.TOO_LARGE_TO_QUEUE,
+    status.failed(out, id, tagsIn(record.input()), record.entry().traits().units(), StatusUpdates.TOO_LARGE_TO_QUEUE,
         reason);
     accepted.release(id);
   }
@@ -163,12 +163,12 @@ final class GenerateWork implements BatchWork {
     Optional<String> cancelled = cancellations.reason(id);
     if (cancelled.isPresent()) {
       String reason = cancelled.get().isBlank() ? "cancelled before it ran" : "cancelled before it ran: " + cancelled.get();
-      status.cancelled(out, id, ownerOf(entry), total, reason);
+      status.cancelled(out, id, tagsOf(entry), total, reason);
       return true;
     }
     long now = out.nowMs();
     if (entry.traits().hasDeadline() && entry.traits().deadlineMs() < now) {
-      status.expired(out, id, ownerOf(entry), total, "deadline " + Instant.ofEpochMilli(entry.traits().deadlineMs())
+      status.expired(out, id, tagsOf(entry), total, "deadline " + Instant.ofEpochMilli(entry.traits().deadlineMs())
           + " passed at " + Instant.ofEpochMilli(now) + " before the request started");
       return true;
     }
@@ -229,7 +229,7 @@ final class GenerateWork implements BatchWork {
           return ended();
         }
         Emitter runningTo = stepwise ? now : out;
-        ready.forEach(r -> status.running(runningTo, r.request().requestId(), r.owner(), r.request().count(),
+        ready.forEach(r -> status.running(runningTo, r.request().requestId(), r.tags(), r.request().count(),
             bundle.bundleId(), 0f));
         reportedAtMs = now.nowMs();
         if (stepwise) {
@@ -277,7 +277,7 @@ final class GenerateWork implements BatchWork {
       for (ReadyRequest r : ready) {
         String id = r.request().requestId();
         if (cancellations.reason(id).isEmpty()) {
-          status.running(now, id, r.owner(), r.request().count(), bundle.bundleId(), progress);
+          status.running(now, id, r.tags(), r.request().count(), bundle.bundleId(), progress);
         }
       }
       reported = progress;
@@ -324,7 +324,7 @@ final class GenerateWork implements BatchWork {
     if (id.isEmpty()) {
       return; // an unkeyed input whose admission kept failing: no id to report a status under
     }
-    status.failed(out, id, ownerIn(record.input()), record.entry().traits().units(), StatusUpdates.QUARANTINED,
+    status.failed(out, id, tagsIn(record.input()), record.entry().traits().units(), StatusUpdates.QUARANTINED,
         reason.getMessage());
     accepted.release(id);
   }
@@ -362,13 +362,13 @@ final class GenerateWork implements BatchWork {
   private void cancelledWhileRunning(ReadyRequest r, Emitter out) {
     String id = r.request().requestId();
     String why = cancellations.reason(id).filter(reason -> !reason.isBlank()).map(reason -> ": " + reason).orElse("");
-    status.cancelled(out, id, r.owner(), r.request().count(), "cancelled while it ran, stopped between sampler steps" + why);
+    status.cancelled(out, id, r.tags(), r.request().count(), "cancelled while it ran, stopped between sampler steps" + why);
   }
 
   private void failModel(ReadyRequest r, RuntimeException e, Emitter out, List<String> failedIds) {
     String id = r.request().requestId();
     out.deadLetter(r.pending().input(), id, FailureStage.MODEL, e);
-    status.failed(out, id, r.owner(), r.request().count(), StatusUpdates.MODEL_FAILURE,
+    status.failed(out, id, r.tags(), r.request().count(), StatusUpdates.MODEL_FAILURE,
         "the model failed on this request (alone, after its batch failed): " + e.getMessage());
     failedIds.add(id);
   }
@@ -386,20 +386,20 @@ final class GenerateWork implements BatchWork {
       request = reader.read(pending.input());
     } catch (PayloadDecodeException | MissingValueException e) {
       out.deadLetter(pending.input(), entry.recordId(), FailureStage.DESERIALIZE, e);
-      status.failed(out, entry.recordId(), null, entry.traits().units(), StatusUpdates.UNREADABLE_PAYLOAD,
+      status.failed(out, entry.recordId(), RequestTags.NONE, entry.traits().units(), StatusUpdates.UNREADABLE_PAYLOAD,
           e.getMessage());
       failedIds.add(entry.recordId());
       return Optional.empty();
     }
     try {
-      return Optional.of(new ReadyRequest(pending, validator.validate(request, bundle), request.getOwner()));
+      return Optional.of(new ReadyRequest(pending, validator.validate(request, bundle), RequestTags.of(request)));
     } catch (InvalidInputException e) {
       // Accepted under this id at admission, so the id's status is this request's.
       InvalidInputException explained = new InvalidInputException("request " + entry.recordId()
           + " was accepted, but bundle " + bundle.bundleId() + ", in service when its batch ran (reloaded since?),"
           + " cannot serve it: " + e.getMessage());
       out.deadLetter(pending.input(), entry.recordId(), FailureStage.VALIDATE, explained);
-      status.failed(out, entry.recordId(), request.getOwner(), entry.traits().units(), StatusUpdates.INVALID_REQUEST,
+      status.failed(out, entry.recordId(), RequestTags.of(request), entry.traits().units(), StatusUpdates.INVALID_REQUEST,
           explained.getMessage());
       failedIds.add(entry.recordId());
       return Optional.empty();
@@ -436,15 +436,15 @@ final class GenerateWork implements BatchWork {
       }
     } catch (OversizedOutputException e) {
       out.deadLetter(r.pending().input(), request.requestId(), FailureStage.ENCODE_OUTPUT, e);
-      status.failed(out, request.requestId(), r.owner(), request.count(), StatusUpdates.OVERSIZED_RESULT, e.getMessage());
+      status.failed(out, request.requestId(), r.tags(), request.count(), StatusUpdates.OVERSIZED_RESULT, e.getMessage());
       return false;
     } catch (BlobAccessException e) {
       out.deadLetter(r.pending().input(), request.requestId(), FailureStage.ENCODE_OUTPUT, e);
-      status.failed(out, request.requestId(), r.owner(), request.count(), StatusUpdates.BLOB_WRITE_FAILED, e.getMessage());
+      status.failed(out, request.requestId(), r.tags(), request.count(), StatusUpdates.BLOB_WRITE_FAILED, e.getMessage());
       return false;
     }
     encoded.forEach(record -> out.send(request.requestId(), record));
-    status.succeeded(out, request.requestId(), r.owner(), request.count(), bundleId);
+    status.succeeded(out, request.requestId(), r.tags(), request.count(), bundleId);
     return true;
   }
 
@@ -473,7 +473,7 @@ final class GenerateWork implements BatchWork {
   }
 
   /** A stored request that passed validation again and will run. */
-  private record ReadyRequest(PendingRecord pending, ValidatedGeneration request, String owner) {}
+  private record ReadyRequest(PendingRecord pending, ValidatedGeneration request, RequestTags tags) {}
 
   /** One model call's result and how long it took. */
   private record TimedResult(GenerationBatchResult result, double millis) {}

@@ -71,6 +71,30 @@ public final class GenerationRules {
         .ifPresent(problem -> problems.add(new Problem("metadata", "metadata " + problem)));
   }
 
+  /** Longest webhook URL a request may carry (it is copied onto every status, so it is bounded here). */
+  public static final int MAX_WEBHOOK_CHARS = 4096;
+  /** Most webhook event names a request may carry, and their longest. */
+  public static final int MAX_WEBHOOK_EVENTS = 16;
+  public static final int MAX_WEBHOOK_EVENT_CHARS = 32;
+
+  /**
+   * The size of a request's webhook and event filter; what they mean (scheme, allowed hosts, state
+   * names) is the webhook delivery's to check, when it calls.
+   */
+  public void webhook(String url, List<String> events, List<Problem> problems) {
+    if (!webhookFits(url, events)) {
+      problems.add(new Problem("webhook", "webhook needs at most " + MAX_WEBHOOK_CHARS + " characters and at most "
+          + MAX_WEBHOOK_EVENTS + " event names of at most " + MAX_WEBHOOK_EVENT_CHARS + " characters"));
+    }
+  }
+
+  /** Whether {@link #webhook} finds no problem. */
+  public static boolean webhookFits(String url, List<String> events) {
+    return (url == null || url.length() <= MAX_WEBHOOK_CHARS)
+        && (events == null || (events.size() <= MAX_WEBHOOK_EVENTS
+            && events.stream().allMatch(e -> e != null && e.length() <= MAX_WEBHOOK_EVENT_CHARS)));
+  }
+
   /**
    * The class the request asks for, resolved by {@link RequestedClass}: {@code classId} when set (it
    * takes precedence), otherwise the prompt looked up in {@code labels}. The prompt's length is

@@ -61,6 +61,7 @@ final class GenerationValidator {
     rules.cfgInterval(low, high, problems);
     rules.priority(request.getPriority(), problems);
     rules.metadata(request.getMetadata(), problems);
+    rules.webhook(request.getWebhook(), request.getWebhookEvents(), problems);
     List<String> other = new ArrayList<>();
     Solver solver = solver(request.getSampler(), defaults.solver(), other);
     other.forEach(problem -> problems.add(new GenerationRules.Problem("sampler", problem)));

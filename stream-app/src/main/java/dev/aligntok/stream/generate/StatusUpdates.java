@@ -10,7 +10,8 @@ import java.util.function.Supplier;
 
 /**
  * Writes a request's state to the compacted status topic, keyed by request id. Every status carries
- * the request's owner (null when unknown), which the HTTP API uses to answer only its owner.
+ * the request's owner (null when unknown), which the HTTP API uses to answer only its owner, and its
+ * webhook with the event filter, for the webhook delivery ({@link RequestTags}).
  */
 final class StatusUpdates {
   /** Error kinds on FAILED statuses, for machines. */
@@ -32,8 +33,8 @@ final class StatusUpdates {
     this.currentBundleId = currentBundleId;
   }
 
-  void queued(Emitter out, String requestId, String owner, int total) {
-    send(out, status(out, requestId, owner, GenerationState.QUEUED, total));
+  void queued(Emitter out, String requestId, RequestTags tags, int total) {
+    send(out, status(out, requestId, tags, GenerationState.QUEUED, total));
   }
 
   /**
@@ -41,46 +42,48 @@ final class StatusUpdates {
    *
    * @param runsOn the bundle its batch holds
    */
-  void running(Emitter out, String requestId, String owner, int total, String runsOn, float progress) {
-    GenerationStatus status = status(out, requestId, owner, GenerationState.RUNNING, total);
+  void running(Emitter out, String requestId, RequestTags tags, int total, String runsOn, float progress) {
+    GenerationStatus status = status(out, requestId, tags, GenerationState.RUNNING, total);
     status.setBundleId(runsOn);
     status.setProgress(Math.max(0f, Math.min(progress, 1f)));
     send(out, status);
   }
 
   /** @param producedBy the bundle that generated the images */
-  void succeeded(Emitter out, String requestId, String owner, int total, String producedBy) {
-    GenerationStatus status = status(out, requestId, owner, GenerationState.SUCCEEDED, total);
+  void succeeded(Emitter out, String requestId, RequestTags tags, int total, String producedBy) {
+    GenerationStatus status = status(out, requestId, tags, GenerationState.SUCCEEDED, total);
     status.setBundleId(producedBy);
     status.setProgress(1f);
     status.setCompleted(total);
     send(out, status);
   }
 
-  void failed(Emitter out, String requestId, String owner, int total, String errorKind, String error) {
-    ended(out, requestId, owner, GenerationState.FAILED, total, errorKind, error);
+  void failed(Emitter out, String requestId, RequestTags tags, int total, String errorKind, String error) {
+    ended(out, requestId, tags, GenerationState.FAILED, total, errorKind, error);
   }
 
-  void cancelled(Emitter out, String requestId, String owner, int total, String reason) {
-    ended(out, requestId, owner, GenerationState.CANCELLED, total, "Cancelled", reason);
+  void cancelled(Emitter out, String requestId, RequestTags tags, int total, String reason) {
+    ended(out, requestId, tags, GenerationState.CANCELLED, total, "Cancelled", reason);
   }
 
-  void expired(Emitter out, String requestId, String owner, int total, String reason) {
-    ended(out, requestId, owner, GenerationState.EXPIRED, total, "DeadlinePassed", reason);
+  void expired(Emitter out, String requestId, RequestTags tags, int total, String reason) {
+    ended(out, requestId, tags, GenerationState.EXPIRED, total, "DeadlinePassed", reason);
   }
 
-  private void ended(Emitter out, String requestId, String owner, GenerationState state, int total, String errorKind,
+  private void ended(Emitter out, String requestId, RequestTags tags, GenerationState state, int total, String errorKind,
                      String error) {
-    GenerationStatus status = status(out, requestId, owner, state, total);
+    GenerationStatus status = status(out, requestId, tags, state, total);
     status.setErrorClass(errorKind);
     status.setError(BoundedText.of(error)); // error texts may quote the input
     send(out, status);
   }
 
-  private GenerationStatus status(Emitter out, String requestId, String owner, GenerationState state, int total) {
+  private GenerationStatus status(Emitter out, String requestId, RequestTags tags, GenerationState state, int total) {
     return GenerationStatus.newBuilder()
         .setRequestId(requestId)
-        .setOwner(owner)
+        .setOwner(tags.owner())
+        .setWebhook(tags.webhook())
+        .setWebhookEvents(tags.webhookEvents())
         .setState(state)
         .setTotal(Math.max(total, 0))
         .setBundleId(currentBundleId.get())

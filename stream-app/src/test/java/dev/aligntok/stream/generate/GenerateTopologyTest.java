@@ -8,6 +8,7 @@ import static dev.aligntok.events.GenerationState.RUNNING;
 import static dev.aligntok.events.GenerationState.SUCCEEDED;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.aligntok.events.DeadLetter;
@@ -171,6 +172,27 @@ class GenerateTopologyTest {
       assertTrue(image.getTimingsMs().keySet().containsAll(List.of("queue", "generate", "batch", "sampleAndDecode")));
     }
     assertTrue(deadLetters.isEmpty());
+  }
+
+  @Test
+  void everyStatusCarriesTheRequestsWebhookForTheDelivery() {
+    startWithBatch(1);
+    send(request("hooked").setWebhook("https://hooks.example.com/a").setWebhookEvents(List.of("RUNNING", "SUCCEEDED")));
+    send(request("hooked-bad").setCount(0).setWebhook("https://hooks.example.com/b"));
+
+    assertEquals(List.of(QUEUED, RUNNING, SUCCEEDED), states("hooked"));
+    for (var status : statuses.stream().filter(kv -> kv.key.startsWith("hooked")).toList()) {
+      String expected = status.key.equals("hooked") ? "https://hooks.example.com/a" : "https://hooks.example.com/b";
+      assertEquals(expected, status.value.getWebhook(), status.value.getState() + " of " + status.key);
+    }
+    assertEquals(List.of("RUNNING", "SUCCEEDED"), last("hooked").getWebhookEvents());
+    assertEquals(FAILED, last("hooked-bad").getState());
+    assertNull(last("hooked-bad").getWebhookEvents(), "no filter: the final states");
+
+    send(request("long-hook").setWebhook("https://hooks.example.com/" + "a".repeat(GenerationRules.MAX_WEBHOOK_CHARS)));
+    assertEquals(List.of(FAILED), states("long-hook"));
+    assertTrue(last("long-hook").getError().contains("webhook needs at most 4096 characters"), last("long-hook").getError());
+    assertNull(last("long-hook").getWebhook(), "an over-long webhook is not copied: every status stays bounded");
   }
 
   @Test

@@ -8,7 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.aligntok.events.DeadLetter;
+import dev.aligntok.events.FailureStage;
 import dev.aligntok.events.GeneratedImage;
+import dev.aligntok.events.GenerationRequest;
 import dev.aligntok.events.ImageEvent;
 import dev.aligntok.schemas.registry.CachedSchemaRegistryClient;
 import dev.aligntok.schemas.registry.CompatibilityLevel;
@@ -122,6 +125,34 @@ class RegistryEvolutionTest {
     assertEquals(freeText, v3Reader.deserialize(topic, freeTextBytes));
     AvroTypeException refused = assertThrows(AvroTypeException.class, () -> readAs(v2, freeTextBytes));
     assertTrue(refused.getMessage().contains("null"), refused.getMessage());
+  }
+
+  @Test
+  void v4WebhookFieldsReadBothWaysAndV3ReadersSeeTheWebhookStageAsUnknown() throws Exception {
+    AvroSerializer<IndexedRecord> serializer = new AvroSerializer<>(registry, AvroSerdeConfig.DEFAULT, false);
+    String requests = RealStack.uniqueName("prompts-v4");
+    Schema v3Request = EvolvedSchemas.released("v3", "GenerationRequest");
+    registry.register(requests + "-value", v3Request);
+    assertTrue(registry.testCompatibility(requests + "-value", GenerationRequest.getClassSchema()).compatible());
+    AvroDeserializer<GenerationRequest> v4Reader = AvroDeserializer.specific(GenerationRequest.class, registry);
+    GenericRecord old = new GenericRecordBuilder(v3Request).set("id", "old-1").set("prompt", "cat").build();
+    GenerationRequest read = v4Reader.deserialize(requests, serializer.serialize(requests, old));
+    assertNull(read.getWebhook(), "v3 had no webhook: the default");
+    assertNull(read.getWebhookEvents());
+    GenerationRequest withHook = GenerationRequest.newBuilder().setId("new-1").setPrompt("cat")
+        .setWebhook("https://hooks.example.com/x").setWebhookEvents(java.util.List.of("SUCCEEDED")).build();
+    byte[] bytes = serializer.serialize(requests, withHook);
+    assertEquals(withHook, v4Reader.deserialize(requests, bytes));
+    assertEquals("new-1", readAs(v3Request, bytes).get("id").toString(), "a v3 reader skips the webhook fields");
+
+    String letters = RealStack.uniqueName("dlq-v4");
+    Schema v3Letter = EvolvedSchemas.released("v3", "DeadLetter");
+    registry.register(letters + "-value", v3Letter);
+    DeadLetter letter = DeadLetter.newBuilder().setSourceTopic("aligntok.status").setSourcePartition(0).setSourceOffset(7)
+        .setStage(FailureStage.WEBHOOK).setErrorClass("WebhookFailed").setErrorMessage("503 on every attempt")
+        .setFailedAtMs(java.time.Instant.ofEpochMilli(1)).build();
+    GenericRecord asV3 = readAs(v3Letter, serializer.serialize(letters, letter));
+    assertEquals("UNKNOWN", asV3.get("stage").toString(), "an older reader sees a stage added later as UNKNOWN");
   }
 
   /** Decodes Confluent-framed bytes with the writer schema the registry has for their id and {@code reader}. */

@@ -2,6 +2,7 @@ package dev.aligntok.stream.service.http;
 
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -10,6 +11,8 @@ import java.util.Map;
  *
  * @param id         caller-chosen id ({@code [A-Za-z0-9._:-]}); a UUID when absent
  * @param deadlineMs not started by then (ms since the epoch) → EXPIRED
+ * @param webhook       URL to POST a signed call to when the request enters a state of {@code webhookEvents}
+ * @param webhookEvents state names (QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED, EXPIRED); absent: the final ones
  */
 @Serdeable
 public record GenerationSubmission(
@@ -25,7 +28,9 @@ public record GenerationSubmission(
     @Nullable Integer priority,
     @Nullable Long deadlineMs,
     @Nullable Boolean returnLatents,
-    @Nullable Map<String, String> metadata) {
+    @Nullable Map<String, String> metadata,
+    @Nullable String webhook,
+    @Nullable List<String> webhookEvents) {
 
   /** Guidance interval in flow time, 0 ≤ low ≤ high ≤ 1. */
   @Serdeable

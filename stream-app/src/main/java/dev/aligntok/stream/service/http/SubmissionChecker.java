@@ -7,7 +7,10 @@ import dev.aligntok.inference.label.LabelVocabulary;
 import dev.aligntok.stream.config.GenerateConfig;
 import dev.aligntok.stream.generate.GenerationRules;
 import dev.aligntok.stream.model.ImageGeneratorPort;
+import dev.aligntok.stream.service.config.WebhookSettings;
 import dev.aligntok.stream.service.model.ModelPorts;
+import dev.aligntok.stream.webhook.DestinationPolicy;
+import dev.aligntok.stream.webhook.WebhookEvents;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -35,13 +38,15 @@ final class SubmissionChecker {
   private final Supplier<LabelVocabulary> labels;
   private final BooleanSupplier acceptsFreeText;
   private final Clock clock;
+  private final DestinationPolicy webhooks;
 
   @Inject
-  SubmissionChecker(GenerateConfig config, RequestIds ids, ModelPorts model) {
+  SubmissionChecker(GenerateConfig config, RequestIds ids, ModelPorts model, WebhookSettings webhooks) {
     // Asked each time: a hot reload may bring another vocabulary or bundle kind. Without a generator
     // here only the form is checked; the generate topology resolves the class.
     this(config, ids, () -> model.generator().map(ImageGeneratorPort::labels).orElse(null),
-        () -> model.generator().map(ImageGeneratorPort::acceptsFreeText).orElse(false));
+        () -> model.generator().map(ImageGeneratorPort::acceptsFreeText).orElse(false),
+        webhooks.enabled() ? webhooks.policy() : null);
   }
 
   /** As for a class-conditional bundle. */
@@ -55,6 +60,13 @@ final class SubmissionChecker {
    */
   SubmissionChecker(GenerateConfig config, RequestIds ids, Supplier<LabelVocabulary> labels,
                     BooleanSupplier acceptsFreeText) {
+    this(config, ids, labels, acceptsFreeText, null);
+  }
+
+  /** @param webhooks where webhook calls may go; null: webhooks are off and a submission naming one is refused */
+  SubmissionChecker(GenerateConfig config, RequestIds ids, Supplier<LabelVocabulary> labels,
+                    BooleanSupplier acceptsFreeText, DestinationPolicy webhooks) {
+    this.webhooks = webhooks;
     this.rules = new GenerationRules(config.limits());
     this.ids = ids;
     this.labels = labels;
@@ -86,6 +98,7 @@ final class SubmissionChecker {
     List<FieldError> errors = new ArrayList<>();
     problems.forEach(problem -> errors.add(new FieldError(problem.field(), problem.message())));
     Sampler sampler = sampler(in.sampler(), errors);
+    webhook(in, errors);
     Instant now = clock.instant();
     if (in.deadlineMs() != null && in.deadlineMs() <= now.toEpochMilli()) {
       errors.add(new FieldError("deadlineMs", "is in the past (" + Instant.ofEpochMilli(in.deadlineMs()) + ")"));
@@ -108,6 +121,8 @@ final class SubmissionChecker {
         .setReturnLatents(Boolean.TRUE.equals(in.returnLatents()))
         .setMetadata(metadata)
         .setCreatedAtMs(now)
+        .setWebhook(in.webhook())
+        .setWebhookEvents(in.webhook() == null ? null : WebhookEvents.normalised(in.webhookEvents()))
         .build();
     return new Checked(request, List.of());
   }
@@ -128,6 +143,23 @@ final class SubmissionChecker {
     int before = problems.size();
     rules.cfgInterval(in.low(), in.high(), problems);
     return problems.size() == before ? new CfgInterval(in.low(), in.high()) : null;
+  }
+
+  /** The webhook URL against the allow-list (no name lookup here: delivery resolves and checks again), and its filter. */
+  private void webhook(GenerationSubmission in, List<FieldError> errors) {
+    if (in.webhook() == null) {
+      if (in.webhookEvents() != null) {
+        errors.add(new FieldError("webhookEvents", "webhookEvents needs a webhook URL"));
+      }
+      return;
+    }
+    if (webhooks == null) {
+      errors.add(new FieldError("webhook", "webhooks are not enabled on this service (aligntok.webhooks.enabled)"));
+    } else {
+      webhooks.problemWith(in.webhook()).ifPresent(problem -> errors.add(new FieldError("webhook", "webhook " + problem)));
+    }
+    WebhookEvents.problemWith(in.webhookEvents())
+        .ifPresent(problem -> errors.add(new FieldError("webhookEvents", "webhookEvents " + problem)));
   }
 
   private static Sampler sampler(String name, List<FieldError> errors) {

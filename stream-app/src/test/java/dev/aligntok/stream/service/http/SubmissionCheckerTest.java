@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.aligntok.inference.label.LabelVocabulary;
 import dev.aligntok.stream.config.GenerateConfig;
 import dev.aligntok.stream.service.config.GenerateSettings;
+import dev.aligntok.stream.webhook.DestinationPolicy;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,7 +31,7 @@ class SubmissionCheckerTest {
   private static GenerationSubmission submission(String id, String prompt, Integer priority, Map<String, String> metadata,
                                                  String sampler) {
     return new GenerationSubmission(id, prompt, null, null, null, null, null, null, sampler, priority, null, null,
-        metadata);
+        metadata, null, null);
   }
 
   private Map<String, String> errors(GenerationSubmission in) {
@@ -90,7 +91,7 @@ class SubmissionCheckerTest {
     assertEquals(Map.of("prompt", "prompt of 1,001 characters exceeds the limit of 1,000"),
         errorsOf(text, submission("t3", "x".repeat(1_001), null, null, null)));
     GenerationSubmission outOfRange = new GenerationSubmission("t4", "a cat", 7, null, null, null, null, null, null,
-        null, null, null, null);
+        null, null, null, null, null, null);
     assertEquals(Map.of("classId", "classId 7 is not in [0, 2]"), errorsOf(text, outOfRange));
   }
 
@@ -118,5 +119,36 @@ class SubmissionCheckerTest {
         new SubmissionChecker(GenerateConfig.DEFAULT, new RequestIds(SETTINGS), () -> null);
     assertEquals(List.of(), noModel.check(submission("r4", "unicorn", null, null, null)).errors());
     assertEquals("prompt", noModel.check(submission("r5", "x".repeat(1_001), null, null, null)).errors().get(0).field());
+  }
+
+  private static GenerationSubmission hooked(String webhook, List<String> events) {
+    return new GenerationSubmission("h1", "cat", null, null, null, null, null, null, null, null, null, null, null,
+        webhook, events);
+  }
+
+  @Test
+  void webhooksAreCheckedAgainstTheAllowListAndCarriedNormalised() {
+    SubmissionChecker withHooks = new SubmissionChecker(GenerateConfig.DEFAULT, new RequestIds(SETTINGS), () -> LABELS,
+        () -> false, new DestinationPolicy("aligntok.webhooks.allowed-hosts", List.of("hooks.example.com"), 100));
+    SubmissionChecker.Checked ok = withHooks.check(hooked("https://hooks.example.com/x", List.of("running", "Succeeded")));
+    assertEquals(List.of(), ok.errors());
+    assertEquals("https://hooks.example.com/x", ok.request().getWebhook());
+    assertEquals(List.of("RUNNING", "SUCCEEDED"), ok.request().getWebhookEvents());
+    assertNull(withHooks.check(hooked("https://hooks.example.com/x", null)).request().getWebhookEvents(),
+        "no filter: the final states");
+
+    Map<String, String> refused = new TreeMap<>();
+    withHooks.check(hooked("http://169.254.169.254/latest", List.of("x".repeat(500)))).errors()
+        .forEach(e -> refused.put(e.field(), e.message()));
+    assertEquals("webhook has address 169.254.169.254, which is not on the allow-list", refused.get("webhook"));
+    assertTrue(refused.get("webhookEvents").endsWith("got a name of 500 characters"), refused.toString());
+    assertEquals(Map.of("webhookEvents", "webhookEvents needs a webhook URL"),
+        errorsOf(withHooks, hooked(null, List.of("FAILED"))));
+  }
+
+  @Test
+  void withWebhooksOffASubmissionNamingOneIsRefused() {
+    assertEquals(Map.of("webhook", "webhooks are not enabled on this service (aligntok.webhooks.enabled)"),
+        errors(hooked("https://hooks.example.com/x", null)));
   }
 }

@@ -1,0 +1,36 @@
+package dev.aligntok.stream.webhook;
+
+import java.time.Duration;
+
+/**
+ * How webhook calls are delivered.
+ *
+ * @param statusTopic       read for the states that trigger calls
+ * @param deadLetterTopic   where a call that failed every attempt goes
+ * @param applicationId     named on the dead letters
+ * @param publicUrl         the service's URL the payload's links start with; "" for paths alone
+ * @param maxAttempts       attempts per call before its dead letter (≥ 1)
+ * @param initialBackoff    wait after the first failed attempt; doubled after each further one
+ * @param maxBackoff        the longest wait between attempts
+ * @param concurrency       calls in progress at once (threads); a hanging receiver holds one for at most the timeouts
+ * @param maxPending        calls read and not yet finished (waiting, in progress or between attempts); at
+ *     the cap the status topic is paused
+ */
+public record DeliveryConfig(String statusTopic, String deadLetterTopic, String applicationId, String publicUrl,
+                             int maxAttempts, Duration initialBackoff, Duration maxBackoff, int concurrency,
+                             int maxPending) {
+  public DeliveryConfig {
+    if (maxAttempts < 1 || concurrency < 1 || maxPending < 1) {
+      throw new IllegalArgumentException("webhook delivery needs maxAttempts, concurrency and maxPending ≥ 1, got "
+          + maxAttempts + ", " + concurrency + ", " + maxPending);
+    }
+    publicUrl = publicUrl == null ? "" : publicUrl.replaceAll("/+$", "");
+  }
+
+  /** The wait before attempt {@code next} (2 = the first retry): exponential, capped. */
+  Duration backoffBefore(int next) {
+    int doublings = Math.min(20, Math.max(0, next - 2));
+    Duration wait = initialBackoff.multipliedBy(1L << doublings);
+    return wait.compareTo(maxBackoff) > 0 ? maxBackoff : wait;
+  }
+}

@@ -1,0 +1,12 @@
+/**
+ * Signed webhooks (Standard Webhooks format) for generation requests, outside the stream
+ * transaction: the secret and signer ({@link dev.aligntok.stream.webhook.WebhookSecret},
+ * {@link dev.aligntok.stream.webhook.WebhookSigner}), where calls may go
+ * ({@link dev.aligntok.stream.webhook.DestinationPolicy}), which states trigger one
+ * ({@link dev.aligntok.stream.webhook.WebhookEvents}), the JSON body
+ * ({@link dev.aligntok.stream.webhook.WebhookPayload}), one bounded HTTP call to a checked address
+ * ({@link dev.aligntok.stream.webhook.PinnedHttpPost}) and the at-least-once delivery loop over the
+ * status topic ({@link dev.aligntok.stream.webhook.WebhookDispatcher}). No framework: the service
+ * wires it in {@code service.webhook}.
+ */
+package dev.aligntok.stream.webhook;
