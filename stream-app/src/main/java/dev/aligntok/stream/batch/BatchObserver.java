@@ -27,6 +27,9 @@ public interface BatchObserver {
   /** A batch of {@code records} inputs starts running in {@code task} (it ends with {@link #batchEnded}). */
   default void batchStarted(String store, TaskId task, int records) {}
 
+  /** The batch {@code task} started last finished one part of its run and goes on in a later call. */
+  default void batchAdvanced(String store, TaskId task) {}
+
   /**
    * The batch {@code task} started last has ended: its outputs went out ({@code succeeded}), or the
    * run failed and counts as a failed attempt of its records, which stay queued.
@@ -70,6 +73,12 @@ public interface BatchObserver {
       public void batchStarted(String store, TaskId task, int records) {
         first.batchStarted(store, task, records);
         second.batchStarted(store, task, records);
+      }
+
+      @Override
+      public void batchAdvanced(String store, TaskId task) {
+        first.batchAdvanced(store, task);
+        second.batchAdvanced(store, task);
       }
 
       @Override

@@ -22,16 +22,26 @@ final class BatchWatchdog {
 
   /** Arms a deadline for the batch about to run on this thread; close the result when it ends. */
   static Armed arm(Duration limit, String what) {
-    return arm(limit, limit, what);
+    return armFor(limit, what + " ran longer than max-batch-duration " + limit + " and was stopped");
   }
 
   /**
-   * Arms the rest of a deadline for a batch that runs over several calls: {@code remaining} of its
-   * {@code limit} (zero or less: it fires at once).
+   * Arms the deadline of one call of a batch run in parts: {@code maxBatchDuration} for the call, or
+   * less when the run's {@code maxRunDuration} over all its calls ends sooner (zero or less: at once).
+   *
+   * @param runElapsed how long the run has taken in its earlier calls and between them
    */
-  static Armed arm(Duration remaining, Duration limit, String what) {
+  static Armed armPart(Duration maxBatchDuration, Duration maxRunDuration, Duration runElapsed, String what) {
+    Duration runLeft = maxRunDuration.minus(runElapsed);
+    if (runLeft.compareTo(maxBatchDuration) < 0) {
+      return armFor(runLeft, what + " ran longer than max-run-duration " + maxRunDuration
+          + " over all its parts and was stopped");
+    }
+    return arm(maxBatchDuration, what); // a whole batch, or one part of one: the same limit and words
+  }
+
+  private static Armed armFor(Duration remaining, String reason) {
     Cancellation scope = Cancellation.open();
-    String reason = what + " ran longer than max-batch-duration " + limit + " and was stopped";
     ScheduledFuture<?> timeout = TIMER.schedule(() -> {
       LOG.warn("{}; stopping its model call", reason);
       scope.cancel(reason);

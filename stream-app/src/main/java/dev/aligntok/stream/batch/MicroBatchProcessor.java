@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>No record can loop: every run is counted in an {@link AttemptLedger} (a file beside the task
  * directories, outside the transaction) before it starts, and guarded by a {@link BatchWatchdog}
- * ({@code maxBatchDuration}, over all of a run's parts). A run that dies with the process, is stopped by the watchdog, or
+ * ({@code maxBatchDuration} per call; {@code maxRunDuration} over all of a run's parts). A run that dies with the process, is stopped by the watchdog, or
  * throws (other than an {@link InfrastructureFailure}) is a failed attempt: its held outputs are
  * dropped and its records stay queued; after {@code maxAttempts} the batch is split
  * ({@link BatchSplit}) and a record that fails alone that often is quarantined. A run in flight when
@@ -305,10 +305,9 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], Stri
   private boolean step(InFlight run) {
     List<PendingRecord> batch = run.batch;
     try (LogContext.Scope log = LogContext.batch(run.ids)) {
-      Duration remaining = batching.maxBatchDuration().minusNanos(System.nanoTime() - run.startedNanos);
       boolean ended;
-      try (BatchWatchdog.Armed deadline = BatchWatchdog.arm(remaining, batching.maxBatchDuration(),
-          storeName + " batch of " + batch.size() + " records")) {
+      try (BatchWatchdog.Armed deadline = BatchWatchdog.armPart(batching.maxBatchDuration(), batching.maxRunDuration(),
+          Duration.ofNanos(System.nanoTime() - run.startedNanos), storeName + " batch of " + batch.size() + " records")) {
         holding.resume(run.held);
         try {
           if (run.run == null) {
@@ -337,6 +336,7 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], Stri
         }
       }
       if (!ended) {
+        observer.batchAdvanced(storeName, context.taskId());
         context.commit(); // its progress shows as soon as this call returns
         return false;
       }

@@ -12,14 +12,18 @@ import java.time.Duration;
  * @param maxBatchSize     units per model call, &ge; 1
  * @param maxWait          longest a record waits for companions before a partial batch runs
  * @param checkInterval    how often the wait is checked; at most {@code maxWait}
- * @param maxBatchDuration longest one batch may run; a watchdog stops it then and the run counts as
- *     a failed attempt
+ * @param maxBatchDuration longest one batch may run in one processor call (a batch run whole, or one
+ *     part of a batch run in parts); a watchdog stops it then and the run counts as a failed attempt
  * @param maxAttempts      failed runs (crash, timeout, error) of a batch before it is split; a record
  *     that fails alone this many times is quarantined (dead-lettered without running again), &ge; 1
+ * @param maxRunDuration   longest a batch run in parts may take over all its parts, &ge;
+ *     {@code maxBatchDuration}: its parts commit in between, so only the work's size bounds it, and
+ *     this catches a run that would never end
  */
 public record BatchingConfig(int maxBatchSize, Duration maxWait, Duration checkInterval, Duration maxBatchDuration,
-                             int maxAttempts) {
+                             int maxAttempts, Duration maxRunDuration) {
   public static final Duration DEFAULT_MAX_BATCH_DURATION = Duration.ofSeconds(60);
+  public static final Duration DEFAULT_MAX_RUN_DURATION = Duration.ofMinutes(30);
   public static final int DEFAULT_MAX_ATTEMPTS = 3;
   public static final BatchingConfig DEFAULT = of(32, Duration.ofMillis(50));
 
@@ -43,11 +47,16 @@ public record BatchingConfig(int maxBatchSize, Duration maxWait, Duration checkI
     if (maxAttempts < 1) {
       throw new IllegalArgumentException("maxAttempts must be >= 1, got " + maxAttempts);
     }
+    if (maxRunDuration == null || maxRunDuration.compareTo(maxBatchDuration) < 0) {
+      throw new IllegalArgumentException("maxRunDuration " + maxRunDuration + " must be at least maxBatchDuration "
+          + maxBatchDuration);
+    }
   }
 
-  /** The default batch duration and attempts. */
+  /** The default durations and attempts. */
   public BatchingConfig(int maxBatchSize, Duration maxWait, Duration checkInterval) {
-    this(maxBatchSize, maxWait, checkInterval, DEFAULT_MAX_BATCH_DURATION, DEFAULT_MAX_ATTEMPTS);
+    this(maxBatchSize, maxWait, checkInterval, DEFAULT_MAX_BATCH_DURATION, DEFAULT_MAX_ATTEMPTS,
+        DEFAULT_MAX_RUN_DURATION);
   }
 
   /** Checks the wait four times per {@code maxWait} (at least every millisecond), so a record waits at most 1.25 × maxWait. */
@@ -59,11 +68,17 @@ public record BatchingConfig(int maxBatchSize, Duration maxWait, Duration checkI
     return new BatchingConfig(maxBatchSize, maxWait, check == null || check.compareTo(maxWait) > 0 ? maxWait : check);
   }
 
+  /** This config with another batch duration; the run duration is raised to it if it was below. */
   public BatchingConfig withMaxBatchDuration(Duration duration) {
-    return new BatchingConfig(maxBatchSize, maxWait, checkInterval, duration, maxAttempts);
+    Duration run = duration != null && duration.compareTo(maxRunDuration) > 0 ? duration : maxRunDuration;
+    return new BatchingConfig(maxBatchSize, maxWait, checkInterval, duration, maxAttempts, run);
   }
 
   public BatchingConfig withMaxAttempts(int attempts) {
-    return new BatchingConfig(maxBatchSize, maxWait, checkInterval, maxBatchDuration, attempts);
+    return new BatchingConfig(maxBatchSize, maxWait, checkInterval, maxBatchDuration, attempts, maxRunDuration);
+  }
+
+  public BatchingConfig withMaxRunDuration(Duration duration) {
+    return new BatchingConfig(maxBatchSize, maxWait, checkInterval, maxBatchDuration, maxAttempts, duration);
   }
 }

@@ -396,18 +396,45 @@ class MicroBatchProcessorAttemptsTest {
   }
 
   @Test
-  void maxBatchDurationBoundsARunOverAllItsCalls() throws IOException {
+  void maxBatchDurationBoundsEachPartSoALongRunOfShortPartsEnds() throws IOException {
+    MockProcessorContext<String, OutputRecord> context = context();
+    PartedWork work = new PartedWork(6, "none", 60);
+    MicroBatchProcessor processor = processor(context, work, BatchingConfig.of(1, Duration.ofMillis(100))
+        .withMaxAttempts(1).withMaxBatchDuration(Duration.ofMillis(200)));
+    send(processor, context, "long");
+    punctuate(context, 6);
+
+    assertEquals(List.of("long"), outputs(context, "out"), "six parts of 60 ms: 360 ms in all, each under 200 ms");
+    assertEquals(List.of(), outputs(context, "dlq"));
+  }
+
+  @Test
+  void maxRunDurationBoundsARunOverAllItsParts() throws IOException {
     MockProcessorContext<String, OutputRecord> context = context();
     PartedWork work = new PartedWork(100, "none", 60);
     MicroBatchProcessor processor = processor(context, work, BatchingConfig.of(1, Duration.ofMillis(100))
-        .withMaxAttempts(2).withMaxBatchDuration(Duration.ofMillis(200)));
+        .withMaxAttempts(2).withMaxBatchDuration(Duration.ofMillis(200)).withMaxRunDuration(Duration.ofMillis(300)));
     send(processor, context, "slow");
-    punctuate(context, 10);
+    punctuate(context, 14);
 
-    assertTrue(outputs(context, "progress").size() < 10, "stopped before its tenth part: " + outputs(context, "progress"));
+    assertTrue(outputs(context, "progress").size() < 14, "stopped before its last parts: " + outputs(context, "progress"));
     assertEquals(2, work.starts.size(), "stopped, counted, run again, stopped, then quarantined: " + work.starts);
     assertEquals(List.of(), outputs(context, "out"));
-    assertTrue(outputs(context, "dlq").get(0).contains("ran longer than max-batch-duration PT0.2S"),
+    assertTrue(outputs(context, "dlq").get(0).contains("ran longer than max-run-duration PT0.3S over all its parts"),
+        outputs(context, "dlq").toString());
+  }
+
+  @Test
+  void onePartLongerThanMaxBatchDurationIsStopped() throws IOException {
+    MockProcessorContext<String, OutputRecord> context = context();
+    PartedWork work = new PartedWork(3, "none", 400);
+    MicroBatchProcessor processor = processor(context, work, BatchingConfig.of(1, Duration.ofMillis(100))
+        .withMaxAttempts(1).withMaxBatchDuration(Duration.ofMillis(150)));
+    send(processor, context, "stuck");
+    punctuate(context, 2);
+
+    assertEquals(List.of(), outputs(context, "out"));
+    assertTrue(outputs(context, "dlq").get(0).contains("ran longer than max-batch-duration PT0.15S"),
         outputs(context, "dlq").toString());
   }
 

@@ -84,6 +84,6 @@ public class PipelineConfigs {
   private static BatchingConfig batching(int size, java.time.Duration maxWait, KafkaSettings kafka,
                                          BatchingSettings batching) {
     return BatchingConfig.of(size, maxWait).withMaxBatchDuration(kafka.maxBatchDuration())
-        .withMaxAttempts(batching.maxAttempts());
+        .withMaxRunDuration(kafka.maxRunDuration()).withMaxAttempts(batching.maxAttempts());
   }
 }

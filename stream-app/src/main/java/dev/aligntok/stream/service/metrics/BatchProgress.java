@@ -11,7 +11,8 @@ import org.apache.kafka.streams.processor.TaskId;
 
 /**
  * Whether the batch queues move, per pipeline and task, for liveness: a queue is stalled when a
- * batch has run longer than the stall timeout (the watchdog should have stopped it long before), or
+ * batch (or the current part of a batch run in parts) has run longer than the stall timeout (the
+ * watchdog should have stopped it long before), or
  * when input has waited in it that long and no batch has ended meanwhile. An empty queue never is.
  * Fed by every micro-batch processor through the Streams configuration ({@link BatchObserver}).
  */
@@ -40,6 +41,12 @@ public final class BatchProgress implements BatchObserver {
 
   @Override
   public void batchStarted(String store, TaskId task, int records) {
+    queue(store, task).runningSince = nanoTime.getAsLong();
+  }
+
+  /** A run in parts moves: only its current part must stay under the stall timeout. */
+  @Override
+  public void batchAdvanced(String store, TaskId task) {
     queue(store, task).runningSince = nanoTime.getAsLong();
   }
 

@@ -78,6 +78,19 @@ class BatchProgressTest {
     assertEquals(Optional.empty(), progress.stalled(TIMEOUT));
   }
 
+  @Test
+  void aRunInPartsIsStalledOnlyWhenOnePartOutlivesTheTimeout() {
+    progress.pendingUnits(STORE, TASK, 1);
+    progress.batchStarted(STORE, TASK, 1);
+    for (int part = 0; part < 5; part++) { // 5 parts of 9 s: 45 s in all, each under the 10 s timeout
+      advance(TIMEOUT.minusSeconds(1));
+      assertEquals(Optional.empty(), progress.stalled(TIMEOUT), "part " + part);
+      progress.batchAdvanced(STORE, TASK);
+    }
+    advance(TIMEOUT.plusSeconds(1));
+    assertTrue(progress.stalled(TIMEOUT).orElseThrow().contains("has run for 11 s"), "the sixth part hangs");
+  }
+
   /** A generator hung in native code (it ignores the watchdog): the topology's progress reports it. */
   @Test
   void aStalledGeneratorInTheTopologyMakesItsQueueStalled() throws Exception {
