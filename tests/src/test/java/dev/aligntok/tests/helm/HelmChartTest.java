@@ -189,9 +189,11 @@ class HelmChartTest {
     }
 
     @Test
-    void commitProgressEverySecondAndLeaveWebhooksOffWithoutASecret() {
+    void commitProgressEverySecondBoundRunsInPartsAndLeaveWebhooksOffWithoutASecret() {
       JsonNode config = appConfig(chart);
       assertEquals("1s", config.at("/aligntok/generate/progress-interval").asText());
+      assertEquals("30m", config.at("/aligntok/kafka/max-run-duration").asText());
+      assertTrue(config.at("/aligntok/kafka/max-batch-duration").isMissingNode(), "empty keeps the app's 60 s");
       assertFalse(config.at("/aligntok/webhooks/enabled").asBoolean(true));
       assertEquals(0, config.at("/aligntok/webhooks/allowed-hosts").size());
       assertTrue(appContainer(chart).getEnv().stream().noneMatch(e -> e.getName().equals("ALIGNTOK_WEBHOOKS_SECRET")));
@@ -537,6 +539,7 @@ class HelmChartTest {
           Arguments.of(Map.of("webhooks.enabled", true), List.of("webhooks.existingSecret is empty")),
           Arguments.of(Map.of("webhooks.maxAttempts", 0), List.of("webhooks.maxAttempts", "greater than or equal to 1")),
           Arguments.of(Map.of("generate.progressInterval", "1sec"), List.of("generate.progressInterval", "pattern")),
+          Arguments.of(Map.of("kafka.maxRunDuration", "half an hour"), List.of("kafka.maxRunDuration")),
           Arguments.of(Map.of("quotas.maxInFlight", -1), List.of("quotas.maxInFlight", "greater than or equal to 0")),
           Arguments.of(Map.of("quotas.maxTrackedCallers", 0), List.of("quotas.maxTrackedCallers", "greater than or equal to 1")),
           Arguments.of(Map.of("kafka.properties.sasl\\.jaas\\.config", "x"),
