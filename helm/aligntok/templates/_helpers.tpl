@@ -83,6 +83,9 @@ look like secrets). Rendering stops with the reason.
 {{- if and (ge (int64 .Values.generate.blobThresholdBytes) 0) (not .Values.blobStore.outputRoot) }}
 {{- fail (printf "generate.blobThresholdBytes (%d) sends large images to the blob store, but blobStore.outputRoot is empty" (int64 .Values.generate.blobThresholdBytes)) }}
 {{- end }}
+{{- if and .Values.webhooks.enabled (not .Values.webhooks.existingSecret) }}
+{{- fail "webhooks.enabled is true but webhooks.existingSecret is empty: name a Secret whose webhooks.secretKey entry holds the signing secret (whsec_<base64 of 24..64 random bytes>)" }}
+{{- end }}
 {{- if not (or .Values.tokenize.enabled .Values.generate.enabled) }}
 {{- fail "tokenize.enabled and generate.enabled are both false: enable at least one topology" }}
 {{- end }}

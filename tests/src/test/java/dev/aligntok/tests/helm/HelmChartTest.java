@@ -189,6 +189,17 @@ class HelmChartTest {
     }
 
     @Test
+    void commitProgressEverySecondBoundRunsInPartsAndLeaveWebhooksOffWithoutASecret() {
+      JsonNode config = appConfig(chart);
+      assertEquals("1s", config.at("/aligntok/generate/progress-interval").asText());
+      assertEquals("30m", config.at("/aligntok/kafka/max-run-duration").asText());
+      assertTrue(config.at("/aligntok/kafka/max-batch-duration").isMissingNode(), "empty keeps the app's 60 s");
+      assertFalse(config.at("/aligntok/webhooks/enabled").asBoolean(true));
+      assertEquals(0, config.at("/aligntok/webhooks/allowed-hosts").size());
+      assertTrue(appContainer(chart).getEnv().stream().noneMatch(e -> e.getName().equals("ALIGNTOK_WEBHOOKS_SECRET")));
+    }
+
+    @Test
     void exposeAClusterServiceAHeadlessServiceAndADisruptionBudget() {
       List<Service> services = chart.all(Service.class);
       assertEquals(2, services.size(), chart.kinds().toString());
@@ -449,6 +460,39 @@ class HelmChartTest {
   }
 
   @Nested
+  class Webhooks {
+    @Test
+    void theSecretComesFromTheNamedSecretAndEveryKnobReachesTheAppUnderItsOwnName() throws IOException {
+      RenderedChart chart = AligntokChart.template(null, Map.of("webhooks.enabled", true,
+          "webhooks.existingSecret", "aligntok-webhooks", "webhooks.allowedHosts[0]", "hooks.example.com",
+          "webhooks.allowedHosts[1]", "203.0.113.0/24", "webhooks.maxAttempts", 3, "webhooks.maxBackoff", "1m",
+          "webhooks.publicUrl", "https://api.example.com"));
+      assertSecretRef(appContainer(chart), "ALIGNTOK_WEBHOOKS_SECRET", "aligntok-webhooks", "secret");
+      JsonNode webhooks = appConfig(chart).at("/aligntok/webhooks");
+      assertTrue(webhooks.at("/enabled").asBoolean());
+      assertTrue(webhooks.at("/secret").isMissingNode(), "the ConfigMap never holds the secret");
+      assertEquals(List.of("hooks.example.com", "203.0.113.0/24"), textList(webhooks.at("/allowed-hosts")));
+      assertEquals(3, webhooks.at("/max-attempts").asInt());
+      assertEquals("1s", webhooks.at("/initial-backoff").asText());
+      assertEquals("1m", webhooks.at("/max-backoff").asText());
+      assertEquals("5s", webhooks.at("/connect-timeout").asText());
+      assertEquals("10s", webhooks.at("/read-timeout").asText());
+      assertEquals(8, webhooks.at("/concurrency").asInt());
+      assertEquals(1000, webhooks.at("/max-pending").asInt());
+      assertEquals("https://api.example.com", webhooks.at("/public-url").asText());
+
+      // Every key the chart writes is one the service reads: a rename on either side fails here.
+      JsonNode service = YAML.readTree(AligntokChart.REPO.resolve("stream-app/src/main/resources/application.yml").toFile())
+          .path("aligntok");
+      webhooks.fieldNames().forEachRemaining(key ->
+          assertFalse(service.at("/webhooks/" + key).isMissingNode(), "aligntok.webhooks." + key + " is not in the app's application.yml"));
+      assertTrue(service.at("/webhooks/secret").asText().contains("${ALIGNTOK_WEBHOOKS_SECRET"),
+          "the app reads its secret from the variable the chart sets");
+      assertFalse(service.at("/generate/progress-interval").isMissingNode(), "aligntok.generate.progress-interval");
+    }
+  }
+
+  @Nested
   class InvalidValues {
     /** Each case: --set pairs, then fragments the refusal must contain (the offending key and why). */
     static Stream<Arguments> refused() {
@@ -492,6 +536,10 @@ class HelmChartTest {
           Arguments.of(Map.of("auth.jwt.existingSecret", "idp", "auth.jwt.publicKeyKey", "pem",
               "auth.jwt.issuer", "https://idp.example"), List.of("auth.jwt.audience is empty", "requireAudience=false")),
           Arguments.of(Map.of("service.managementPort", 8080), List.of("service.managementPort (8080)")),
+          Arguments.of(Map.of("webhooks.enabled", true), List.of("webhooks.existingSecret is empty")),
+          Arguments.of(Map.of("webhooks.maxAttempts", 0), List.of("webhooks.maxAttempts", "greater than or equal to 1")),
+          Arguments.of(Map.of("generate.progressInterval", "1sec"), List.of("generate.progressInterval", "pattern")),
+          Arguments.of(Map.of("kafka.maxRunDuration", "half an hour"), List.of("kafka.maxRunDuration")),
           Arguments.of(Map.of("quotas.maxInFlight", -1), List.of("quotas.maxInFlight", "greater than or equal to 0")),
           Arguments.of(Map.of("quotas.maxTrackedCallers", 0), List.of("quotas.maxTrackedCallers", "greater than or equal to 1")),
           Arguments.of(Map.of("kafka.properties.sasl\\.jaas\\.config", "x"),
