@@ -1,6 +1,8 @@
 package dev.aligntok.trainer.diffusion;
 
+import dev.aligntok.trainer.eval.FrechetBootstrap;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -39,7 +41,8 @@ class GenerationEvaluationTest {
           FeatureCache.at(dir.resolve("features")), FlowTrainerTest.quiet());
       GenerationEvaluation.Settings settings = new GenerationEvaluation.Settings(GUIDED, 2, 3, 1000);
       report = evaluation.evaluate(dit, TinyTokenizer.tokenizer(), train, heldOut, settings, out, run.resolve("metrics.jsonl"));
-      again = evaluation.evaluate(dit, TinyTokenizer.tokenizer(), train, heldOut, settings, dir.resolve("again"), null);
+      again = evaluation.evaluate(dit, TinyTokenizer.tokenizer(), train, heldOut,
+          new GenerationEvaluation.Settings(GUIDED, 2, 3, 1000, 20), dir.resolve("again"), null);
     }
 
     assertEquals(10, ((Number) report.get("trainedSteps")).intValue());
@@ -65,6 +68,13 @@ class GenerationEvaluationTest {
     assertEquals(((Map<?, ?>) runs.get("with_cfg")).get("frechetDistance"),
         ((Map<?, ?>) ((Map<?, ?>) again.get("runs")).get("with_cfg")).get("frechetDistance"));
     assertEquals(report.get("reconstructionFrechet"), again.get("reconstructionFrechet"));
+    assertFalse(((Map<?, ?>) runs.get("with_cfg")).containsKey("frechetInterval"), "no bootstrap unless asked");
+    for (String key : List.of("frechetInterval", "frechetToReconstructionsInterval")) {
+      FrechetBootstrap.Interval interval = (FrechetBootstrap.Interval) ((Map<?, ?>) ((Map<?, ?>) again.get("runs"))
+          .get("with_cfg")).get(key);
+      assertEquals(20, interval.resamples());
+      assertTrue(interval.lower() <= interval.distance() && interval.distance() <= interval.upper(), key + " " + interval);
+    }
     try (var entries = Files.list(dir.resolve("features"))) {
       // One batch each of held-out images, training images and reconstructions (both spaces here are
       // the same pixel features, so they share entries).
