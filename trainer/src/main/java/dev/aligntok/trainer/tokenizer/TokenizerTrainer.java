@@ -365,7 +365,9 @@ public final class TokenizerTrainer {
       Checkpoints.restoreInto(Checkpoints.readTensors(checkpoint, Checkpoints.MODEL, manager), tokenizer.parameters().arrays(), checkpoint);
       Checkpoints.restoreInto(Checkpoints.readTensors(checkpoint, DISCRIMINATOR, manager), discriminatorParameters.arrays(), checkpoint);
       generatorOptimizer.restore(Checkpoints.readTensors(checkpoint, GENERATOR_OPTIMIZER, manager), state.step());
-      discriminatorOptimizer.restore(Checkpoints.readTensors(checkpoint, DISCRIMINATOR_OPTIMIZER, manager), state.step());
+      // the discriminator has stepped once per GAN step, not once per step: its bias correction counts from the GAN start
+      long discriminatorSteps = Math.max(0, state.step() - Math.max(0, config.ganStartStep()));
+      discriminatorOptimizer.restore(Checkpoints.readTensors(checkpoint, DISCRIMINATOR_OPTIMIZER, manager), discriminatorSteps);
       if (ema != null) {
         ema.restore(Checkpoints.readTensors(checkpoint, Checkpoints.EMA, manager));
       }
