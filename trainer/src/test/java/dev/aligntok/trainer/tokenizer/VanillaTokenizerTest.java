@@ -197,7 +197,7 @@ class VanillaTokenizerTest {
       List<JsonNode> a = metrics(plain.resolve(stage.directoryName()));
       List<JsonNode> b = metrics(run.resolve(stage.directoryName()));
       for (int i = 0; i < a.size(); i++) {
-        for (String loss : List.of("l1", "perceptual", "total")) {
+        for (String loss : List.of("l1", "total")) {
           assertEquals(a.get(i).get(loss).asDouble(), b.get(i).get(loss).asDouble(), 1e-6, stage + " step " + i + " " + loss);
         }
       }
@@ -207,7 +207,8 @@ class VanillaTokenizerTest {
   }
 
   private static StageConfig alignTokStage(TokenizerStage stage, int steps, float encoderLearningRate) {
-    return new StageConfig(steps, 4, 3e-3f, 0, 0.5f, 1.0f, stage == TokenizerStage.STAGE3 ? 3 : Integer.MAX_VALUE, 1.0f, 3,
+    // no perceptual loss: its network is the slow part at CI size, and it never reads a cached output
+    return new StageConfig(steps, 4, 3e-3f, 0, 0f, 1.0f, stage == TokenizerStage.STAGE3 ? 3 : Integer.MAX_VALUE, 1.0f, 3,
         stage == TokenizerStage.STAGE2 ? 0.5f : 0f, 1.0f, steps, 1, 3, encoderLearningRate, 0f);
   }
 
