@@ -62,7 +62,7 @@ final class TrainTokenizerCommand implements Callable<Integer> {
   Float semanticWeight;
 
   @Option(names = "--ema-decay", paramLabel = "D",
-      description = "EMA decay of the weights in stage 2, 0 = off (default: 1 - 10/steps, at most 0.999).")
+      description = "EMA decay of the weights in stage 2 and vanilla, 0 = off (default: 1 - 10/steps, at most 0.9999).")
   Float emaDecay;
 
   @Option(names = "--grad-clip", paramLabel = "NORM", description = "Global gradient-norm clip (default: 10).")
