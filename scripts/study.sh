@@ -6,6 +6,8 @@
 #   scripts/study.sh fashion    # only the Fashion-MNIST tokenizer table (about 1.5 hours)
 #   scripts/study.sh diffusion [alignTok|baseline]  # only the emoji table and the convergence
 #                               # comparison (or one side of it), not Fashion-MNIST
+#   scripts/study.sh vanilla    # only the fair vanilla tokenizer (LDM-style CNN encoder; issue 22) at
+#                               # C = 8 and C = 32, evaluated, and a DiT on its C = 8 latents
 #   scripts/study.sh --plan     # list the steps and which are done
 #   scripts/study.sh report     # only rebuild docs/study/summary.md and convergence.png from finished evaluations
 #
@@ -124,6 +126,23 @@ convergence() {
     [[ "$MODE" == "--plan" ]] || publish "$STUDY/dit-$name/eval-$s" "dit-$name/step-$s"
   done
 }
+
+# The fair vanilla tokenizer at C latent channels: the same decoder, losses, EMA, GAN steps and total
+# steps as stages 1-3 (the trainer's defaults for --stage vanilla), under $STUDY/vanilla-c<C>.
+fair_baseline() {
+  local c="$1" run="$STUDY/vanilla-c$1"
+  step "vanilla-c$c" "$ALIGNTOK" train tokenizer --stage vanilla --latent-channels "$c" --run "$run"
+  step "eval-vanilla-c$c" "$ALIGNTOK" eval tokenizer --stage vanilla --run "$run" --no-frozen-encoder-probe
+  [[ "$MODE" == "--plan" ]] || publish "$run/vanilla/eval" "vanilla-c$c"
+}
+
+if [[ "$MODE" == "vanilla" || ( "$MODE" == "--plan" && "${2:-}" == "vanilla" ) ]]; then
+  [[ "$MODE" == "--plan" ]] && echo "Fair-baseline steps ($STUDY):"
+  fair_baseline 8
+  fair_baseline 32
+  convergence vanilla-c8 "$STUDY/vanilla-c8" vanilla
+  exit 0
+fi
 
 if [[ "$MODE" != "report" ]]; then
   [[ "$MODE" == "--plan" ]] && echo "Study steps ($STUDY):"

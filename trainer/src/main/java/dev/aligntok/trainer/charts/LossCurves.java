@@ -23,15 +23,15 @@ import java.util.regex.Pattern;
  * log₁₀ y axis, optional exponential smoothing (then the raw values are drawn faintly behind).
  *
  * <p>Which series: the ones named in {@link Options#series()}, else every series except
- * bookkeeping fields ({@value #BOOKKEEPING} — epoch, learning rate, timings, and diagnostics such as
- * gradient norms and loss weights, whose scale would flatten the losses). In log scale,
+ * bookkeeping fields ({@value #BOOKKEEPING} — epoch, learning rates, timings, and diagnostics such as
+ * gradient norms, loss weights and cache counters, whose scale would flatten the losses). In log scale,
  * values ≤ 0 cannot be drawn and are skipped, like non-finite values (a gap in the line).
  */
 public final class LossCurves {
   /** The file a run's loss curves are written to, next to its evaluation report. */
   public static final String FILE = "loss-curves.png";
   static final String BOOKKEEPING =
-      "(?i)^(epoch|lr|learning_rate|.*_s|.*per_s|.*seconds|time.*|eta.*|wall.*|elapsed.*|.*_norm|.*_weight)$";
+      "(?i)^(epoch|lr|.*_lr|learning_rate|.*_s|.*per_s|.*seconds|time.*|eta.*|wall.*|elapsed.*|.*_norm|.*_weight|frozen_cache_.*)$";
   private static final Pattern BOOKKEEPING_PATTERN = Pattern.compile(BOOKKEEPING);
   // Tableau 10: distinct and readable on white.
   private static final Color[] PALETTE = {

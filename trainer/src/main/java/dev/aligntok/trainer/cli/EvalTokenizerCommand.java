@@ -41,7 +41,7 @@ final class EvalTokenizerCommand implements Callable<Integer> {
   @Mixin
   DatasetSplitOptions data;
 
-  @Option(names = "--stage", required = true, description = "1, 2, 3 or baseline.")
+  @Option(names = "--stage", required = true, description = "1, 2, 3, baseline or vanilla.")
   String stage;
 
   @Option(names = "--run", defaultValue = "runs/emoji-default", description = "Run directory (default: ${DEFAULT-VALUE}).")

@@ -47,7 +47,7 @@ final class ExtractLatentsCommand implements Callable<Integer> {
   Path run;
 
   @Option(names = "--stage", paramLabel = "STAGE",
-      description = "Use the latest checkpoint of this stage of the run: 1, 2, 3 or baseline (default: 3).")
+      description = "Use the latest checkpoint of this stage of the run: 1, 2, 3, baseline or vanilla (default: 3).")
   String stage;
 
   @Option(names = "--checkpoint", paramLabel = "PATH",

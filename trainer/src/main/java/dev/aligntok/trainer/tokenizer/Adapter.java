@@ -1,5 +1,6 @@
 package dev.aligntok.trainer.tokenizer;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -15,15 +16,22 @@ import dev.aligntok.trainer.nn.Layers;
 /**
  * The AlignTok adapter {@code A}: a 2-layer MLP applied to every encoder token independently
  * (as 1×1 convolutions on the N×D×H×W feature map), mapping encoder width D to C latent channels.
- * Deterministic: no KL term, no noise.
+ * Deterministic by default; with a Gaussian head it also predicts a per-element log-variance from
+ * the same hidden layer ({@link #moments}), used only in training (a KL term and sampled latents):
+ * its forward and ONNX form are the mean.
  */
 public final class Adapter extends AbstractBlock implements OnnxEmitter {
   private static final byte VERSION = 1;
   private final int latentChannels;
   private final Conv2d hidden;
   private final Conv2d out;
+  private final Conv2d logVariance;
 
   public Adapter(int hiddenChannels, int latentChannels) {
+    this(hiddenChannels, latentChannels, false);
+  }
+
+  public Adapter(int hiddenChannels, int latentChannels, boolean gaussian) {
     super(VERSION);
     if (hiddenChannels <= 0 || latentChannels <= 0) {
       throw new IllegalArgumentException("adapter widths must be positive, got hidden=" + hiddenChannels + " latent=" + latentChannels);
@@ -31,6 +39,20 @@ public final class Adapter extends AbstractBlock implements OnnxEmitter {
     this.latentChannels = latentChannels;
     this.hidden = addChildBlock("fc1", Layers.pointwise(hiddenChannels));
     this.out = addChildBlock("fc2", Layers.pointwise(latentChannels));
+    this.logVariance = gaussian ? addChildBlock("fc2_logvar", Layers.pointwise(latentChannels)) : null;
+  }
+
+  public boolean gaussian() {
+    return logVariance != null;
+  }
+
+  /** Mean and log-variance of the Gaussian latent (N × C × h × w each); needs the Gaussian head. */
+  public NDList moments(ParameterStore store, NDArray features, boolean training) {
+    if (logVariance == null) {
+      throw new IllegalStateException("this adapter has no Gaussian head (the tokenizer's latents are deterministic)");
+    }
+    NDList h = new NDList(Layers.silu(hidden.forward(store, new NDList(features), training).singletonOrThrow()));
+    return new NDList(out.forward(store, h, training).singletonOrThrow(), logVariance.forward(store, h, training).singletonOrThrow());
   }
 
   public int latentChannels() {
@@ -68,5 +90,8 @@ public final class Adapter extends AbstractBlock implements OnnxEmitter {
   protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
     hidden.initialize(manager, dataType, inputShapes);
     out.initialize(manager, dataType, hidden.getOutputShapes(inputShapes));
+    if (logVariance != null) {
+      logVariance.initialize(manager, dataType, hidden.getOutputShapes(inputShapes));
+    }
   }
 }

@@ -39,6 +39,15 @@ public final class Losses {
     return total;
   }
 
+  /**
+   * KL divergence of a diagonal Gaussian {@code N(μ, exp(logσ²))} from {@code N(0, 1)}, averaged over
+   * latent elements (not summed as in LDM, so its weight is per element like the other terms' means):
+   * {@code ½ · mean(μ² + σ² − 1 − log σ²)}.
+   */
+  public static NDArray klToStandardNormal(NDArray mean, NDArray logVariance) {
+    return mean.square().add(logVariance.exp()).sub(1f).sub(logVariance).mean().mul(0.5f);
+  }
+
   /** Hinge loss of a discriminator: real logits pushed above +1, fake below −1. */
   public static NDArray discriminatorHinge(NDArray realLogits, NDArray fakeLogits) {
     NDArray real = realLogits.neg().add(1).maximum(0).mean();

@@ -49,14 +49,18 @@ public final class Tokenizer {
    * nsfwjs@4.4.0 package (pretrained MobileNetV2); it is not read when {@code config.pretrained()} is false.
    */
   public static Tokenizer create(TokenizerConfig config, Path nsfwjsPackage, NDManager manager) {
-    MobileNetV2Config encoderConfig = new MobileNetV2Config(config.encoderTap());
     int encoderInput = config.imageSize() * config.encoderScale();
-    MobileNetV2Encoder encoder;
-    if (config.pretrained()) {
-      encoder = MobileNetV2Encoder.fromNsfwjs(nsfwjsPackage, encoderConfig, manager);
+    FoundationEncoder encoder;
+    if (TokenizerConfig.LDM_CNN.equals(config.encoder())) {
+      CnnEncoder cnn = new CnnEncoder(config.cnnEncoder());
+      cnn.initialize(manager, DataType.FLOAT32, new Shape(1, 3, encoderInput, encoderInput));
+      encoder = cnn;
+    } else if (config.pretrained()) {
+      encoder = MobileNetV2Encoder.fromNsfwjs(nsfwjsPackage, new MobileNetV2Config(config.encoderTap()), manager);
     } else {
-      encoder = MobileNetV2Encoder.untrained(encoderConfig);
-      encoder.initialize(manager, DataType.FLOAT32, new Shape(1, 3, encoderInput, encoderInput));
+      MobileNetV2Encoder untrained = MobileNetV2Encoder.untrained(new MobileNetV2Config(config.encoderTap()));
+      untrained.initialize(manager, DataType.FLOAT32, new Shape(1, 3, encoderInput, encoderInput));
+      encoder = untrained;
     }
     int grid = config.gridSize(encoder.stride());
     if (grid * config.decoder().upsampling() != config.imageSize()) {
@@ -64,7 +68,7 @@ public final class Tokenizer {
           + " by the decoder gives " + grid * config.decoder().upsampling() + " px, not the image size "
           + config.imageSize() + ": change the decoder's number of levels or the encoder scale");
     }
-    Adapter adapter = new Adapter(config.adapterHidden(), config.latentChannels());
+    Adapter adapter = new Adapter(config.adapterHidden(), config.latentChannels(), config.gaussianLatent());
     adapter.initialize(manager, DataType.FLOAT32, new Shape(1, encoder.outputChannels(), grid, grid));
     Decoder decoder = new Decoder(config.decoder());
     decoder.initialize(manager, DataType.FLOAT32, new Shape(1, config.latentChannels(), grid, grid));
@@ -79,7 +83,17 @@ public final class Tokenizer {
 
   /** Latent {@code z = A(E(x))} of images in [0, 1]: N × C × g × g. */
   public NDArray encode(ParameterStore store, NDArray imagesUnit, boolean training) {
-    return adapter.forward(store, new NDList(features(store, imagesUnit, training)), training).singletonOrThrow();
+    return adapt(store, features(store, imagesUnit, training), training);
+  }
+
+  /** The adapter alone: latent {@code A(f)} of encoder features {@code f} (the mean, for a Gaussian latent). */
+  public NDArray adapt(ParameterStore store, NDArray features, boolean training) {
+    return adapter.forward(store, new NDList(features), training).singletonOrThrow();
+  }
+
+  /** Mean and log-variance of a Gaussian latent from encoder features (the tokenizer must have {@code gaussianLatent}). */
+  public NDList latentMoments(ParameterStore store, NDArray features, boolean training) {
+    return adapter.moments(store, features, training);
   }
 
   /** ONNX twin of {@link #features}: upsampling and the encoder's input mapping, then the encoder under {@code "encoder."}. */

@@ -44,11 +44,24 @@ public final class TokenizerTrainer {
   private final Path runDirectory;
   private final Path nsfwjsPackage;
   private final PrintStream out;
+  private final long frozenCacheBytes;
 
   public TokenizerTrainer(Path runDirectory, Path nsfwjsPackage, PrintStream out) {
+    this(runDirectory, nsfwjsPackage, out, 0);
+  }
+
+  /**
+   * {@code frozenCacheBytes}: memory for remembering the frozen parts' outputs per training image
+   * (stage 1's encoder features, stage 3's latents, stage 2's anchor latents); 0 = recompute them every step.
+   */
+  public TokenizerTrainer(Path runDirectory, Path nsfwjsPackage, PrintStream out, long frozenCacheBytes) {
     this.runDirectory = runDirectory;
     this.nsfwjsPackage = nsfwjsPackage;
     this.out = out;
+    if (frozenCacheBytes < 0) {
+      throw new IllegalArgumentException("frozen-output cache budget must be >= 0, got " + frozenCacheBytes);
+    }
+    this.frozenCacheBytes = frozenCacheBytes;
   }
 
   public Path stageDirectory(TokenizerStage stage) {
@@ -59,6 +72,10 @@ public final class TokenizerTrainer {
     if (samples.size() < config.batchSize()) {
       throw new IllegalArgumentException("training needs at least one full batch: " + samples.size()
           + " samples for batch size " + config.batchSize());
+    }
+    if ((config.klWeight() > 0) != tokenizerConfig.gaussianLatent()) {
+      throw new IllegalArgumentException("a KL weight (" + config.klWeight() + ") needs a Gaussian latent and a Gaussian latent "
+          + "needs a KL weight > 0; the tokenizer's latent is " + (tokenizerConfig.gaussianLatent() ? "Gaussian" : "deterministic"));
     }
     Engine.getInstance().setRandomSeed((int) config.seed());
     try (NDManager manager = NDManager.newBaseManager()) {
@@ -89,6 +106,11 @@ public final class TokenizerTrainer {
       Run run = new Run(stage, tokenizerConfig, config, samples, manager, tokenizer, anchor, loop);
       return loop.run(new TrainingLoop.Schedule(config.steps(), config.checkpointEvery(), config.logEvery()), run);
     }
+  }
+
+  /** The tokenizer architecture a stage was trained with (from its newest checkpoint). */
+  public TokenizerConfig configOf(TokenizerStage stage) {
+    return Checkpoints.readState(latestOf(stage), TokenizerTrainingState.class).tokenizer();
   }
 
   /** The newest checkpoint of a stage, or an error saying which stage to train first. */
@@ -123,6 +145,8 @@ public final class TokenizerTrainer {
     private int batchesEpoch;
     private long nextBatchStep = -1;
     private float ganWeight;
+    /** Outputs of this stage's frozen part per image, or null (no cache, or nothing frozen to cache). */
+    private final FrozenOutputCache frozenCache;
 
     Run(TokenizerStage stage, TokenizerConfig tokenizerConfig, StageConfig config, List<Sample> samples,
         NDManager manager, Tokenizer tokenizer, Optional<Tokenizer> anchor, TrainingLoop<TokenizerTrainingState> loop) {
@@ -139,7 +163,7 @@ public final class TokenizerTrainer {
       discriminator.initialize(manager, DataType.FLOAT32, new Shape(1, 3, size, size));
       this.discriminatorParameters = NamedParameters.of(Map.of(DISCRIMINATOR, discriminator));
       this.perceptual = config.perceptualWeight() > 0
-          ? new PerceptualNetwork(nsfwjsPackage, PerceptualNetwork.DEFAULT_TAPS, tokenizerConfig.encoderScale(), manager)
+          ? new PerceptualNetwork(nsfwjsPackage, PerceptualNetwork.DEFAULT_TAPS, tokenizerConfig.perceptualScale(), manager)
           : null;
       this.generatorOptimizer = new AdamW(new AdamW.Settings(0.5f, 0.9f, 1e-8f, 0f), manager);
       this.discriminatorOptimizer = new AdamW(new AdamW.Settings(0.5f, 0.9f, 1e-8f, 0f), manager);
@@ -149,6 +173,8 @@ public final class TokenizerTrainer {
       this.guard = new NonFiniteGuard(stage.directoryName());
       this.spec = new BatchSpec(config.batchSize(), tokenizerConfig.imageSize(), Normalization.ZERO_ONE, true);
       this.batchesPerEpoch = samples.size() / config.batchSize();
+      boolean somethingFrozen = !stage.trainsEncoder() || anchor.isPresent();
+      this.frozenCache = frozenCacheBytes > 0 && somethingFrozen ? new FrozenOutputCache(frozenCacheBytes) : null;
     }
 
     @Override
@@ -161,6 +187,14 @@ public final class TokenizerTrainer {
       Map<String, Object> extras = new LinkedHashMap<>();
       extras.put("gan_weight", ganWeight);
       extras.put("lr", config.learningRateAt(completedSteps));
+      if (config.encoderLearningRate() > 0) {
+        extras.put("encoder_lr", config.encoderLearningRateAt(completedSteps));
+      }
+      if (frozenCache != null) {
+        extras.put("frozen_cache_hits", frozenCache.hits());
+        extras.put("frozen_cache_misses", frozenCache.misses());
+        extras.put("frozen_cache_mb", frozenCache.usedBytes() / (1024.0 * 1024.0));
+      }
       return extras;
     }
 
@@ -187,7 +221,8 @@ public final class TokenizerTrainer {
         NDArray target = images.mul(2f).sub(1f);
         NDArray reconstruction;
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-          NDArray latent = tokenizer.encode(store, images, true);
+          Encoded encoded = encode(scope, batch, images, step);
+          NDArray latent = encoded.latent();
           reconstruction = tokenizer.decode(store, latent, true);
           NDArray l1 = Losses.l1(reconstruction, target);
           NDArray rec = l1;
@@ -199,8 +234,13 @@ public final class TokenizerTrainer {
             rec = rec.add(p.mul(config.perceptualWeight()));
           }
           NDArray total = rec;
+          if (encoded.kl() != null) {
+            losses.put("kl", (double) encoded.kl().getFloat());
+            total = total.add(encoded.kl().mul(config.klWeight()));
+          }
           if (anchor.isPresent()) {
-            NDArray anchorLatent = anchor.get().encode(store, images, false).stopGradient();
+            NDArray anchorLatent = (frozenCache == null ? anchor.get().encode(store, images, false)
+                : frozenCache.apply(scope, batch, images, x -> anchor.get().encode(store, x, false))).stopGradient();
             NDArray sp = Losses.semanticPreservation(latent, anchorLatent);
             losses.put("semantic", (double) sp.getFloat());
             total = total.add(sp.mul(config.semanticWeight()));
@@ -230,7 +270,9 @@ public final class TokenizerTrainer {
               + gradientNorm + " — not finite, step skipped (" + guard.skipped() + " so far)");
           return losses;
         }
-        generatorOptimizer.step(trainable, config.learningRateAt(step));
+        float rate = config.learningRateAt(step);
+        float encoderRate = config.encoderLearningRateAt(step);
+        generatorOptimizer.step(trainable, name -> name.startsWith(Tokenizer.ENCODER + "/") ? encoderRate : rate);
         Autograd.zeroGradients(discriminatorParameters.arrays().values());
         if (gan) {
           losses.put("discriminator", (double) discriminatorStep(step, target, reconstruction.stopGradient()));
@@ -240,6 +282,33 @@ public final class TokenizerTrainer {
         }
       }
       return losses;
+    }
+
+    /** The latent the decoder gets and, for a Gaussian latent, its KL term (else null). */
+    private record Encoded(NDArray latent, NDArray kl) {}
+
+    /**
+     * The latent of the batch: through the whole encoder side, or the cached output of its frozen part
+     * (stage 1: the encoder; stage 3: encoder and adapter); with a Gaussian latent, a sample
+     * {@code μ + σ·ε} whose noise is drawn from (seed, step), so a resumed run draws the same.
+     */
+    private Encoded encode(NDManager scope, Batch batch, NDArray images, long step) {
+      if (frozenCache != null && !stage.trainsEncoder()) {
+        if (!stage.trainsAdapter()) {
+          return new Encoded(frozenCache.apply(scope, batch, images, x -> tokenizer.encode(store, x, true)), null);
+        }
+        NDArray features = frozenCache.apply(scope, batch, images, x -> tokenizer.features(store, x, true));
+        return new Encoded(tokenizer.adapt(store, features, true), null);
+      }
+      if (!tokenizerConfig.gaussianLatent()) {
+        return new Encoded(tokenizer.encode(store, images, true), null);
+      }
+      NDList moments = tokenizer.latentMoments(store, tokenizer.features(store, images, true), true);
+      NDArray mean = moments.get(0);
+      NDArray logVariance = moments.get(1);
+      float[] noise = GaussianNoise.of(config.seed(), step, Math.toIntExact(mean.size()));
+      NDArray sample = mean.add(logVariance.mul(0.5f).exp().mul(scope.create(noise, mean.getShape())));
+      return new Encoded(sample, Losses.klToStandardNormal(mean, logVariance));
     }
 
     /** LDM's balance of reconstruction and GAN gradients at the decoder's last layer (two extra backward passes). */
@@ -296,7 +365,9 @@ public final class TokenizerTrainer {
       Checkpoints.restoreInto(Checkpoints.readTensors(checkpoint, Checkpoints.MODEL, manager), tokenizer.parameters().arrays(), checkpoint);
       Checkpoints.restoreInto(Checkpoints.readTensors(checkpoint, DISCRIMINATOR, manager), discriminatorParameters.arrays(), checkpoint);
       generatorOptimizer.restore(Checkpoints.readTensors(checkpoint, GENERATOR_OPTIMIZER, manager), state.step());
-      discriminatorOptimizer.restore(Checkpoints.readTensors(checkpoint, DISCRIMINATOR_OPTIMIZER, manager), state.step());
+      // the discriminator has stepped once per GAN step, not once per step: its bias correction counts from the GAN start
+      long discriminatorSteps = Math.max(0, state.step() - Math.max(0, config.ganStartStep()));
+      discriminatorOptimizer.restore(Checkpoints.readTensors(checkpoint, DISCRIMINATOR_OPTIMIZER, manager), discriminatorSteps);
       if (ema != null) {
         ema.restore(Checkpoints.readTensors(checkpoint, Checkpoints.EMA, manager));
       }

@@ -1,8 +1,9 @@
 /**
  * The AlignTok tokenizer and how it is trained: the model (foundation encoder →
  * {@link dev.aligntok.trainer.tokenizer.Adapter} → latent → {@link dev.aligntok.trainer.tokenizer.Decoder},
- * assembled by {@link dev.aligntok.trainer.tokenizer.Tokenizer}), its losses and GAN discriminator,
- * the three training stages and the baseline ({@link dev.aligntok.trainer.tokenizer.TokenizerStage},
+ * assembled by {@link dev.aligntok.trainer.tokenizer.Tokenizer}), the fair vanilla tokenizer's
+ * LDM-style {@link dev.aligntok.trainer.tokenizer.CnnEncoder}, its losses and GAN discriminator,
+ * the three training stages and the two baselines ({@link dev.aligntok.trainer.tokenizer.TokenizerStage},
  * {@link dev.aligntok.trainer.tokenizer.StageConfig}, {@link dev.aligntok.trainer.tokenizer.TokenizerTrainer}
  * with its checkpoint state {@link dev.aligntok.trainer.tokenizer.TokenizerTrainingState}) and the
  * loader of a trained checkpoint, {@link dev.aligntok.trainer.tokenizer.TrainedTokenizer}.

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 
 /**
  * AdamW (decoupled weight decay) whose moment estimates are ours, so they can be saved in a
@@ -42,6 +43,11 @@ public final class AdamW implements AutoCloseable {
    * libtorch accumulates gradients across backward passes and DJL's collector does not reset them.
    */
   public void step(Map<String, NDArray> parameters, float learningRate) {
+    step(parameters, name -> learningRate);
+  }
+
+  /** {@link #step(Map, float)} with a learning rate per parameter name (e.g. a slower pretrained encoder). */
+  public void step(Map<String, NDArray> parameters, ToDoubleFunction<String> learningRates) {
     steps++;
     float correction1 = (float) (1 - Math.pow(settings.beta1(), steps));
     float correction2 = (float) (1 - Math.pow(settings.beta2(), steps));
@@ -64,7 +70,7 @@ public final class AdamW implements AutoCloseable {
         if (settings.weightDecay() > 0) {
           update.addi(weight.mul(settings.weightDecay()));
         }
-        weight.subi(update.muli(learningRate));
+        weight.subi(update.muli((float) learningRates.applyAsDouble(entry.getKey())));
         grad.muli(0);
       }
     }
