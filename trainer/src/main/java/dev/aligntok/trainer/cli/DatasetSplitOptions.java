@@ -9,8 +9,8 @@ import dev.aligntok.trainer.data.Splits;
 import picocli.CommandLine.Option;
 
 /**
- * {@code --dataset}, {@code --validation-fraction} and {@code --seed}, shared by training and
- * evaluation so both always see the same held-out split.
+ * {@code --dataset}, {@code --validation-fraction}, {@code --seed} and {@code --split-seed}, shared by
+ * training and evaluation so both always see the same held-out split.
  */
 final class DatasetSplitOptions {
   /** A dataset and its seeded train / held-out split. */
@@ -29,8 +29,13 @@ final class DatasetSplitOptions {
       description = "Split, data order and initialisation seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
+  @Option(names = "--split-seed", paramLabel = "SEED",
+      description = "Seed of the train / held-out split alone (default: --seed). Runs of one recipe with several "
+          + "--seed values keep one held-out set when they pass the same --split-seed, to training and evaluation.")
+  Long splitSeed;
+
   Opened open(DataCache cache, LabelLevel emojiLabels) {
     ImageDataset data = DatasetCatalog.open(dataset, cache, emojiLabels, new ImageDecoder());
-    return new Opened(data, Splits.split(data.samples(), validationFraction, seed));
+    return new Opened(data, Splits.split(data.samples(), validationFraction, splitSeed != null ? splitSeed : seed));
   }
 }

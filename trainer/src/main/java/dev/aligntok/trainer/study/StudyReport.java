@@ -41,7 +41,7 @@ public final class StudyReport {
       new Variant("stage2-wsp1", "stages 1+2, w_sp = 1"),
       new Variant("stage2-wsp5", "stages 1+2, w_sp = 5"),
       new Variant("stage3", "full method: stages 1+2 (w_sp = 1) + 3"),
-      new Variant("baseline", "vanilla baseline (same decoder and losses, encoder trained from scratch)"));
+      new Variant("baseline", "old baseline: MobileNetV2 with BatchNorm folded away, from scratch, no EMA"));
 
   /** DiT runs compared, in plot order: folder suffix and label. */
   public static final Map<String, String> DIT_RUNS = Map.of("alignTok", "AlignTok", "baseline", "baseline");
