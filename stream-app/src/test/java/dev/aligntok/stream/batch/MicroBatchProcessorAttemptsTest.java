@@ -409,6 +409,23 @@ class MicroBatchProcessorAttemptsTest {
   }
 
   @Test
+  void aRunInPartsGoesOnRightAfterEachPartNotAtTheNextCheckOfTheQueue() throws IOException {
+    MockProcessorContext<String, OutputRecord> context = context();
+    PartedWork work = new PartedWork(3, "none", 0);
+    // max-wait 10 min: the queue is checked every 2.5 min; a batch of one runs as soon as it arrives.
+    MicroBatchProcessor processor = processor(context, work, BatchingConfig.of(1, Duration.ofMinutes(10)));
+    var continuation = context.scheduledPunctuators().get(1);
+    assertEquals(Duration.ofMillis(5), continuation.getInterval());
+    continuation.getPunctuator().punctuate(context.currentSystemTimeMs()); // nothing in flight: nothing happens
+    send(processor, context, "a"); // part 1
+    continuation.getPunctuator().punctuate(context.currentSystemTimeMs()); // part 2
+    assertEquals(List.of(), outputs(context, "out"));
+    continuation.getPunctuator().punctuate(context.currentSystemTimeMs()); // part 3
+    assertEquals(List.of("a"), outputs(context, "out"));
+    assertEquals(List.of(List.of("a")), work.starts);
+  }
+
+  @Test
   void maxRunDurationBoundsARunOverAllItsParts() throws IOException {
     MockProcessorContext<String, OutputRecord> context = context();
     PartedWork work = new PartedWork(100, "none", 60);
