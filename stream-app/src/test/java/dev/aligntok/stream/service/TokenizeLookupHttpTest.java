@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code GET /v1/tokenize/{id}} through the running service (real broker, real encoder): the
  * uploader sees its latent's layout and the pipeline's timings once produced; another caller and an
  * unknown id get the same 404; an image written to Kafka directly is an admin's, whatever owner its
- * metadata claims.
+ * metadata claims; and with the lookup off the route says so.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TokenizeLookupHttpTest {
@@ -107,6 +107,18 @@ class TokenizeLookupHttpTest {
       service.awaitGetAs("/v1/tokenize/" + id, ADMIN, r -> r.statusCode() == 200);
       HttpResponse<String> alice = service.send("GET", "/v1/tokenize/" + id, ALICE, null, null);
       assertEquals(404, alice.statusCode(), id + ": " + alice.body());
+    }
+  }
+
+  @Test
+  void withTheLookupOffTheRouteSaysSoAndTheServiceStillTokenizes() {
+    try (ServiceUnderTest off = ServiceUnderTest.start(kafka.bootstrapServers(), "latent-lookup-off",
+        work.resolve("state-off"), Map.of("aligntok.tokenize.lookup-enabled", "false")).awaitReady()) {
+      assertEquals(202, off.send("POST", "/v1/tokenize?id=lookup-off-1", ADMIN, "image/png",
+          TestPngs.solid(4, 4, 1, 2, 3)).statusCode());
+      HttpResponse<String> answer = off.send("GET", "/v1/tokenize/lookup-off-1", ADMIN, null, null);
+      assertEquals(404, answer.statusCode(), answer.body());
+      assertTrue(answer.body().contains("aligntok.tokenize.lookup-enabled=false"), answer.body());
     }
   }
 }

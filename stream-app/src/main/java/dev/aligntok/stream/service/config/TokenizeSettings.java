@@ -16,6 +16,8 @@ import java.time.Duration;
  * @param latentDtype     F32 or F16 latents on the latents topic
  * @param maxBatchPixels  decoded pixels one batch may hold (by the images' headers); a large image
  *                        takes a larger share of a batch, one above the budget runs alone
+ * @param lookupEnabled   index the latents topic for {@code GET /v1/tokenize/{id}}; default true. Off, the
+ *     service does not read the latents topic back (worth it when latents are mostly extracted in bulk)
  * @param lookupRetention how long a latent's metadata stays queryable at {@code GET /v1/tokenize/{id}};
  *     default {@value #DEFAULT_LOOKUP_RETENTION_HOURS} h
  * @param ownerSecret     key (at least {@value #MIN_OWNER_SECRET_BYTES} bytes) of the tag that binds an
@@ -25,12 +27,14 @@ import java.time.Duration;
 @ConfigurationProperties("aligntok.tokenize")
 public record TokenizeSettings(boolean enabled, int batchSize, Duration maxWait, long maxEncodedBytes,
                                int maxWidth, int maxHeight, long maxPixels, LatentDType latentDtype,
-                               long maxBatchPixels, @Nullable Duration lookupRetention,
+                               long maxBatchPixels, @Nullable Boolean lookupEnabled,
+                               @Nullable Duration lookupRetention,
                                @Nullable String ownerSecret) {
   public static final long DEFAULT_LOOKUP_RETENTION_HOURS = 24;
   public static final int MIN_OWNER_SECRET_BYTES = 32;
 
   public TokenizeSettings {
+    lookupEnabled = !Boolean.FALSE.equals(lookupEnabled);
     lookupRetention = lookupRetention == null ? Duration.ofHours(DEFAULT_LOOKUP_RETENTION_HOURS) : lookupRetention;
     Settings.requirePositive("aligntok.tokenize.lookup-retention", lookupRetention);
     ownerSecret = Settings.blankToNull(ownerSecret);
@@ -45,7 +49,8 @@ public record TokenizeSettings(boolean enabled, int batchSize, Duration maxWait,
 
   @Override
   public String toString() {
-    return "TokenizeSettings[enabled=" + enabled + ", batchSize=" + batchSize + ", lookupRetention=" + lookupRetention
+    return "TokenizeSettings[enabled=" + enabled + ", batchSize=" + batchSize + ", lookupEnabled=" + lookupEnabled
+        + ", lookupRetention=" + lookupRetention
         + ", ownerSecret=" + (ownerSecret == null ? "unset" : "set") + ", ...]";
   }
 }

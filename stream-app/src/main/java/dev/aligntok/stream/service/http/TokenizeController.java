@@ -4,6 +4,7 @@ import dev.aligntok.events.ImageEvent;
 import dev.aligntok.inference.image.ImageFormat;
 import dev.aligntok.stream.config.TokenizeConfig;
 import dev.aligntok.stream.logging.LogContext;
+import dev.aligntok.stream.service.config.TokenizeSettings;
 import dev.aligntok.stream.service.kafka.EventPublisher;
 import dev.aligntok.stream.service.kafka.OwnerTags;
 import dev.aligntok.stream.service.kafka.QueryStores;
@@ -62,9 +63,12 @@ public class TokenizeController {
   private final OwnerTags owners;
   private final StoreReader stores;
   private final QueryRouting routing;
+  private final boolean lookupEnabled;
 
   TokenizeController(EventPublisher publisher, RequestIds ids, TokenizeConfig config, SubmissionQuotas quotas,
-                     Callers callers, ModelPorts model, OwnerTags owners, StoreReader stores, QueryRouting routing) {
+                     Callers callers, ModelPorts model, OwnerTags owners, StoreReader stores, QueryRouting routing,
+                     TokenizeSettings settings) {
+    this.lookupEnabled = settings.lookupEnabled();
     this.owners = owners;
     this.stores = stores;
     this.routing = routing;
@@ -122,6 +126,10 @@ public class TokenizeController {
   @Get("/{id}")
   public MutableHttpResponse<?> latent(String id, HttpRequest<?> request) {
     try (LogContext.Scope log = LogContext.requestId(id)) {
+      if (!lookupEnabled) {
+        return HttpResponse.notFound(ErrorBody.of("latents are not looked up on this deployment"
+            + " (aligntok.tokenize.lookup-enabled=false); read them from the latents topic"));
+      }
       Caller caller = callers.of(request);
       return routing.route(QueryStores.LATENTS, id, request, () -> stores.latent(id)
           .filter(latent -> caller.owns(latent.owner()))

@@ -40,7 +40,10 @@ public final class QueryStores {
 
   private QueryStores() {}
 
-  /** @param latentRetention how long latents stay queryable @param owners proves the owners of latents */
+  /**
+   * @param latentRetention how long latents stay queryable; null: no latents store (the lookup is off)
+   * @param owners proves the owners of latents
+   */
   public static void addTo(StreamsBuilder builder, TopicNames topics, EventSerdes serdes, Duration imageRetention,
                            Duration latentRetention, OwnerTags owners) {
     KTable<String, byte[]> statuses = builder.table(topics.status(),
@@ -54,6 +57,9 @@ public final class QueryStores {
     builder.stream(topics.generated(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("api-images-source"))
         .process(() -> new ImageIndexer(serdes.serde(GeneratedImage.class).deserializer()), Named.as("api-images-index"),
             IMAGES);
+    if (latentRetention == null) {
+      return;
+    }
     builder.addStateStore(Stores.windowStoreBuilder(
         Stores.persistentWindowStore(LATENTS, latentRetention, ImageIndexer.WINDOW, false),
         Serdes.String(), Serdes.ByteArray()));

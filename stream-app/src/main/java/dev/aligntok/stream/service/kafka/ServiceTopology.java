@@ -53,7 +53,7 @@ public final class ServiceTopology {
         ? timed.timed(required(model.generator(), "aligntok.generate.enabled", "a generator")) : null;
     return StreamApp.topology(tokenize, encoder, generate, generator, blobs.get(), serdes,
         builder -> QueryStores.addTo(builder, generate.topics(), serdes, generateSettings.imageRetention(),
-            tokenizeSettings.lookupRetention(), owners));
+            tokenizeSettings.lookupEnabled() ? tokenizeSettings.lookupRetention() : null, owners));
   }
 
   private static <T> T required(Optional<T> port, String flag, String what) {
