@@ -8,6 +8,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +41,7 @@ public record LatentSummary(String id, List<Integer> shape, String dtype, String
         kept.put(cut(name), ms);
       }
     });
-    timingsMs = java.util.Collections.unmodifiableMap(kept);
+    timingsMs = Collections.unmodifiableMap(kept);
   }
 
   static LatentSummary of(LatentEvent event, String owner) {
