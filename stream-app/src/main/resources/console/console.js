@@ -381,6 +381,7 @@
     try {
       const size = await imageSize(file);
       const started = performance.now();
+      const submittedAt = Date.now();
       const response = await api('POST', '/v1/tokenize', {
         headers: { 'Content-Type': file.type || 'application/octet-stream' },
         body: file
@@ -397,6 +398,7 @@
         + file.size + ' bytes, ' + (file.type || 'unknown type');
       $('tok-accepted').textContent = elapsed.toFixed(0) + ' ms (upload until 202)';
       showLatent(accepted);
+      awaitLatent(accepted.id, submittedAt);
     } catch (e) {
       showError('Tokenizing failed: ' + e.message);
     } finally {
@@ -414,7 +416,76 @@
       $('tok-shape').textContent = 'not reported by this service';
       $('tok-latent').textContent = '';
     }
-    $('tok-timings').textContent = 'the latent is written to the latents topic under the image id';
+    $('tok-timings').textContent = 'waiting for the latent…';
+  }
+
+  const LATENT_WAIT_MS = 30000;
+  let latentPoll = null; // { id, timer } of the upload whose latent is awaited
+
+  /**
+   * Asks GET /v1/tokenize/{id} until the latent is there (404 until then), waiting 250 ms, then
+   * twice as long each time up to 4 s; gives up after LATENT_WAIT_MS. A newer upload stops the poll.
+   */
+  function awaitLatent(id, submittedAt) {
+    if (latentPoll) {
+      clearTimeout(latentPoll.timer);
+    }
+    const poll = { id: id, timer: null };
+    latentPoll = poll;
+    const deadline = Date.now() + LATENT_WAIT_MS;
+    let delay = 250;
+    const ask = async () => {
+      if (latentPoll !== poll) {
+        return;
+      }
+      let response = null;
+      try {
+        response = await api('GET', '/v1/tokenize/' + encodeURIComponent(id));
+      } catch (e) {
+        response = null; // the network failed: try again until the deadline
+      }
+      if (latentPoll !== poll) {
+        return;
+      }
+      if (response && response.status === 200) {
+        showProduced(await response.json(), submittedAt);
+        latentPoll = null;
+        return;
+      }
+      if (response && response.status !== 404 && response.status !== 503) {
+        $('tok-timings').textContent = await describeFailure('Looking the latent up', response);
+        latentPoll = null;
+        return;
+      }
+      if (Date.now() + delay > deadline) {
+        $('tok-timings').textContent = 'no latent after ' + (LATENT_WAIT_MS / 1000) + ' s: the image may have been'
+          + ' dead-lettered (unreadable), or the tokenize pipeline is busy or off; look it up later at /v1/tokenize/' + id;
+        latentPoll = null;
+        return;
+      }
+      poll.timer = setTimeout(ask, delay);
+      delay = Math.min(delay * 2, 4000);
+    };
+    poll.timer = setTimeout(ask, delay);
+  }
+
+  /** The latent as produced: its shape and dtype (authoritative), and where the pipeline's time went. */
+  function showProduced(found, submittedAt) {
+    showLatent(found);
+    const timings = found.timingsMs || {};
+    const parts = [];
+    for (const name of ['queue', 'decode', 'encode']) {
+      if (typeof timings[name] === 'number') {
+        parts.push(name + ' ' + timings[name].toFixed(1) + ' ms');
+      }
+    }
+    if (typeof timings.batch === 'number') {
+      parts.push('batch of ' + timings.batch);
+    }
+    if (typeof found.producedAtMs === 'number' && found.producedAtMs > 0) {
+      parts.push('produced ' + Math.max(0, found.producedAtMs - submittedAt) + ' ms after upload');
+    }
+    $('tok-timings').textContent = parts.length ? parts.join(', ') : 'the pipeline reported no timings';
   }
 
   // ---- tabs and start-up --------------------------------------------------------------------------

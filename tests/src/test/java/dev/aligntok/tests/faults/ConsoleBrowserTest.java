@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,6 +45,9 @@ class ConsoleBrowserTest {
   private static final Path CHROMEDRIVER =
       Path.of(System.getProperty("aligntok.tests.chromedriver", "/usr/bin/chromedriver"));
   private static final Duration WAIT = Duration.ofSeconds(60);
+  /** What the tokenize page shows once the latent is produced. */
+  private static final Pattern TIMINGS = Pattern.compile(
+      "queue [0-9.]+ ms, decode [0-9.]+ ms, encode [0-9.]+ ms, batch of [0-9]+, produced [0-9]+ ms after upload");
 
   @TempDir Path tmp;
 
@@ -131,6 +135,19 @@ class ConsoleBrowserTest {
         assertTrue(browser.findElement(By.id("tok-image")).getText().startsWith("48 × 40 px"),
             browser.findElement(By.id("tok-image")).getText());
         assertTrue(browser.findElement(By.id("tok-accepted")).getText().endsWith("(upload until 202)"));
+        // Then the latent as produced (GET /v1/tokenize/{id}, with the key): the pipeline's timings.
+        wait.until(b -> {
+          String shown = b.findElement(By.id("tok-timings")).getText();
+          return !shown.isEmpty() && !shown.startsWith("waiting");
+        });
+        String timings = browser.findElement(By.id("tok-timings")).getText();
+        assertTrue(TIMINGS.matcher(timings).matches(), timings);
+        assertEquals(latent.channels() + " × " + latent.height() + " × " + latent.width(),
+            browser.findElement(By.id("tok-shape")).getText(), "the produced latent's shape");
+        Path tokenized = Path.of("target", "console-tokenize.png").toAbsolutePath();
+        Files.copy(((ChromeDriver) browser).getScreenshotAs(OutputType.FILE).toPath(), tokenized,
+            StandardCopyOption.REPLACE_EXISTING);
+        System.out.println("console tokenize screenshot: " + tokenized);
         assertTrue(!browser.findElement(By.id("error")).isDisplayed(), browser.findElement(By.id("error")).getText());
       } finally {
         browser.quit();

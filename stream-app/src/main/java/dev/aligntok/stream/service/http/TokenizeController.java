@@ -4,8 +4,12 @@ import dev.aligntok.events.ImageEvent;
 import dev.aligntok.inference.image.ImageFormat;
 import dev.aligntok.stream.config.TokenizeConfig;
 import dev.aligntok.stream.logging.LogContext;
+import dev.aligntok.stream.service.config.TokenizeSettings;
 import dev.aligntok.stream.service.kafka.EventPublisher;
+import dev.aligntok.stream.service.kafka.OwnerTags;
+import dev.aligntok.stream.service.kafka.QueryStores;
 import dev.aligntok.stream.service.model.ModelPorts;
+import dev.aligntok.stream.service.query.StoreReader;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -14,6 +18,7 @@ import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
@@ -36,6 +41,12 @@ import org.slf4j.LoggerFactory;
  * whose failures go to the dead-letter topic. Another Content-Type gets 415 ({@link ServiceErrors}).
  * The 202 ({@link TokenizeAccepted}) names the id the latent will carry and, from the bundle in
  * service, the shape and dtype it will have (the web console shows them).
+ *
+ * <p>{@code GET /v1/tokenize/{id}} then shows the latent as produced (layout, timings), from the
+ * latents store at the instance owning the id, to the caller that uploaded the image or an admin;
+ * everyone else hears 404, as for an id not seen (or not finished, or expired). The caller is
+ * carried to the latent in the image's metadata under a tag only the service can make
+ * ({@link OwnerTags}); images written to Kafka directly are an admin's.
  */
 @Controller("/v1/tokenize")
 @ExecuteOn(TaskExecutors.BLOCKING)
@@ -49,9 +60,18 @@ public class TokenizeController {
   private final Callers callers;
   private final ModelPorts model;
   private final String latentDtype;
+  private final OwnerTags owners;
+  private final StoreReader stores;
+  private final QueryRouting routing;
+  private final boolean lookupEnabled;
 
   TokenizeController(EventPublisher publisher, RequestIds ids, TokenizeConfig config, SubmissionQuotas quotas,
-                     Callers callers, ModelPorts model) {
+                     Callers callers, ModelPorts model, OwnerTags owners, StoreReader stores, QueryRouting routing,
+                     TokenizeSettings settings) {
+    this.lookupEnabled = settings.lookupEnabled();
+    this.owners = owners;
+    this.stores = stores;
+    this.routing = routing;
     this.model = model;
     this.latentDtype = config.latentDtype().name();
     this.quotas = quotas;
@@ -82,7 +102,8 @@ public class TokenizeController {
       return HttpResponse.badRequest(new ErrorBody("invalid image", errors));
     }
     // Images have no in-flight state the service tracks (no status): only the rate applies.
-    Optional<MutableHttpResponse<?>> refusal = quotas.rateRefusal(SubmissionQuotas.Route.TOKENIZE, callers.of(request));
+    Caller caller = callers.of(request);
+    Optional<MutableHttpResponse<?>> refusal = quotas.rateRefusal(SubmissionQuotas.Route.TOKENIZE, caller);
     if (refusal.isPresent()) {
       return refusal.get();
     }
@@ -92,7 +113,7 @@ public class TokenizeController {
           .setData(ByteBuffer.wrap(image))
           .setContentType(type)
           .setLabel(label)
-          .setMetadata(Map.of())
+          .setMetadata(owners.tagged(Map.of(), imageId, caller.owner()))
           .setCreatedAtMs(Instant.now())
           .build());
       LOG.info("accepted a {} image of {} bytes for tokenization", type, image.length);
@@ -100,5 +121,21 @@ public class TokenizeController {
     TokenizeAccepted.Latent latent = model.latentLayout()
         .map(layout -> new TokenizeAccepted.Latent(layout.shape(), latentDtype, layout.bundleId())).orElse(null);
     return HttpResponse.accepted().body(new TokenizeAccepted(imageId, latent));
+  }
+
+  @Get("/{id}")
+  public MutableHttpResponse<?> latent(String id, HttpRequest<?> request) {
+    try (LogContext.Scope log = LogContext.requestId(id)) {
+      if (!lookupEnabled) {
+        return HttpResponse.notFound(ErrorBody.of("latents are not looked up on this deployment"
+            + " (aligntok.tokenize.lookup-enabled=false); read them from the latents topic"));
+      }
+      Caller caller = callers.of(request);
+      return routing.route(QueryStores.LATENTS, id, request, () -> stores.latent(id)
+          .filter(latent -> caller.owns(latent.owner()))
+          .<MutableHttpResponse<?>>map(latent -> HttpResponse.ok(LatentLookup.of(latent)))
+          .orElseGet(() -> HttpResponse.notFound(ErrorBody.of("no latent of image " + id
+              + " is known (not produced yet, never uploaded, or past the retention)"))));
+    }
   }
 }

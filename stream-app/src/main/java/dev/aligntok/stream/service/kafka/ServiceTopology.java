@@ -30,10 +30,12 @@ public final class ServiceTopology {
   private final TimedPorts timed;
   private final EventSerdes serdes;
   private final ConfiguredBlobStore blobs;
+  private final OwnerTags owners;
 
   public ServiceTopology(TokenizeSettings tokenizeSettings, GenerateSettings generateSettings, TokenizeConfig tokenize,
                          GenerateConfig generate, ModelPorts model, TimedPorts timed, EventSerdes serdes,
-                         ConfiguredBlobStore blobs) {
+                         ConfiguredBlobStore blobs, OwnerTags owners) {
+    this.owners = owners;
     this.tokenizeSettings = tokenizeSettings;
     this.generateSettings = generateSettings;
     this.tokenize = tokenize;
@@ -50,7 +52,8 @@ public final class ServiceTopology {
     ImageGeneratorPort generator = generateSettings.enabled()
         ? timed.timed(required(model.generator(), "aligntok.generate.enabled", "a generator")) : null;
     return StreamApp.topology(tokenize, encoder, generate, generator, blobs.get(), serdes,
-        builder -> QueryStores.addTo(builder, generate.topics(), serdes, generateSettings.imageRetention()));
+        builder -> QueryStores.addTo(builder, generate.topics(), serdes, generateSettings.imageRetention(),
+            tokenizeSettings.lookupEnabled() ? tokenizeSettings.lookupRetention() : null, owners));
   }
 
   private static <T> T required(Optional<T> port, String flag, String what) {

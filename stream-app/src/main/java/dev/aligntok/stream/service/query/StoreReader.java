@@ -4,6 +4,7 @@ import dev.aligntok.events.GeneratedImage;
 import dev.aligntok.events.GenerationStatus;
 import dev.aligntok.stream.config.TopicNames;
 import dev.aligntok.stream.output.EventSerdes;
+import dev.aligntok.stream.service.kafka.LatentSummary;
 import dev.aligntok.stream.service.kafka.QueryStores;
 import dev.aligntok.stream.service.kafka.StreamsRunner;
 import jakarta.inject.Singleton;
@@ -58,6 +59,13 @@ public final class StoreReader {
     String key = QueryStores.imageKey(requestId, index);
     byte[] value = query(QueryStores.IMAGES, () -> latest(store, key));
     return value == null ? Optional.empty() : Optional.of(images.deserialize(topics.generated(), value));
+  }
+
+  /** What is kept of image {@code imageId}'s latent, or empty when it was not produced (yet) or has expired. */
+  public Optional<LatentSummary> latent(String imageId) {
+    ReadOnlyWindowStore<String, byte[]> store = store(QueryStores.LATENTS, QueryableStoreTypes.windowStore());
+    byte[] value = query(QueryStores.LATENTS, () -> latest(store, imageId));
+    return value == null ? Optional.empty() : Optional.of(LatentSummary.fromBytes(value));
   }
 
   /** The newest value of {@code key}: a request regenerated after a replay shows its last image. */
