@@ -1,6 +1,7 @@
 package dev.aligntok.stream.service.http;
 
 import dev.aligntok.events.GenerationState;
+import dev.aligntok.events.GeneratedImage;
 import dev.aligntok.events.GenerationStatus;
 import dev.aligntok.stream.logging.LogContext;
 import dev.aligntok.stream.service.kafka.EventPublisher;
@@ -19,6 +20,7 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +39,8 @@ import org.slf4j.LoggerFactory;
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class GenerationController {
   private static final Logger LOG = LoggerFactory.getLogger(GenerationController.class);
+  /** How long an image lookup waits for the images store to catch up with a request's status. */
+  private static final Duration IMAGE_INDEX_LAG = Duration.ofSeconds(3);
 
   private final SubmissionChecker checker;
   private final EventPublisher publisher;
@@ -163,10 +167,31 @@ public class GenerationController {
           return status;
         }
       }
-      return routing.route(QueryStores.IMAGES, id, request, () -> stores.image(id, index)
+      return routing.route(QueryStores.IMAGES, id, request, () -> awaitImage(id, index)
           .<MutableHttpResponse<?>>map(images::response)
           .orElseGet(() -> noImage(id, index)));
     }
+  }
+
+  /**
+   * The image, waited for up to {@link #IMAGE_INDEX_LAG}: the images store is filled from the
+   * generated topic after the transaction that also commits SUCCEEDED, so a client acting on that
+   * status (a webhook, an event stream) can ask a moment before the image is indexed. Only callers
+   * who may see the request get here (the status check above), so a miss costs an outsider nothing.
+   */
+  private Optional<GeneratedImage> awaitImage(String id, int index) {
+    long deadline = System.nanoTime() + IMAGE_INDEX_LAG.toNanos();
+    Optional<GeneratedImage> image = stores.image(id, index);
+    while (image.isEmpty() && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return image;
+      }
+      image = stores.image(id, index);
+    }
+    return image;
   }
 
   private static MutableHttpResponse<?> noImage(String id, int index) {
