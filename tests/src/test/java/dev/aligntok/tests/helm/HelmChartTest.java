@@ -573,6 +573,22 @@ class HelmChartTest {
     }
 
     @Test
+    void theUploadOwnerSecretComesFromASecretAndTheLatentLookupKnobsReachTheApp() {
+      RenderedChart plain = AligntokChart.template(null, Map.of());
+      assertTrue(appContainer(plain).getEnv().stream().noneMatch(e -> e.getName().equals("ALIGNTOK_TOKENIZE_OWNER_SECRET")),
+          "no secret configured: the app makes a key per pod");
+      assertTrue(appConfig(plain).at("/aligntok/tokenize/lookup-enabled").asBoolean());
+      assertEquals("24h", appConfig(plain).at("/aligntok/tokenize/lookup-retention").asText());
+
+      RenderedChart chart = AligntokChart.template(null, Map.of("tokenize.ownerSecret", "upload-owners",
+          "tokenize.lookupEnabled", false, "tokenize.lookupRetention", "2h"));
+      assertSecretRef(appContainer(chart), "ALIGNTOK_TOKENIZE_OWNER_SECRET", "upload-owners", "owner-secret");
+      assertFalse(appConfig(chart).at("/aligntok/tokenize/lookup-enabled").asBoolean());
+      assertEquals("2h", appConfig(chart).at("/aligntok/tokenize/lookup-retention").asText());
+      assertTrue(appConfig(chart).at("/aligntok/tokenize/owner-secret").isMissingNode(), "never in the ConfigMap");
+    }
+
+    @Test
     void bearerTokensAloneNeedNoApiKeySecret() {
       RenderedChart chart = AligntokChart.template(null, Map.of("auth.existingSecret", "",
           "auth.jwt.existingSecret", "idp-keys", "auth.jwt.publicKeyKey", "public.pem",
