@@ -85,8 +85,11 @@ class GenerationEventsHttpTest {
         "aligntok.generate.max-wait", "3s", // a lone request waits this long for companions: it is seen QUEUED
         "aligntok.events.poll-interval", "100ms",
         "aligntok.events.wait-for-id", "3s",
-        // A long request for the progress test: many steps, reported in parts of 100 ms.
+        // A long request for the progress test: many steps, reported in parts of 100 ms; each step waits
+        // 1 ms per request (4 s for 1,000 steps), since the tiny bundle alone once ran them in 0.3 s, under
+        // the 0.5 s spacing of progress updates.
         "aligntok.generate.max-steps", LONG_STEPS,
+        ServiceTestDoubles.STEP_DELAY, "1ms",
         "aligntok.generate.progress-interval", "100ms"));
     settings.putAll(overrides);
     return ServiceUnderTest.start(kafka.bootstrapServers(), "events-test", work.resolve(name), settings);

@@ -33,6 +33,8 @@ import java.time.Duration;
 public class ServiceTestDoubles {
   static final String PROPERTY = "aligntok.test.doubles";
   static final String GENERATE_DELAY = "aligntok.test.generate-delay";
+  /** A duration the sampler waits per request per step (default none): a long request however fast the CPU. */
+  static final String STEP_DELAY = "aligntok.test.step-delay";
   /**
    * True: the generator port says its bundle takes free text (the HTTP API and admission treat it
    * as a text bundle) while its leases and generation stay the real class bundle's.
@@ -46,9 +48,11 @@ public class ServiceTestDoubles {
   /** The generator, slowed by {@value #GENERATE_DELAY} (a duration, default none) per batch. */
   @Singleton
   SlowGenerator generator(BundleModels models, @Property(name = GENERATE_DELAY, defaultValue = "0s") Duration delay,
+                          @Property(name = STEP_DELAY, defaultValue = "0s") Duration stepDelay,
                           @Property(name = FORCE_FREE_TEXT, defaultValue = "false") boolean forceFreeText) {
     ImageGeneratorPort real = models.generator();
-    return new SlowGenerator(forceFreeText ? new ForcedKindGenerator(real, true, real.acceptsFreeText()) : real, delay);
+    return new SlowGenerator(forceFreeText ? new ForcedKindGenerator(real, true, real.acceptsFreeText()) : real, delay,
+        stepDelay);
   }
 
   @Singleton

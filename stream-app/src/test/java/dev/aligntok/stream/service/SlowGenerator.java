@@ -11,17 +11,23 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
-/** A real generator taking {@code delay} longer per batch, so a test can act while a batch is in flight. */
+/**
+ * A real generator taking {@code delay} longer per batch (and {@code stepDelay} longer each time its
+ * sampler asks whether a request was cancelled: once per request per step), so a test can act while
+ * a batch is in flight, or see a long request's progress however fast the tiny bundle samples.
+ */
 final class SlowGenerator implements ImageGeneratorPort {
   private final ImageGeneratorPort delegate;
   private final Duration delay;
+  private final Duration stepDelay;
   private final CountDownLatch started = new CountDownLatch(1);
   private final CountDownLatch held = new CountDownLatch(1);
   private volatile String heldId;
 
-  SlowGenerator(ImageGeneratorPort delegate, Duration delay) {
+  SlowGenerator(ImageGeneratorPort delegate, Duration delay, Duration stepDelay) {
     this.delegate = delegate;
     this.delay = delay;
+    this.stepDelay = stepDelay;
   }
 
   @Override
@@ -77,6 +83,9 @@ final class SlowGenerator implements ImageGeneratorPort {
   }
 
   private boolean holding(String id, Predicate<String> cancelledNow) {
+    if (!stepDelay.isZero()) {
+      sleep(stepDelay);
+    }
     if (id.equals(heldId)) {
       heldId = null;
       held.countDown();
@@ -95,8 +104,12 @@ final class SlowGenerator implements ImageGeneratorPort {
 
   private void pause() {
     started.countDown();
+    sleep(delay);
+  }
+
+  private static void sleep(Duration duration) {
     try {
-      Thread.sleep(delay.toMillis());
+      Thread.sleep(duration.toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while generating", e);
