@@ -46,8 +46,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class GenerateProgressTopologyTest {
   private static final TopicNames TOPICS = TopicNames.defaults();
-  private static final Duration MAX_WAIT = Duration.ofMillis(200);
-  /** Apart enough on the driver's clock for every progress report (at most two a second). */
+  private static final Duration MAX_WAIT = Duration.ofMinutes(10);
+  /**
+   * Apart enough on the driver's clock for every progress report (at most two a second); each advance
+   * fires the processor's run continuation once. (Batches start full, so the queue check, every
+   * quarter of MAX_WAIT, never fires here: it would run a second part in the same advance.)
+   */
   private static final Duration BETWEEN_CALLS = Duration.ofMillis(500);
   private static final int STEPS = 6;
 
