@@ -1,6 +1,7 @@
 // The AlignTok Streams web console. Plain JavaScript, no build step, no third-party code. Everything
 // from the user or the service is put on the page with textContent or as attribute values, never as
-// HTML. The credential stays in sessionStorage (this tab); the recent-request list in localStorage.
+// HTML. The credential stays in sessionStorage (this tab); the recent-request lists (one per
+// credential) in localStorage.
 'use strict';
 
 /* global readEventStream */
@@ -92,9 +93,22 @@
 
   // ---- recent requests --------------------------------------------------------------------------
 
+  /**
+   * One list per credential, so a browser shared by several callers (or one user with several keys)
+   * shows each the requests made with the credential in use. The storage key carries a 32-bit FNV-1a
+   * hash of the credential, never the credential itself (and crypto.subtle needs a secure context).
+   */
+  function recentStorage() {
+    let hash = 0x811c9dc5;
+    for (const ch of credential()) {
+      hash = Math.imul(hash ^ ch.codePointAt(0), 0x01000193) >>> 0;
+    }
+    return RECENT_STORAGE + '.' + hash.toString(16);
+  }
+
   function recent() {
     try {
-      const list = JSON.parse(localStorage.getItem(RECENT_STORAGE) || '[]');
+      const list = JSON.parse(localStorage.getItem(recentStorage()) || '[]');
       return Array.isArray(list) ? list : [];
     } catch (ignored) {
       return [];
@@ -102,7 +116,7 @@
   }
 
   function saveRecent(list) {
-    localStorage.setItem(RECENT_STORAGE, JSON.stringify(list.slice(0, MAX_RECENT)));
+    localStorage.setItem(recentStorage(), JSON.stringify(list.slice(0, MAX_RECENT)));
     renderRecent();
   }
 
@@ -504,12 +518,14 @@
       $('key-input').value = '';
       showKeyState();
       clearError();
+      renderRecent();
       refreshRecent();
     });
     $('key-forget').addEventListener('click', () => {
       sessionStorage.removeItem(KEY_STORAGE);
       stopWatching();
       showKeyState();
+      renderRecent();
     });
     $('tab-generate').addEventListener('click', () => showTab('generate'));
     $('tab-tokenize').addEventListener('click', () => showTab('tokenize'));

@@ -40,6 +40,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 @WithRealStack
 class ConsoleBrowserTest {
   private static final String API_KEY = "console-key";
+  private static final String OTHER_KEY = "console-browser-other-key";
   /** Debian's paths; other hosts name theirs with -Daligntok.tests.chromium and -Daligntok.tests.chromedriver. */
   private static final Path CHROMIUM = Path.of(System.getProperty("aligntok.tests.chromium", "/usr/bin/chromium"));
   private static final Path CHROMEDRIVER =
@@ -59,7 +60,7 @@ class ConsoleBrowserTest {
     BundleManifest bundle = BundleFiles.verify(GenerationBacklog.DEFAULT_BUNDLE).manifest();
     String className = bundle.labels().vocabulary().names().get(0);
     try (FaultRun run = new FaultRun(stack, "console", tmp, Map.of(
-             "aligntok.auth.enabled", "true", "aligntok.auth.api-keys", API_KEY,
+             "aligntok.auth.enabled", "true", "aligntok.auth.api-keys", API_KEY + "," + OTHER_KEY,
              // A lone request waits 5 s for companions: long enough to be seen QUEUED and cancelled from the page.
              "aligntok.generate.max-wait", "5s"));
          ServiceProcess service = run.startService()) {
@@ -122,6 +123,14 @@ class ConsoleBrowserTest {
         Files.copy(((ChromeDriver) browser).getScreenshotAs(OutputType.FILE).toPath(), screenshot,
             StandardCopyOption.REPLACE_EXISTING);
         System.out.println("console screenshot: " + screenshot);
+
+        // Another caller's key in the same browser: its own (empty) list; back to the first key, its list again.
+        browser.findElement(By.id("key-input")).sendKeys(OTHER_KEY);
+        browser.findElement(By.id("key-save")).click();
+        wait.until(b -> b.findElements(By.cssSelector("#recent-rows tr")).isEmpty());
+        browser.findElement(By.id("key-input")).sendKeys(API_KEY);
+        browser.findElement(By.id("key-save")).click();
+        wait.until(b -> b.findElements(By.cssSelector("#recent-rows tr")).size() == 2);
 
         // Tokenize: upload a PNG, see its id and the latent's shape.
         browser.findElement(By.id("tab-tokenize")).click();
