@@ -99,11 +99,11 @@ final class EvalTokenizerCommand implements Callable<Integer> {
         try (MobileNetV2Features frozen = MobileNetV2Features.fromNsfwjs(nsfwjs)) {
           FeatureExtractor cached = featureCache.resolve(dataCache).of(frozen);
           report = report.withProbe("frozen_encoder:" + frozen.name(),
-              TokenizerEvaluation.probeFeatures(cached, train, heldOut, ProbeConfig.defaults(), 32));
+              TokenizerEvaluation.probeFeatures(cached, train, heldOut, ProbeConfig.tokenizerProbes(), 32));
           EvaluationReport.LatentShape latents = report.latents();
           Map<String, ProbeResult> sameWidth = TokenizerEvaluation.probeFeaturesAtWidths(cached, train, heldOut,
               TokenizerEvaluation.latentProbeWidths(latents.channels(), latents.height(), latents.width()),
-              ProbeConfig.defaults(), 32);
+              ProbeConfig.tokenizerProbes(), 32);
           for (Map.Entry<String, ProbeResult> entry : sameWidth.entrySet()) {
             report = report.withProbe(entry.getKey(), entry.getValue());
           }

@@ -15,7 +15,8 @@ import java.util.stream.IntStream;
  * <p>Protocol: features are standardised with the mean/std of the data each model is fitted on
  * (constant features become 0); λ is chosen on a seeded selection fold cut from the training split
  * ({@link ProbeConfig#selectionFraction()}), trying the grid from strongest to weakest with warm
- * starts and keeping the best (ties go to the stronger λ); the model is then refitted on the whole
+ * starts and keeping the best (ties go to the stronger λ; with {@link ProbeConfig#patience()} the
+ * walk stops after that many λ in a row that are not better); the model is then refitted on the whole
  * training split and scored on the held-out split. The held-out split never influences training or
  * the choice of λ. Deterministic: the loss is summed over fixed chunks of samples (two threads on
  * these machines) and combined in chunk order, so results do not depend on scheduling.
@@ -80,6 +81,7 @@ public final class LinearProbe {
     double[] theta = new double[classes * d + classes];
     double bestAccuracy = -1;
     double bestL2 = grid.get(0);
+    int notBetter = 0;
     for (double l2 : grid) {
       Lbfgs.Outcome selection = fit(fitZ, fitY, classes, l2, theta);
       theta = selection.x();
@@ -89,6 +91,9 @@ public final class LinearProbe {
       if (accuracy > bestAccuracy) {
         bestAccuracy = accuracy;
         bestL2 = l2;
+        notBetter = 0;
+      } else if (config.patience() > 0 && ++notBetter >= config.patience()) {
+        break;
       }
     }
 

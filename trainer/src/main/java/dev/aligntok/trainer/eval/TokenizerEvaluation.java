@@ -59,7 +59,8 @@ public final class TokenizerEvaluation {
           + "(both 8-bit quantised, resized to the network input), covariances unbiased, a ridge eps*I added to both "
           + "(eps reported); biased upwards for small n, compare only at equal counts",
       "probes: multinomial logistic regression (L-BFGS, standardised features, L2 chosen on a seeded selection "
-          + "fold of the training split), trained on the training split, accuracy on the held-out split; "
+          + "fold of the training split, walking the grid from strongest to weakest and stopping after `patience` "
+          + "values in a row that are not better; settings in the 'probe settings' line), trained on the training split, accuracy on the held-out split; "
           + "majorityBaseline = always answering the most common training class; frequencyChance = sum of squared "
           + "held-out class frequencies (a class-blind guesser drawing classes as often as they occur); "
           + "heldOutStandardError = sqrt(p(1-p)/n) over the n held-out images; heldOutCorrect = per held-out image "
@@ -73,7 +74,8 @@ public final class TokenizerEvaluation {
       "references of the same width as each latent probe K: raw_pixels_pca@K = pixels area-averaged to the smallest "
           + "g x g grid with 3*g*g >= width, then PCA (fitted on the training split) to exactly that width; "
           + "frozen_encoder_pca@K = the frozen encoder's pooled features, PCA (training split) to that width, capped "
-          + "at the feature width (dimensions then says the width used)",
+          + "at the feature width (dimensions then says the width used); the probe standardises PCA coordinates like "
+          + "any feature, so these references are whitened",
       "latentStats: per-channel mean and population std over held-out latents and grid positions");
 
   private final EvaluationConfig config;
@@ -164,7 +166,7 @@ public final class TokenizerEvaluation {
         new EvaluationReport.ImageShape(imageShape.height(), imageShape.width()),
         new EvaluationReport.LatentShape(shape.channels(), shape.height(), shape.width()), ratio,
         Summary.of(toDoubles(held.psnr)), Summary.of(toDoubles(held.ssim)), frechet, probes, held.latentStats.result(), seconds,
-        DEFINITIONS);
+        definitions(config.probe()));
   }
 
   /**
@@ -238,6 +240,15 @@ public final class TokenizerEvaluation {
     int k = Math.min(width, trainSet.x()[0].length);
     Pca pca = Pca.fit(trainSet.x(), k);
     return linear.evaluate(pca.project(trainSet.x()), trainSet.y(), pca.project(heldSet.x()), heldSet.y());
+  }
+
+  /** {@link #DEFINITIONS} and the probe settings actually used. */
+  static List<String> definitions(ProbeConfig probe) {
+    List<String> all = new ArrayList<>(DEFINITIONS);
+    all.add("probe settings: L2 grid " + probe.l2Grid() + ", selection fraction " + probe.selectionFraction()
+        + ", at most " + probe.maxIterations() + " L-BFGS iterations, gradient tolerance " + probe.gradientTolerance()
+        + ", patience " + probe.patience() + " (0 = whole grid), seed " + probe.seed());
+    return all;
   }
 
   /** Probe key for raw pixels pooled to a grid, e.g. {@code raw_pixels_4x4}. */

@@ -77,19 +77,22 @@ public final class StudyReport {
   public static final String FASHION_FOLDER = "fashion-mnist";
 
   /** One dataset's tokenizer table: the evaluated variants, and those not evaluated yet. */
-  public record TokenizerTable(List<TokenizerRow> rows, List<Variant> missing) {
+  public record TokenizerTable(List<TokenizerRow> rows, List<Variant> missing, ProbeTable probes) {
     static TokenizerTable read(ObjectMapper json, Path folder) {
       List<TokenizerRow> rows = new ArrayList<>();
       List<Variant> missing = new ArrayList<>();
+      List<ProbeTable.Row> probeRows = new ArrayList<>();
       for (Variant variant : TOKENIZER_VARIANTS) {
         Path eval = folder.resolve(variant.folder()).resolve(TokenizerEvaluation.REPORT_FILE);
         if (Files.isRegularFile(eval)) {
-          rows.add(tokenizerRow(variant, eval, readTree(json, eval)));
+          JsonNode tree = readTree(json, eval);
+          rows.add(tokenizerRow(variant, eval, tree));
+          probeRows.add(ProbeTable.Row.read(variant, tree));
         } else {
           missing.add(variant);
         }
       }
-      return new TokenizerTable(List.copyOf(rows), List.copyOf(missing));
+      return new TokenizerTable(List.copyOf(rows), List.copyOf(missing), new ProbeTable(probeRows));
     }
 
     void appendMarkdown(StringBuilder md) {
@@ -103,6 +106,7 @@ public final class StudyReport {
       for (Variant variant : missing) {
         md.append("| ").append(variant.description()).append(" | not evaluated yet | | | | |\n");
       }
+      probes.appendMarkdown(md);
     }
   }
 
