@@ -16,7 +16,8 @@ import java.util.stream.IntStream;
  * (constant features become 0); λ is chosen on a seeded selection fold cut from the training split
  * ({@link ProbeConfig#selectionFraction()}), trying the grid from strongest to weakest with warm
  * starts and keeping the best (ties go to the stronger λ; with {@link ProbeConfig#patience()} the
- * walk stops after that many λ in a row that are not better); the model is then refitted on the whole
+ * walk stops after that many λ in a row each worse than the one before, once the accuracy has risen
+ * above the strongest λ's); the model is then refitted on the whole
  * training split and scored on the held-out split. The held-out split never influences training or
  * the choice of λ. Deterministic: the loss is summed over fixed chunks of samples (two threads on
  * these machines) and combined in chunk order, so results do not depend on scheduling.
@@ -81,18 +82,26 @@ public final class LinearProbe {
     double[] theta = new double[classes * d + classes];
     double bestAccuracy = -1;
     double bestL2 = grid.get(0);
-    int notBetter = 0;
+    int falling = 0;
+    double previous = Double.NEGATIVE_INFINITY;
+    double firstAccuracy = Double.NaN;
     for (double l2 : grid) {
       Lbfgs.Outcome selection = fit(fitZ, fitY, classes, l2, theta);
       theta = selection.x();
       double accuracy = accuracy(theta, selectionZ, selectionY, classes);
       candidates.add(new ProbeResult.Candidate(l2, accuracy, selection.iterations(),
           converged(gradientMaxNorm(theta, fitZ, fitY, classes, l2), selection.value())));
+      // Early stop only on a falling curve past a rise: a flat start (every λ at the majority class) goes on.
+      falling = accuracy < previous ? falling + 1 : 0;
       if (accuracy > bestAccuracy) {
         bestAccuracy = accuracy;
         bestL2 = l2;
-        notBetter = 0;
-      } else if (config.patience() > 0 && ++notBetter >= config.patience()) {
+      }
+      if (candidates.size() == 1) {
+        firstAccuracy = accuracy;
+      }
+      previous = accuracy;
+      if (config.patience() > 0 && falling >= config.patience() && bestAccuracy > firstAccuracy) {
         break;
       }
     }

@@ -26,9 +26,13 @@ public final class ProbeTable {
       new String[] {"stage3", "baseline", "full method − old baseline"},
       new String[] {"stage2-wsp1", "stage2-wsp0", "w_sp = 1 − w_sp = 0"});
 
-  /** One probe as read back: accuracy, its standard error (NaN if the count is unknown), width, fit state. */
+  /**
+   * One probe as read back: the first run's accuracy, its standard error (NaN if the count is
+   * unknown), width, fit state and per-image marks; {@code seeds} the accuracy of every run of the
+   * variant that has this probe (one entry for a single seed).
+   */
   record Cell(double accuracy, double standardError, int dimensions, String converged, int heldOutCount,
-              String correct) {
+              String correct, double[] seeds) {
     static Cell read(JsonNode probe) {
       double accuracy = probe.path("heldOutAccuracy").asDouble();
       int n = probe.path("heldOutCount").asInt(0);
@@ -38,17 +42,38 @@ public final class ProbeTable {
           : probe.has("stopReason") ? ("gradient below tolerance".equals(probe.path("stopReason").asText()) ? "yes" : "no")
           : "unknown";
       String correct = probe.hasNonNull("heldOutCorrect") ? probe.path("heldOutCorrect").asText() : null;
-      return new Cell(accuracy, se, probe.path("dimensions").asInt(0), converged, n, correct);
+      return new Cell(accuracy, se, probe.path("dimensions").asInt(0), converged, n, correct, new double[] {accuracy});
     }
 
+    Cell withSeeds(double[] all) {
+      return new Cell(accuracy, standardError, dimensions, converged, heldOutCount, correct, all);
+    }
+
+    /** One run: accuracy ± binomial SE; several: mean ± sd over the runs, and how many. */
     String format() {
-      String value = Double.isNaN(standardError) ? String.format(Locale.ROOT, "%.1f %%", 100 * accuracy)
-          : String.format(Locale.ROOT, "%.1f ± %.1f %%", 100 * accuracy, 100 * standardError);
+      String value;
+      if (seeds.length > 1) {
+        value = String.format(Locale.ROOT, "%.1f ± %.1f %%", 100 * StudyReport.mean(seeds), 100 * StudyReport.sd(seeds));
+      } else {
+        value = Double.isNaN(standardError) ? String.format(Locale.ROOT, "%.1f %%", 100 * accuracy)
+            : String.format(Locale.ROOT, "%.1f ± %.1f %%", 100 * accuracy, 100 * standardError);
+      }
       String width = dimensions > 0 ? " (" + dimensions + ")" : "";
-      return value + width + ("no".equals(converged) ? " *" : "");
+      String runs = seeds.length > 1 ? " [" + seeds.length + " seeds]" : "";
+      return value + width + runs + ("no".equals(converged) ? " *" : "");
     }
 
+    /**
+     * This − other: over seeds (difference of means, SE √(sd_a²/k_a + sd_b²/k_b)) when both have
+     * several runs; else of the first runs, paired when both kept per-image marks.
+     */
     AccuracyDifference minus(Cell other) {
+      if (seeds.length > 1 && other.seeds.length > 1) {
+        double se = Math.sqrt(Math.pow(StudyReport.sd(seeds), 2) / seeds.length
+            + Math.pow(StudyReport.sd(other.seeds), 2) / other.seeds.length);
+        return new AccuracyDifference(StudyReport.mean(seeds) - StudyReport.mean(other.seeds), se, false,
+            Math.min(seeds.length, other.seeds.length));
+      }
       if (correct != null && other.correct != null && correct.length() == other.correct.length()) {
         return AccuracyDifference.paired(correct, other.correct);
       }
@@ -61,9 +86,15 @@ public final class ProbeTable {
 
   /** A variant's probes by key. */
   record Row(StudyReport.Variant variant, Map<String, Cell> probes, double majority, double frequencyChance) {
-    static Row read(StudyReport.Variant variant, JsonNode eval) {
+    /** From every run of the variant (the first is the one whose per-image marks are used). */
+    static Row read(StudyReport.Variant variant, List<JsonNode> runs) {
+      JsonNode eval = runs.get(0);
       Map<String, Cell> probes = new LinkedHashMap<>();
-      eval.path("probes").fields().forEachRemaining(e -> probes.put(e.getKey(), Cell.read(e.getValue())));
+      eval.path("probes").fields().forEachRemaining(e -> {
+        double[] seeds = runs.stream().map(run -> run.path("probes").path(e.getKey()))
+            .filter(node -> node.has("heldOutAccuracy")).mapToDouble(node -> node.path("heldOutAccuracy").asDouble()).toArray();
+        probes.put(e.getKey(), Cell.read(e.getValue()).withSeeds(seeds));
+      });
       JsonNode latents = eval.path("probes").path("latents");
       return new Row(variant, probes, latents.path("majorityBaseline").asDouble(Double.NaN),
           latents.path("frequencyChance").asDouble(Double.NaN));
@@ -90,8 +121,8 @@ public final class ProbeTable {
     if (rows.isEmpty()) {
       return;
     }
-    md.append("\nLinear probes: held-out accuracy ± binomial standard error (feature width); "
-        + "* = the fit did not converge.\n\n| probe | ");
+    md.append("\nLinear probes: held-out accuracy ± binomial standard error (feature width), or mean ± sd over "
+        + "seeds when a variant has several runs; * = the (first run's) fit did not converge.\n\n| probe | ");
     md.append(String.join(" | ", LATENT_PROBES.values())).append(" |\n|---|");
     md.append("---|".repeat(LATENT_PROBES.size())).append('\n');
     for (Row row : rows) {
@@ -123,7 +154,7 @@ public final class ProbeTable {
     List<String> differences = differences();
     if (!differences.isEmpty()) {
       md.append("\nDifferences (points, ± their own standard error; paired = on the same held-out images, "
-          + "from per-image correctness):\n");
+          + "from per-image correctness; over seeds = of the means, √(sd_a²/k_a + sd_b²/k_b)):\n");
       differences.forEach(line -> md.append("- ").append(line).append('\n'));
     }
   }
@@ -146,7 +177,8 @@ public final class ProbeTable {
           parts.add(Double.isNaN(d.standardError())
               ? String.format(Locale.ROOT, "%s %+.1f (no standard error: held-out count unknown)", header, 100 * d.difference())
               : String.format(Locale.ROOT, "%s %+.1f ± %.1f (%s, %.1f SE)", header, 100 * d.difference(),
-                  100 * d.standardError(), d.paired() ? "paired" : "unpaired", d.zScore()));
+                  100 * d.standardError(), d.paired() ? "paired" : ca.seeds().length > 1 && cb.seeds().length > 1
+                      ? "over seeds" : "unpaired", d.zScore()));
         }
       });
       if (!parts.isEmpty()) {

@@ -58,6 +58,27 @@ class StudyReportTest {
   }
 
   @Test
+  void severalSeedsOfAVariantShowMeanAndSd() throws IOException {
+    tokenizerEval("stage3", 20, 0.70, 3, 0.70, 0.80);
+    tokenizerEval("stage3/seed-2", 21, 0.71, 4, 0.72, 0.80);
+    tokenizerEval("stage3/seed-10", 22, 0.72, 5, 0.74, 0.80);
+    tokenizerEval("baseline", 19, 0.69, 3.4, 0.60, 0.70);
+    tokenizerEval("baseline/seed-2", 19, 0.69, 3.4, 0.64, 0.70);
+    StudyReport report = StudyReport.read(docs);
+    StudyReport.TokenizerRow full = report.tokenizers().get(0);
+    assertEquals(3, full.runs());
+    assertEquals(72.0, 100 * full.probePooled(), 1e-9);
+    assertEquals(2.0, 100 * full.spread().probePooled(), 1e-9);
+    String markdown = report.markdown();
+    assertTrue(markdown.contains("| full method: stages 1+2 (w_sp = 1) + 3 (mean ± sd of 3 seeds) | 21.00 ± 1.00 | 0.710 ± 0.010 "
+        + "| 4.00 ± 1.00 | 72.0 ± 2.0 % | 80.0 ± 0.0 % |"), markdown);
+    assertTrue(markdown.contains("| full method: stages 1+2 (w_sp = 1) + 3 | 72.0 ± 2.0 % [3 seeds] | 80.0 ± 0.0 % [3 seeds] | — |"),
+        markdown);
+    // over seeds: 0.72 − 0.62 = +10.0 points, SE √(0.02²/3 + 0.028284²/2) = 2.31 points
+    assertTrue(markdown.contains("- full method − old baseline: pooled (C) +10.0 ± 2.3 (over seeds, 4.3 SE)"), markdown);
+  }
+
+  @Test
   void fashionMnistHasItsOwnTableOnceEvaluated() throws IOException {
     assertTrue(StudyReport.read(docs).markdown().contains("Not evaluated yet (`scripts/study.sh fashion`)"));
 
