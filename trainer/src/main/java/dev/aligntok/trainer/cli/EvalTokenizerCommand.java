@@ -12,6 +12,8 @@ import dev.aligntok.trainer.features.InceptionV3Features;
 import dev.aligntok.trainer.eval.LabelledImages;
 import dev.aligntok.trainer.features.MobileNetV2Features;
 import dev.aligntok.trainer.eval.ProbeConfig;
+import dev.aligntok.trainer.eval.ProbeResult;
+import dev.aligntok.trainer.features.FeatureExtractor;
 import dev.aligntok.trainer.charts.LossCurves;
 import dev.aligntok.trainer.eval.TokenizerEvaluation;
 import dev.aligntok.trainer.tokenizer.TokenizerStage;
@@ -20,6 +22,7 @@ import dev.aligntok.trainer.tokenizer.TrainedTokenizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,7 +35,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "tokenizer", mixinStandardHelpOptions = true,
     description = "Evaluate a trained tokenizer stage on the held-out split (the same seeded split training used): "
-        + "PSNR, SSIM, Fréchet distance in InceptionV3 mixed5 features, linear-probe accuracy of pooled latents, "
+        + "PSNR, SSIM, Fréchet distance in InceptionV3 mixed5 features, linear-probe accuracy of pooled, 2x2 and whole latents and of same-width pixel references, "
         + "per-channel latent statistics; writes eval.json, reconstructions.png and loss-curves.png.")
 final class EvalTokenizerCommand implements Callable<Integer> {
   @Mixin
@@ -52,8 +55,9 @@ final class EvalTokenizerCommand implements Callable<Integer> {
   LabelLevel probeLabels;
 
   @Option(names = "--frozen-encoder-probe", negatable = true, defaultValue = "true", fallbackValue = "true",
-      description = "Also probe the pretrained MobileNetV2's own pooled block_10 features (the frozen-encoder baseline; "
-          + "about a minute; default: on).")
+      description = "Also probe the pretrained MobileNetV2's own pooled block_10 features (the frozen-encoder baseline), "
+          + "whole and cut by PCA to each latent probe's width (frozen_encoder_pca@latents, @latents_2x2, @latents_full; "
+          + "capped at the 384 features); a few minutes; default: on.")
   boolean frozenEncoderProbe;
 
   @Option(names = "--probe-train-images", paramLabel = "N", defaultValue = "0",
@@ -93,9 +97,16 @@ final class EvalTokenizerCommand implements Callable<Integer> {
       }
       if (frozenEncoderProbe) {
         try (MobileNetV2Features frozen = MobileNetV2Features.fromNsfwjs(nsfwjs)) {
+          FeatureExtractor cached = featureCache.resolve(dataCache).of(frozen);
           report = report.withProbe("frozen_encoder:" + frozen.name(),
-              TokenizerEvaluation.probeFeatures(featureCache.resolve(dataCache).of(frozen), train, heldOut,
-                  ProbeConfig.defaults(), 32));
+              TokenizerEvaluation.probeFeatures(cached, train, heldOut, ProbeConfig.tokenizerProbes(), 32));
+          EvaluationReport.LatentShape latents = report.latents();
+          Map<String, ProbeResult> sameWidth = TokenizerEvaluation.probeFeaturesAtWidths(cached, train, heldOut,
+              TokenizerEvaluation.latentProbeWidths(latents.channels(), latents.height(), latents.width()),
+              ProbeConfig.tokenizerProbes(), 32);
+          for (Map.Entry<String, ProbeResult> entry : sameWidth.entrySet()) {
+            report = report.withProbe(entry.getKey(), entry.getValue());
+          }
           TokenizerEvaluation.writeReport(out.resolve(TokenizerEvaluation.REPORT_FILE), report);
         }
       }

@@ -170,6 +170,9 @@ public final class GenerationEvaluation {
             settings.frechetResamples(), settings.seed()));
       }
       run.put("classConsistency", consistency.heldOutAccuracy());
+      // Chance from the class frequencies (Σq² over the requested classes), not 1/classes: the classes are unbalanced.
+      run.put("classConsistencyChance", consistency.frequencyChance());
+      run.put("classConsistencyStandardError", consistency.heldOutStandardError());
       run.put("samplesPerSecond", classes.length / seconds);
       runs.put(name, run);
       out.printf("%s: Fréchet distance %.2f, class consistency %.1f%% (%d samples, %.1f samples/s)%n", name,

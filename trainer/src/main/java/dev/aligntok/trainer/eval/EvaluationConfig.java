@@ -24,9 +24,12 @@ public record EvaluationConfig(int batchSize, int gridImages, ReconstructionGrid
     }
   }
 
-  /** Batches of 32, a 16-image grid (8 per row, 2× enlarged, PSNR captions), default probe, 4×4 pixel probe. */
+  /**
+   * Batches of 32, a 16-image grid (8 per row, 2× enlarged, PSNR captions),
+   * {@link ProbeConfig#tokenizerProbes()}, 4×4 pixel probe.
+   */
   public static EvaluationConfig defaults() {
-    return new EvaluationConfig(32, 16, ReconstructionGrid.Options.defaults(), ProbeConfig.defaults(), true, 4);
+    return new EvaluationConfig(32, 16, ReconstructionGrid.Options.defaults(), ProbeConfig.tokenizerProbes(), true, 4);
   }
 
   public EvaluationConfig withBatchSize(int newBatchSize) {

@@ -15,7 +15,9 @@ import java.util.Map;
  * @param ssim per-image SSIM over the held-out split
  * @param frechet distance between held-out originals and their reconstructions, or null when no
  *     feature extractor was given
- * @param probes linear-probe results by what was probed ({@code latents}, {@code raw_pixels_4x4},
+ * @param probes linear-probe results by what was probed ({@code latents}, {@code latents_2x2},
+ *     {@code latents_full}, {@code raw_pixels_4x4}, the same-width references
+ *     {@code raw_pixels_pca@<latent probe>} and {@code frozen_encoder_pca@<latent probe>},
  *     {@code frozen_encoder:…}), all with the same protocol and splits
  * @param latentStats per-channel statistics of the held-out latents
  * @param seconds wall time of each part

@@ -46,6 +46,18 @@ public record LatentBatch(float[] values, int count, int channels, int height, i
     return Pooling.grid(values, count, channels, height, width, cells);
   }
 
+  /** Every value of each latent (C·H·W per row, channel, row, column order), in double: no pooling. */
+  public double[][] flattened() {
+    int floats = latentFloats();
+    double[][] out = new double[count][floats];
+    for (int n = 0; n < count; n++) {
+      for (int i = 0; i < floats; i++) {
+        out[n][i] = values[n * floats + i];
+      }
+    }
+    return out;
+  }
+
   @Override
   public boolean equals(Object other) {
     return other instanceof LatentBatch o && count == o.count && channels == o.channels && height == o.height

@@ -15,7 +15,9 @@ import java.util.stream.IntStream;
  * <p>Protocol: features are standardised with the mean/std of the data each model is fitted on
  * (constant features become 0); λ is chosen on a seeded selection fold cut from the training split
  * ({@link ProbeConfig#selectionFraction()}), trying the grid from strongest to weakest with warm
- * starts and keeping the best (ties go to the stronger λ); the model is then refitted on the whole
+ * starts and keeping the best (ties go to the stronger λ; with {@link ProbeConfig#patience()} the
+ * walk stops after that many λ in a row each worse than the one before, once the accuracy has risen
+ * above the strongest λ's); the model is then refitted on the whole
  * training split and scored on the held-out split. The held-out split never influences training or
  * the choice of λ. Deterministic: the loss is summed over fixed chunks of samples (two threads on
  * these machines) and combined in chunk order, so results do not depend on scheduling.
@@ -80,21 +82,37 @@ public final class LinearProbe {
     double[] theta = new double[classes * d + classes];
     double bestAccuracy = -1;
     double bestL2 = grid.get(0);
+    int falling = 0;
+    double previous = Double.NEGATIVE_INFINITY;
+    double firstAccuracy = Double.NaN;
     for (double l2 : grid) {
-      theta = fit(fitZ, fitY, classes, l2, theta).x();
+      Lbfgs.Outcome selection = fit(fitZ, fitY, classes, l2, theta);
+      theta = selection.x();
       double accuracy = accuracy(theta, selectionZ, selectionY, classes);
-      candidates.add(new ProbeResult.Candidate(l2, accuracy));
+      candidates.add(new ProbeResult.Candidate(l2, accuracy, selection.iterations(),
+          converged(gradientMaxNorm(theta, fitZ, fitY, classes, l2), selection.value())));
+      // Early stop only on a falling curve past a rise: a flat start (every λ at the majority class) goes on.
+      falling = accuracy < previous ? falling + 1 : 0;
       if (accuracy > bestAccuracy) {
         bestAccuracy = accuracy;
         bestL2 = l2;
+      }
+      if (candidates.size() == 1) {
+        firstAccuracy = accuracy;
+      }
+      previous = accuracy;
+      if (config.patience() > 0 && falling >= config.patience() && bestAccuracy > firstAccuracy) {
+        break;
       }
     }
 
     Standardizer full = Standardizer.fit(trainX);
     double[][] trainZ = full.apply(trainX);
     Lbfgs.Outcome outcome = fit(trainZ, trainY, classes, bestL2, new double[classes * d + classes]);
+    double gradient = gradientMaxNorm(outcome.x(), trainZ, trainY, classes, bestL2);
+    boolean atEdge = grid.size() == 1 || bestL2 == grid.get(0) || bestL2 == grid.get(grid.size() - 1);
     return new Fitted(outcome, full, classes, d, trainY, accuracy(outcome.x(), trainZ, trainY, classes), bestL2,
-        List.copyOf(candidates));
+        atEdge, List.copyOf(candidates), gradient, converged(gradient, outcome.value()));
   }
 
   /** A probe fitted on one training split; scores any held-out set of the same feature length. */
@@ -106,10 +124,14 @@ public final class LinearProbe {
     private final int[] trainY;
     private final double trainAccuracy;
     private final double l2;
+    private final boolean l2AtGridEdge;
     private final List<ProbeResult.Candidate> candidates;
+    private final double gradientMaxNorm;
+    private final boolean converged;
 
     private Fitted(Lbfgs.Outcome outcome, Standardizer standardizer, int classes, int dimensions, int[] trainY,
-                   double trainAccuracy, double l2, List<ProbeResult.Candidate> candidates) {
+                   double trainAccuracy, double l2, boolean l2AtGridEdge, List<ProbeResult.Candidate> candidates,
+                   double gradientMaxNorm, boolean converged) {
       this.outcome = outcome;
       this.standardizer = standardizer;
       this.classes = classes;
@@ -117,7 +139,10 @@ public final class LinearProbe {
       this.trainY = trainY.clone();
       this.trainAccuracy = trainAccuracy;
       this.l2 = l2;
+      this.l2AtGridEdge = l2AtGridEdge;
       this.candidates = candidates;
+      this.gradientMaxNorm = gradientMaxNorm;
+      this.converged = converged;
     }
 
     /** Accuracy on {@code (heldOutX, heldOutY)}; labels must lie below the fitted class count. */
@@ -127,9 +152,18 @@ public final class LinearProbe {
         throw new IllegalArgumentException("probe held-out split: label " + max(heldOutY) + " but the probe was fitted for "
             + classes + " classes");
       }
-      double heldOutAccuracy = accuracy(outcome.x(), standardizer.apply(heldOutX), heldOutY, classes);
+      boolean[] correct = correct(outcome.x(), standardizer.apply(heldOutX), heldOutY, classes);
+      StringBuilder marks = new StringBuilder(correct.length);
+      int right = 0;
+      for (boolean c : correct) {
+        marks.append(c ? '1' : '0');
+        right += c ? 1 : 0;
+      }
+      double heldOutAccuracy = (double) right / correct.length;
       return new ProbeResult(classes, dimensions, trainY.length, heldOutX.length, trainAccuracy, heldOutAccuracy,
-          majorityBaseline(trainY, heldOutY, classes), l2, candidates, outcome.iterations(), outcome.stopReason());
+          AccuracyDifference.standardError(heldOutAccuracy, correct.length), majorityBaseline(trainY, heldOutY, classes),
+          frequencyChance(heldOutY, classes), l2, l2AtGridEdge, candidates, outcome.iterations(), outcome.stopReason(),
+          gradientMaxNorm, converged, marks.toString());
     }
   }
 
@@ -199,9 +233,35 @@ public final class LinearProbe {
     return loss + 0.5 * l2 * penalty;
   }
 
+  /** Max-norm of the gradient of the penalised loss at {@code theta}: the convergence criterion. */
+  private static double gradientMaxNorm(double[] theta, double[][] x, int[] y, int classes, double l2) {
+    double[] gradient = new double[theta.length];
+    lossAndGradient(theta, gradient, x, y, classes, l2);
+    double max = 0;
+    for (double g : gradient) {
+      max = Math.max(max, Math.abs(g));
+    }
+    return max;
+  }
+
+  /** The same test as {@link Lbfgs}'s stop: max |∇| ≤ tolerance · max(1, |loss|). */
+  private boolean converged(double gradientMaxNorm, double loss) {
+    return gradientMaxNorm <= config.gradientTolerance() * Math.max(1, Math.abs(loss));
+  }
+
   static double accuracy(double[] theta, double[][] x, int[] y, int classes) {
+    boolean[] correct = correct(theta, x, y, classes);
+    int right = 0;
+    for (boolean c : correct) {
+      right += c ? 1 : 0;
+    }
+    return (double) right / x.length;
+  }
+
+  /** Per row: is the highest logit the true class? */
+  static boolean[] correct(double[] theta, double[][] x, int[] y, int classes) {
     int d = x[0].length;
-    int correct = 0;
+    boolean[] correct = new boolean[x.length];
     for (int i = 0; i < x.length; i++) {
       int best = 0;
       double bestLogit = Double.NEGATIVE_INFINITY;
@@ -215,11 +275,26 @@ public final class LinearProbe {
           best = k;
         }
       }
-      if (best == y[i]) {
-        correct++;
-      }
+      correct[i] = best == y[i];
     }
-    return (double) correct / x.length;
+    return correct;
+  }
+
+  /**
+   * Σ q_k² over the held-out class frequencies q: the expected accuracy of a guesser that ignores
+   * the input and draws class k with probability q_k.
+   */
+  static double frequencyChance(int[] heldOutY, int classes) {
+    int[] counts = new int[classes];
+    for (int label : heldOutY) {
+      counts[label]++;
+    }
+    double sum = 0;
+    for (int count : counts) {
+      double q = (double) count / heldOutY.length;
+      sum += q * q;
+    }
+    return sum;
   }
 
   private static double majorityBaseline(int[] trainY, int[] heldOutY, int classes) {

@@ -12,10 +12,22 @@ import java.util.List;
  * @param maxIterations L-BFGS iteration cap per fit
  * @param gradientTolerance L-BFGS stops when max |∇| ≤ this × max(1, |loss|)
  * @param seed drives the selection fold; same seed and data, same result
+ * @param patience stop walking down the grid (strong to weak λ) after this many λ in a row whose
+ *     selection accuracy each fell below the previous one's, provided the accuracy has risen above
+ *     the strongest λ's at some point; 0 tries the whole grid. The weak end is where fits of wide
+ *     features are slowest and, once the selection accuracy is falling, least useful
  */
 public record ProbeConfig(List<Double> l2Grid, double selectionFraction, int maxIterations, double gradientTolerance,
-    long seed) {
+    long seed, int patience) {
+  /** Tries the whole grid (patience 0). */
+  public ProbeConfig(List<Double> l2Grid, double selectionFraction, int maxIterations, double gradientTolerance, long seed) {
+    this(l2Grid, selectionFraction, maxIterations, gradientTolerance, seed, 0);
+  }
+
   public ProbeConfig {
+    if (patience < 0) {
+      throw new IllegalArgumentException("probe patience must be >= 0 (0 = the whole grid), got " + patience);
+    }
     if (l2Grid == null || l2Grid.isEmpty()) {
       throw new IllegalArgumentException("probe L2 grid must not be empty");
     }
@@ -34,12 +46,26 @@ public record ProbeConfig(List<Double> l2Grid, double selectionFraction, int max
     }
   }
 
-  /** λ ∈ {1e-5 … 1e-1} (5 values), 20% selection fold, ≤ 300 L-BFGS iterations, seed 0. */
+  /**
+   * λ ∈ {1e-5 … 1e-1} (5 values), 20% selection fold, ≤ 300 L-BFGS iterations, seed 0, whole grid:
+   * the generation evaluation's class-consistency classifier (99 classes, where a higher cap would
+   * cost minutes per checkpoint). Tokenizer probes use {@link #tokenizerProbes()}.
+   */
   public static ProbeConfig defaults() {
     return new ProbeConfig(List.of(1e-1, 1e-2, 1e-3, 1e-4, 1e-5), 0.2, 300, 1e-6, 0L);
   }
 
+  /**
+   * The tokenizer evaluation's probes (issue 22): λ ∈ {1 … 1e-6} (7 values) so that the chosen λ
+   * is rarely at an edge, ≤ 2,000 L-BFGS iterations so that fits meet the gradient criterion
+   * (300 left most latent fits at the cap), the same tolerance 1e-6, patience 2 (the weakest λ of
+   * wide probes, the slowest fits, are skipped once the selection accuracy has fallen twice in a row).
+   */
+  public static ProbeConfig tokenizerProbes() {
+    return new ProbeConfig(List.of(1e0, 1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6), 0.2, 2000, 1e-6, 0L, 2);
+  }
+
   public ProbeConfig withSeed(long newSeed) {
-    return new ProbeConfig(l2Grid, selectionFraction, maxIterations, gradientTolerance, newSeed);
+    return new ProbeConfig(l2Grid, selectionFraction, maxIterations, gradientTolerance, newSeed, patience);
   }
 }

@@ -6,6 +6,8 @@ import dev.aligntok.inference.image.ImageBatch;
 import dev.aligntok.trainer.features.FeatureExtractor;
 import dev.aligntok.trainer.features.MobileNetV2Features;
 import dev.aligntok.trainer.features.Pooling;
+import dev.aligntok.trainer.linalg.Matrices;
+import dev.aligntok.trainer.linalg.Pca;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -24,9 +26,10 @@ import java.util.function.Function;
  * and SSIM of reconstructions ({@link ImageMetrics}), the Fréchet distance between originals and
  * reconstructions in a fixed pretrained feature space ({@link FrechetDistance},
  * {@link FeatureExtractor}), per-channel latent statistics ({@link LatentStats}); and the
- * linear-probe accuracy ({@link LinearProbe}) of globally pooled latents, trained on the training
- * split and scored on the held-out split — optionally also of raw pixels. Writes {@code eval.json}
- * and {@code reconstructions.png}.
+ * linear-probe accuracy ({@link LinearProbe}) of latents pooled globally, pooled to 2×2 and whole,
+ * trained on the training split and scored on the held-out split — optionally also of raw pixels,
+ * both on a fixed grid and cut (area-averaging, then PCA) to each latent probe's width. Writes
+ * {@code eval.json} and {@code reconstructions.png}.
  *
  * <p>The probes of things that do not depend on the tokenizer — raw pixels, frozen-encoder
  * features — have static helpers, so they can be run once and attached to each report with
@@ -41,6 +44,12 @@ public final class TokenizerEvaluation {
    */
   static final int LATENT_PROBE_GRID = 2;
   public static final String LATENT_GRID_PROBE = "latents_2x2";
+  /** The whole latent, every C·H·W value, no pooling. */
+  public static final String LATENT_FULL_PROBE = "latents_full";
+  /** Key prefix of raw-pixel references as wide as a latent probe: {@code raw_pixels_pca@latents_full}. */
+  public static final String PIXELS_AT_WIDTH = "raw_pixels_pca@";
+  /** Key prefix of frozen-encoder references as wide as a latent probe: {@code frozen_encoder_pca@latents}. */
+  public static final String FROZEN_AT_WIDTH = "frozen_encoder_pca@";
   static final List<String> DEFINITIONS = List.of(
       "images: RGB in [0, 1]; reconstructions clamped to [0, 1] before every metric",
       "psnr: per image 10*log10(1/MSE) over all 3*H*W values, capped at " + ImageMetrics.PSNR_CAP_DB
@@ -51,10 +60,23 @@ public final class TokenizerEvaluation {
           + "(both 8-bit quantised, resized to the network input), covariances unbiased, a ridge eps*I added to both "
           + "(eps reported); biased upwards for small n, compare only at equal counts",
       "probes: multinomial logistic regression (L-BFGS, standardised features, L2 chosen on a seeded selection "
-          + "fold of the training split), trained on the training split, accuracy on the held-out split; "
-          + "majorityBaseline = always answering the most common training class",
-      "latents probe: latents averaged over their spatial grid (one value per channel); latents_2x2: averaged over "
-          + "a 2x2 grid (4 values per channel); frozen_encoder:*: the pretrained encoder's own features, pooled",
+          + "fold of the training split, walking the grid from strongest to weakest and stopping after `patience` "
+          + "values in a row each worse than the one before, once the accuracy has risen above the first; settings in the 'probe settings' line), trained on the training split, accuracy on the held-out split; "
+          + "majorityBaseline = always answering the most common training class; frequencyChance = sum of squared "
+          + "held-out class frequencies (a class-blind guesser drawing classes as often as they occur); "
+          + "heldOutStandardError = sqrt(p(1-p)/n) over the n held-out images; heldOutCorrect = per held-out image "
+          + "1/0 in split order, for paired differences (SE of a - b = sd of the per-image differences / sqrt(n))",
+      "probe fits: converged = max|gradient| <= gradientTolerance * max(1, |loss|) at the final fit, however it "
+          + "stopped; l2AtGridEdge = the chosen L2 is the grid's strongest or weakest; each candidate also says "
+          + "whether its selection-fold fit converged",
+      "latents probe: latents averaged over their spatial grid (one value per channel, C); latents_2x2: averaged over "
+          + "a 2x2 grid (4C); latents_full: every latent value, no pooling (C*H*W); frozen_encoder:*: the pretrained "
+          + "encoder's own features, pooled",
+      "references of the same width as each latent probe K: raw_pixels_pca@K = pixels area-averaged to the smallest "
+          + "g x g grid with 3*g*g >= width, then PCA (fitted on the training split) to exactly that width; "
+          + "frozen_encoder_pca@K = the frozen encoder's pooled features, PCA (training split) to that width, capped "
+          + "at the feature width (dimensions then says the width used); PCA coordinates are turned by a seeded random "
+          + "rotation within the kept subspace before the probe standardises them, so that they are not whitened",
       "latentStats: per-channel mean and population std over held-out latents and grid positions");
 
   private final EvaluationConfig config;
@@ -122,14 +144,22 @@ public final class TokenizerEvaluation {
     probes.put(LATENT_GRID_PROBE, probe.evaluate(toArray(trainPass.gridLatents), trainPass.labels(), toArray(held.gridLatents),
         held.labels()));
     seconds.put("probeLatentGrid", elapsed(start));
+    start = System.nanoTime();
+    probes.put(LATENT_FULL_PROBE, probe.evaluate(toArray(trainPass.fullLatents), trainPass.labels(), toArray(held.fullLatents),
+        held.labels()));
+    seconds.put("probeLatentFull", elapsed(start));
+    LatentBatch shape = held.firstLatents;
     if (config.probeRawPixels()) {
       start = System.nanoTime();
       probes.put(pixelProbeName(config.pixelProbeGrid()), probe.evaluate(toArray(trainPass.pooledPixels), trainPass.labels(),
           toArray(held.pooledPixels), held.labels()));
       seconds.put("probeRawPixels", elapsed(start));
+      start = System.nanoTime();
+      probes.putAll(probeRawPixelsAtWidths(train, heldOut, latentProbeWidths(shape.channels(), shape.height(), shape.width()),
+          config.probe(), config.batchSize()));
+      seconds.put("probeRawPixelsAtWidths", elapsed(start));
     }
 
-    LatentBatch shape = held.firstLatents;
     ImageBatch imageShape = held.firstImages;
     double ratio = (double) shape.latentFloats() / imageShape.imageFloats();
     return new EvaluationReport(tokenizer.name(), new EvaluationReport.Split(train.name(), train.size()),
@@ -137,7 +167,100 @@ public final class TokenizerEvaluation {
         new EvaluationReport.ImageShape(imageShape.height(), imageShape.width()),
         new EvaluationReport.LatentShape(shape.channels(), shape.height(), shape.width()), ratio,
         Summary.of(toDoubles(held.psnr)), Summary.of(toDoubles(held.ssim)), frechet, probes, held.latentStats.result(), seconds,
-        DEFINITIONS);
+        definitions(config.probe()));
+  }
+
+  /**
+   * Width of each latent probe for C×H×W latents, by key: {@code latents} C, {@code latents_2x2}
+   * 4C, {@code latents_full} C·H·W — the widths the same-width references are cut to.
+   */
+  public static Map<String, Integer> latentProbeWidths(int channels, int height, int width) {
+    Map<String, Integer> widths = new LinkedHashMap<>();
+    widths.put("latents", channels);
+    widths.put(LATENT_GRID_PROBE, channels * LATENT_PROBE_GRID * LATENT_PROBE_GRID);
+    widths.put(LATENT_FULL_PROBE, channels * height * width);
+    return widths;
+  }
+
+  /**
+   * Cells per side of the raw-pixel grid a same-width reference starts from: the smallest g with
+   * 3·g² ≥ {@code width}, at most the image side (PCA then cuts the 3·g² values to the width).
+   */
+  static int pixelGridForWidth(int width, int imageSide) {
+    int g = 1;
+    while (3 * g * g < width && g < imageSide) {
+      g++;
+    }
+    return g;
+  }
+
+  /**
+   * Raw-pixel references as wide as each latent probe ({@code widths}, e.g. from
+   * {@link #latentProbeWidths}): pixels area-averaged to the smallest g×g grid with 3·g² ≥ the
+   * width, then PCA fitted on the training split to exactly that width (fewer if the grid cannot
+   * hold it). Keys {@value #PIXELS_AT_WIDTH} + the latent probe's key.
+   */
+  public static Map<String, ProbeResult> probeRawPixelsAtWidths(LabelledImages train, LabelledImages heldOut,
+      Map<String, Integer> widths, ProbeConfig probe, int batchSize) {
+    Map<String, ProbeResult> results = new LinkedHashMap<>();
+    LinearProbe linear = new LinearProbe(probe);
+    for (Map.Entry<String, Integer> entry : widths.entrySet()) {
+      int width = entry.getValue();
+      int[] grid = new int[1];
+      LabelledFeatures trainSet = LabelledFeatures.collect(train, batchSize, b -> {
+        grid[0] = pixelGridForWidth(width, Math.min(b.images().height(), b.images().width()));
+        return pooledPixels(b.images(), grid[0]);
+      });
+      LabelledFeatures heldSet = LabelledFeatures.collect(heldOut, batchSize, b -> pooledPixels(b.images(), grid[0]));
+      results.put(PIXELS_AT_WIDTH + entry.getKey(), probeAtWidth(linear, trainSet, heldSet, width, probe.seed()));
+    }
+    return results;
+  }
+
+  /**
+   * Frozen-encoder references as wide as each latent probe: {@code features} (pooled, as in
+   * {@link #probeFeatures}) cut by a PCA fitted on the training split to each width, capped at the
+   * feature width. Keys {@value #FROZEN_AT_WIDTH} + the latent probe's key. The features are
+   * extracted once.
+   */
+  public static Map<String, ProbeResult> probeFeaturesAtWidths(FeatureExtractor features, LabelledImages train,
+      LabelledImages heldOut, Map<String, Integer> widths, ProbeConfig probe, int batchSize) {
+    LabelledFeatures trainSet = LabelledFeatures.collect(train, batchSize, b -> features.extract(b.images()));
+    LabelledFeatures heldSet = LabelledFeatures.collect(heldOut, batchSize, b -> features.extract(b.images()));
+    Map<String, ProbeResult> results = new LinkedHashMap<>();
+    LinearProbe linear = new LinearProbe(probe);
+    for (Map.Entry<String, Integer> entry : widths.entrySet()) {
+      results.put(FROZEN_AT_WIDTH + entry.getKey(), probeAtWidth(linear, trainSet, heldSet, entry.getValue(),
+          probe.seed()));
+    }
+    return results;
+  }
+
+  /**
+   * PCA fitted on the training rows only, to min(width, feature width) components, then a seeded
+   * random rotation within that subspace. Why the rotation: the probe standardises each feature, and
+   * PCA coordinates standardised are whitened — the last, near-constant components are blown up
+   * (their training variance ~0), and on held-out images they swamp the rest (in the smoke run the
+   * whitened 512-d pixel reference fell to the majority class, 62.6 %, while its selection fold read
+   * 74 %). Rotated, every coordinate mixes all components and has about the same variance, so
+   * standardising rescales the subspace almost uniformly, as it does for the latents.
+   */
+  static ProbeResult probeAtWidth(LinearProbe linear, LabelledFeatures trainSet, LabelledFeatures heldSet, int width,
+      long seed) {
+    int k = Math.min(width, trainSet.x()[0].length);
+    Pca pca = Pca.fit(trainSet.x(), k);
+    double[][] rotation = Matrices.randomOrthogonal(k, seed);
+    return linear.evaluate(Matrices.multiply(pca.project(trainSet.x()), rotation), trainSet.y(),
+        Matrices.multiply(pca.project(heldSet.x()), rotation), heldSet.y());
+  }
+
+  /** {@link #DEFINITIONS} and the probe settings actually used. */
+  static List<String> definitions(ProbeConfig probe) {
+    List<String> all = new ArrayList<>(DEFINITIONS);
+    all.add("probe settings: L2 grid " + probe.l2Grid() + ", selection fraction " + probe.selectionFraction()
+        + ", at most " + probe.maxIterations() + " L-BFGS iterations, gradient tolerance " + probe.gradientTolerance()
+        + ", patience " + probe.patience() + " (0 = whole grid), seed " + probe.seed());
+    return all;
   }
 
   /** Probe key for raw pixels pooled to a grid, e.g. {@code raw_pixels_4x4}. */
@@ -207,6 +330,7 @@ public final class TokenizerEvaluation {
     final List<Double> ssim = new ArrayList<>();
     final List<double[]> pooledLatents = new ArrayList<>();
     final List<double[]> gridLatents = new ArrayList<>();
+    final List<double[]> fullLatents = new ArrayList<>();
     final List<double[]> pooledPixels = new ArrayList<>();
     final List<Integer> labelList = new ArrayList<>();
     final List<double[]> originalFeatures = new ArrayList<>();
@@ -235,6 +359,7 @@ public final class TokenizerEvaluation {
       latentStats.add(latents);
       pooledLatents.addAll(Arrays.asList(latents.pooled()));
       gridLatents.addAll(Arrays.asList(latents.pooled(LATENT_PROBE_GRID)));
+      fullLatents.addAll(Arrays.asList(latents.flattened()));
       if (config.probeRawPixels()) {
         pooledPixels.addAll(Arrays.asList(pooledPixels(images, config.pixelProbeGrid())));
       }
@@ -268,6 +393,7 @@ public final class TokenizerEvaluation {
     final TokenizerUnderTest tokenizer;
     final List<double[]> pooledLatents = new ArrayList<>();
     final List<double[]> gridLatents = new ArrayList<>();
+    final List<double[]> fullLatents = new ArrayList<>();
     final List<double[]> pooledPixels = new ArrayList<>();
     final List<Integer> labelList = new ArrayList<>();
 
@@ -279,6 +405,7 @@ public final class TokenizerEvaluation {
       LatentBatch latents = encode(tokenizer, batch.images());
       pooledLatents.addAll(Arrays.asList(latents.pooled()));
       gridLatents.addAll(Arrays.asList(latents.pooled(LATENT_PROBE_GRID)));
+      fullLatents.addAll(Arrays.asList(latents.flattened()));
       if (config.probeRawPixels()) {
         pooledPixels.addAll(Arrays.asList(pooledPixels(batch.images(), config.pixelProbeGrid())));
       }

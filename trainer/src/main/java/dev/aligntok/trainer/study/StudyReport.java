@@ -48,9 +48,23 @@ public final class StudyReport {
   private static final List<String> DIT_ORDER = List.of("alignTok", "baseline");
   private static final Pattern STEP_FOLDER = Pattern.compile("step-(\\d+)");
 
-  /** Held-out numbers of one tokenizer. */
+  /**
+   * Held-out numbers of one tokenizer: with several runs (seeds) of the variant, their means, and
+   * {@code spread} their sample standard deviations (null for a single run).
+   */
   public record TokenizerRow(Variant variant, double psnr, double ssim, double frechet, double probePooled,
-                             double probeGrid) {}
+                             double probeGrid, int runs, TokenizerRow spread) {
+    /** One run's numbers. */
+    public TokenizerRow(Variant variant, double psnr, double ssim, double frechet, double probePooled, double probeGrid) {
+      this(variant, psnr, ssim, frechet, probePooled, probeGrid, 1, null);
+    }
+  }
+
+  /**
+   * Further runs of a variant (other training seeds) sit in {@code <variant>/seed-<S>/eval.json}
+   * beside the first run's {@code <variant>/eval.json}; tables then show mean ± sd over all runs.
+   */
+  public static final String SEED_FOLDER_PREFIX = "seed-";
 
   /**
    * Generation metrics of one DiT checkpoint.
@@ -77,32 +91,48 @@ public final class StudyReport {
   public static final String FASHION_FOLDER = "fashion-mnist";
 
   /** One dataset's tokenizer table: the evaluated variants, and those not evaluated yet. */
-  public record TokenizerTable(List<TokenizerRow> rows, List<Variant> missing) {
+  public record TokenizerTable(List<TokenizerRow> rows, List<Variant> missing, ProbeTable probes) {
     static TokenizerTable read(ObjectMapper json, Path folder) {
       List<TokenizerRow> rows = new ArrayList<>();
       List<Variant> missing = new ArrayList<>();
+      List<ProbeTable.Row> probeRows = new ArrayList<>();
       for (Variant variant : TOKENIZER_VARIANTS) {
-        Path eval = folder.resolve(variant.folder()).resolve(TokenizerEvaluation.REPORT_FILE);
-        if (Files.isRegularFile(eval)) {
-          rows.add(tokenizerRow(variant, eval, readTree(json, eval)));
+        List<Path> evals = runsOf(folder.resolve(variant.folder()));
+        if (!evals.isEmpty()) {
+          List<JsonNode> trees = evals.stream().map(eval -> readTree(json, eval)).toList();
+          List<TokenizerRow> runs = new ArrayList<>();
+          for (int i = 0; i < evals.size(); i++) {
+            runs.add(tokenizerRow(variant, evals.get(i), trees.get(i)));
+          }
+          rows.add(summarise(variant, runs));
+          probeRows.add(ProbeTable.Row.read(variant, trees));
         } else {
           missing.add(variant);
         }
       }
-      return new TokenizerTable(List.copyOf(rows), List.copyOf(missing));
+      return new TokenizerTable(List.copyOf(rows), List.copyOf(missing), new ProbeTable(probeRows));
     }
 
     void appendMarkdown(StringBuilder md) {
       md.append("| tokenizer | PSNR dB | SSIM | Fréchet (Inception mixed5) | probe: pooled latents | probe: 2×2 latents |\n")
           .append("|---|---|---|---|---|---|\n");
       for (TokenizerRow row : rows) {
-        md.append(String.format(Locale.ROOT, "| %s | %.2f | %.3f | %.2f | %.1f %% | %.1f %% |%n",
-            row.variant().description(), row.psnr(), row.ssim(), row.frechet(), 100 * row.probePooled(),
-            100 * row.probeGrid()));
+        TokenizerRow sd = row.spread();
+        if (sd == null) {
+          md.append(String.format(Locale.ROOT, "| %s | %.2f | %.3f | %.2f | %.1f %% | %.1f %% |%n",
+              row.variant().description(), row.psnr(), row.ssim(), row.frechet(), 100 * row.probePooled(),
+              100 * row.probeGrid()));
+        } else {
+          md.append(String.format(Locale.ROOT, "| %s (mean ± sd of %d seeds) | %.2f ± %.2f | %.3f ± %.3f | %.2f ± %.2f "
+                  + "| %.1f ± %.1f %% | %.1f ± %.1f %% |%n", row.variant().description(), row.runs(), row.psnr(), sd.psnr(),
+              row.ssim(), sd.ssim(), row.frechet(), sd.frechet(), 100 * row.probePooled(), 100 * sd.probePooled(),
+              100 * row.probeGrid(), 100 * sd.probeGrid()));
+        }
       }
       for (Variant variant : missing) {
         md.append("| ").append(variant.description()).append(" | not evaluated yet | | | | |\n");
       }
+      probes.appendMarkdown(md);
     }
   }
 
@@ -325,6 +355,63 @@ public final class StudyReport {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + png, e);
     }
+  }
+
+  /** The variant's eval.json, then its seed-S/eval.json in order of S (empty: not evaluated yet). */
+  private static List<Path> runsOf(Path variantFolder) {
+    List<Path> runs = new ArrayList<>();
+    Path first = variantFolder.resolve(TokenizerEvaluation.REPORT_FILE);
+    if (Files.isRegularFile(first)) {
+      runs.add(first);
+    }
+    if (Files.isDirectory(variantFolder)) {
+      try (Stream<Path> children = Files.list(variantFolder)) {
+        children.filter(p -> p.getFileName().toString().matches(SEED_FOLDER_PREFIX + "\\d+"))
+            .sorted(Comparator.comparingLong(p -> Long.parseLong(p.getFileName().toString().substring(SEED_FOLDER_PREFIX.length()))))
+            .map(p -> p.resolve(TokenizerEvaluation.REPORT_FILE)).filter(Files::isRegularFile).forEach(runs::add);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot list " + variantFolder, e);
+      }
+    }
+    return runs;
+  }
+
+  private static TokenizerRow summarise(Variant variant, List<TokenizerRow> runs) {
+    if (runs.size() == 1) {
+      return runs.get(0);
+    }
+    List<ToDoubleFunction<TokenizerRow>> metrics = List.of(TokenizerRow::psnr, TokenizerRow::ssim, TokenizerRow::frechet,
+        TokenizerRow::probePooled, TokenizerRow::probeGrid);
+    double[] means = new double[metrics.size()];
+    double[] sds = new double[metrics.size()];
+    for (int m = 0; m < metrics.size(); m++) {
+      double[] values = runs.stream().mapToDouble(metrics.get(m)).toArray();
+      means[m] = mean(values);
+      sds[m] = sd(values);
+    }
+    return new TokenizerRow(variant, means[0], means[1], means[2], means[3], means[4], runs.size(),
+        new TokenizerRow(variant, sds[0], sds[1], sds[2], sds[3], sds[4]));
+  }
+
+  static double mean(double[] values) {
+    double sum = 0;
+    for (double v : values) {
+      sum += v;
+    }
+    return sum / values.length;
+  }
+
+  /** Sample standard deviation (divisor n − 1); 0 for one value. */
+  static double sd(double[] values) {
+    if (values.length < 2) {
+      return 0;
+    }
+    double m = mean(values);
+    double sum = 0;
+    for (double v : values) {
+      sum += (v - m) * (v - m);
+    }
+    return Math.sqrt(sum / (values.length - 1));
   }
 
   private static TokenizerRow tokenizerRow(Variant variant, Path file, JsonNode eval) {

@@ -112,6 +112,42 @@ class LinearProbeTest {
     assertThrows(IllegalArgumentException.class, () -> new ProbeConfig(List.of(-1.0), 0.2, 10, 1e-6, 0));
   }
 
+  @Test
+  void reportsStandardErrorChanceAndPerImageCorrectness() {
+    Data train = clusters(300, 3, 8, 0.8, 5);
+    Data heldOut = clusters(100, 3, 8, 0.8, 6);
+    ProbeResult result = new LinearProbe(CONFIG).evaluate(train.x, train.y, heldOut.x, heldOut.y);
+    double p = result.heldOutAccuracy();
+    assertEquals(Math.sqrt(p * (1 - p) / 100), result.heldOutStandardError(), 1e-15);
+    assertEquals(100, result.heldOutCorrect().length());
+    assertEquals(p, result.heldOutCorrect().chars().filter(c -> c == '1').count() / 100.0, 1e-15);
+    // held-out labels i % 3 over 100 images: 34, 33, 33 → Σq² = (34² + 33² + 33²) / 100² = 0.3334
+    assertEquals(0.3334, result.frequencyChance(), 1e-12);
+    // unbalanced: three of class 0, one of class 1 → 0.75² + 0.25² = 0.625
+    assertEquals(0.625, LinearProbe.frequencyChance(new int[] {0, 0, 1, 0}, 3), 1e-15);
+  }
+
+  @Test
+  void saysWhetherTheFitConvergedAndWhetherTheL2IsAtTheGridEdge() {
+    Data train = clusters(300, 3, 8, 0.8, 5);
+    Data heldOut = clusters(100, 3, 8, 0.8, 6);
+    ProbeResult converged = new LinearProbe(CONFIG).evaluate(train.x, train.y, heldOut.x, heldOut.y);
+    assertTrue(converged.converged(), converged.stopReason() + ", max|grad| " + converged.gradientMaxNorm());
+    assertTrue(converged.gradientMaxNorm() <= CONFIG.gradientTolerance() * 10, "" + converged.gradientMaxNorm());
+    assertTrue(converged.candidates().stream().allMatch(ProbeResult.Candidate::converged), converged.candidates().toString());
+    double strongest = CONFIG.l2Grid().stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+    double weakest = CONFIG.l2Grid().stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+    assertEquals(converged.selectedL2() == strongest || converged.selectedL2() == weakest, converged.l2AtGridEdge());
+
+    ProbeConfig capped = new ProbeConfig(List.of(1e-4), 0.2, 2, 1e-6, 0);
+    ProbeResult stopped = new LinearProbe(capped).evaluate(train.x, train.y, heldOut.x, heldOut.y);
+    assertEquals("iteration limit", stopped.stopReason());
+    assertEquals(2, stopped.iterations());
+    assertTrue(!stopped.converged() && stopped.gradientMaxNorm() > 1e-6, "" + stopped.gradientMaxNorm());
+    assertTrue(stopped.l2AtGridEdge(), "a one-value grid is all edge");
+    assertTrue(!stopped.candidates().get(0).converged() && stopped.candidates().get(0).iterations() == 2);
+  }
+
   private record Data(double[][] x, int[] y) {}
 
   // Class k's centre is 3·e_k (k < 10) in the first dimensions; the rest is Gaussian noise.

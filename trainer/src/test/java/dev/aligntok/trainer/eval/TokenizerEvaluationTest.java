@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -109,9 +110,48 @@ class TokenizerEvaluationTest {
         .evaluate(new AveragePoolTokenizer(4), train, held)
         .withProbe("frozen_encoder:pixels/4x4", features);
     assertNull(report.frechet(), "no feature extractor, no Fréchet distance");
-    assertEquals(List.of("latents", "latents_2x2", "raw_pixels_4x4", "frozen_encoder:pixels/4x4"),
+    assertEquals(List.of("latents", "latents_2x2", "latents_full", "raw_pixels_4x4", "raw_pixels_pca@latents",
+            "raw_pixels_pca@latents_2x2", "raw_pixels_pca@latents_full", "frozen_encoder:pixels/4x4"),
         List.copyOf(report.probes().keySet()));
     assertEquals(3 * 2 * 2, report.probes().get("latents_2x2").dimensions(), "2x2 cells of the 3 latent channels");
+  }
+
+  @Test
+  void wholeLatentAndSameWidthReferencesAreProbed() {
+    LabelledImages train = split("train", 30, DELTA, 0);
+    LabelledImages held = split("held-out", 12, DELTA, 100);
+    EvaluationReport report = evaluation().evaluate(new AveragePoolTokenizer(4), train, held);
+    // 3×8×8 latents: widths 3 (pooled), 12 (2×2), 192 (whole); the pixel references have exactly these widths.
+    assertEquals(192, report.probes().get("latents_full").dimensions());
+    assertEquals(1.0, report.probes().get("latents_full").heldOutAccuracy());
+    assertEquals(3, report.probes().get("raw_pixels_pca@latents").dimensions());
+    assertEquals(12, report.probes().get("raw_pixels_pca@latents_2x2").dimensions());
+    assertEquals(192, report.probes().get("raw_pixels_pca@latents_full").dimensions());
+    for (ProbeResult probe : report.probes().values()) {
+      assertEquals(12, probe.heldOutCorrect().length());
+      assertEquals(1.0 / 3, probe.frequencyChance(), 1e-12, "4 held-out images of each of 3 classes");
+    }
+
+    Map<String, ProbeResult> frozen = TokenizerEvaluation.probeFeaturesAtWidths(new PixelGridFeatures(), train, held,
+        TokenizerEvaluation.latentProbeWidths(3, 8, 8), ProbeConfig.defaults(), 7);
+    assertEquals(List.of("frozen_encoder_pca@latents", "frozen_encoder_pca@latents_2x2", "frozen_encoder_pca@latents_full"),
+        List.copyOf(frozen.keySet()));
+    assertEquals(3, frozen.get("frozen_encoder_pca@latents").dimensions());
+    assertEquals(12, frozen.get("frozen_encoder_pca@latents_2x2").dimensions());
+    assertEquals(48, frozen.get("frozen_encoder_pca@latents_full").dimensions(), "capped at the 48 features");
+  }
+
+  @Test
+  void pixelGridsAreTheSmallestThatHoldTheWidth() {
+    assertEquals(Map.of("latents", 8, "latents_2x2", 32, "latents_full", 512), TokenizerEvaluation.latentProbeWidths(8, 8, 8));
+    assertEquals(2048, TokenizerEvaluation.latentProbeWidths(32, 8, 8).get("latents_full"));
+    assertEquals(2, TokenizerEvaluation.pixelGridForWidth(8, 64)); // 12 values, PCA to 8
+    assertEquals(4, TokenizerEvaluation.pixelGridForWidth(32, 64)); // 48
+    assertEquals(7, TokenizerEvaluation.pixelGridForWidth(128, 64)); // 147
+    assertEquals(14, TokenizerEvaluation.pixelGridForWidth(512, 64)); // 588
+    assertEquals(27, TokenizerEvaluation.pixelGridForWidth(2048, 64)); // 2187
+    assertEquals(1, TokenizerEvaluation.pixelGridForWidth(3, 64));
+    assertEquals(4, TokenizerEvaluation.pixelGridForWidth(2048, 4), "at most the image side");
   }
 
   @Test

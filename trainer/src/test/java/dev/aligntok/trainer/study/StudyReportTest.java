@@ -37,6 +37,48 @@ class StudyReportTest {
   }
 
   @Test
+  void probeTableShowsStandardErrorsChanceReferencesAndPairedDifferences() throws IOException {
+    // 4 held-out images; full method right on images 0-2, old baseline on image 0 only (both pooled).
+    probeEval("stage3", "1110", "1111");
+    probeEval("baseline", "1000", "1111");
+    StudyReport report = StudyReport.read(docs);
+    String markdown = report.markdown();
+    // 0.75 ± √(0.75·0.25/4) = 21.7 %; width 8, the fit converged
+    assertTrue(markdown.contains("| full method: stages 1+2 (w_sp = 1) + 3 | 75.0 ± 21.7 % (8) | 100.0 ± 0.0 % (32) | — |"),
+        markdown);
+    assertTrue(markdown.contains("| old baseline: MobileNetV2 with BatchNorm folded away, from scratch, no EMA "
+        + "| 25.0 ± 21.7 % (8) * |"), markdown);
+    assertTrue(markdown.contains("| *reference: raw pixels cut to the same width (area-average + PCA), C = 8* "
+        + "| 50.0 ± 25.0 % (8) | — | — |"), markdown);
+    assertTrue(markdown.contains("majority class 75.0 %, a class-blind guesser drawing by the class frequencies (Σq²) 62.5 %"),
+        markdown);
+    // paired: only-a 2, only-b 0 of 4 → +50 ± 25 points
+    assertTrue(markdown.contains("- full method − old baseline: pooled (C) +50.0 ± 25.0 (paired, 2.0 SE); "
+        + "2×2 (4C) +0.0 ± 0.0 (paired, 0.0 SE)"), markdown);
+  }
+
+  @Test
+  void severalSeedsOfAVariantShowMeanAndSd() throws IOException {
+    tokenizerEval("stage3", 20, 0.70, 3, 0.70, 0.80);
+    tokenizerEval("stage3/seed-2", 21, 0.71, 4, 0.72, 0.80);
+    tokenizerEval("stage3/seed-10", 22, 0.72, 5, 0.74, 0.80);
+    tokenizerEval("baseline", 19, 0.69, 3.4, 0.60, 0.70);
+    tokenizerEval("baseline/seed-2", 19, 0.69, 3.4, 0.64, 0.70);
+    StudyReport report = StudyReport.read(docs);
+    StudyReport.TokenizerRow full = report.tokenizers().get(0);
+    assertEquals(3, full.runs());
+    assertEquals(72.0, 100 * full.probePooled(), 1e-9);
+    assertEquals(2.0, 100 * full.spread().probePooled(), 1e-9);
+    String markdown = report.markdown();
+    assertTrue(markdown.contains("| full method: stages 1+2 (w_sp = 1) + 3 (mean ± sd of 3 seeds) | 21.00 ± 1.00 | 0.710 ± 0.010 "
+        + "| 4.00 ± 1.00 | 72.0 ± 2.0 % | 80.0 ± 0.0 % |"), markdown);
+    assertTrue(markdown.contains("| full method: stages 1+2 (w_sp = 1) + 3 | 72.0 ± 2.0 % [3 seeds] | 80.0 ± 0.0 % [3 seeds] | — |"),
+        markdown);
+    // over seeds: 0.72 − 0.62 = +10.0 points, SE √(0.02²/3 + 0.028284²/2) = 2.31 points
+    assertTrue(markdown.contains("- full method − old baseline: pooled (C) +10.0 ± 2.3 (over seeds, 4.3 SE)"), markdown);
+  }
+
+  @Test
   void fashionMnistHasItsOwnTableOnceEvaluated() throws IOException {
     assertTrue(StudyReport.read(docs).markdown().contains("Not evaluated yet (`scripts/study.sh fashion`)"));
 
@@ -165,6 +207,22 @@ class StudyReportTest {
         {"psnr": {"mean": %s}, "ssim": {"mean": %s}, "frechet": {"result": {"distance": %s}},
          "probes": {"latents": {"heldOutAccuracy": %s}, "latents_2x2": {"heldOutAccuracy": %s}}}
         """, psnr, ssim, frechet, pooled, grid));
+  }
+
+  /** An evaluation with the probe fields of issue 22 (per-image correctness; the baseline's pooled fit unconverged). */
+  private void probeEval(String folder, String pooledCorrect, String gridCorrect) throws IOException {
+    Files.createDirectories(docs.resolve(folder));
+    double pooled = pooledCorrect.chars().filter(c -> c == '1').count() / 4.0;
+    double grid = gridCorrect.chars().filter(c -> c == '1').count() / 4.0;
+    Files.writeString(docs.resolve(folder).resolve("eval.json"), String.format(Locale.ROOT, """
+        {"psnr": {"mean": 20}, "ssim": {"mean": 0.7}, "frechet": {"result": {"distance": 3}},
+         "probes": {
+           "latents": {"heldOutAccuracy": %s, "heldOutCount": 4, "dimensions": 8, "converged": %s,
+                       "heldOutCorrect": "%s", "majorityBaseline": 0.75, "frequencyChance": 0.625},
+           "latents_2x2": {"heldOutAccuracy": %s, "heldOutCount": 4, "dimensions": 32, "converged": true,
+                           "heldOutCorrect": "%s"},
+           "raw_pixels_pca@latents": {"heldOutAccuracy": 0.5, "heldOutCount": 4, "dimensions": 8, "converged": true}}}
+        """, pooled, folder.equals("stage3"), pooledCorrect, grid, gridCorrect));
   }
 
   /** An evaluation as written before the distance to the tokenizer's reconstructions existed. */

@@ -1,0 +1,211 @@
+package dev.aligntok.trainer.study;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.aligntok.trainer.eval.AccuracyDifference;
+import dev.aligntok.trainer.eval.TokenizerEvaluation;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The linear probes of one tokenizer table, read from each variant's {@code eval.json}: held-out
+ * accuracy ± its binomial standard error for the pooled, 2×2 and whole latents, the same-width
+ * references (raw pixels and frozen encoder cut by PCA to each latent probe's width), the chance
+ * levels, and the differences between the deciding variants with their own standard errors
+ * (paired on the same held-out images when both evaluations kept per-image correctness). Fields an
+ * older evaluation lacks are shown as "—" or left out, never guessed.
+ */
+public final class ProbeTable {
+  /** The latent probes, in column order, with their headers. */
+  static final Map<String, String> LATENT_PROBES = columns();
+
+  /** Differences shown below the table: a − b, when both variants were evaluated. */
+  static final List<String[]> DIFFERENCES = List.of(
+      new String[] {"stage3", "baseline", "full method − old baseline"},
+      new String[] {"stage2-wsp1", "stage2-wsp0", "w_sp = 1 − w_sp = 0"});
+
+  /**
+   * One probe as read back: the first run's accuracy, its standard error (NaN if the count is
+   * unknown), width, fit state and per-image marks; {@code seeds} the accuracy of every run of the
+   * variant that has this probe (one entry for a single seed).
+   */
+  record Cell(double accuracy, double standardError, int dimensions, String converged, int heldOutCount,
+              String correct, double[] seeds) {
+    static Cell read(JsonNode probe) {
+      double accuracy = probe.path("heldOutAccuracy").asDouble();
+      int n = probe.path("heldOutCount").asInt(0);
+      double se = probe.has("heldOutStandardError") ? probe.path("heldOutStandardError").asDouble()
+          : n > 0 ? AccuracyDifference.standardError(accuracy, n) : Double.NaN;
+      String converged = probe.has("converged") ? (probe.path("converged").asBoolean() ? "yes" : "no")
+          : probe.has("stopReason") ? ("gradient below tolerance".equals(probe.path("stopReason").asText()) ? "yes" : "no")
+          : "unknown";
+      String correct = probe.hasNonNull("heldOutCorrect") ? probe.path("heldOutCorrect").asText() : null;
+      return new Cell(accuracy, se, probe.path("dimensions").asInt(0), converged, n, correct, new double[] {accuracy});
+    }
+
+    Cell withSeeds(double[] all) {
+      return new Cell(accuracy, standardError, dimensions, converged, heldOutCount, correct, all);
+    }
+
+    /** One run: accuracy ± binomial SE; several: mean ± sd over the runs, and how many. */
+    String format() {
+      String value;
+      if (seeds.length > 1) {
+        value = String.format(Locale.ROOT, "%.1f ± %.1f %%", 100 * StudyReport.mean(seeds), 100 * StudyReport.sd(seeds));
+      } else {
+        value = Double.isNaN(standardError) ? String.format(Locale.ROOT, "%.1f %%", 100 * accuracy)
+            : String.format(Locale.ROOT, "%.1f ± %.1f %%", 100 * accuracy, 100 * standardError);
+      }
+      String width = dimensions > 0 ? " (" + dimensions + ")" : "";
+      String runs = seeds.length > 1 ? " [" + seeds.length + " seeds]" : "";
+      return value + width + runs + ("no".equals(converged) ? " *" : "");
+    }
+
+    /**
+     * This − other: over seeds (difference of means, SE √(sd_a²/k_a + sd_b²/k_b)) when both have
+     * several runs; else of the first runs, paired when both kept per-image marks.
+     */
+    AccuracyDifference minus(Cell other) {
+      if (seeds.length > 1 && other.seeds.length > 1) {
+        double se = Math.sqrt(Math.pow(StudyReport.sd(seeds), 2) / seeds.length
+            + Math.pow(StudyReport.sd(other.seeds), 2) / other.seeds.length);
+        return new AccuracyDifference(StudyReport.mean(seeds) - StudyReport.mean(other.seeds), se, false,
+            Math.min(seeds.length, other.seeds.length));
+      }
+      if (correct != null && other.correct != null && correct.length() == other.correct.length()) {
+        return AccuracyDifference.paired(correct, other.correct);
+      }
+      if (heldOutCount <= 0 || other.heldOutCount <= 0) {
+        return new AccuracyDifference(accuracy - other.accuracy, Double.NaN, false, 0);
+      }
+      return AccuracyDifference.unpaired(accuracy, heldOutCount, other.accuracy, other.heldOutCount);
+    }
+  }
+
+  /** A variant's probes by key. */
+  record Row(StudyReport.Variant variant, Map<String, Cell> probes, double majority, double frequencyChance) {
+    /** From every run of the variant (the first is the one whose per-image marks are used). */
+    static Row read(StudyReport.Variant variant, List<JsonNode> runs) {
+      JsonNode eval = runs.get(0);
+      Map<String, Cell> probes = new LinkedHashMap<>();
+      eval.path("probes").fields().forEachRemaining(e -> {
+        double[] seeds = runs.stream().map(run -> run.path("probes").path(e.getKey()))
+            .filter(node -> node.has("heldOutAccuracy")).mapToDouble(node -> node.path("heldOutAccuracy").asDouble()).toArray();
+        probes.put(e.getKey(), Cell.read(e.getValue()).withSeeds(seeds));
+      });
+      JsonNode latents = eval.path("probes").path("latents");
+      return new Row(variant, probes, latents.path("majorityBaseline").asDouble(Double.NaN),
+          latents.path("frequencyChance").asDouble(Double.NaN));
+    }
+
+    /** The pooled probe's width, C (0 when absent). */
+    int channels() {
+      Cell pooled = probes.get("latents");
+      return pooled == null ? 0 : pooled.dimensions();
+    }
+  }
+
+  private final List<Row> rows;
+
+  ProbeTable(List<Row> rows) {
+    this.rows = List.copyOf(rows);
+  }
+
+  List<Row> rows() {
+    return rows;
+  }
+
+  void appendMarkdown(StringBuilder md) {
+    if (rows.isEmpty()) {
+      return;
+    }
+    md.append("\nLinear probes: held-out accuracy ± binomial standard error (feature width), or mean ± sd over "
+        + "seeds when a variant has several runs; * = the (first run's) fit did not converge.\n\n| probe | ");
+    md.append(String.join(" | ", LATENT_PROBES.values())).append(" |\n|---|");
+    md.append("---|".repeat(LATENT_PROBES.size())).append('\n');
+    for (Row row : rows) {
+      appendRow(md, row.variant().description(), row, "");
+    }
+    // References depend only on the width: one row per latent width C, from the first variant that has them.
+    Map<Integer, Row> byChannels = new LinkedHashMap<>();
+    for (Row row : rows) {
+      byChannels.putIfAbsent(row.channels(), row);
+    }
+    for (String[] reference : new String[][] {
+        {TokenizerEvaluation.PIXELS_AT_WIDTH, "reference: raw pixels cut to the same width (area-average + PCA)"},
+        {TokenizerEvaluation.FROZEN_AT_WIDTH, "reference: frozen encoder features cut to the same width (PCA)"}}) {
+      for (Map.Entry<Integer, Row> entry : byChannels.entrySet()) {
+        Row source = rows.stream().filter(r -> r.channels() == entry.getKey()
+            && r.probes().containsKey(reference[0] + "latents")).findFirst().orElse(null);
+        if (source != null) {
+          appendRow(md, "*" + reference[1] + ", C = " + entry.getKey() + "*", source, reference[0]);
+        }
+      }
+    }
+    Row first = rows.get(0);
+    Cell any = first.probes().get("latents");
+    if (!Double.isNaN(first.frequencyChance()) && any != null) {
+      md.append(String.format(Locale.ROOT, "%nChance on these %d held-out images: majority class %.1f %%, "
+          + "a class-blind guesser drawing by the class frequencies (Σq²) %.1f %%.%n", any.heldOutCount(),
+          100 * first.majority(), 100 * first.frequencyChance()));
+    }
+    List<String> differences = differences();
+    if (!differences.isEmpty()) {
+      md.append("\nDifferences (points, ± their own standard error; paired = on the same held-out images, "
+          + "from per-image correctness; over seeds = of the means, √(sd_a²/k_a + sd_b²/k_b)):\n");
+      differences.forEach(line -> md.append("- ").append(line).append('\n'));
+    }
+  }
+
+  /** "full method − old baseline: pooled +1.2 ± 2.0 (paired, 0.6 SE); …" for each pair present. */
+  List<String> differences() {
+    List<String> lines = new ArrayList<>();
+    for (String[] pair : DIFFERENCES) {
+      Row a = find(pair[0]);
+      Row b = find(pair[1]);
+      if (a == null || b == null) {
+        continue;
+      }
+      List<String> parts = new ArrayList<>();
+      LATENT_PROBES.forEach((key, header) -> {
+        Cell ca = a.probes().get(key);
+        Cell cb = b.probes().get(key);
+        if (ca != null && cb != null) {
+          AccuracyDifference d = ca.minus(cb);
+          parts.add(Double.isNaN(d.standardError())
+              ? String.format(Locale.ROOT, "%s %+.1f (no standard error: held-out count unknown)", header, 100 * d.difference())
+              : String.format(Locale.ROOT, "%s %+.1f ± %.1f (%s, %.1f SE)", header, 100 * d.difference(),
+                  100 * d.standardError(), d.paired() ? "paired" : ca.seeds().length > 1 && cb.seeds().length > 1
+                      ? "over seeds" : "unpaired", d.zScore()));
+        }
+      });
+      if (!parts.isEmpty()) {
+        lines.add(pair[2] + ": " + String.join("; ", parts));
+      }
+    }
+    return lines;
+  }
+
+  private Row find(String folder) {
+    return rows.stream().filter(r -> r.variant().folder().equals(folder)).findFirst().orElse(null);
+  }
+
+  private static void appendRow(StringBuilder md, String label, Row row, String prefix) {
+    md.append("| ").append(label);
+    for (String key : LATENT_PROBES.keySet()) {
+      Cell cell = row.probes().get(prefix + key);
+      md.append(" | ").append(cell == null ? "—" : cell.format());
+    }
+    md.append(" |\n");
+  }
+
+  private static Map<String, String> columns() {
+    Map<String, String> columns = new LinkedHashMap<>();
+    columns.put("latents", "pooled (C)");
+    columns.put(TokenizerEvaluation.LATENT_GRID_PROBE, "2×2 (4C)");
+    columns.put(TokenizerEvaluation.LATENT_FULL_PROBE, "whole latent (C·H·W)");
+    return columns;
+  }
+}
