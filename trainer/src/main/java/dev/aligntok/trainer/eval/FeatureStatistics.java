@@ -1,5 +1,7 @@
 package dev.aligntok.trainer.eval;
 
+import dev.aligntok.trainer.linalg.SampleMoments;
+
 /**
  * Mean and covariance of a set of feature vectors, in double: the Gaussian that a Fréchet
  * distance compares. The covariance is the unbiased sample covariance (divided by n − 1, like
@@ -26,56 +28,11 @@ public record FeatureStatistics(double[] mean, double[][] covariance, int count)
 
   /** Statistics of {@code features}: one row per item, all rows of equal, non-zero length, finite. */
   public static FeatureStatistics of(double[][] features) {
-    int n = features.length;
-    if (n < 2) {
-      throw new IllegalArgumentException("feature statistics need at least 2 vectors, got " + n);
+    if (features.length < 2) {
+      throw new IllegalArgumentException("feature statistics need at least 2 vectors, got " + features.length);
     }
-    int d = features[0].length;
-    if (d == 0) {
-      throw new IllegalArgumentException("feature vectors are empty");
-    }
-    double[] mean = new double[d];
-    for (int i = 0; i < n; i++) {
-      if (features[i].length != d) {
-        throw new IllegalArgumentException("feature vector " + i + " has " + features[i].length + " values, expected " + d);
-      }
-      for (int j = 0; j < d; j++) {
-        double v = features[i][j];
-        if (!Double.isFinite(v)) {
-          throw new IllegalArgumentException("feature vector " + i + " has a non-finite value at " + j + ": " + v);
-        }
-        mean[j] += v;
-      }
-    }
-    for (int j = 0; j < d; j++) {
-      mean[j] /= n;
-    }
-    // Centred first (two-pass), so large means do not cancel catastrophically.
-    double[][] covariance = new double[d][d];
-    double[] centred = new double[d];
-    for (double[] row : features) {
-      for (int j = 0; j < d; j++) {
-        centred[j] = row[j] - mean[j];
-      }
-      for (int a = 0; a < d; a++) {
-        double ca = centred[a];
-        if (ca == 0) {
-          continue;
-        }
-        double[] out = covariance[a];
-        for (int b = a; b < d; b++) {
-          out[b] += ca * centred[b];
-        }
-      }
-    }
-    for (int a = 0; a < d; a++) {
-      for (int b = a; b < d; b++) {
-        double v = covariance[a][b] / (n - 1);
-        covariance[a][b] = v;
-        covariance[b][a] = v;
-      }
-    }
-    return new FeatureStatistics(mean, covariance, n);
+    SampleMoments moments = SampleMoments.of(features, "feature vector");
+    return new FeatureStatistics(moments.mean(), moments.covariance(), features.length);
   }
 
   public double trace() {

@@ -30,41 +30,9 @@ public final class Pca {
     if (k < 1 || k > d) {
       throw new IllegalArgumentException("PCA of " + d + "-wide rows can keep 1.." + d + " components, asked for " + k);
     }
-    double[] mean = new double[d];
-    for (int i = 0; i < rows.length; i++) {
-      if (rows[i].length != d) {
-        throw new IllegalArgumentException("PCA row " + i + " has " + rows[i].length + " values, expected " + d);
-      }
-      for (int j = 0; j < d; j++) {
-        mean[j] += rows[i][j];
-      }
-    }
-    for (int j = 0; j < d; j++) {
-      mean[j] /= rows.length;
-    }
-    double[][] covariance = new double[d][d];
-    double[] centred = new double[d];
-    for (double[] row : rows) {
-      for (int j = 0; j < d; j++) {
-        centred[j] = row[j] - mean[j];
-      }
-      for (int a = 0; a < d; a++) {
-        double ca = centred[a];
-        if (ca == 0) {
-          continue;
-        }
-        double[] out = covariance[a];
-        for (int b = a; b < d; b++) {
-          out[b] += ca * centred[b];
-        }
-      }
-    }
-    for (int a = 0; a < d; a++) {
-      for (int b = a; b < d; b++) {
-        covariance[a][b] /= rows.length - 1;
-        covariance[b][a] = covariance[a][b];
-      }
-    }
+    SampleMoments moments = SampleMoments.of(rows, "PCA row");
+    double[] mean = moments.mean();
+    double[][] covariance = moments.covariance();
     SymmetricEigen eigen = SymmetricEigen.of(covariance);
     double[] values = eigen.values();
     double[][] vectors = eigen.vectors();
