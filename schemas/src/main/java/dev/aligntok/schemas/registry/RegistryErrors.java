@@ -39,6 +39,9 @@ final class RegistryErrors {
       default:
         break;
     }
+    if ((status == 409 || code == 409) && detail.contains("already exists")) {
+      return new ConcurrentRegistrationException(message, status, code);
+    }
     if (status == 409 || code == 409) {
       return new IncompatibleSchemaException(message, status, code);
     }

@@ -31,6 +31,16 @@ class RegistryErrorsTest {
   }
 
   @Test
+  void aConcurrentFirstRegistrationIsRetriedNotTakenForAnIncompatibleSchema() {
+    // What Apicurio 3 answered when three service instances registered a topic's first schema at once.
+    SchemaRegistryException race = RegistryErrors.fromResponse(REQUEST, 409,
+        "{\"error_code\":409,\"message\":\"An artifact with ID 's-value' in group 'null' already exists.\"}");
+    assertInstanceOf(ConcurrentRegistrationException.class, race);
+    assertTrue(race.isRetriable());
+    assertTrue(!error(409, 409).isRetriable(), "an incompatible schema is final");
+  }
+
+  @Test
   void onlyServerSideFailuresAreRetriable() {
     assertTrue(error(503, 50003).isRetriable());
     assertTrue(!error(404, 40403).isRetriable());
