@@ -22,6 +22,7 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +42,12 @@ public class GenerationController {
   private static final Logger LOG = LoggerFactory.getLogger(GenerationController.class);
   /** How long an image lookup waits for the images store to catch up with a request's status. */
   private static final Duration IMAGE_INDEX_LAG = Duration.ofSeconds(3);
+  /**
+   * Lookups waiting for the images store at once, per instance: a caller asking for images that will
+   * never come (a bad index, a failed request) would otherwise hold a blocking thread 3 s per call.
+   * Past this many, a miss answers 404 at once, as before the wait existed.
+   */
+  private static final Semaphore IMAGE_WAITERS = new Semaphore(16);
 
   private final SubmissionChecker checker;
   private final EventPublisher publisher;
@@ -177,19 +184,24 @@ public class GenerationController {
    * The image, waited for up to {@link #IMAGE_INDEX_LAG}: the images store is filled from the
    * generated topic after the transaction that also commits SUCCEEDED, so a client acting on that
    * status (a webhook, an event stream) can ask a moment before the image is indexed. Only callers
-   * who may see the request get here (the status check above), so a miss costs an outsider nothing.
+   * who may see the request get here (the status check above), so a miss costs an outsider nothing;
+   * at most {@link #IMAGE_WAITERS} lookups wait at once.
    */
   private Optional<GeneratedImage> awaitImage(String id, int index) {
-    long deadline = System.nanoTime() + IMAGE_INDEX_LAG.toNanos();
     Optional<GeneratedImage> image = stores.image(id, index);
-    while (image.isEmpty() && System.nanoTime() < deadline) {
-      try {
+    if (image.isPresent() || !IMAGE_WAITERS.tryAcquire()) {
+      return image;
+    }
+    try {
+      long deadline = System.nanoTime() + IMAGE_INDEX_LAG.toNanos();
+      while (image.isEmpty() && System.nanoTime() < deadline) {
         Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return image;
+        image = stores.image(id, index);
       }
-      image = stores.image(id, index);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      IMAGE_WAITERS.release();
     }
     return image;
   }
