@@ -103,8 +103,9 @@ final class FaultRun implements AutoCloseable {
   }
 
   /**
-   * Waits until a read_committed reader sees a request RUNNING with progress strictly between 0 and
-   * 1 and no final status yet — a batch in the middle of its parts — and returns its id.
+   * Waits until a read_committed reader sees a request RUNNING and no final status yet — a batch
+   * between its parts (RUNNING commits in the first part, before any sampling) — and returns its id,
+   * preferring one whose committed progress is past 0 (its sampling has begun).
    */
   String awaitMidRun(ServiceProcess service, Duration timeout) {
     CommittedOutputs out = explained(service, () -> CommittedOutputs.read(stack, List.of(topics.status()),
@@ -117,9 +118,9 @@ final class FaultRun implements AutoCloseable {
     out.values(topics.status(), dev.aligntok.events.GenerationStatus.class, serdes)
         .forEach(status -> latest.put(status.getRequestId(), status));
     return latest.values().stream()
-        .filter(status -> status.getState() == dev.aligntok.events.GenerationState.RUNNING
-            && status.getProgress() > 0f && status.getProgress() < 1f)
-        .map(dev.aligntok.events.GenerationStatus::getRequestId).findFirst().orElse(null);
+        .filter(status -> status.getState() == dev.aligntok.events.GenerationState.RUNNING)
+        .max(java.util.Comparator.comparing(dev.aligntok.events.GenerationStatus::getProgress))
+        .map(dev.aligntok.events.GenerationStatus::getRequestId).orElse(null);
   }
 
   /** Runs a read; when the outputs do not come in time, the failure carries the end of the service's log. */

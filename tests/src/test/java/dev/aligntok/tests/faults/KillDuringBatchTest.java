@@ -18,18 +18,19 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code kill -9} of the service (its own JVM) while it works through a backlog of generation
  * requests and images, then a fresh process with the same application id and state directory: a
- * read_committed reader sees exactly one output per input ({@link ExactlyOnceChecks}). The default
- * emoji bundle at 50 steps makes a generate batch of 4 images take seconds, and the kill follows the
- * first committed batch and a committed progress status of the next (a batch runs in parts:
+ * read_committed reader sees exactly one output per input ({@link ExactlyOnceChecks}). The kill follows
+ * the first committed batch and a committed progress status of the next (a batch runs in parts:
  * {@code aligntok.generate.progress-interval}), so it lands between that batch's parts: its
  * in-memory sampler state is lost, the batch restarts from step 0 and its images still come once.
- * Once more with the state
+ * The batches run in 100 ms parts, so even a fast machine (where 50 steps in 1 s parts finished
+ * every batch inside its first part) leaves a batch between parts for a while. Once more with the state
  * directory deleted before the restart: the stores are rebuilt from their changelogs.
  */
 @WithRealStack
 class KillDuringBatchTest {
   private static final Logger log = LoggerFactory.getLogger(KillDuringBatchTest.class);
   private static final int IMAGES_PER_REQUEST = 4;
+  private static final int STEPS = 80;
 
   @TempDir Path tmp;
 
@@ -66,7 +67,8 @@ class KillDuringBatchTest {
   private void stopMidBatchThenRestart(RealStack stack, String name, int requests, boolean deleteState,
                                        boolean graceful) throws Exception {
     Map<String, String> settings = new TreeMap<>(Map.of(
-        "aligntok.generate.batch-size", Integer.toString(IMAGES_PER_REQUEST), "aligntok.tokenize.batch-size", "4"));
+        "aligntok.generate.batch-size", Integer.toString(IMAGES_PER_REQUEST), "aligntok.tokenize.batch-size", "4",
+        "aligntok.generate.progress-interval", "100ms"));
     if (deleteState) {
       // The Streams process id lives in the state directory, and the transactional id derives from it: a
       // restart without it cannot fence the killed instance's open transaction, whose pending offset commit
@@ -76,7 +78,7 @@ class KillDuringBatchTest {
     }
     try (FaultRun run = new FaultRun(stack, name, tmp, settings)) {
       GenerationBacklog backlog =
-          new GenerationBacklog(run.topics, run.serdes, requests, IMAGES_PER_REQUEST, 50, 4 * requests);
+          new GenerationBacklog(run.topics, run.serdes, requests, IMAGES_PER_REQUEST, STEPS, 4 * requests);
       ExactlyOnceChecks checks = new ExactlyOnceChecks(run.serdes, run.topics, backlog);
 
       int committedAtKill;
@@ -85,7 +87,7 @@ class KillDuringBatchTest {
         committedAtKill = run.awaitFirstImages(first, Duration.ofSeconds(40));
         if (!graceful) {
           String midRun = run.awaitMidRun(first, Duration.ofSeconds(40));
-          log.info("request {} has committed progress and no images yet: its batch is between parts", midRun);
+          log.info("request {} is RUNNING with no images yet: its batch is between parts", midRun);
         }
         if (graceful) {
           first.close();
@@ -105,7 +107,7 @@ class KillDuringBatchTest {
       }
 
       try (ServiceProcess second = run.startService()) {
-        CommittedOutputs out = FaultRun.explained(second, () -> checks.awaitAll(stack, Duration.ofSeconds(60)));
+        CommittedOutputs out = FaultRun.explained(second, () -> checks.awaitAll(stack, Duration.ofSeconds(120)));
         checks.verify(out, " (" + committedAtKill + " of " + backlog.totalImages() + " images committed at the kill"
             + (deleteState ? ", state directory deleted before the restart" : "") + "; logs "
             + second.logFile().getParent() + ")");
