@@ -38,12 +38,13 @@
 # --seed S --split-seed 7, so every seed is evaluated on the same held-out images.
 #
 # Environment: STUDY_DIR (default runs/study), STUDY_DOCS (default docs/study), ALIGNTOK_THREADS
-# (passed through), STUDY_ALIGNTOK (the CLI; tests only), STUDY_SEEDS (extra training seeds of the credible study, default "11 13"),
+# (passed through), STUDY_SEEDS (extra training seeds of the credible study, default "11 13"),
 # STUDY_DIT_STEPS (default 1000), STUDY_DIT_EVAL_STEPS (default "250 500 750 1000"),
 # STUDY_FRECHET_BOOTSTRAP (bootstrap resamples of the new DiT evaluations' Fréchet intervals,
 # default 20: about 5 minutes per evaluation), STUDY_FASHION_STEPS (stage-1 steps of the
 # Fashion-MNIST table, default 500: half the emoji budget; stages 2 and 3 get half of it each and
-# the baseline twice it, the same proportions as the emoji table).
+# the baseline twice it, the same proportions as the emoji table), STUDY_ALIGNTOK (the CLI; for
+# StudyScriptTest's stand-in).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -55,7 +56,7 @@ FASHION_STEPS="${STUDY_FASHION_STEPS:-500}"
 SEEDS="${STUDY_SEEDS:-11 13}"
 SPLIT_SEED=7  # the held-out split of every seed: seed 7's, the split of the published runs
 BOOTSTRAP="${STUDY_FRECHET_BOOTSTRAP:-20}"
-ALIGNTOK="${STUDY_ALIGNTOK:-scripts/aligntok}"  # another CLI only in StudyScriptTest
+ALIGNTOK="${STUDY_ALIGNTOK:-scripts/aligntok}"
 
 PLAN=0
 if [[ "${1:-}" == "--plan" ]]; then PLAN=1; shift; fi
@@ -68,8 +69,9 @@ fi
 
 # Estimated cost of each step at one libtorch thread, in tenths of a second per training step
 # (and minutes per evaluation), from docs/performance.md and docs/results.md: the 2-thread rates
-# halved, stage 1 sped up ~1.3x by the frozen-feature cache; the vanilla tokenizer's rate from the
-# first steps of its C = 8 run (0.3 steps/s). Only the plan's estimates use them.
+# halved, stage 1 sped up ~1.3x by the frozen-feature cache; the vanilla tokenizer's from the first
+# steps of its C = 8 run (0.3 steps/s on a quiet machine, before its GAN quarter). $STUDY_DIR/done/
+# holds each finished step's measured seconds to correct them. Only the plan uses them.
 DS_STAGE1=18; DS_STAGE2=30; DS_STAGE3=24; DS_BASELINE=29; DS_VANILLA=36; DS_DIT=18
 MIN_EVAL_TOKENIZER=8; MIN_EVAL_FROZEN=12; MIN_EVAL_FASHION=12; MIN_LATENTS=5; MIN_EVAL_DIT=18
 # FrechetBootstrap: about 4 s per resample and distance, 2 distances each with and without CFG
@@ -401,6 +403,7 @@ dit_vanilla() {
 }
 
 UNIT_NAMES=(); ONLY_UNIT=""; UNIT_FOUND=0
+SESSION_MINUTES=150  # what a unit may take at one thread so that a session (at most 3 h) finishes it
 [[ "$MODE" == unit ]] && ONLY_UNIT="$ARG"
 
 # unit NAME DESCRIPTION FUNCTION ARGS...: one session's worth of work (or, with ONLY_UNIT, only that one).
@@ -413,18 +416,22 @@ unit() {
   "$@"
   if (( PLAN )); then
     if (( UNIT_MINUTES > 0 )); then echo "  => ~$UNIT_MINUTES min to do"; else echo "  => nothing to do"; fi
+    if (( UNIT_MINUTES > SESSION_MINUTES )); then
+      echo "  => more than a session at one thread: run it where its inputs' weights are (see 'done'), or alone with ALIGNTOK_THREADS=2"
+    fi
   fi
   UNIT=""
 }
 
-# In order: what runs now first (the fair baseline at seed 7), then the DiT on its C = 32 latents
-# (best on the machine that trained it), the seed-7 AlignTok variants and what shares their stage 1,
-# the C = 32 full method and its DiT, then the further seeds.
+# In order, each DiT right after its tokenizer (whose weights it needs): the fair baseline at seed 7
+# (C = 8 is `scripts/study.sh vanilla`'s first step: its DiT evaluations have no bootstrap
+# intervals, as that run made them), the seed-7 AlignTok variants and what shares their stage 1, the
+# C = 32 full method and its DiT, then the further seeds.
 credible_units() {
   local seed
   unit vanilla-c8 "fair vanilla tokenizer, C = 8, seed 7, evaluated" fair_baseline 7 8
-  unit vanilla-c32 "fair vanilla tokenizer, C = 32, seed 7, evaluated" fair_baseline 7 32
   unit dit-vanilla-c8 "DiT on the fair vanilla C = 8 latents, evaluated at $DIT_EVAL_STEPS" dit_vanilla 8
+  unit vanilla-c32 "fair vanilla tokenizer, C = 32, seed 7, evaluated" fair_baseline 7 32
   unit dit-vanilla-c32 "DiT on the fair vanilla C = 32 latents, evaluated at $DIT_EVAL_STEPS with bootstrap intervals" \
     dit_vanilla 32 --frechet-bootstrap "$BOOTSTRAP"
   unit seed-7 "AlignTok seed 7, C = 8: stage 1, stage 2 (w_sp = 1 and 0), stage 3, each evaluated" aligntok_seed 7
