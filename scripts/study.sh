@@ -1,56 +1,144 @@
 #!/usr/bin/env bash
-# The small-scale AlignTok study (docs/results.md): every tokenizer variant of the table, the two
-# diffusion models of the convergence comparison, and their evaluations, then the report.
+# The small-scale AlignTok study (docs/results.md): every tokenizer variant of the table, the
+# diffusion models of the convergence comparison, their evaluations, and the credible study of
+# issue 22 (three seeds, the fair vanilla baseline, the latent-width frontier), then the report.
 #
-#   scripts/study.sh            # run (or resume) everything; hours on 2 CPU cores
-#   scripts/study.sh fashion    # only the Fashion-MNIST tokenizer table (about 1.5 hours)
-#   scripts/study.sh diffusion [alignTok|baseline]  # only the emoji table and the convergence
-#                               # comparison (or one side of it), not Fashion-MNIST
-#   scripts/study.sh vanilla    # only the fair vanilla tokenizer (LDM-style CNN encoder; issue 22) at
-#                               # C = 8 and C = 32, evaluated, and a DiT on its C = 8 latents
-#   scripts/study.sh --plan     # list the steps and which are done
-#   scripts/study.sh report     # only rebuild docs/study/summary.md and convergence.png from finished evaluations
+#   scripts/study.sh            # run (or resume) everything, then the report
+#   scripts/study.sh credible   # only the issue-22 study (its units, in order), then the report
+#   scripts/study.sh unit NAME  # only one unit of it (no report: two units may run side by side)
+#   scripts/study.sh fashion    # only the Fashion-MNIST tokenizer table
+#   scripts/study.sh diffusion [alignTok|baseline]  # only the emoji table and the C = 8 convergence
+#                               # comparison with the old baseline (or one side of it)
+#   scripts/study.sh vanilla    # only the fair vanilla tokenizer at C = 8 and 32, evaluated, and a
+#                               # DiT on its C = 8 latents
+#   scripts/study.sh --plan [credible|unit NAME|fashion|diffusion|vanilla]
+#                               # list the steps: done, published, skipped or to do (with estimated
+#                               # minutes at one thread), per unit and in total; runs nothing
+#   scripts/study.sh report     # only rebuild docs/study/summary.md and the figures
 #
-# Each step is one `scripts/aligntok` command; a finished step leaves a marker in $STUDY_DIR/done/
-# and is skipped on the next run, and training commands resume from their last checkpoint, so an
-# interrupted study continues where it stopped. Evaluations are copied to docs/study/ (small JSON
-# and PNG files worth committing); weights stay in $STUDY_DIR.
+# What counts as done, so that a study can go on across sessions and machines (weights are not
+# committed, the small published files in docs/study/ are):
+# - an evaluation is done when its result is published in docs/study/ (a tokenizer evaluation
+#   must also be of the current format, which has the whole-latent probe; see current());
+# - a training or extraction step runs only when some evaluation downstream of it is not published
+#   yet (make-like), and then resumes from its last checkpoint if this machine has one;
+# - $STUDY_DIR/done/<step> (elapsed seconds) marks a step finished on this machine, a cache that
+#   keeps its outputs' weights from being rebuilt.
+# Each step is one `scripts/aligntok` command, logged to $STUDY_DIR/logs/<step>.log. A step that
+# another study process is running (two units side by side sharing an input) is waited for.
 #
-# 'fashion', 'diffusion alignTok' and 'diffusion baseline' share no step once the emoji table is done,
-# so on 2 cores two of them can run side by side with ALIGNTOK_THREADS=1 each (faster than one after
-# the other with 2 threads).
+# Units (issue 22; `--plan credible` lists them with estimates) each fit a session at one thread
+# when their inputs exist. Two units that share no step can run side by side with
+# ALIGNTOK_THREADS=1 each (faster on 2 cores than one after the other with 2 threads). A DiT unit
+# needs its tokenizer's weights: run it on the machine that trained the tokenizer, or it retrains
+# the tokenizer first (without evaluating it again).
 #
-# Environment: STUDY_DIR (default runs/study), ALIGNTOK_THREADS (passed through), STUDY_DIT_STEPS
-# (default 1000), STUDY_DIT_EVAL_STEPS (default "250 500 750 1000"), STUDY_FASHION_STEPS (stage-1
-# steps of the Fashion-MNIST table, default 500: half the emoji budget; stages 2 and 3 get half of
-# it each and the baseline twice it, the same proportions as the emoji table).
+# Seeds: seed 7 keeps the original commands (no seed arguments) and publishes to
+# docs/study/<variant>/; seed S publishes to docs/study/<variant>/seed-S/ and trains with
+# --seed S --split-seed 7, so every seed is evaluated on the same held-out images.
+#
+# Environment: STUDY_DIR (default runs/study), STUDY_DOCS (default docs/study), ALIGNTOK_THREADS
+# (passed through), STUDY_SEEDS (extra training seeds of the credible study, default "11 13"),
+# STUDY_DIT_STEPS (default 1000), STUDY_DIT_EVAL_STEPS (default "250 500 750 1000"),
+# STUDY_FRECHET_BOOTSTRAP (bootstrap resamples of the new DiT evaluations' Fréchet intervals,
+# default 20: about 5 minutes per evaluation), STUDY_FASHION_STEPS (stage-1 steps of the
+# Fashion-MNIST table, default 500: half the emoji budget; stages 2 and 3 get half of it each and
+# the baseline twice it, the same proportions as the emoji table), STUDY_ALIGNTOK (the CLI; for
+# StudyScriptTest's stand-in).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 STUDY="${STUDY_DIR:-runs/study}"
-DOCS="docs/study"
+DOCS="${STUDY_DOCS:-docs/study}"
 DIT_STEPS="${STUDY_DIT_STEPS:-1000}"
 DIT_EVAL_STEPS="${STUDY_DIT_EVAL_STEPS:-250 500 750 1000}"
 FASHION_STEPS="${STUDY_FASHION_STEPS:-500}"
-ALIGNTOK="scripts/aligntok"
+SEEDS="${STUDY_SEEDS:-11 13}"
+SPLIT_SEED=7  # the held-out split of every seed: seed 7's, the split of the published runs
+BOOTSTRAP="${STUDY_FRECHET_BOOTSTRAP:-20}"
+ALIGNTOK="${STUDY_ALIGNTOK:-scripts/aligntok}"
+
+PLAN=0
+if [[ "${1:-}" == "--plan" ]]; then PLAN=1; shift; fi
 MODE="${1:-run}"
-DIT_SIDES="${2:-alignTok baseline}"  # 'diffusion' mode only
+ARG="${2:-}"  # 'diffusion': the DiT sides; 'unit': the unit's name
+if [[ "$MODE" == "unit" && -z "$ARG" ]]; then
+  echo "usage: scripts/study.sh [--plan] unit NAME (scripts/study.sh --plan credible lists the units)" >&2
+  exit 2
+fi
 
-mkdir -p "$STUDY/done" "$DOCS"
+# Estimated cost of each step at one libtorch thread, in tenths of a second per training step
+# (and minutes per evaluation), from docs/performance.md and docs/results.md: the 2-thread rates
+# halved, stage 1 sped up ~1.3x by the frozen-feature cache; the vanilla tokenizer's from the first
+# steps of its C = 8 run (0.3 steps/s on a quiet machine, before its GAN quarter). $STUDY_DIR/done/
+# holds each finished step's measured seconds to correct them. Only the plan uses them.
+DS_STAGE1=18; DS_STAGE2=30; DS_STAGE3=24; DS_BASELINE=29; DS_VANILLA=36; DS_DIT=18
+MIN_EVAL_TOKENIZER=8; MIN_EVAL_FROZEN=12; MIN_EVAL_FASHION=12; MIN_LATENTS=5; MIN_EVAL_DIT=18
+# FrechetBootstrap: about 4 s per resample and distance, 2 distances each with and without CFG
+MIN_BOOTSTRAP=$(( (BOOTSTRAP * 16 + 59) / 60 ))
+minutes() { echo $(( ($1 * $2 + 599) / 600 )); }  # minutes STEPS DS_PER_STEP
 
-# step NAME COMMAND...: runs COMMAND once (logged to $STUDY/logs/NAME.log), then marks NAME done.
-step() {
-  local name="$1"; shift
+if (( ! PLAN )) && [[ "$MODE" != report ]]; then mkdir -p "$STUDY/done" "$STUDY/logs" "$STUDY/locks" "$DOCS"; fi
+
+# Tokenizer evaluations are of the current format when they have the whole-latent probe (the
+# probes of 2026-12-06: same-width references, convergence flags, per-image results). Older ones
+# count only for what the credible study does not redo: w_sp = 5, the old baseline, Fashion-MNIST.
+EVAL_FORMAT_KEY='"latents_full"'
+LEGACY_EVALS=("stage2-wsp5/eval.json" "baseline/eval.json" "fashion-mnist/*")
+
+# current FILE PUB: FILE holds a result good enough to stand as docs/study/PUB.
+current() {
+  local file="$1" pub="$2" legacy
+  [[ -f "$file" ]] || return 1
+  [[ "$pub" == */eval.json ]] || return 0
+  grep -q "$EVAL_FORMAT_KEY" "$file" && return 0
+  for legacy in "${LEGACY_EVALS[@]}"; do
+    # shellcheck disable=SC2053  # the legacy entries are patterns
+    [[ "$pub" == $legacy ]] && return 0
+  done
+  return 1
+}
+
+# needs PUB...: prints yes if any of these publications is missing or stale, else no.
+needs() {
+  local pub
+  for pub in "$@"; do
+    current "$DOCS/$pub" "$pub" || { echo yes; return 0; }
+  done
+  echo no
+}
+
+declare -A LISTED=()  # plan: steps already listed as to do (a later unit needing them is not charged again)
+UNIT=""; UNIT_MINUTES=0; TOTAL_MINUTES=0
+
+say() { if (( PLAN )); then printf '  %-9s %s\n' "$1" "$2"; fi; return 0; }
+
+# run_step NAME MINUTES COMMAND...: runs COMMAND (logged), then marks NAME done; in a plan, lists it.
+run_step() {
+  local name="$1" minutes="$2"; shift 2
+  if (( PLAN )); then
+    if [[ -n "${LISTED[$name]:-}" ]]; then
+      say "above" "$name (listed under ${LISTED[$name]})"
+    else
+      LISTED[$name]="${UNIT:-this plan}"
+      UNIT_MINUTES=$((UNIT_MINUTES + minutes)); TOTAL_MINUTES=$((TOTAL_MINUTES + minutes))
+      say "to do" "$name (~$minutes min): $*"
+    fi
+    return 0
+  fi
+  # Another study process on this STUDY_DIR running the same step (a shared input of two units side
+  # by side): wait for it, then take its result. flock lets go when its holder dies.
+  local lock
+  exec {lock}>"$STUDY/locks/$name.lock"
+  if command -v flock > /dev/null && ! flock -n "$lock"; then
+    echo "[study] $name is being run by another study process; waiting for it"
+    flock "$lock"
+  fi
   if [[ -e "$STUDY/done/$name" ]]; then
-    [[ "$MODE" == "--plan" ]] && echo "  done     $name"
+    exec {lock}>&-
     return 0
   fi
-  if [[ "$MODE" == "--plan" ]]; then
-    echo "  to do    $name: $*"
-    return 0
-  fi
-  mkdir -p "$STUDY/logs"
-  echo "[study $(date -u +%H:%M:%S)] $name: $*"
+  echo "[study $(date -u +%H:%M:%S)] $name (~$minutes min): $*"
   local started=$SECONDS
   if ! "$@" > "$STUDY/logs/$name.log" 2>&1; then
     echo "[study] step $name failed; log: $STUDY/logs/$name.log" >&2
@@ -58,7 +146,39 @@ step() {
     exit 1
   fi
   echo "$((SECONDS - started))" > "$STUDY/done/$name"
+  exec {lock}>&-
   echo "[study $(date -u +%H:%M:%S)] $name finished in $((SECONDS - started)) s"
+}
+
+# train NAME MINUTES NEEDED COMMAND...: a training or extraction step, run only if NEEDED (yes: some
+# output downstream is not published) and not done on this machine.
+train() {
+  local name="$1" minutes="$2" needed="$3"; shift 3
+  if [[ -e "$STUDY/done/$name" ]]; then
+    say "done" "$name ($(cat "$STUDY/done/$name") s)"
+  elif [[ "$needed" != yes ]]; then
+    say "skip" "$name: every result downstream is published"
+  else
+    run_step "$name" "$minutes" "$@"
+  fi
+}
+
+# evaluate NAME MINUTES PUB FROM COMMAND...: an evaluation writing into FROM, done once
+# docs/study/PUB (FROM's report file, published with its pictures) is current.
+evaluate() {
+  local name="$1" minutes="$2" pub="$3" from="$4"; shift 4
+  local file="$from/${pub##*/}"
+  if current "$DOCS/$pub" "$pub"; then
+    say "published" "$name: $DOCS/$pub"
+    return 0
+  fi
+  if [[ -e "$STUDY/done/$name" ]] && current "$file" "$pub"; then  # finished here, not published
+    if (( PLAN )); then say "publish" "$name: $from -> $DOCS/${pub%/*}"; else publish "$from" "${pub%/*}"; fi
+    return 0
+  fi
+  if (( ! PLAN )); then rm -f "$STUDY/done/$name"; fi  # a stale result: evaluate again
+  run_step "$name" "$minutes" "$@"
+  if (( ! PLAN )); then publish "$from" "${pub%/*}"; fi
 }
 
 # publish FROM TO: copies a finished evaluation's small files into docs/study/TO (find rounds -size
@@ -68,91 +188,305 @@ publish() {
   find "$1" -maxdepth 1 -type f \( -name '*.json' -o -name '*.png' \) -size -2048k -exec cp {} "$DOCS/$2/" \;
 }
 
-EVAL_ARGS=()  # extra arguments of the tokenizer evaluations only
-STEPS_STAGE1=(); STEPS_STAGE23=(); STEPS_BASELINE=()  # budgets; empty = the trainer's defaults
+# link_stage1 FROM RUN: RUN shares FROM's stage 1 (a stage 2 variant of the same stage 1).
+link_stage1() {
+  (( PLAN )) && return 0
+  mkdir -p "$2"
+  [[ -e "$2/stage1" || -L "$2/stage1" ]] || ln -s "$(mkdir -p "$1" && cd "$1" && pwd)/stage1" "$2/stage1"
+}
 
-# Tokenizer table: tokenizer_table PREFIX ROOT DOCS_SUB [DATA_ARGS...] trains and evaluates every
-# variant under ROOT, names its steps PREFIX<step> and publishes to docs/study/DOCS_SUB<variant>.
-# wsp1 is the full method (w_sp = 1, the default); wsp0 and wsp5 share its stage 1.
-tokenizer_table() {
-  local prefix="$1" root="$2" sub="$3"; shift 3
-  local data=("$@")
-  local main="$root/wsp1"
-  step "${prefix}stage1" "$ALIGNTOK" train tokenizer --stage 1 --run "$main" "${STEPS_STAGE1[@]}" "${data[@]}"
-  step "${prefix}eval-stage1" "$ALIGNTOK" eval tokenizer --stage 1 --run "$main" "${data[@]}" "${EVAL_ARGS[@]}"
-  [[ "$MODE" == "--plan" ]] || publish "$main/stage1/eval" "${sub}stage1"
-  for w in 1 0 5; do
-    local run="$root/wsp$w"
-    if [[ "$w" != 1 && "$MODE" != "--plan" ]]; then
-      mkdir -p "$run"
-      [[ -e "$run/stage1" ]] || ln -s "$(cd "$main" && pwd)/stage1" "$run/stage1"
-    fi
-    step "${prefix}stage2-wsp$w" "$ALIGNTOK" train tokenizer --stage 2 --sp-weight "$w" --run "$run" "${STEPS_STAGE23[@]}" "${data[@]}"
-    step "${prefix}eval-stage2-wsp$w" "$ALIGNTOK" eval tokenizer --stage 2 --run "$run" --no-frozen-encoder-probe "${data[@]}" "${EVAL_ARGS[@]}"
-    [[ "$MODE" == "--plan" ]] || publish "$run/stage2/eval" "${sub}stage2-wsp$w"
+# The seed arguments of training and evaluation; seed 7 keeps the original commands.
+seed_args() {
+  SEED_ARGS=()
+  [[ "$1" == 7 ]] || SEED_ARGS=(--seed "$1" --split-seed "$SPLIT_SEED")
+}
+
+has() { [[ " $1 " == *" $2 "* ]]; }
+
+# AlignTok chain: stage 1 -> stage 2 for each w_sp in WSPS (all sharing stage 1) -> stage 3 (w_sp = 1).
+#   alignTok_chain PREFIX ROOT SUB SUFFIX "WSPS" "EVALS" FROZEN WANT1 WANT3 [TRAIN_ARGS -- EVAL_ARGS]
+# PREFIX names the steps (PREFIXstage1, PREFIXeval-stage3, ...); runs live under ROOT/wsp<w>;
+# variant V of EVALS (stage1 stage2-wsp<w> stage3) is published to docs/study/SUB V SUFFIX;
+# FROZEN is the variant whose evaluation also probes the frozen encoder (the same-width
+# references; "" for none); WANT1 / WANT3: yes if a step outside the chain needs stage 1's /
+# stage 3's weights. TRAIN_ARGS go to every training command, EVAL_ARGS to every evaluation.
+alignTok_chain() {
+  local prefix="$1" root="$2" sub="$3" suffix="$4" wsps="$5" evals="$6" frozen="$7" want1="$8" want3="$9"; shift 9
+  local train_args=() eval_args=()
+  while (( $# )) && [[ "$1" != "--" ]]; do train_args+=("$1"); shift; done
+  if (( $# )); then shift; eval_args=("$@"); fi
+  local main="$root/wsp1" w need1 need3 pub
+  declare -A need2=()
+  need3="$want3"
+  if has "$evals" stage3 && [[ "$(needs "${sub}stage3$suffix/eval.json")" == yes ]]; then need3=yes; fi
+  need1="$want1"
+  for w in $wsps; do
+    need2[$w]=no
+    if [[ "$w" == 1 && "$need3" == yes ]]; then need2[$w]=yes; fi
+    if has "$evals" "stage2-wsp$w" && [[ "$(needs "${sub}stage2-wsp$w$suffix/eval.json")" == yes ]]; then need2[$w]=yes; fi
+    if [[ "${need2[$w]}" == yes ]]; then need1=yes; fi
   done
-  step "${prefix}stage3" "$ALIGNTOK" train tokenizer --stage 3 --run "$main" "${STEPS_STAGE23[@]}" "${data[@]}"
-  step "${prefix}eval-stage3" "$ALIGNTOK" eval tokenizer --stage 3 --run "$main" --no-frozen-encoder-probe "${data[@]}" "${EVAL_ARGS[@]}"
-  [[ "$MODE" == "--plan" ]] || publish "$main/stage3/eval" "${sub}stage3"
-  step "${prefix}baseline" "$ALIGNTOK" train tokenizer --stage baseline --run "$root/baseline" "${STEPS_BASELINE[@]}" "${data[@]}"
-  step "${prefix}eval-baseline" "$ALIGNTOK" eval tokenizer --stage baseline --run "$root/baseline" \
-    --no-frozen-encoder-probe "${data[@]}" "${EVAL_ARGS[@]}"
-  [[ "$MODE" == "--plan" ]] || publish "$root/baseline/baseline/eval" "${sub}baseline"
+  if has "$evals" stage1 && [[ "$(needs "${sub}stage1$suffix/eval.json")" == yes ]]; then need1=yes; fi
+
+  frozen_flag() { [[ "$1" == "$frozen" ]] || echo --no-frozen-encoder-probe; }
+  local s1 s2 s3
+  s1=$(minutes "$(steps_of 1000 "${STEPS_STAGE1[@]}")" "$DS_STAGE1")
+  s2=$(minutes "$(steps_of 500 "${STEPS_STAGE23[@]}")" "$DS_STAGE2")
+  s3=$(minutes "$(steps_of 500 "${STEPS_STAGE23[@]}")" "$DS_STAGE3")
+  train "${prefix}stage1" "$s1" "$need1" "$ALIGNTOK" train tokenizer --stage 1 --run "$main" "${STEPS_STAGE1[@]}" \
+    "${train_args[@]}"
+  if has "$evals" stage1; then
+    evaluate "${prefix}eval-stage1" "$(eval_minutes stage1)" "${sub}stage1$suffix/eval.json" "$main/stage1/eval" \
+      "$ALIGNTOK" eval tokenizer --stage 1 --run "$main" $(frozen_flag stage1) "${eval_args[@]}"
+  fi
+  for w in $wsps; do
+    local run="$root/wsp$w"
+    if [[ "$w" != 1 && "${need2[$w]}" == yes ]]; then link_stage1 "$main" "$run"; fi
+    train "${prefix}stage2-wsp$w" "$s2" "${need2[$w]}" "$ALIGNTOK" train tokenizer --stage 2 --sp-weight "$w" --run "$run" \
+      "${STEPS_STAGE23[@]}" "${train_args[@]}"
+    if has "$evals" "stage2-wsp$w"; then
+      evaluate "${prefix}eval-stage2-wsp$w" "$(eval_minutes "stage2-wsp$w")" "${sub}stage2-wsp$w$suffix/eval.json" "$run/stage2/eval" \
+        "$ALIGNTOK" eval tokenizer --stage 2 --run "$run" $(frozen_flag "stage2-wsp$w") "${eval_args[@]}"
+    fi
+  done
+  if has "$wsps" 1; then
+    train "${prefix}stage3" "$s3" "$need3" "$ALIGNTOK" train tokenizer --stage 3 --run "$main" "${STEPS_STAGE23[@]}" \
+      "${train_args[@]}"
+    if has "$evals" stage3; then
+      evaluate "${prefix}eval-stage3" "$(eval_minutes stage3)" "${sub}stage3$suffix/eval.json" "$main/stage3/eval" \
+        "$ALIGNTOK" eval tokenizer --stage 3 --run "$main" $(frozen_flag stage3) "${eval_args[@]}"
+    fi
+  fi
+}
+
+# Step budgets of the chain's stages and the old baseline (empty: the trainer's defaults).
+STEPS_STAGE1=(); STEPS_STAGE23=(); STEPS_BASELINE=()
+
+# steps_of DEFAULT [--steps N]: the training steps of a stage, for the estimates.
+steps_of() {
+  if [[ "${2:-}" == --steps ]]; then echo "$3"; else echo "$1"; fi
+}
+
+# eval_minutes VARIANT: uses the caller's frozen and eval_args.
+eval_minutes() {
+  if [[ " ${eval_args[*]:-} " == *" --probe-train-images "* ]]; then echo "$MIN_EVAL_FASHION"
+  elif [[ "$1" == "$frozen" ]]; then echo "$MIN_EVAL_FROZEN"
+  else echo "$MIN_EVAL_TOKENIZER"; fi
+}
+
+# The old baseline (MobileNetV2 with BatchNorm folded away, from scratch, no EMA) of a table.
+#   old_baseline PREFIX ROOT SUB WANT [TRAIN_ARGS -- EVAL_ARGS]; WANT: yes if a DiT needs its weights
+old_baseline() {
+  local prefix="$1" root="$2" sub="$3" need="$4"; shift 4
+  local train_args=() eval_args=()
+  while (( $# )) && [[ "$1" != "--" ]]; do train_args+=("$1"); shift; done
+  if (( $# )); then shift; eval_args=("$@"); fi
+  local frozen=""
+  if [[ "$need" != yes ]]; then need=$(needs "${sub}baseline/eval.json"); fi
+  train "${prefix}baseline" "$(minutes "$(steps_of 2000 "${STEPS_BASELINE[@]}")" "$DS_BASELINE")" "$need" \
+    "$ALIGNTOK" train tokenizer --stage baseline --run "$root/baseline" "${STEPS_BASELINE[@]}" "${train_args[@]}"
+  evaluate "${prefix}eval-baseline" "$(eval_minutes baseline)" "${sub}baseline/eval.json" "$root/baseline/baseline/eval" \
+    "$ALIGNTOK" eval tokenizer --stage baseline --run "$root/baseline" --no-frozen-encoder-probe "${eval_args[@]}"
+}
+
+# The emoji tokenizer table of docs/results.md (seed 7): every w_sp, stage 3, the old baseline.
+#   emoji_table WANT3 WANT_BASELINE: yes if a DiT needs stage 3's / the old baseline's weights
+emoji_table() {
+  alignTok_chain "" "$STUDY" "" "" "1 0 5" "stage1 stage2-wsp1 stage2-wsp0 stage2-wsp5 stage3" stage1 no "$1"
+  old_baseline "" "$STUDY" "" "$2"
 }
 
 # Fashion-MNIST (60,000 28-px grey images, resized to 64 px like everything else): the same table,
 # seed and proportions at half the emoji budget (STUDY_FASHION_STEPS); 2 % held out (1,200 images,
-# close to the emoji's 406 in evaluation cost).
+# close to the emoji's 406 in evaluation cost); probes on a seeded 6,000 of the 58,800 training images.
 fashion_table() {
-  step fashion-data "$ALIGNTOK" data fetch --only fashion-mnist
-  EVAL_ARGS=(--probe-train-images 6000)  # probes on a seeded 6,000 of the 58,800 training images
+  local data=(--dataset fashion-mnist-train --validation-fraction 0.02)
+  local probe=(--probe-train-images 6000)
+  local pubs=() v
+  for v in stage1 stage2-wsp1 stage2-wsp0 stage2-wsp5 stage3 baseline; do pubs+=("fashion-mnist/$v/eval.json"); done
+  train fashion-data 2 "$(needs "${pubs[@]}")" "$ALIGNTOK" data fetch --only fashion-mnist
   STEPS_STAGE1=(--steps "$FASHION_STEPS")
   STEPS_STAGE23=(--steps "$((FASHION_STEPS / 2))")
   STEPS_BASELINE=(--steps "$((FASHION_STEPS * 2))")
-  tokenizer_table fashion- "$STUDY/fashion-mnist" fashion-mnist/ --dataset fashion-mnist-train --validation-fraction 0.02
-  EVAL_ARGS=(); STEPS_STAGE1=(); STEPS_STAGE23=(); STEPS_BASELINE=()
+  alignTok_chain fashion- "$STUDY/fashion-mnist" fashion-mnist/ "" "1 0 5" "stage1 stage2-wsp1 stage2-wsp0 stage2-wsp5 stage3" stage1 no no \
+    "${data[@]}" -- "${data[@]}" "${probe[@]}"
+  old_baseline fashion- "$STUDY/fashion-mnist" fashion-mnist/ no "${data[@]}" -- "${data[@]}" "${probe[@]}"
+  STEPS_STAGE1=(); STEPS_STAGE23=(); STEPS_BASELINE=()
 }
 
-# Diffusion on each tokenizer's latents: same DiT, steps, seed; evaluated at several checkpoints.
+# dit_needed NAME: yes if an evaluation of the DiT dit-NAME is not published.
+dit_needed() {
+  local pubs=() s
+  for s in $DIT_EVAL_STEPS; do pubs+=("dit-$1/step-$s/generation.json"); done
+  needs "${pubs[@]}"
+}
+
+# Diffusion on one tokenizer's latents: the same DiT, steps and seed for every tokenizer, evaluated
+# at several checkpoints. convergence NAME RUN STAGE [EVAL_ARGS...]
 convergence() {
-  local name="$1" run="$2" stage="$3"
-  step "latents-$name" "$ALIGNTOK" extract-latents --run "$run" --stage "$stage" --split train --out "$STUDY/latents-$name"
-  step "dit-$name" "$ALIGNTOK" train dit --latents "$STUDY/latents-$name" --run "$STUDY/dit-$name" \
+  local name="$1" run="$2" stage="$3"; shift 3
+  local need extra=0 s checkpoint
+  need=$(dit_needed "$name")
+  if [[ " $* " == *" --frechet-bootstrap "* ]]; then extra=$MIN_BOOTSTRAP; fi
+  train "latents-$name" "$MIN_LATENTS" "$need" \
+    "$ALIGNTOK" extract-latents --run "$run" --stage "$stage" --split train --out "$STUDY/latents-$name"
+  train "dit-$name" "$(minutes "$DIT_STEPS" "$DS_DIT")" "$need" \
+    "$ALIGNTOK" train dit --latents "$STUDY/latents-$name" --run "$STUDY/dit-$name" \
     --steps "$DIT_STEPS" --checkpoint-every 250 --keep-checkpoints 100
   for s in $DIT_EVAL_STEPS; do
-    local checkpoint
     checkpoint="$STUDY/dit-$name/checkpoints/$(printf 'step-%08d' "$s")"
-    step "eval-dit-$name-$s" "$ALIGNTOK" eval generation --dit "$checkpoint" --out "$STUDY/dit-$name/eval-$s"
-    [[ "$MODE" == "--plan" ]] || publish "$STUDY/dit-$name/eval-$s" "dit-$name/step-$s"
+    evaluate "eval-dit-$name-$s" "$((MIN_EVAL_DIT + extra))" "dit-$name/step-$s/generation.json" "$STUDY/dit-$name/eval-$s" \
+      "$ALIGNTOK" eval generation --dit "$checkpoint" --out "$STUDY/dit-$name/eval-$s" "$@"
   done
 }
 
-# The fair vanilla tokenizer at C latent channels: the same decoder, losses, EMA, GAN steps and total
-# steps as stages 1-3 (the trainer's defaults for --stage vanilla), under $STUDY/vanilla-c<C>.
+# The fair vanilla tokenizer (LDM-style CNN encoder with GroupNorm; issue 22) at C latent channels:
+# the same decoder, losses, EMA, GAN steps and total steps as stages 1-3 (the trainer's defaults for
+# --stage vanilla). fair_baseline SEED C [WANT: yes if a DiT needs its weights]
 fair_baseline() {
-  local c="$1" run="$STUDY/vanilla-c$1"
-  step "vanilla-c$c" "$ALIGNTOK" train tokenizer --stage vanilla --latent-channels "$c" --run "$run"
-  step "eval-vanilla-c$c" "$ALIGNTOK" eval tokenizer --stage vanilla --run "$run" --no-frozen-encoder-probe
-  [[ "$MODE" == "--plan" ]] || publish "$run/vanilla/eval" "vanilla-c$c"
+  local seed="$1" c="$2" want="${3:-no}"
+  local prefix="" run="$STUDY/vanilla-c$c" pub="vanilla-c$c/eval.json" need=yes
+  if [[ "$seed" != 7 ]]; then
+    prefix="seed-$seed-"; run="$STUDY/seed-$seed/vanilla-c$c"; pub="vanilla-c$c/seed-$seed/eval.json"
+  fi
+  seed_args "$seed"
+  if [[ "$want" != yes ]]; then need=$(needs "$pub"); fi
+  train "${prefix}vanilla-c$c" "$(minutes 2000 "$DS_VANILLA")" "$need" \
+    "$ALIGNTOK" train tokenizer --stage vanilla --latent-channels "$c" --run "$run" "${SEED_ARGS[@]}"
+  evaluate "${prefix}eval-vanilla-c$c" "$MIN_EVAL_TOKENIZER" "$pub" "$run/vanilla/eval" \
+    "$ALIGNTOK" eval tokenizer --stage vanilla --run "$run" --no-frozen-encoder-probe "${SEED_ARGS[@]}"
 }
 
-if [[ "$MODE" == "vanilla" || ( "$MODE" == "--plan" && "${2:-}" == "vanilla" ) ]]; then
-  [[ "$MODE" == "--plan" ]] && echo "Fair-baseline steps ($STUDY):"
-  fair_baseline 8
-  fair_baseline 32
-  convergence vanilla-c8 "$STUDY/vanilla-c8" vanilla
-  exit 0
-fi
+# ---- The credible study of issue 22, in units --------------------------------------------------
 
-if [[ "$MODE" != "report" ]]; then
-  [[ "$MODE" == "--plan" ]] && echo "Study steps ($STUDY):"
-  if [[ "$MODE" != "fashion" ]]; then
-    tokenizer_table "" "$STUDY" ""
-    if [[ " $DIT_SIDES " == *" alignTok "* ]]; then convergence alignTok "$STUDY/wsp1" 3; fi
-    if [[ " $DIT_SIDES " == *" baseline "* ]]; then convergence baseline "$STUDY/baseline" baseline; fi
+# The deciding AlignTok variants of one seed at C = 8: full method (stages 1, 2 with w_sp = 1, 3)
+# and w_sp = 0 (sharing stage 1). Seed 7 also evaluates stage 1 (with the frozen-encoder references
+# at the C = 8 widths) and stage 2 at w_sp = 1, which the docs/results.md table shows.
+aligntok_seed() {
+  local seed="$1" want1="${2:-no}"
+  seed_args "$seed"
+  if [[ "$seed" == 7 ]]; then
+    alignTok_chain "" "$STUDY" "" "" "1 0" "stage1 stage2-wsp1 stage2-wsp0 stage3" stage1 "$want1" no
+  else
+    alignTok_chain "seed-$seed-" "$STUDY/seed-$seed" "" "/seed-$seed" "1 0" "stage2-wsp0 stage3" "" no no \
+      "${SEED_ARGS[@]}" -- "${SEED_ARGS[@]}"
   fi
-  if [[ "$MODE" != "diffusion" ]]; then fashion_table; fi
-fi
-[[ "$MODE" == "--plan" ]] && exit 0
+}
+
+# Stage 2 (w_sp = 1) with the encoder's learning rate at 1e-4 instead of 1e-3, from seed 7's stage 1.
+encoder_lr() {
+  local pub="stage2-wsp1-elr1e-4/eval.json" run="$STUDY/wsp1-elr1e-4" need
+  need=$(needs "$pub")
+  alignTok_chain "" "$STUDY" "" "" "" "" "" "$need" no
+  if [[ "$need" == yes ]]; then link_stage1 "$STUDY/wsp1" "$run"; fi
+  train stage2-wsp1-elr1e-4 "$(minutes 500 "$DS_STAGE2")" "$need" \
+    "$ALIGNTOK" train tokenizer --stage 2 --sp-weight 1 --encoder-lr 1e-4 --run "$run"
+  evaluate eval-stage2-wsp1-elr1e-4 "$MIN_EVAL_TOKENIZER" "$pub" "$run/stage2/eval" \
+    "$ALIGNTOK" eval tokenizer --stage 2 --run "$run" --no-frozen-encoder-probe
+}
+
+# The full method at C = 32 (same 8x8 grid), seed 7: its stage 3 evaluated with the frozen-encoder
+# references at the C = 32 widths. alignTok_c32 [WANT3]
+alignTok_c32() {
+  alignTok_chain c32- "$STUDY/c32" "" "-c32" "1" "stage3" stage3 no "${1:-no}" --latent-channels 32
+}
+
+dit_alignTok_c32() {
+  alignTok_c32 "$(dit_needed alignTok-c32)"
+  convergence alignTok-c32 "$STUDY/c32/wsp1" 3 --frechet-bootstrap "$BOOTSTRAP"
+}
+
+dit_vanilla() {
+  local c="$1"; shift
+  fair_baseline 7 "$c" "$(dit_needed "vanilla-c$c")"
+  convergence "vanilla-c$c" "$STUDY/vanilla-c$c" vanilla "$@"
+}
+
+UNIT_NAMES=(); ONLY_UNIT=""; UNIT_FOUND=0
+SESSION_MINUTES=150  # what a unit may take at one thread so that a session (at most 3 h) finishes it
+[[ "$MODE" == unit ]] && ONLY_UNIT="$ARG"
+
+# unit NAME DESCRIPTION FUNCTION ARGS...: one session's worth of work (or, with ONLY_UNIT, only that one).
+unit() {
+  local name="$1" description="$2"; shift 2
+  UNIT_NAMES+=("$name")
+  if [[ -n "$ONLY_UNIT" && "$ONLY_UNIT" != "$name" ]]; then return 0; fi
+  UNIT_FOUND=1; UNIT="$name"; UNIT_MINUTES=0
+  if (( PLAN )); then echo "unit $name: $description"; else echo "[study] unit $name: $description"; fi
+  "$@"
+  if (( PLAN )); then
+    if (( UNIT_MINUTES > 0 )); then echo "  => ~$UNIT_MINUTES min to do"; else echo "  => nothing to do"; fi
+    if (( UNIT_MINUTES > SESSION_MINUTES )); then
+      echo "  => more than a session at one thread: run it where its inputs' weights are (see 'done'), or alone with ALIGNTOK_THREADS=2"
+    fi
+  fi
+  UNIT=""
+}
+
+# In order, each DiT right after its tokenizer (whose weights it needs): the fair baseline at seed 7
+# (C = 8 is `scripts/study.sh vanilla`'s first step: its DiT evaluations have no bootstrap
+# intervals, as that run made them), the seed-7 AlignTok variants and what shares their stage 1, the
+# C = 32 full method and its DiT, then the further seeds.
+credible_units() {
+  local seed
+  unit vanilla-c8 "fair vanilla tokenizer, C = 8, seed 7, evaluated" fair_baseline 7 8
+  unit dit-vanilla-c8 "DiT on the fair vanilla C = 8 latents, evaluated at $DIT_EVAL_STEPS" dit_vanilla 8
+  unit vanilla-c32 "fair vanilla tokenizer, C = 32, seed 7, evaluated" fair_baseline 7 32
+  unit dit-vanilla-c32 "DiT on the fair vanilla C = 32 latents, evaluated at $DIT_EVAL_STEPS with bootstrap intervals" \
+    dit_vanilla 32 --frechet-bootstrap "$BOOTSTRAP"
+  unit seed-7 "AlignTok seed 7, C = 8: stage 1, stage 2 (w_sp = 1 and 0), stage 3, each evaluated" aligntok_seed 7
+  unit encoder-lr "stage 2 (w_sp = 1) with --encoder-lr 1e-4 from seed 7's stage 1, evaluated" encoder_lr
+  unit alignTok-c32 "AlignTok full method at C = 32, seed 7, stage 3 evaluated" alignTok_c32
+  unit dit-alignTok-c32 "DiT on the AlignTok C = 32 latents, evaluated at $DIT_EVAL_STEPS with bootstrap intervals" \
+    dit_alignTok_c32
+  for seed in $SEEDS; do
+    unit "seed-$seed" "AlignTok seed $seed (split seed $SPLIT_SEED), C = 8: full method and w_sp = 0, evaluated" \
+      aligntok_seed "$seed"
+    unit "vanilla-c8-seed-$seed" "fair vanilla tokenizer, C = 8, seed $seed (split seed $SPLIT_SEED), evaluated" \
+      fair_baseline "$seed" 8
+  done
+}
+
+plan_total() {
+  (( PLAN )) || return 0
+  local lanes=$(( (TOTAL_MINUTES + 1) / 2 ))
+  printf 'Total to do: ~%d min = %d.%d h at one thread (~%d.%d h on 2 cores as two one-thread lanes)\n' \
+    "$TOTAL_MINUTES" $((TOTAL_MINUTES / 60)) $(( (TOTAL_MINUTES % 60) / 6 )) $((lanes / 60)) $(( (lanes % 60) / 6 ))
+}
+
+if (( PLAN )); then echo "Study steps ($STUDY; published results in $DOCS; estimates at one thread):"; fi
+case "$MODE" in
+  report) ;;
+  unit)
+    credible_units
+    if (( ! UNIT_FOUND )); then
+      echo "scripts/study.sh: no unit '$ARG'; the units are: ${UNIT_NAMES[*]}" >&2
+      exit 2
+    fi
+    plan_total
+    exit 0 ;;  # no report: another unit may be writing docs/study beside this one
+  credible) credible_units ;;
+  vanilla)
+    fair_baseline 7 8 "$(dit_needed vanilla-c8)"
+    fair_baseline 7 32
+    convergence vanilla-c8 "$STUDY/vanilla-c8" vanilla
+    plan_total
+    exit 0 ;;
+  fashion) fashion_table ;;
+  diffusion|run)
+    sides="${ARG:-alignTok baseline}"
+    [[ "$MODE" == run ]] && sides="alignTok baseline"
+    want3=no; want_baseline=no
+    if has "$sides" alignTok; then want3=$(dit_needed alignTok); fi
+    if has "$sides" baseline; then want_baseline=$(dit_needed baseline); fi
+    emoji_table "$want3" "$want_baseline"
+    if has "$sides" alignTok; then convergence alignTok "$STUDY/wsp1" 3; fi
+    if has "$sides" baseline; then convergence baseline "$STUDY/baseline" baseline; fi
+    if [[ "$MODE" == run ]]; then fashion_table; credible_units; fi ;;
+  *)
+    echo "scripts/study.sh: unknown mode '$MODE' (run, credible, unit NAME, fashion, diffusion, vanilla, report; --plan before any)" >&2
+    exit 2 ;;
+esac
+if (( PLAN )); then plan_total; exit 0; fi
 "$ALIGNTOK" eval study --docs "$DOCS"
 echo "[study] evaluations and summary are in $DOCS/; the discussion: docs/results.md"

@@ -1,0 +1,239 @@
+package dev.aligntok.tests.study;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code scripts/study.sh} without training anything: its plan of the issue-22 study (units,
+ * estimates, the compute budget), and its make-like resumption across machines, run against a
+ * stand-in for {@code scripts/aligntok} that records its arguments and writes the report files an
+ * evaluation would. "Done" is a result published in the docs folder; a training step runs only
+ * when a result downstream of it is missing.
+ */
+class StudyScriptTest {
+  private static final Path REPO = Path.of(System.getProperty("aligntok.repo.root", "..")).toAbsolutePath().normalize();
+  private static final Pattern TO_DO = Pattern.compile("^  to do +(\\S+) \\(~(\\d+) min\\)");
+  private static final Pattern TOTAL = Pattern.compile("Total to do: ~(\\d+) min");
+  private static final List<String> UNITS = List.of("vanilla-c8", "vanilla-c32", "dit-vanilla-c8", "dit-vanilla-c32",
+      "seed-7", "encoder-lr", "alignTok-c32", "dit-alignTok-c32", "seed-11", "vanilla-c8-seed-11", "seed-13",
+      "vanilla-c8-seed-13");
+  /** Issue 22: the whole study in at most 12 hours of 2-core compute, i.e. 24 one-thread hours. */
+  private static final int BUDGET_ONE_THREAD_MINUTES = 24 * 60;
+
+  @TempDir
+  Path work;
+  private Path study;
+  private Path docs;
+  private Path calls;
+
+  @BeforeEach
+  void standInCli() throws IOException {
+    study = work.resolve("study");
+    docs = Files.createDirectories(work.resolve("docs"));
+    calls = work.resolve("calls.log");
+    Files.writeString(work.resolve("aligntok"), """
+        #!/usr/bin/env bash
+        # Records its arguments; an evaluation writes its report where the real CLI would.
+        echo "$*" >> "$STUDY_TEST_CALLS"
+        args=("$@"); stage=""; run=""; out=""
+        for ((i = 0; i < ${#args[@]}; i++)); do
+          case "${args[i]}" in --stage) stage="${args[i+1]}";; --run) run="${args[i+1]}";; --out) out="${args[i+1]}";; esac
+        done
+        if [[ "$1 $2" == "eval tokenizer" ]]; then
+          case "$stage" in 1|2|3) dir="stage$stage";; *) dir="$stage";; esac
+          mkdir -p "$run/$dir/eval"
+          echo '{"probes": {"latents": {}, "latents_full": {}}}' > "$run/$dir/eval/eval.json"
+        elif [[ "$1 $2" == "eval generation" ]]; then
+          mkdir -p "$out"
+          echo '{"runs": {}}' > "$out/generation.json"
+        fi
+        """);
+    assertTrue(work.resolve("aligntok").toFile().setExecutable(true));
+  }
+
+  @Test
+  void theSyntaxIsValid() throws Exception {
+    Process process = new ProcessBuilder("bash", "-n", REPO.resolve("scripts/study.sh").toString())
+        .redirectErrorStream(true).start();
+    assertTrue(process.waitFor(1, TimeUnit.MINUTES));
+    assertEquals(0, process.exitValue(), new String(process.getInputStream().readAllBytes()));
+  }
+
+  @Test
+  void withNothingPublishedThePlanListsEveryUnitOnceWithinTheBudgetAndRunsNothing() throws Exception {
+    Result plan = run("--plan", "credible");
+    assertEquals(0, plan.exitCode(), plan.output());
+    for (String unit : UNITS) {
+      assertTrue(plan.output().contains("unit " + unit + ": "), unit + " in\n" + plan.output());
+    }
+    Set<String> listed = new HashSet<>();
+    int sum = 0;
+    for (String line : plan.output().split("\n")) {
+      Matcher toDo = TO_DO.matcher(line);
+      if (toDo.find()) {
+        assertTrue(listed.add(toDo.group(1)), "listed twice: " + toDo.group(1));
+        sum += Integer.parseInt(toDo.group(2));
+      }
+    }
+    int total = total(plan);
+    assertEquals(sum, total, "the total is the sum of the steps to do");
+    assertTrue(total <= BUDGET_ONE_THREAD_MINUTES, "estimate " + total + " min at one thread exceeds the issue's budget");
+    assertTrue(listed.containsAll(List.of("seed-13-vanilla-c8", "c32-stage3", "stage2-wsp1-elr1e-4", "eval-dit-alignTok-c32-1000")),
+        plan.output());
+    assertFalse(Files.exists(study), "a plan creates nothing");
+    assertFalse(Files.exists(calls), "a plan runs nothing");
+  }
+
+  @Test
+  void aPublishedDitNeedsNoTokenizerAndAMissingCheckpointEvaluationRetrainsOnlyItsInputs() throws Exception {
+    publish("vanilla-c32/eval.json", "{\"probes\": {\"latents_full\": {}}}");
+    for (int step : new int[] {250, 500, 750, 1000}) {
+      publish("dit-vanilla-c32/step-" + step + "/generation.json", "{}");
+    }
+    Result published = run("--plan", "unit", "dit-vanilla-c32");
+    assertEquals(0, published.exitCode(), published.output());
+    assertTrue(published.output().contains("skip      vanilla-c32: every result downstream is published"), published.output());
+    assertTrue(published.output().contains("=> nothing to do"), published.output());
+
+    Files.delete(docs.resolve("dit-vanilla-c32/step-1000/generation.json"));
+    Result oneMissing = run("unit", "dit-vanilla-c32");
+    assertEquals(0, oneMissing.exitCode(), oneMissing.output());
+    List<String> invoked = calls();
+    assertEquals(4, invoked.size(), "train, extract, train DiT, evaluate step 1000: " + invoked);
+    assertTrue(invoked.get(0).startsWith("train tokenizer --stage vanilla --latent-channels 32 --run " + study.resolve("vanilla-c32")),
+        invoked.get(0));
+    assertTrue(invoked.get(1).startsWith("extract-latents --run " + study.resolve("vanilla-c32")), invoked.get(1));
+    assertTrue(invoked.get(2).startsWith("train dit "), invoked.get(2));
+    assertTrue(invoked.get(3).contains("step-00001000") && invoked.get(3).endsWith("--frechet-bootstrap 20"), invoked.get(3));
+    assertTrue(Files.isRegularFile(docs.resolve("dit-vanilla-c32/step-1000/generation.json")));
+  }
+
+  @Test
+  void seedsShareTheSplitResumeOnTheSameMachineAndRebuildOnlyWhatAMissingResultNeeds() throws Exception {
+    Result first = run("unit", "seed-11");
+    assertEquals(0, first.exitCode(), first.output());
+    List<String> invoked = calls();
+    assertEquals(6, invoked.size(), String.join("\n", invoked));
+    invoked.forEach(call -> assertTrue(call.endsWith("--seed 11 --split-seed 7"), call));
+    assertTrue(Files.isRegularFile(docs.resolve("stage3/seed-11/eval.json")));
+    assertTrue(Files.isRegularFile(docs.resolve("stage2-wsp0/seed-11/eval.json")));
+    assertEquals(study.resolve("seed-11/wsp1/stage1").toAbsolutePath(),
+        Files.readSymbolicLink(study.resolve("seed-11/wsp0/stage1")), "w_sp = 0 shares stage 1");
+
+    Files.delete(calls);
+    assertEquals(0, run("unit", "seed-11").exitCode());
+    assertFalse(Files.exists(calls), "everything done: nothing runs again");
+
+    deleteRecursively(study);  // a fresh machine with only the repository
+    assertEquals(0, run("unit", "seed-11").exitCode());
+    assertFalse(Files.exists(calls), "everything published: nothing is retrained");
+
+    deleteRecursively(study);
+    deleteRecursively(docs.resolve("stage3"));
+    assertEquals(0, run("unit", "seed-11").exitCode());
+    List<String> rebuilt = calls();
+    assertEquals(4, rebuilt.size(), "stage 1, 2 (w_sp = 1), 3 and the evaluation, not w_sp = 0: " + rebuilt);
+    assertTrue(rebuilt.stream().noneMatch(call -> call.contains("--sp-weight 0") || call.contains("/wsp0")), rebuilt.toString());
+  }
+
+  @Test
+  void anEvaluationOfTheFormerFormatIsRedoneAndAFinishedOneHereIsPublishedWithoutRerunning() throws Exception {
+    for (String variant : List.of("stage1", "stage2-wsp1", "stage2-wsp0")) {
+      publish(variant + "/eval.json", "{\"probes\": {\"latents_full\": {}}}");
+    }
+    publish("stage3/eval.json", "{\"probes\": {\"latents\": {}}}");  // before the whole-latent probe
+    Result stale = run("--plan", "unit", "seed-7");
+    for (String step : List.of("stage1", "stage2-wsp1", "stage3", "eval-stage3")) {
+      assertTrue(stale.output().contains("to do     " + step + " "), step + " in\n" + stale.output());
+    }
+    assertTrue(stale.output().contains("skip      stage2-wsp0:"), stale.output());
+    assertTrue(stale.output().contains("published eval-stage2-wsp0:"), stale.output());
+
+    // the former format still counts where the study redoes nothing: w_sp = 5 of the 2026-11-29 table
+    publish("stage2-wsp5/eval.json", "{\"probes\": {\"latents\": {}}}");
+    Result table = run("--plan", "diffusion", "alignTok");
+    assertTrue(table.output().contains("published eval-stage2-wsp5:"), table.output());
+
+    Path local = study.resolve("vanilla-c8/vanilla/eval/eval.json");
+    Files.createDirectories(local.getParent());
+    Files.writeString(local, "{\"probes\": {\"latents_full\": {}}}");
+    Files.createDirectories(study.resolve("done"));
+    Files.writeString(study.resolve("done/vanilla-c8"), "7000\n");
+    Files.writeString(study.resolve("done/eval-vanilla-c8"), "300\n");
+    Result finished = run("unit", "vanilla-c8");
+    assertEquals(0, finished.exitCode(), finished.output());
+    assertFalse(Files.exists(calls), "nothing reruns");
+    assertTrue(Files.isRegularFile(docs.resolve("vanilla-c8/eval.json")), "published from this machine's result");
+  }
+
+  @Test
+  void anUnknownUnitIsAClearError() throws Exception {
+    Result unknown = run("unit", "seed-99");
+    assertEquals(2, unknown.exitCode(), unknown.output());
+    assertTrue(unknown.output().contains("no unit 'seed-99'") && unknown.output().contains("vanilla-c8-seed-13"),
+        unknown.output());
+  }
+
+  private void publish(String path, String json) throws IOException {
+    Files.createDirectories(docs.resolve(path).getParent());
+    Files.writeString(docs.resolve(path), json);
+  }
+
+  private List<String> calls() throws IOException {
+    return Files.exists(calls) ? Files.readAllLines(calls) : List.of();
+  }
+
+  private static int total(Result plan) {
+    Matcher matcher = TOTAL.matcher(plan.output());
+    assertTrue(matcher.find(), plan.output());
+    return Integer.parseInt(matcher.group(1));
+  }
+
+  private record Result(int exitCode, String output) {}
+
+  private Result run(String... arguments) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of("bash", REPO.resolve("scripts/study.sh").toString()));
+    command.addAll(List.of(arguments));
+    ProcessBuilder builder = new ProcessBuilder(command).directory(REPO.toFile()).redirectErrorStream(true);
+    builder.environment().putAll(Map.of(
+        "STUDY_DIR", study.toString(),
+        "STUDY_DOCS", docs.toString(),
+        "STUDY_ALIGNTOK", work.resolve("aligntok").toString(),
+        "STUDY_TEST_CALLS", calls.toString()));
+    Path log = Files.createTempFile(work, "study-", ".log");
+    builder.redirectOutput(log.toFile());
+    Process process = builder.start();
+    if (!process.waitFor(2, TimeUnit.MINUTES)) {
+      process.destroyForcibly();
+      throw new AssertionError("study.sh " + String.join(" ", arguments) + " did not finish: " + Files.readString(log));
+    }
+    return new Result(process.exitValue(), Files.readString(log));
+  }
+
+  private static void deleteRecursively(Path root) throws IOException {
+    if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try (var paths = Files.walk(root)) {
+      for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
+    }
+  }
+}
