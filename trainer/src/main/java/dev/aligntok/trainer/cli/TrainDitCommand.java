@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
     description = "Train the diffusion transformer (rectified flow) on latents written by extract-latents, "
         + "conditioned on the latents' classes (default) or, with --conditioning text, on captions: each step draws "
         + "one of the image's captions (emoji names, short names, emojilib keywords in templates; a flipped latent "
-        + "keeps its image's captions) and feeds its all-MiniLM-L6-v2 sentence embedding to adaLN; 10 % of conditions "
+        + "keeps its image's captions) and feeds its all-MiniLM-L6-v2 sentence embedding to adaLN; 10 %% of conditions "
         + "are replaced by the empty prompt's embedding for classifier-free guidance. The captions' embeddings are "
         + "computed once into RUN/" + CaptionEmbeddings.FILE + ". Writes checkpoints and metrics.jsonl under --run "
         + "and resumes from the last checkpoint when rerun with the same model size.")
