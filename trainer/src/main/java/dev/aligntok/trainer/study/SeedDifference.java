@@ -52,7 +52,8 @@ record SeedDifference(double difference, double standardError, String kind, int 
     if (Double.isNaN(standardError)) {
       return String.format(Locale.ROOT, number + " (%s: no spread measured)", difference, kind);
     }
-    return String.format(Locale.ROOT, number + " ± %." + decimals + "f (%s%s, %.1f SE)", difference, standardError, kind,
-        kind.equals("bootstrap") ? "" : ", k = " + runs, zScore());
+    String z = Double.isNaN(zScore()) ? "" : String.format(Locale.ROOT, ", %.1f SE", zScore());
+    return String.format(Locale.ROOT, number + " ± %." + decimals + "f (%s%s%s)", difference, standardError, kind,
+        kind.equals("bootstrap") ? "" : ", k = " + runs, z);
   }
 }

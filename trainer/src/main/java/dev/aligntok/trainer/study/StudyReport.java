@@ -220,7 +220,7 @@ public final class StudyReport {
         SeedDifference frechet = SeedDifference.of(values(a, TokenizerRow::frechet), values(b, TokenizerRow::frechet))
             .orMeasurementError(row(pair.a()).orElseThrow().frechetStandardError(),
                 row(pair.b()).orElseThrow().frechetStandardError());
-        lines.add(pair.label() + ": PSNR " + psnr.format(2) + " dB; SSIM " + ssim.format(3) + "; Fréchet "
+        lines.add(pair.label() + ": PSNR (dB) " + psnr.format(2) + "; SSIM " + ssim.format(3) + "; Fréchet "
             + frechet.format(2));
       }
       return lines;
