@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -47,10 +48,21 @@ public final class LossCurves {
    * @param series the series to draw, in this order; empty = all but bookkeeping fields
    * @param logY log₁₀ y axis
    * @param smoothing exponential moving average weight in [0, 1) (TensorBoard's slider; 0 = off)
+   * @param xLabel the x axis's name ("step" for training metrics)
+   * @param errorBars per drawn series, the two series (lower, upper) drawn as a vertical bar at each of
+   *     its points where both have a value at the same x (e.g. a bootstrap interval)
    */
-  public record Options(String title, List<String> series, boolean logY, double smoothing, int width, int height) {
+  public record Options(String title, List<String> series, boolean logY, double smoothing, int width, int height,
+                        String xLabel, Map<String, List<String>> errorBars) {
     public Options {
       series = series == null ? List.of() : List.copyOf(series);
+      xLabel = xLabel == null ? "step" : xLabel;
+      errorBars = errorBars == null ? Map.of() : Map.copyOf(errorBars);
+      errorBars.forEach((name, bounds) -> {
+        if (bounds.size() != 2) {
+          throw new IllegalArgumentException("error bars of '" + name + "' need (lower, upper) series, got " + bounds);
+        }
+      });
       if (!(smoothing >= 0 && smoothing < 1)) {
         throw new IllegalArgumentException("smoothing must be in [0, 1), got " + smoothing);
       }
@@ -60,23 +72,32 @@ public final class LossCurves {
     }
 
     public static Options defaults() {
-      return new Options("training losses", List.of(), false, 0, 960, 540);
+      return new Options("training losses", List.of(), false, 0, 960, 540, "step", Map.of());
     }
 
     public Options withLogY(boolean log) {
-      return new Options(title, series, log, smoothing, width, height);
+      return new Options(title, series, log, smoothing, width, height, xLabel, errorBars);
     }
 
     public Options withSmoothing(double weight) {
-      return new Options(title, series, logY, weight, width, height);
+      return new Options(title, series, logY, weight, width, height, xLabel, errorBars);
     }
 
     public Options withSeries(List<String> names) {
-      return new Options(title, names, logY, smoothing, width, height);
+      return new Options(title, names, logY, smoothing, width, height, xLabel, errorBars);
     }
 
     public Options withTitle(String newTitle) {
-      return new Options(newTitle, series, logY, smoothing, width, height);
+      return new Options(newTitle, series, logY, smoothing, width, height, xLabel, errorBars);
+    }
+
+    public Options withXLabel(String label) {
+      return new Options(title, series, logY, smoothing, width, height, label, errorBars);
+    }
+
+    /** Error bars: series name → (lower series, upper series). */
+    public Options withErrorBars(Map<String, List<String>> bars) {
+      return new Options(title, series, logY, smoothing, width, height, xLabel, bars);
     }
   }
 
@@ -117,6 +138,15 @@ public final class LossCurves {
         maxY = Math.max(maxY, p.value());
       }
     }
+    List<List<double[]>> bars = new ArrayList<>();
+    for (String name : names) {
+      List<double[]> drawnBars = errorBars(log, name, options);
+      bars.add(drawnBars);
+      for (double[] bar : drawnBars) {
+        minY = Math.min(minY, bar[1]);
+        maxY = Math.max(maxY, bar[2]);
+      }
+    }
     if (minX > maxX) {
       throw new IllegalArgumentException("none of the series " + names + " has a drawable value"
           + (options.logY() ? " (log scale needs values > 0)" : ""));
@@ -147,6 +177,13 @@ public final class LossCurves {
         g.setColor(color);
         g.setStroke(new BasicStroke(2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
         g.draw(plot.path(points));
+        g.setStroke(new BasicStroke(1.5f));
+        for (double[] bar : bars.get(s)) {
+          int x = plot.x(bar[0]);
+          g.drawLine(x, plot.y(bar[1]), x, plot.y(bar[2]));
+          g.drawLine(x - 4, plot.y(bar[1]), x + 4, plot.y(bar[1]));
+          g.drawLine(x - 4, plot.y(bar[2]), x + 4, plot.y(bar[2]));
+        }
       }
       g.setClip(null);
       drawLegend(g, plot, names, drawn, options);
@@ -154,6 +191,26 @@ public final class LossCurves {
       g.dispose();
     }
     return image;
+  }
+
+  /** (x, lower, upper) where both bound series have a drawable value at the same x. */
+  private static List<double[]> errorBars(MetricsLog log, String name, Options options) {
+    List<String> bounds = options.errorBars().get(name);
+    List<double[]> out = new ArrayList<>();
+    if (bounds == null) {
+      return out;
+    }
+    List<MetricsLog.Point> upper = log.series(bounds.get(1));
+    for (MetricsLog.Point low : log.series(bounds.get(0))) {
+      for (MetricsLog.Point high : upper) {
+        boolean drawable = Double.isFinite(low.value()) && Double.isFinite(high.value())
+            && (!options.logY() || low.value() > 0);
+        if (high.step() == low.step() && drawable) {
+          out.add(new double[] {low.step(), low.value(), high.value()});
+        }
+      }
+    }
+    return out;
   }
 
   static List<String> chosenSeries(MetricsLog log, Options options) {
@@ -229,7 +286,8 @@ public final class LossCurves {
     g.drawRect(plot.left, plot.top, plot.width, plot.height);
     g.setFont(labelFont);
     FontMetrics labelMetrics = g.getFontMetrics();
-    g.drawString("step", plot.left + (plot.width - labelMetrics.stringWidth("step")) / 2, plot.top + plot.height + 44);
+    g.drawString(options.xLabel(), plot.left + (plot.width - labelMetrics.stringWidth(options.xLabel())) / 2,
+        plot.top + plot.height + 44);
     String yLabel = options.logY() ? "value (log scale)" : "value";
     AffineTransform saved = g.getTransform();
     g.rotate(-Math.PI / 2);

@@ -17,7 +17,8 @@ import java.util.stream.IntStream;
  * ({@link ProbeConfig#selectionFraction()}), trying the grid from strongest to weakest with warm
  * starts and keeping the best (ties go to the stronger λ; with {@link ProbeConfig#patience()} the
  * walk stops after that many λ in a row each worse than the one before, once the accuracy has risen
- * above the strongest λ's); the model is then refitted on the whole
+ * above the strongest λ's; {@link ProbeConfig.Selection#ONE_STANDARD_ERROR} instead takes the strongest
+ * converged λ within one standard error of the best); the model is then refitted on the whole
  * training split and scored on the held-out split. The held-out split never influences training or
  * the choice of λ. Deterministic: the loss is summed over fixed chunks of samples (two threads on
  * these machines) and combined in chunk order, so results do not depend on scheduling.
@@ -79,6 +80,7 @@ public final class LinearProbe {
     List<Double> grid = new ArrayList<>(config.l2Grid());
     grid.sort((a, b) -> Double.compare(b, a));
     List<ProbeResult.Candidate> candidates = new ArrayList<>();
+    List<double[]> thetas = new ArrayList<>();
     double[] theta = new double[classes * d + classes];
     double bestAccuracy = -1;
     double bestL2 = grid.get(0);
@@ -91,6 +93,7 @@ public final class LinearProbe {
       double accuracy = accuracy(theta, selectionZ, selectionY, classes);
       candidates.add(new ProbeResult.Candidate(l2, accuracy, selection.iterations(),
           converged(gradientMaxNorm(theta, fitZ, fitY, classes, l2), selection.value())));
+      thetas.add(theta);
       // Early stop only on a falling curve past a rise: a flat start (every λ at the majority class) goes on.
       falling = accuracy < previous ? falling + 1 : 0;
       if (accuracy > bestAccuracy) {
@@ -108,11 +111,41 @@ public final class LinearProbe {
 
     Standardizer full = Standardizer.fit(trainX);
     double[][] trainZ = full.apply(trainX);
-    Lbfgs.Outcome outcome = fit(trainZ, trainY, classes, bestL2, new double[classes * d + classes]);
+    double[] start = new double[classes * d + classes];
+    if (config.selection() == ProbeConfig.Selection.ONE_STANDARD_ERROR) {
+      int chosen = oneStandardErrorChoice(candidates, selectionY.length);
+      bestL2 = candidates.get(chosen).l2();
+      start = inner.carry(thetas.get(chosen), full, classes);
+    }
+    Lbfgs.Outcome outcome = fit(trainZ, trainY, classes, bestL2, start);
     double gradient = gradientMaxNorm(outcome.x(), trainZ, trainY, classes, bestL2);
     boolean atEdge = grid.size() == 1 || bestL2 == grid.get(0) || bestL2 == grid.get(grid.size() - 1);
     return new Fitted(outcome, full, classes, d, trainY, accuracy(outcome.x(), trainZ, trainY, classes), bestL2,
         atEdge, List.copyOf(candidates), gradient, converged(gradient, outcome.value()));
+  }
+
+  /**
+   * {@link ProbeConfig.Selection#ONE_STANDARD_ERROR}: index of the strongest candidate (the list runs
+   * strong to weak) whose fit converged and whose accuracy is at least the best converged accuracy
+   * minus its binomial standard error on {@code selectionCount} images; all candidates count when none
+   * converged.
+   */
+  static int oneStandardErrorChoice(List<ProbeResult.Candidate> candidates, int selectionCount) {
+    boolean anyConverged = candidates.stream().anyMatch(ProbeResult.Candidate::converged);
+    double best = -1;
+    for (ProbeResult.Candidate c : candidates) {
+      if (c.converged() || !anyConverged) {
+        best = Math.max(best, c.selectionAccuracy());
+      }
+    }
+    double threshold = best - AccuracyDifference.standardError(best, selectionCount);
+    for (int i = 0; i < candidates.size(); i++) {
+      ProbeResult.Candidate c = candidates.get(i);
+      if ((c.converged() || !anyConverged) && c.selectionAccuracy() >= threshold) {
+        return i;
+      }
+    }
+    throw new IllegalStateException("no candidate reaches the best accuracy " + best); // cannot happen: best is one
   }
 
   /** A probe fitted on one training split; scores any held-out set of the same feature length. */
@@ -401,6 +434,25 @@ public final class LinearProbe {
         }
       }
       return new Standardizer(mean, std);
+    }
+
+    /**
+     * Weights θ over features standardised by this, rewritten for features standardised by
+     * {@code other} with the same logits: w'_j = w_j·σ'_j/σ_j, b' = b + Σ_j w_j(μ'_j − μ_j)/σ_j.
+     */
+    double[] carry(double[] theta, Standardizer other, int classes) {
+      int d = mean.length;
+      double[] out = new double[theta.length];
+      for (int k = 0; k < classes; k++) {
+        double bias = theta[classes * d + k];
+        for (int j = 0; j < d; j++) {
+          double w = theta[k * d + j];
+          out[k * d + j] = w * other.std[j] / std[j];
+          bias += w * (other.mean[j] - mean[j]) / std[j];
+        }
+        out[classes * d + k] = bias;
+      }
+      return out;
     }
 
     double[][] apply(double[][] x) {

@@ -16,15 +16,38 @@ import java.util.List;
  *     selection accuracy each fell below the previous one's, provided the accuracy has risen above
  *     the strongest λ's at some point; 0 tries the whole grid. The weak end is where fits of wide
  *     features are slowest and, once the selection accuracy is falling, least useful
+ * @param selection how λ is chosen from the tried candidates ({@link Selection})
  */
 public record ProbeConfig(List<Double> l2Grid, double selectionFraction, int maxIterations, double gradientTolerance,
-    long seed, int patience) {
-  /** Tries the whole grid (patience 0). */
+    long seed, int patience, Selection selection) {
+  /**
+   * How {@link LinearProbe} chooses λ on the selection fold.
+   *
+   * <p>{@link #BEST_ACCURACY}: the λ with the highest selection accuracy (ties to the stronger), the
+   * final fit started from zero. {@link #ONE_STANDARD_ERROR}: only λ whose fit converged are eligible
+   * (a fit stopped at the iteration cap measures early stopping, not λ); among them the strongest
+   * whose accuracy is within one binomial standard error √(p(1−p)/n) of the best (the usual
+   * "one-standard-error rule" of cross-validation: with wide features the accuracy curve is a noisy
+   * plateau towards weak λ, and taking its maximum picks the grid's weak edge by chance); the final
+   * fit is warm-started from that candidate's weights, so it converges where the candidate did.
+   */
+  public enum Selection { BEST_ACCURACY, ONE_STANDARD_ERROR }
+
+  /** Tries the whole grid (patience 0), highest selection accuracy. */
   public ProbeConfig(List<Double> l2Grid, double selectionFraction, int maxIterations, double gradientTolerance, long seed) {
     this(l2Grid, selectionFraction, maxIterations, gradientTolerance, seed, 0);
   }
 
+  /** Highest selection accuracy. */
+  public ProbeConfig(List<Double> l2Grid, double selectionFraction, int maxIterations, double gradientTolerance, long seed,
+      int patience) {
+    this(l2Grid, selectionFraction, maxIterations, gradientTolerance, seed, patience, Selection.BEST_ACCURACY);
+  }
+
   public ProbeConfig {
+    if (selection == null) {
+      throw new IllegalArgumentException("probe selection rule must be given (BEST_ACCURACY or ONE_STANDARD_ERROR)");
+    }
     if (patience < 0) {
       throw new IllegalArgumentException("probe patience must be >= 0 (0 = the whole grid), got " + patience);
     }
@@ -59,13 +82,20 @@ public record ProbeConfig(List<Double> l2Grid, double selectionFraction, int max
    * The tokenizer evaluation's probes (issue 22): λ ∈ {1 … 1e-6} (7 values) so that the chosen λ
    * is rarely at an edge, ≤ 2,000 L-BFGS iterations so that fits meet the gradient criterion
    * (300 left most latent fits at the cap), the same tolerance 1e-6, patience 2 (the weakest λ of
-   * wide probes, the slowest fits, are skipped once the selection accuracy has fallen twice in a row).
+   * wide probes, the slowest fits, are skipped once the selection accuracy has fallen twice in a row),
+   * λ by {@link Selection#ONE_STANDARD_ERROR} (the whole-latent probe of a C = 32 latent, 2,048
+   * features, took the weakest λ, 1e-6, by the plain maximum).
    */
   public static ProbeConfig tokenizerProbes() {
-    return new ProbeConfig(List.of(1e0, 1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6), 0.2, 2000, 1e-6, 0L, 2);
+    return new ProbeConfig(List.of(1e0, 1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6), 0.2, 2000, 1e-6, 0L, 2,
+        Selection.ONE_STANDARD_ERROR);
   }
 
   public ProbeConfig withSeed(long newSeed) {
-    return new ProbeConfig(l2Grid, selectionFraction, maxIterations, gradientTolerance, newSeed, patience);
+    return new ProbeConfig(l2Grid, selectionFraction, maxIterations, gradientTolerance, newSeed, patience, selection);
+  }
+
+  public ProbeConfig withSelection(Selection rule) {
+    return new ProbeConfig(l2Grid, selectionFraction, maxIterations, gradientTolerance, seed, patience, rule);
   }
 }

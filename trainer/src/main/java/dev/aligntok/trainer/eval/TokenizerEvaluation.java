@@ -259,7 +259,10 @@ public final class TokenizerEvaluation {
     List<String> all = new ArrayList<>(DEFINITIONS);
     all.add("probe settings: L2 grid " + probe.l2Grid() + ", selection fraction " + probe.selectionFraction()
         + ", at most " + probe.maxIterations() + " L-BFGS iterations, gradient tolerance " + probe.gradientTolerance()
-        + ", patience " + probe.patience() + " (0 = whole grid), seed " + probe.seed());
+        + ", patience " + probe.patience() + " (0 = whole grid), seed " + probe.seed() + ", L2 chosen by " + probe.selection()
+        + (probe.selection() == ProbeConfig.Selection.ONE_STANDARD_ERROR ? " (the strongest L2 whose fit converged and "
+            + "whose selection accuracy is within one binomial standard error of the best converged one; final fit "
+            + "warm-started from it)" : " (the highest selection accuracy, ties to the stronger L2)"));
     return all;
   }
 

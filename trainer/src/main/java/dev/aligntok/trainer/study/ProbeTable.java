@@ -22,9 +22,7 @@ public final class ProbeTable {
   static final Map<String, String> LATENT_PROBES = columns();
 
   /** Differences shown below the table: a − b, when both variants were evaluated. */
-  static final List<String[]> DIFFERENCES = List.of(
-      new String[] {"stage3", "baseline", "full method − old baseline"},
-      new String[] {"stage2-wsp1", "stage2-wsp0", "w_sp = 1 − w_sp = 0"});
+  static final List<StudyReport.Comparison> DIFFERENCES = StudyReport.DECIDING;
 
   /**
    * One probe as read back: the first run's accuracy, its standard error (NaN if the count is
@@ -32,7 +30,7 @@ public final class ProbeTable {
    * variant that has this probe (one entry for a single seed).
    */
   record Cell(double accuracy, double standardError, int dimensions, String converged, int heldOutCount,
-              String correct, double[] seeds) {
+              String correct, double[] seeds, List<String> seedLabels) {
     static Cell read(JsonNode probe) {
       double accuracy = probe.path("heldOutAccuracy").asDouble();
       int n = probe.path("heldOutCount").asInt(0);
@@ -42,11 +40,21 @@ public final class ProbeTable {
           : probe.has("stopReason") ? ("gradient below tolerance".equals(probe.path("stopReason").asText()) ? "yes" : "no")
           : "unknown";
       String correct = probe.hasNonNull("heldOutCorrect") ? probe.path("heldOutCorrect").asText() : null;
-      return new Cell(accuracy, se, probe.path("dimensions").asInt(0), converged, n, correct, new double[] {accuracy});
+      return new Cell(accuracy, se, probe.path("dimensions").asInt(0), converged, n, correct, new double[] {accuracy},
+          List.of(StudyReport.FIRST_RUN));
     }
 
-    Cell withSeeds(double[] all) {
-      return new Cell(accuracy, standardError, dimensions, converged, heldOutCount, correct, all);
+    Cell withSeeds(double[] all, List<String> labels) {
+      return new Cell(accuracy, standardError, dimensions, converged, heldOutCount, correct, all, List.copyOf(labels));
+    }
+
+    /** Accuracy by run label. */
+    Map<String, Double> bySeed() {
+      Map<String, Double> out = new LinkedHashMap<>();
+      for (int i = 0; i < seeds.length; i++) {
+        out.put(seedLabels.get(i), seeds[i]);
+      }
+      return out;
     }
 
     /** One run: accuracy ± binomial SE; several: mean ± sd over the runs, and how many. */
@@ -63,17 +71,8 @@ public final class ProbeTable {
       return value + width + runs + ("no".equals(converged) ? " *" : "");
     }
 
-    /**
-     * This − other: over seeds (difference of means, SE √(sd_a²/k_a + sd_b²/k_b)) when both have
-     * several runs; else of the first runs, paired when both kept per-image marks.
-     */
+    /** This − other of the first runs (one seed each): paired when both kept per-image marks. */
     AccuracyDifference minus(Cell other) {
-      if (seeds.length > 1 && other.seeds.length > 1) {
-        double se = Math.sqrt(Math.pow(StudyReport.sd(seeds), 2) / seeds.length
-            + Math.pow(StudyReport.sd(other.seeds), 2) / other.seeds.length);
-        return new AccuracyDifference(StudyReport.mean(seeds) - StudyReport.mean(other.seeds), se, false,
-            Math.min(seeds.length, other.seeds.length));
-      }
       if (correct != null && other.correct != null && correct.length() == other.correct.length()) {
         return AccuracyDifference.paired(correct, other.correct);
       }
@@ -87,13 +86,21 @@ public final class ProbeTable {
   /** A variant's probes by key. */
   record Row(StudyReport.Variant variant, Map<String, Cell> probes, double majority, double frequencyChance) {
     /** From every run of the variant (the first is the one whose per-image marks are used). */
-    static Row read(StudyReport.Variant variant, List<JsonNode> runs) {
+    static Row read(StudyReport.Variant variant, List<JsonNode> runs, List<String> labels) {
       JsonNode eval = runs.get(0);
       Map<String, Cell> probes = new LinkedHashMap<>();
       eval.path("probes").fields().forEachRemaining(e -> {
-        double[] seeds = runs.stream().map(run -> run.path("probes").path(e.getKey()))
-            .filter(node -> node.has("heldOutAccuracy")).mapToDouble(node -> node.path("heldOutAccuracy").asDouble()).toArray();
-        probes.put(e.getKey(), Cell.read(e.getValue()).withSeeds(seeds));
+        List<Double> seeds = new ArrayList<>();
+        List<String> seedLabels = new ArrayList<>();
+        for (int i = 0; i < runs.size(); i++) {
+          JsonNode node = runs.get(i).path("probes").path(e.getKey());
+          if (node.has("heldOutAccuracy")) {
+            seeds.add(node.path("heldOutAccuracy").asDouble());
+            seedLabels.add(labels.get(i));
+          }
+        }
+        probes.put(e.getKey(), Cell.read(e.getValue()).withSeeds(seeds.stream().mapToDouble(Double::doubleValue).toArray(),
+            seedLabels));
       });
       JsonNode latents = eval.path("probes").path("latents");
       return new Row(variant, probes, latents.path("majorityBaseline").asDouble(Double.NaN),
@@ -153,8 +160,9 @@ public final class ProbeTable {
     }
     List<String> differences = differences();
     if (!differences.isEmpty()) {
-      md.append("\nDifferences (points, ± their own standard error; paired = on the same held-out images, "
-          + "from per-image correctness; over seeds = of the means, √(sd_a²/k_a + sd_b²/k_b)):\n");
+      md.append("\nDifferences (points, ± their own standard error; paired by seed = mean of the per-seed differences "
+          + "over the seeds both have, sd/√k; over seeds = of the means, √(sd_a²/k_a + sd_b²/k_b); paired = one run "
+          + "each, on the same held-out images, from per-image correctness):\n");
       differences.forEach(line -> md.append("- ").append(line).append('\n'));
     }
   }
@@ -162,9 +170,9 @@ public final class ProbeTable {
   /** "full method − old baseline: pooled +1.2 ± 2.0 (paired, 0.6 SE); …" for each pair present. */
   List<String> differences() {
     List<String> lines = new ArrayList<>();
-    for (String[] pair : DIFFERENCES) {
-      Row a = find(pair[0]);
-      Row b = find(pair[1]);
+    for (StudyReport.Comparison pair : DIFFERENCES) {
+      Row a = find(pair.a());
+      Row b = find(pair.b());
       if (a == null || b == null) {
         continue;
       }
@@ -172,17 +180,20 @@ public final class ProbeTable {
       LATENT_PROBES.forEach((key, header) -> {
         Cell ca = a.probes().get(key);
         Cell cb = b.probes().get(key);
-        if (ca != null && cb != null) {
+        SeedDifference overSeeds = ca != null && cb != null ? SeedDifference.of(ca.bySeed(), cb.bySeed()) : null;
+        if (overSeeds != null && !Double.isNaN(overSeeds.standardError())) {
+          parts.add(header + " " + new SeedDifference(100 * overSeeds.difference(), 100 * overSeeds.standardError(),
+              overSeeds.kind(), overSeeds.runs()).format(1));
+        } else if (ca != null && cb != null) {
           AccuracyDifference d = ca.minus(cb);
           parts.add(Double.isNaN(d.standardError())
               ? String.format(Locale.ROOT, "%s %+.1f (no standard error: held-out count unknown)", header, 100 * d.difference())
               : String.format(Locale.ROOT, "%s %+.1f ± %.1f (%s, %.1f SE)", header, 100 * d.difference(),
-                  100 * d.standardError(), d.paired() ? "paired" : ca.seeds().length > 1 && cb.seeds().length > 1
-                      ? "over seeds" : "unpaired", d.zScore()));
+                  100 * d.standardError(), d.paired() ? "paired" : "unpaired", d.zScore()));
         }
       });
       if (!parts.isEmpty()) {
-        lines.add(pair[2] + ": " + String.join("; ", parts));
+        lines.add(pair.label() + ": " + String.join("; ", parts));
       }
     }
     return lines;

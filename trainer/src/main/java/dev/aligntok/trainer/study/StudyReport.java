@@ -6,6 +6,7 @@ import dev.aligntok.inference.image.ReconstructionGrid;
 import dev.aligntok.trainer.diffusion.GenerationEvaluation;
 import dev.aligntok.trainer.charts.LossCurves;
 import dev.aligntok.trainer.eval.TokenizerEvaluation;
+import dev.aligntok.trainer.train.MetricsLog;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -35,28 +36,88 @@ public final class StudyReport {
   /** A tokenizer variant of the table: its folder under docs/study and what it is. */
   public record Variant(String folder, String description) {}
 
+  /**
+   * The emoji table's variants in table order (C = 8 unless named): what {@code scripts/study.sh}
+   * publishes. Any other folder under docs/study with an {@code eval.json} is shown too, after
+   * these, under its folder name; a listed variant without one is "not evaluated yet".
+   */
   public static final List<Variant> TOKENIZER_VARIANTS = List.of(
       new Variant("stage1", "stage 1 only (encoder frozen; adapter + decoder)"),
       new Variant("stage2-wsp0", "stages 1+2, w_sp = 0"),
       new Variant("stage2-wsp1", "stages 1+2, w_sp = 1"),
+      new Variant("stage2-wsp1-elr1e-4", "stages 1+2, w_sp = 1, stage-2 encoder LR 1e-4 (instead of 1e-3)"),
       new Variant("stage2-wsp5", "stages 1+2, w_sp = 5"),
       new Variant("stage3", "full method: stages 1+2 (w_sp = 1) + 3"),
+      new Variant("vanilla-c8", "fair baseline (GroupNorm CNN encoder, same decoder, losses, EMA, GAN and steps), C = 8"),
+      new Variant("stage1-c32", "stage 1 only, C = 32"),
+      new Variant("stage2-wsp1-c32", "stages 1+2, w_sp = 1, C = 32"),
+      new Variant("stage3-c32", "full method, C = 32"),
+      new Variant("vanilla-c32", "fair baseline (GroupNorm CNN encoder), C = 32"),
       new Variant("baseline", "old baseline: MobileNetV2 with BatchNorm folded away, from scratch, no EMA"));
 
-  /** DiT runs compared, in plot order: folder suffix and label. */
-  public static final Map<String, String> DIT_RUNS = Map.of("alignTok", "AlignTok", "baseline", "baseline");
-  private static final List<String> DIT_ORDER = List.of("alignTok", "baseline");
+  /** The Fashion-MNIST table's expected variants (the first study's; others are shown when present). */
+  static final List<String> FASHION_VARIANTS = List.of("stage1", "stage2-wsp0", "stage2-wsp1", "stage2-wsp5", "stage3",
+      "baseline");
+
+  /** a − b between two variants (folders) that decide a claim. */
+  public record Comparison(String a, String b, String label) {}
+
+  /** The differences below each table, when both variants were evaluated. */
+  public static final List<Comparison> DECIDING = List.of(
+      new Comparison("stage3", "vanilla-c8", "full method − fair baseline, C = 8"),
+      new Comparison("stage3-c32", "vanilla-c32", "full method − fair baseline, C = 32"),
+      new Comparison("stage2-wsp1", "stage2-wsp0", "w_sp = 1 − w_sp = 0"),
+      new Comparison("stage2-wsp1-elr1e-4", "stage2-wsp1", "stage-2 encoder LR 1e-4 − 1e-3"),
+      new Comparison("stage3", "baseline", "full method − old baseline"));
+
+  /** Run label of a variant's own {@code eval.json} (its further seeds are labelled by their folder). */
+  static final String FIRST_RUN = "first";
+
+  /**
+   * DiT runs, in table order: folder suffix ({@code docs/study/dit-<suffix>/step-<N>/}) and label;
+   * other {@code dit-*} folders follow under their suffix.
+   */
+  public static final Map<String, String> DIT_RUNS = linked(
+      "alignTok", "AlignTok",
+      "baseline", "old baseline (MobileNetV2, no normalisation)",
+      "vanilla-c8", "fair baseline, C = 8",
+      "alignTok-c32", "AlignTok, C = 32",
+      "vanilla-c32", "fair baseline, C = 32");
   private static final Pattern STEP_FOLDER = Pattern.compile("step-(\\d+)");
+
+  /** The frontier's tokenizers: method → folder by latent width C. */
+  static final Map<String, Map<Integer, String>> FRONTIER = Map.of(
+      "full method", Map.of(8, "stage3", 32, "stage3-c32"),
+      "fair baseline", Map.of(8, "vanilla-c8", 32, "vanilla-c32"));
+  static final List<String> FRONTIER_ORDER = List.of("full method", "fair baseline");
+
+  /** A claim the study tests: AlignTok's DiT ({@code candidate}) against another's ({@code reference}). */
+  record DitClaim(String statement, String candidate, String reference) {}
+
+  static final List<DitClaim> DIT_CLAIMS = List.of(
+      new DitClaim("at C = 32 the AlignTok DiT converges faster than the fair baseline's", "alignTok-c32", "vanilla-c32"),
+      new DitClaim("at C = 8 the AlignTok DiT converges faster than the fair baseline's", "alignTok", "vanilla-c8"),
+      new DitClaim("at C = 8 the AlignTok DiT converges faster than the old baseline's", "alignTok", "baseline"));
 
   /**
    * Held-out numbers of one tokenizer: with several runs (seeds) of the variant, their means, and
    * {@code spread} their sample standard deviations (null for a single run).
    */
   public record TokenizerRow(Variant variant, double psnr, double ssim, double frechet, double probePooled,
-                             double probeGrid, int runs, TokenizerRow spread) {
+                             double probeGrid, int runs, TokenizerRow spread, int channels, double frechetLower,
+                             double frechetUpper, double frechetStandardError) {
     /** One run's numbers. */
     public TokenizerRow(Variant variant, double psnr, double ssim, double frechet, double probePooled, double probeGrid) {
-      this(variant, psnr, ssim, frechet, probePooled, probeGrid, 1, null);
+      this(variant, psnr, ssim, frechet, probePooled, probeGrid, 1, null, 0, Double.NaN, Double.NaN, Double.NaN);
+    }
+
+    /** Fréchet with its bootstrap interval (single run) or ± sd (several). */
+    String frechetText() {
+      if (spread != null) {
+        return String.format(Locale.ROOT, "%.2f ± %.2f", frechet, spread.frechet());
+      }
+      return Double.isNaN(frechetLower) ? String.format(Locale.ROOT, "%.2f", frechet)
+          : String.format(Locale.ROOT, "%.2f [%.2f, %.2f]", frechet, frechetLower, frechetUpper);
     }
   }
 
@@ -74,7 +135,30 @@ public final class StudyReport {
    *     made before it existed
    */
   public record GenerationPoint(String run, long step, double frechet, double frechetCfg, double consistency,
-                                double consistencyCfg, double frechetToReconstructions) {}
+                                double consistencyCfg, double frechetToReconstructions, int seeds, double frechetSd,
+                                double frechetLower, double frechetUpper, double frechetStandardError,
+                                double consistencyChance) {
+    /** One run without intervals or chance (evaluations before issue 22). */
+    public GenerationPoint(String run, long step, double frechet, double frechetCfg, double consistency,
+                           double consistencyCfg, double frechetToReconstructions) {
+      this(run, step, frechet, frechetCfg, consistency, consistencyCfg, frechetToReconstructions, 1, Double.NaN,
+          Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+    }
+
+    /** No-CFG Fréchet: mean ± sd over seeds, or with its bootstrap interval, or bare. */
+    String frechetText() {
+      if (seeds > 1) {
+        return String.format(Locale.ROOT, "%.2f ± %.2f (%d seeds)", frechet, frechetSd, seeds);
+      }
+      return Double.isNaN(frechetLower) ? String.format(Locale.ROOT, "%.2f", frechet)
+          : String.format(Locale.ROOT, "%.2f [%.2f, %.2f]", frechet, frechetLower, frechetUpper);
+    }
+
+    /** The no-CFG Fréchet's standard error: over seeds (sd/√k), else the bootstrap's, else NaN. */
+    double frechetError() {
+      return seeds > 1 ? frechetSd / Math.sqrt(seeds) : frechetStandardError;
+    }
+  }
 
   /**
    * Steps AlignTok's DiT needed to reach the baseline DiT's final Fréchet distance.
@@ -91,26 +175,61 @@ public final class StudyReport {
   public static final String FASHION_FOLDER = "fashion-mnist";
 
   /** One dataset's tokenizer table: the evaluated variants, and those not evaluated yet. */
-  public record TokenizerTable(List<TokenizerRow> rows, List<Variant> missing, ProbeTable probes) {
-    static TokenizerTable read(ObjectMapper json, Path folder) {
+  public record TokenizerTable(List<TokenizerRow> rows, List<Variant> missing, ProbeTable probes,
+                               Map<String, Map<String, TokenizerRow>> runsBySeed) {
+    static TokenizerTable read(ObjectMapper json, Path folder, List<Variant> expected) {
       List<TokenizerRow> rows = new ArrayList<>();
       List<Variant> missing = new ArrayList<>();
       List<ProbeTable.Row> probeRows = new ArrayList<>();
-      for (Variant variant : TOKENIZER_VARIANTS) {
+      Map<String, Map<String, TokenizerRow>> bySeed = new LinkedHashMap<>();
+      for (Variant variant : withDiscovered(folder, expected)) {
         List<Path> evals = runsOf(folder.resolve(variant.folder()));
         if (!evals.isEmpty()) {
           List<JsonNode> trees = evals.stream().map(eval -> readTree(json, eval)).toList();
-          List<TokenizerRow> runs = new ArrayList<>();
+          List<String> labels = evals.stream().map(StudyReport::runLabel).toList();
+          Map<String, TokenizerRow> runs = new LinkedHashMap<>();
           for (int i = 0; i < evals.size(); i++) {
-            runs.add(tokenizerRow(variant, evals.get(i), trees.get(i)));
+            runs.put(labels.get(i), tokenizerRow(variant, evals.get(i), trees.get(i)));
           }
-          rows.add(summarise(variant, runs));
-          probeRows.add(ProbeTable.Row.read(variant, trees));
-        } else {
+          rows.add(summarise(variant, List.copyOf(runs.values())));
+          bySeed.put(variant.folder(), runs);
+          probeRows.add(ProbeTable.Row.read(variant, trees, labels));
+        } else if (expected.contains(variant)) {
           missing.add(variant);
         }
       }
-      return new TokenizerTable(List.copyOf(rows), List.copyOf(missing), new ProbeTable(probeRows));
+      return new TokenizerTable(List.copyOf(rows), List.copyOf(missing), new ProbeTable(probeRows), bySeed);
+    }
+
+    /** The row of a folder, if evaluated. */
+    Optional<TokenizerRow> row(String folder) {
+      return rows.stream().filter(r -> r.variant().folder().equals(folder)).findFirst();
+    }
+
+    /** "full method − fair baseline, C = 8: PSNR +1.20 ± 0.40 dB (paired by seed, k = 3, 3.0 SE); …" per pair present. */
+    List<String> differences() {
+      List<String> lines = new ArrayList<>();
+      for (Comparison pair : DECIDING) {
+        Map<String, TokenizerRow> a = runsBySeed.get(pair.a());
+        Map<String, TokenizerRow> b = runsBySeed.get(pair.b());
+        if (a == null || b == null) {
+          continue;
+        }
+        SeedDifference psnr = SeedDifference.of(values(a, TokenizerRow::psnr), values(b, TokenizerRow::psnr));
+        SeedDifference ssim = SeedDifference.of(values(a, TokenizerRow::ssim), values(b, TokenizerRow::ssim));
+        SeedDifference frechet = SeedDifference.of(values(a, TokenizerRow::frechet), values(b, TokenizerRow::frechet))
+            .orMeasurementError(row(pair.a()).orElseThrow().frechetStandardError(),
+                row(pair.b()).orElseThrow().frechetStandardError());
+        lines.add(pair.label() + ": PSNR (dB) " + psnr.format(2) + "; SSIM " + ssim.format(3) + "; Fréchet "
+            + frechet.format(2));
+      }
+      return lines;
+    }
+
+    private static Map<String, Double> values(Map<String, TokenizerRow> runs, ToDoubleFunction<TokenizerRow> metric) {
+      Map<String, Double> out = new LinkedHashMap<>();
+      runs.forEach((label, row) -> out.put(label, metric.applyAsDouble(row)));
+      return out;
     }
 
     void appendMarkdown(StringBuilder md) {
@@ -119,8 +238,8 @@ public final class StudyReport {
       for (TokenizerRow row : rows) {
         TokenizerRow sd = row.spread();
         if (sd == null) {
-          md.append(String.format(Locale.ROOT, "| %s | %.2f | %.3f | %.2f | %.1f %% | %.1f %% |%n",
-              row.variant().description(), row.psnr(), row.ssim(), row.frechet(), 100 * row.probePooled(),
+          md.append(String.format(Locale.ROOT, "| %s | %.2f | %.3f | %s | %.1f %% | %.1f %% |%n",
+              row.variant().description(), row.psnr(), row.ssim(), row.frechetText(), 100 * row.probePooled(),
               100 * row.probeGrid()));
         } else {
           md.append(String.format(Locale.ROOT, "| %s (mean ± sd of %d seeds) | %.2f ± %.2f | %.3f ± %.3f | %.2f ± %.2f "
@@ -131,6 +250,15 @@ public final class StudyReport {
       }
       for (Variant variant : missing) {
         md.append("| ").append(variant.description()).append(" | not evaluated yet | | | | |\n");
+      }
+      md.append("\nOne run: the number (Fréchet with its 95 % bootstrap interval when the evaluation has one); "
+          + "several seeds: mean ± sd over them.\n");
+      List<String> differences = differences();
+      if (!differences.isEmpty()) {
+        md.append("\nDifferences of the deciding variants (a − b ± its standard error; paired by seed = mean of the "
+            + "per-seed differences, sd/√k; over seeds = √(sd_a²/k_a + sd_b²/k_b); bootstrap = one run each, "
+            + "√(se_a² + se_b²) of the Fréchet bootstraps):\n");
+        differences.forEach(line -> md.append("- ").append(line).append('\n'));
       }
       probes.appendMarkdown(md);
     }
@@ -149,28 +277,35 @@ public final class StudyReport {
   /** Reads every evaluation present under {@code docs}. */
   public static StudyReport read(Path docs) {
     ObjectMapper json = new ObjectMapper();
-    TokenizerTable emoji = TokenizerTable.read(json, docs);
-    TokenizerTable fashion = TokenizerTable.read(json, docs.resolve(FASHION_FOLDER));
+    TokenizerTable emoji = TokenizerTable.read(json, docs, TOKENIZER_VARIANTS);
+    TokenizerTable fashion = TokenizerTable.read(json, docs.resolve(FASHION_FOLDER),
+        TOKENIZER_VARIANTS.stream().filter(v -> FASHION_VARIANTS.contains(v.folder())).toList());
     List<GenerationPoint> points = new ArrayList<>();
-    for (String run : DIT_ORDER) {
+    List<String> runs = new ArrayList<>(DIT_RUNS.keySet());
+    subfolders(docs).stream().map(name -> name.startsWith("dit-") ? name.substring(4) : null)
+        .filter(name -> name != null && !runs.contains(name)).sorted().forEach(runs::add);
+    for (String run : runs) {
       Path folder = docs.resolve("dit-" + run);
-      if (!Files.isDirectory(folder)) {
-        continue;
-      }
-      try (Stream<Path> steps = Files.list(folder)) {
-        for (Path stepFolder : steps.sorted().toList()) {
-          Matcher matcher = STEP_FOLDER.matcher(stepFolder.getFileName().toString());
-          Path generationJson = stepFolder.resolve(GenerationEvaluation.REPORT_FILE);
+      // Several DiT seeds: dit-<run>/seed-<S>/step-<N>/ beside dit-<run>/step-<N>/.
+      Map<Long, List<JsonNode>> bySteps = new TreeMap<>();
+      Map<Long, Path> firstFile = new TreeMap<>();
+      List<Path> seedRoots = new ArrayList<>(List.of(folder));
+      subfolders(folder).stream().filter(name -> name.matches(SEED_FOLDER_PREFIX + "\\d+")).sorted()
+          .forEach(name -> seedRoots.add(folder.resolve(name)));
+      for (Path root : seedRoots) {
+        for (String name : subfolders(root)) {
+          Matcher matcher = STEP_FOLDER.matcher(name);
+          Path generationJson = root.resolve(name).resolve(GenerationEvaluation.REPORT_FILE);
           if (matcher.matches() && Files.isRegularFile(generationJson)) {
-            points.add(generationPoint(run, Long.parseLong(matcher.group(1)), generationJson,
-                readTree(json, generationJson)));
+            long step = Long.parseLong(matcher.group(1));
+            bySteps.computeIfAbsent(step, k -> new ArrayList<>()).add(readTree(json, generationJson));
+            firstFile.putIfAbsent(step, generationJson);
           }
         }
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot list " + folder, e);
       }
+      bySteps.forEach((step, evals) -> points.add(generationPoint(run, step, firstFile.get(step), evals)));
     }
-    points.sort(Comparator.comparing(GenerationPoint::run).thenComparingLong(GenerationPoint::step));
+    points.sort(Comparator.comparing((GenerationPoint p) -> runs.indexOf(p.run())).thenComparingLong(GenerationPoint::step));
     return new StudyReport(emoji, fashion, List.copyOf(points));
   }
 
@@ -200,8 +335,14 @@ public final class StudyReport {
   }
 
   private Optional<Speedup> speedup(String metric, ToDoubleFunction<GenerationPoint> value) {
-    List<GenerationPoint> baseline = pointsOf("baseline");
-    List<GenerationPoint> alignTok = pointsOf("alignTok");
+    return speedup(metric, "baseline", "alignTok", value);
+  }
+
+  /** Steps {@code candidate}'s DiT needed to reach {@code reference}'s final value of {@code value}. */
+  private Optional<Speedup> speedup(String metric, String reference, String candidate,
+      ToDoubleFunction<GenerationPoint> value) {
+    List<GenerationPoint> baseline = pointsOf(reference);
+    List<GenerationPoint> alignTok = pointsOf(candidate);
     if (baseline.isEmpty() || alignTok.isEmpty()) {
       return Optional.empty();
     }
@@ -234,22 +375,206 @@ public final class StudyReport {
     for (GenerationPoint p : generation) {
       String toReconstructions = Double.isNaN(p.frechetToReconstructions()) ? "not measured"
           : String.format(Locale.ROOT, "%.2f", p.frechetToReconstructions());
-      md.append(String.format(Locale.ROOT, "| %s | %d | %.2f | %.2f | %s | %.1f %% | %.1f %% |%n", DIT_RUNS.get(p.run()),
-          p.step(), p.frechet(), p.frechetCfg(), toReconstructions, 100 * p.consistency(), 100 * p.consistencyCfg()));
+      String chance = Double.isNaN(p.consistencyChance()) ? ""
+          : String.format(Locale.ROOT, " (chance %.1f %%)", 100 * p.consistencyChance());
+      md.append(String.format(Locale.ROOT, "| %s | %d | %s | %.2f | %s | %.1f %%%s | %.1f %% |%n", ditLabel(p.run()),
+          p.step(), p.frechetText(), p.frechetCfg(), toReconstructions, 100 * p.consistency(), chance,
+          100 * p.consistencyCfg()));
     }
     if (generation.isEmpty()) {
       md.append("| not evaluated yet | | | | | | |\n");
     }
     md.append('\n');
     for (Speedup s : speedups()) {
-      md.append(String.format(Locale.ROOT, "- %s: the baseline ends at %.2f after %d steps; ", s.metric(),
+      md.append(String.format(Locale.ROOT, "- %s: the old baseline ends at %.2f after %d steps; ", s.metric(),
           s.baselineFinal(), s.baselineSteps()));
       md.append(s.alignTokSteps()
           .map(steps -> String.format(Locale.ROOT, "AlignTok is there by step %d (evaluated checkpoints): %.1f× fewer steps.%n",
               steps, s.factor().orElseThrow()))
           .orElse("AlignTok does not reach it at any evaluated checkpoint: no speed-up at this scale.\n"));
     }
+    md.append("\nNo-CFG Fréchet: [95 % bootstrap interval] when the evaluation has one, ± sd over DiT seeds when "
+        + "there are several; class-consistency chance = Σq² over the requested classes' frequencies.\n");
+    appendFrontier(md);
+    md.append("\n## Claims\n\n| claim | verdict | evidence |\n|---|---|---|\n");
+    for (Claim claim : claims()) {
+      md.append("| ").append(claim.statement()).append(" | ").append(claim.verdict()).append(" | ")
+          .append(claim.evidence()).append(" |\n");
+    }
     return md.toString();
+  }
+
+  /** A claim of the study and what the evaluations say about it. */
+  public record Claim(String statement, String verdict, String evidence) {}
+
+  /**
+   * Each DiT claim from the no-CFG Fréchet distances: the speed-up as {@link #speedups()} computes
+   * it (first checkpoint of AlignTok's DiT at or below the other's final value), and whether the gap
+   * at the other's final step exceeds twice its standard error (seeds' spread when both have several
+   * seeds, else the two bootstrap errors).
+   */
+  public List<Claim> claims() {
+    List<Claim> claims = new ArrayList<>();
+    for (DitClaim claim : DIT_CLAIMS) {
+      List<String> missing = new ArrayList<>();
+      for (String run : List.of(claim.candidate(), claim.reference())) {
+        if (pointsOf(run).isEmpty()) {
+          missing.add("docs/study/dit-" + run);
+        }
+      }
+      if (!missing.isEmpty()) {
+        claims.add(new Claim(claim.statement(), "not measured yet", "no evaluation in " + String.join(", ", missing)));
+        continue;
+      }
+      Speedup speedup = speedup("", claim.reference(), claim.candidate(), GenerationPoint::frechet).orElseThrow();
+      List<GenerationPoint> reference = pointsOf(claim.reference());
+      GenerationPoint last = reference.get(reference.size() - 1);
+      StringBuilder evidence = new StringBuilder(String.format(Locale.ROOT, "%s ends at %.2f after %d steps; ",
+          ditLabel(claim.reference()), last.frechet(), last.step()));
+      evidence.append(speedup.alignTokSteps().map(steps -> String.format(Locale.ROOT,
+          "%s is there by step %d (%.1f× fewer steps)", ditLabel(claim.candidate()), steps, speedup.factor().orElseThrow()))
+          .orElse(ditLabel(claim.candidate()) + " does not reach it"));
+      Optional<GenerationPoint> same = pointsOf(claim.candidate()).stream().filter(p -> p.step() == last.step()).findFirst();
+      double gap = Double.NaN;
+      double error = Double.NaN;
+      if (same.isPresent()) {
+        gap = last.frechet() - same.get().frechet();
+        error = Math.sqrt(Math.pow(last.frechetError(), 2) + Math.pow(same.get().frechetError(), 2));
+        String kind = last.seeds() > 1 && same.get().seeds() > 1 ? "seeds' spread" : "bootstrap";
+        evidence.append(Double.isNaN(error)
+            ? String.format(Locale.ROOT, "; at step %d AlignTok is lower by %.2f (no interval measured)", last.step(), gap)
+            : String.format(Locale.ROOT, "; at step %d AlignTok is lower by %.2f ± %.2f (%s, %.1f SE)", last.step(), gap,
+                error, kind, gap / error));
+      }
+      boolean faster = speedup.factor().map(f -> f > 1).orElse(false);
+      String verdict = !faster ? "does not hold at this scale"
+          : Double.isNaN(error) ? "faster at the evaluated checkpoints; no spread measured to judge it"
+          : gap > 2 * error ? "holds: faster, beyond the spread (gap > 2 SE)"
+          : "not shown: faster at the evaluated checkpoints, but within the spread";
+      claims.add(new Claim(claim.statement(), verdict, evidence.toString()));
+    }
+    return claims;
+  }
+
+  /** The frontier rows: each method at each width, from the emoji table (empty when not evaluated). */
+  private Optional<TokenizerRow> frontierRow(String method, int channels) {
+    return emoji.row(FRONTIER.get(method).get(channels));
+  }
+
+  private void appendFrontier(StringBuilder md) {
+    md.append("\n## The latent-width frontier (C = 8 and C = 32 channels, same 8×8 grid)\n\n")
+        .append("| tokenizer | C | PSNR dB | SSIM | Fréchet (Inception mixed5) | seeds | folder |\n")
+        .append("|---|---|---|---|---|---|---|\n");
+    for (String method : FRONTIER_ORDER) {
+      for (int channels : List.of(8, 32)) {
+        String folder = FRONTIER.get(method).get(channels);
+        Optional<TokenizerRow> row = frontierRow(method, channels);
+        if (row.isEmpty()) {
+          md.append(String.format(Locale.ROOT, "| %s | %d | not evaluated yet | | | | %s |%n", method, channels, folder));
+          continue;
+        }
+        TokenizerRow r = row.get();
+        TokenizerRow sd = r.spread();
+        md.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %d | %s |%n", method, channels,
+            sd == null ? String.format(Locale.ROOT, "%.2f", r.psnr()) : String.format(Locale.ROOT, "%.2f ± %.2f", r.psnr(), sd.psnr()),
+            sd == null ? String.format(Locale.ROOT, "%.3f", r.ssim()) : String.format(Locale.ROOT, "%.3f ± %.3f", r.ssim(), sd.ssim()),
+            r.frechetText(), r.runs(), folder));
+      }
+    }
+    md.append("\nDiT convergence at each width: the runs ").append(String.join(", ", FRONTIER_DITS.stream()
+        .map(run -> "`dit-" + run + "` (" + ditLabel(run) + (pointsOf(run).isEmpty() ? ", not evaluated yet" : "") + ")")
+        .toList())).append(" in the diffusion table above; all of it drawn in `frontier.png`.\n");
+  }
+
+  /** The four (method × C) DiTs of the frontier plot. */
+  static final List<String> FRONTIER_DITS = List.of("alignTok", "vanilla-c8", "alignTok-c32", "vanilla-c32");
+
+  /**
+   * Draws the frontier into {@code png} (the convergence plot's code, {@link LossCurves}): PSNR and
+   * Fréchet of the full method and the fair baseline against C, and the four DiTs' no-CFG Fréchet
+   * against their steps, with bootstrap intervals (or ± sd over seeds) as error bars, stacked under
+   * captions; a panel without data is left out, and nothing is written when all are.
+   *
+   * @return the panels drawn
+   */
+  public int writeFrontierPlot(Path png) {
+    List<CaptionedStack.Panel> panels = new ArrayList<>();
+    for (String metric : List.of("PSNR dB", "Fréchet")) {
+      boolean psnr = metric.startsWith("PSNR");
+      List<String> lines = new ArrayList<>();
+      List<String> series = new ArrayList<>();
+      Map<String, List<String>> bars = new LinkedHashMap<>();
+      for (int channels : List.of(8, 32)) {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("step", channels);
+        for (String method : FRONTIER_ORDER) {
+          Optional<TokenizerRow> row = frontierRow(method, channels);
+          if (row.isEmpty()) {
+            continue;
+          }
+          TokenizerRow r = row.get();
+          double value = psnr ? r.psnr() : r.frechet();
+          double sd = r.spread() == null ? Double.NaN : psnr ? r.spread().psnr() : r.spread().frechet();
+          double lower = !Double.isNaN(sd) ? value - sd : psnr ? Double.NaN : r.frechetLower();
+          double upper = !Double.isNaN(sd) ? value + sd : psnr ? Double.NaN : r.frechetUpper();
+          putPoint(line, series, bars, method, value, lower, upper);
+        }
+        lines.add(jsonLine(line));
+      }
+      if (!series.isEmpty()) {
+        panels.add(new CaptionedStack.Panel("reconstruction " + metric + " vs latent channels C", LossCurves.render(
+            MetricsLog.parse(lines, "frontier"), LossCurves.Options.defaults().withTitle("held-out reconstruction " + metric
+                + " (error bars: ± sd over seeds or 95 % bootstrap)").withSeries(series).withErrorBars(bars)
+                .withXLabel("latent channels C"))));
+      }
+    }
+    Map<Long, Map<String, Object>> bySteps = new TreeMap<>();
+    List<String> series = new ArrayList<>();
+    Map<String, List<String>> bars = new LinkedHashMap<>();
+    for (String run : FRONTIER_DITS) {
+      for (GenerationPoint p : pointsOf(run)) {
+        Map<String, Object> line = bySteps.computeIfAbsent(p.step(), step -> new LinkedHashMap<>(Map.of("step", step)));
+        double lower = p.seeds() > 1 ? p.frechet() - p.frechetSd() : p.frechetLower();
+        double upper = p.seeds() > 1 ? p.frechet() + p.frechetSd() : p.frechetUpper();
+        putPoint(line, series, bars, ditLabel(run), p.frechet(), lower, upper);
+      }
+    }
+    if (!series.isEmpty()) {
+      List<String> lines = bySteps.values().stream().map(StudyReport::jsonLine).toList();
+      panels.add(new CaptionedStack.Panel("DiT generation Fréchet (no CFG) vs DiT steps", LossCurves.render(
+          MetricsLog.parse(lines, "frontier"), LossCurves.Options.defaults().withTitle("generation Fréchet to held-out "
+              + "images, no CFG (lower is better; error bars: 95 % bootstrap or ± sd over seeds)").withSeries(series)
+              .withErrorBars(bars).withXLabel("DiT training steps"))));
+    }
+    if (!panels.isEmpty()) {
+      ReconstructionGrid.writePng(png, CaptionedStack.render(panels));
+    }
+    return panels.size();
+  }
+
+  private static void putPoint(Map<String, Object> line, List<String> series, Map<String, List<String>> bars, String name,
+      double value, double lower, double upper) {
+    line.put(name, value);
+    if (!series.contains(name)) {
+      series.add(name);
+    }
+    if (!Double.isNaN(lower) && !Double.isNaN(upper)) {
+      line.put(name + " lower", lower);
+      line.put(name + " upper", upper);
+      bars.put(name, List.of(name + " lower", name + " upper"));
+    }
+  }
+
+  private static String jsonLine(Map<String, Object> line) {
+    try {
+      return new ObjectMapper().writeValueAsString(line);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static String ditLabel(String run) {
+    return DIT_RUNS.getOrDefault(run, run);
   }
 
   /**
@@ -263,7 +588,7 @@ public final class StudyReport {
     Map<Long, Map<String, Double>> bySteps = new TreeMap<>();
     List<String> series = new ArrayList<>();
     for (GenerationPoint p : generation) {
-      String label = DIT_RUNS.get(p.run());
+      String label = ditLabel(p.run());
       Map<String, Double> row = bySteps.computeIfAbsent(p.step(), step -> new LinkedHashMap<>());
       row.put(label + " no CFG", p.frechet());
       row.put(label + " CFG 3", p.frechetCfg());
@@ -314,13 +639,13 @@ public final class StudyReport {
     int fashionTokenizers = writeReconstructions(fashion, docs.resolve(FASHION_FOLDER),
         docs.resolve(FASHION_FOLDER).resolve("reconstructions.png"));
     List<CaptionedStack.Panel> samples = new ArrayList<>();
-    for (String run : DIT_ORDER) {
+    for (String run : generation.stream().map(GenerationPoint::run).distinct().toList()) {
       List<GenerationPoint> points = pointsOf(run);
       if (!points.isEmpty()) {
         GenerationPoint last = points.get(points.size() - 1);
         Path grid = docs.resolve("dit-" + run).resolve("step-" + last.step()).resolve("samples-with_cfg.png");
         if (Files.isRegularFile(grid)) {
-          samples.add(new CaptionedStack.Panel(DIT_RUNS.get(run) + " latents, DiT step " + last.step() + ", CFG 3",
+          samples.add(new CaptionedStack.Panel(ditLabel(run) + " latents, DiT step " + last.step() + ", CFG 3",
               readPng(grid)));
         }
       }
@@ -357,6 +682,45 @@ public final class StudyReport {
     }
   }
 
+  /** Label of one run's eval.json: {@link #FIRST_RUN} for the variant's own, else its seed folder. */
+  static String runLabel(Path eval) {
+    String parent = eval.getParent().getFileName().toString();
+    return parent.matches(SEED_FOLDER_PREFIX + "\\d+") ? parent : FIRST_RUN;
+  }
+
+  /** {@code expected}, then every other sub-folder of {@code folder} holding an evaluation (sorted). */
+  private static List<Variant> withDiscovered(Path folder, List<Variant> expected) {
+    List<Variant> all = new ArrayList<>(expected);
+    List<String> known = TOKENIZER_VARIANTS.stream().map(Variant::folder).toList();
+    for (String name : subfolders(folder)) {
+      boolean listed = all.stream().anyMatch(v -> v.folder().equals(name));
+      if (!listed && !name.startsWith("dit-") && !name.equals(FASHION_FOLDER) && !runsOf(folder.resolve(name)).isEmpty()) {
+        all.add(known.contains(name) ? TOKENIZER_VARIANTS.get(known.indexOf(name)) : new Variant(name, name));
+      }
+    }
+    return all;
+  }
+
+  /** Names of the directories in {@code folder}, sorted (none if it does not exist). */
+  private static List<String> subfolders(Path folder) {
+    if (!Files.isDirectory(folder)) {
+      return List.of();
+    }
+    try (Stream<Path> children = Files.list(folder)) {
+      return children.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + folder, e);
+    }
+  }
+
+  private static Map<String, String> linked(String... keysAndValues) {
+    Map<String, String> map = new LinkedHashMap<>();
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      map.put(keysAndValues[i], keysAndValues[i + 1]);
+    }
+    return java.util.Collections.unmodifiableMap(map);
+  }
+
   /** The variant's eval.json, then its seed-S/eval.json in order of S (empty: not evaluated yet). */
   private static List<Path> runsOf(Path variantFolder) {
     List<Path> runs = new ArrayList<>();
@@ -390,7 +754,8 @@ public final class StudyReport {
       sds[m] = sd(values);
     }
     return new TokenizerRow(variant, means[0], means[1], means[2], means[3], means[4], runs.size(),
-        new TokenizerRow(variant, sds[0], sds[1], sds[2], sds[3], sds[4]));
+        new TokenizerRow(variant, sds[0], sds[1], sds[2], sds[3], sds[4]), runs.get(0).channels(), Double.NaN, Double.NaN,
+        Double.NaN);
   }
 
   static double mean(double[] values) {
@@ -414,10 +779,26 @@ public final class StudyReport {
     return Math.sqrt(sum / (values.length - 1));
   }
 
+  /** One run; the Fréchet interval from {@code frechet.interval} when the evaluation has one. */
   private static TokenizerRow tokenizerRow(Variant variant, Path file, JsonNode eval) {
+    JsonNode interval = eval.path("frechet").path("interval");
     return new TokenizerRow(variant, number(file, eval, "psnr", "mean"), number(file, eval, "ssim", "mean"),
         number(file, eval, "frechet", "result", "distance"), number(file, eval, "probes", "latents", "heldOutAccuracy"),
-        number(file, eval, "probes", "latents_2x2", "heldOutAccuracy"));
+        number(file, eval, "probes", "latents_2x2", "heldOutAccuracy"), 1, null,
+        eval.path("latents").path("channels").asInt(0), interval.path("lower").asDouble(Double.NaN),
+        interval.path("upper").asDouble(Double.NaN), interval.path("standardError").asDouble(Double.NaN));
+  }
+
+  /** A DiT checkpoint over its seeds' evaluations (the first one's interval, chance and the other metrics). */
+  private static GenerationPoint generationPoint(String run, long step, Path file, List<JsonNode> evals) {
+    double[] frechets = evals.stream().mapToDouble(e -> number(file, e, "runs", "without_cfg", "frechetDistance")).toArray();
+    GenerationPoint first = generationPoint(run, step, file, evals.get(0));
+    JsonNode noCfg = evals.get(0).path("runs").path("without_cfg");
+    JsonNode interval = noCfg.path("frechetInterval");
+    return new GenerationPoint(run, step, mean(frechets), first.frechetCfg(), first.consistency(), first.consistencyCfg(),
+        first.frechetToReconstructions(), frechets.length, frechets.length > 1 ? sd(frechets) : Double.NaN,
+        interval.path("lower").asDouble(Double.NaN), interval.path("upper").asDouble(Double.NaN),
+        interval.path("standardError").asDouble(Double.NaN), noCfg.path("classConsistencyChance").asDouble(Double.NaN));
   }
 
   private static GenerationPoint generationPoint(String run, long step, Path file, JsonNode eval) {

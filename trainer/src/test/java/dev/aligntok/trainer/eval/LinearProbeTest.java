@@ -148,6 +148,72 @@ class LinearProbeTest {
     assertTrue(!stopped.candidates().get(0).converged() && stopped.candidates().get(0).iterations() == 2);
   }
 
+  @Test
+  void aWideProbeNoLongerTakesTheWeakEdgeOfTheGrid() {
+    // 400 training images, 600 features, 10 unbalanced classes: separable, so the selection accuracy
+    // creeps up towards the weakest λ and the plain maximum lands on the grid's edge, 1e-6.
+    Data train = wide(400, 600, 10, 1);
+    Data heldOut = wide(300, 600, 10, 2);
+    ProbeConfig config = ProbeConfig.tokenizerProbes();
+    ProbeResult old = new LinearProbe(config.withSelection(ProbeConfig.Selection.BEST_ACCURACY))
+        .evaluate(train.x, train.y, heldOut.x, heldOut.y);
+    assertEquals(1e-6, old.selectedL2(), 0);
+    assertTrue(old.l2AtGridEdge());
+
+    ProbeResult fixed = new LinearProbe(config).evaluate(train.x, train.y, heldOut.x, heldOut.y);
+    assertTrue(!fixed.l2AtGridEdge(), "chose " + fixed.selectedL2() + " from " + fixed.candidates());
+    assertTrue(fixed.converged(), fixed.stopReason() + ", max|grad| " + fixed.gradientMaxNorm());
+    ProbeResult.Candidate best = fixed.candidates().stream()
+        .max((a, b) -> Double.compare(a.selectionAccuracy(), b.selectionAccuracy())).orElseThrow();
+    ProbeResult.Candidate chosen = fixed.candidates().stream().filter(c -> c.l2() == fixed.selectedL2()).findFirst()
+        .orElseThrow();
+    double se = AccuracyDifference.standardError(best.selectionAccuracy(), 80); // 20 % of 400
+    assertTrue(chosen.selectionAccuracy() >= best.selectionAccuracy() - se && chosen.l2() > best.l2(), fixed.candidates()
+        .toString());
+    // The price of the stronger λ stays within the held-out error of the comparison (300 images).
+    assertTrue(fixed.heldOutAccuracy() >= old.heldOutAccuracy() - 2 * old.heldOutStandardError(),
+        fixed.heldOutAccuracy() + " vs " + old.heldOutAccuracy());
+  }
+
+  @Test
+  void theOneStandardErrorRuleSkipsUnconvergedFitsAndPrefersTheStrongerLambda() {
+    List<ProbeResult.Candidate> candidates = List.of(new ProbeResult.Candidate(1, 0.60, 10, true),
+        new ProbeResult.Candidate(0.1, 0.70, 10, true), new ProbeResult.Candidate(0.01, 0.74, 10, true),
+        new ProbeResult.Candidate(0.001, 0.90, 2000, false));
+    // best converged 0.74, SE on 100 images √(0.74·0.26/100) = 0.0439 → threshold 0.696: λ = 0.1
+    assertEquals(1, LinearProbe.oneStandardErrorChoice(candidates, 100));
+    // none converged: all count, best 0.90 − 0.03 → only the last
+    List<ProbeResult.Candidate> capped = candidates.stream()
+        .map(c -> new ProbeResult.Candidate(c.l2(), c.selectionAccuracy(), 2000, false)).toList();
+    assertEquals(3, LinearProbe.oneStandardErrorChoice(capped, 100));
+  }
+
+  // Class means drawn at random in all d dimensions (norm ≈ 4 for any d), unit noise plus a shared offset; classes unbalanced.
+  private static Data wide(int n, int d, int classes, long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    SplittableRandom centres = new SplittableRandom(42);
+    double[][] mu = new double[classes][d];
+    for (int k = 0; k < classes; k++) {
+      for (int j = 0; j < d; j++) {
+        mu[k][j] = gaussian(centres) / Math.sqrt(d / 16.0);
+      }
+    }
+    double[][] x = new double[n][d];
+    int[] y = new int[n];
+    for (int i = 0; i < n; i++) {
+      y[i] = Math.min(classes - 1, (int) (Math.pow(random.nextDouble(), 2) * classes));
+      double shared = gaussian(random);
+      for (int j = 0; j < d; j++) {
+        x[i][j] = mu[y[i]][j] + gaussian(random) + 0.8 * shared;
+      }
+    }
+    return new Data(x, y);
+  }
+
+  private static double gaussian(SplittableRandom random) {
+    return Math.sqrt(-2 * Math.log(1 - random.nextDouble())) * Math.cos(2 * Math.PI * random.nextDouble());
+  }
+
   private record Data(double[][] x, int[] y) {}
 
   // Class k's centre is 3·e_k (k < 10) in the first dimensions; the rest is Gaussian noise.

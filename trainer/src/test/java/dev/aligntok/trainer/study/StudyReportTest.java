@@ -74,8 +74,12 @@ class StudyReportTest {
         + "| 4.00 ± 1.00 | 72.0 ± 2.0 % | 80.0 ± 0.0 % |"), markdown);
     assertTrue(markdown.contains("| full method: stages 1+2 (w_sp = 1) + 3 | 72.0 ± 2.0 % [3 seeds] | 80.0 ± 0.0 % [3 seeds] | — |"),
         markdown);
-    // over seeds: 0.72 − 0.62 = +10.0 points, SE √(0.02²/3 + 0.028284²/2) = 2.31 points
-    assertTrue(markdown.contains("- full method − old baseline: pooled (C) +10.0 ± 2.3 (over seeds, 4.3 SE)"), markdown);
+    // paired by seed (issue 22): the seeds both have ("first", seed-2) differ by 10 and 8 points → +9.0 ± 1.0/√2·√2
+    assertTrue(markdown.contains("- full method − old baseline: pooled (C) +9.0 ± 1.0 (paired by seed, k = 2, 9.0 SE)"),
+        markdown);
+    // PSNR: 20 − 19 and 21 − 19 → +1.50 ± 0.50
+    assertTrue(markdown.contains("- full method − old baseline: PSNR (dB) +1.50 ± 0.50 (paired by seed, k = 2, 3.0 SE)"),
+        markdown);
   }
 
   @Test
@@ -189,6 +193,114 @@ class StudyReportTest {
     assertTrue(e.getMessage().contains("ssim.mean"), e.getMessage());
   }
 
+  @Test
+  void unpairedSeedsFallBackToTheSpreadOverSeeds() throws IOException {
+    tokenizerEval("stage3/seed-1", 20, 0.70, 3, 0.70, 0.80);
+    tokenizerEval("stage3/seed-2", 22, 0.72, 5, 0.74, 0.80);
+    tokenizerEval("vanilla-c8/seed-3", 19, 0.69, 3.4, 0.60, 0.70);
+    tokenizerEval("vanilla-c8/seed-4", 19, 0.69, 3.4, 0.64, 0.70);
+    String markdown = StudyReport.read(docs).markdown();
+    // no seed in common: 0.72 − 0.62, SE √(0.028284²/2 + 0.028284²/2) = 2.83 points
+    assertTrue(markdown.contains("- full method − fair baseline, C = 8: pooled (C) +10.0 ± 2.8 (over seeds, k = 2, 3.5 SE)"),
+        markdown);
+  }
+
+  @Test
+  void fairBaselineC32AndUnknownFoldersAreShownAndTheOldBaselineKeepsItsName() throws IOException {
+    tokenizerEval("vanilla-c8", 19.5, 0.70, 3.2, 0.66, 0.70);
+    tokenizerEval("vanilla-c32", 23.0, 0.80, 2.0, 0.60, 0.68);
+    tokenizerEval("baseline", 17.0, 0.65, 4.3, 0.70, 0.69);
+    tokenizerEval("stage2-wsp1-lr3", 20.0, 0.70, 3.0, 0.70, 0.70);
+    StudyReport report = StudyReport.read(docs);
+    String markdown = report.markdown();
+    assertTrue(markdown.contains("| fair baseline (GroupNorm CNN encoder), C = 32 | 23.00 | 0.800 | 2.00 | 60.0 % | 68.0 % |"),
+        markdown);
+    assertTrue(markdown.contains("| old baseline: MobileNetV2 with BatchNorm folded away, from scratch, no EMA | 17.00 |"),
+        markdown);
+    assertTrue(markdown.contains("| stage2-wsp1-lr3 | 20.00 |"), "a folder the report does not know: " + markdown);
+    assertTrue(markdown.contains("| full method, C = 32 | not evaluated yet |"), markdown);
+    // the frontier: the fair baseline at both widths, the full method not yet
+    assertTrue(markdown.contains("| fair baseline | 32 | 23.00 | 0.800 | 2.00 | 1 | vanilla-c32 |"), markdown);
+    assertTrue(markdown.contains("| full method | 32 | not evaluated yet | | | | stage3-c32 |"), markdown);
+    String fashion = markdown.substring(markdown.indexOf("## Tokenizers on Fashion-MNIST"),
+        markdown.indexOf("## Diffusion convergence"));
+    assertFalse(fashion.contains("C = 32"), "the Fashion-MNIST table does not expect the width study");
+  }
+
+  @Test
+  void frechetIntervalsAndClassConsistencyChanceAreQuoted() throws IOException {
+    Files.createDirectories(docs.resolve("stage3"));
+    Files.writeString(docs.resolve("stage3/eval.json"), """
+        {"psnr": {"mean": 20}, "ssim": {"mean": 0.7}, "latents": {"channels": 8},
+         "frechet": {"result": {"distance": 2.81}, "interval": {"lower": 2.5, "upper": 3.12, "standardError": 0.16}},
+         "probes": {"latents": {"heldOutAccuracy": 0.7}, "latents_2x2": {"heldOutAccuracy": 0.7}}}
+        """);
+    intervalEval("alignTok", 500, 5.34, 5.0, 5.68, 0.17);
+    String markdown = StudyReport.read(docs).markdown();
+    assertTrue(markdown.contains("| full method: stages 1+2 (w_sp = 1) + 3 | 20.00 | 0.700 | 2.81 [2.50, 3.12] |"), markdown);
+    assertTrue(markdown.contains("| AlignTok | 500 | 5.34 [5.00, 5.68] | 5.50 | 2.00 | 4.9 % (chance 5.1 %) | 6.0 % |"),
+        markdown);
+  }
+
+  @Test
+  void claimsAreJudgedAgainstTheBootstrapSpreadOrSaidToBeUnmeasured() throws IOException {
+    StudyReport empty = StudyReport.read(docs);
+    assertTrue(empty.claims().stream().allMatch(c -> c.verdict().equals("not measured yet")), empty.claims().toString());
+    assertTrue(empty.markdown().contains("| at C = 32 the AlignTok DiT converges faster than the fair baseline's "
+        + "| not measured yet | no evaluation in docs/study/dit-alignTok-c32, docs/study/dit-vanilla-c32 |"), empty.markdown());
+
+    // C = 32: AlignTok at 500 already below the fair baseline's final 6.0, and at 1000 lower by 2.0 ± √(0.2² + 0.2²)
+    intervalEval("vanilla-c32", 500, 8.0, 7.6, 8.4, 0.2);
+    intervalEval("vanilla-c32", 1000, 6.0, 5.6, 6.4, 0.2);
+    intervalEval("alignTok-c32", 500, 5.9, 5.5, 6.3, 0.2);
+    intervalEval("alignTok-c32", 1000, 4.0, 3.6, 4.4, 0.2);
+    // C = 8: faster, but the gap (0.2) is within the bootstrap spread
+    intervalEval("vanilla-c8", 500, 6.0, 5.6, 6.4, 0.2);
+    intervalEval("vanilla-c8", 1000, 5.0, 4.6, 5.4, 0.2);
+    intervalEval("alignTok", 500, 4.9, 4.5, 5.3, 0.2);
+    intervalEval("alignTok", 1000, 4.8, 4.4, 5.2, 0.2);
+    StudyReport report = StudyReport.read(docs);
+    List<StudyReport.Claim> claims = report.claims();
+    assertEquals("holds: faster, beyond the spread (gap > 2 SE)", claims.get(0).verdict(), claims.get(0).evidence());
+    assertTrue(claims.get(0).evidence().contains("AlignTok, C = 32 is there by step 500 (2.0× fewer steps)")
+        && claims.get(0).evidence().contains("lower by 2.00 ± 0.28 (bootstrap, 7.1 SE)"), claims.get(0).evidence());
+    assertEquals("not shown: faster at the evaluated checkpoints, but within the spread", claims.get(1).verdict());
+    assertEquals("not measured yet", claims.get(2).verdict(), "no old-baseline DiT here");
+
+    assertEquals(3, report.writeFrontierPlot(docs.resolve("frontier.png")) + 2,
+        "no tokenizer rows: only the DiT panel");
+    assertTrue(Files.isRegularFile(docs.resolve("frontier.png")));
+  }
+
+  @Test
+  void frontierPlotHasReconstructionPanelsWithSeedErrorBars() throws IOException {
+    tokenizerEval("stage3", 20, 0.70, 3, 0.70, 0.80);
+    tokenizerEval("stage3/seed-2", 21, 0.71, 4, 0.72, 0.80);
+    tokenizerEval("vanilla-c8", 19, 0.69, 3.4, 0.60, 0.70);
+    tokenizerEval("vanilla-c32", 23, 0.80, 2.0, 0.60, 0.70);
+    StudyReport report = StudyReport.read(docs);
+    assertEquals(2, report.writeFrontierPlot(docs.resolve("frontier.png")), "PSNR and Fréchet; no DiT yet");
+    BufferedImage png = ImageIO.read(docs.resolve("frontier.png").toFile());
+    assertEquals(960, png.getWidth());
+    assertEquals(2 * (CaptionedStack.CAPTION_HEIGHT + 540 + CaptionedStack.GAP), png.getHeight());
+    assertEquals(0, StudyReport.read(docs.resolve("nothing")).writeFrontierPlot(docs.resolve("none.png")));
+    assertFalse(Files.exists(docs.resolve("none.png")));
+  }
+
+  @Test
+  void severalDitSeedsGiveMeanAndSd() throws IOException {
+    generationEval("alignTok", 500, 5.0, 5.5);
+    Path seed = Files.createDirectories(docs.resolve("dit-alignTok/seed-2/step-500"));
+    Files.writeString(seed.resolve("generation.json"), """
+        {"runs": {"without_cfg": {"frechetDistance": 6.0, "classConsistency": 0.2},
+                  "with_cfg": {"frechetDistance": 6.5, "classConsistency": 0.3}}}
+        """);
+    StudyReport.GenerationPoint point = StudyReport.read(docs).generation().get(0);
+    assertEquals(2, point.seeds());
+    assertEquals(5.5, point.frechet(), 1e-12);
+    assertTrue(StudyReport.read(docs).markdown().contains("| AlignTok | 500 | 5.50 ± 0.71 (2 seeds) |"));
+  }
+
   private static void picture(Path png, int width, int height) throws IOException {
     Files.createDirectories(png.getParent());
     BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
@@ -239,6 +351,17 @@ class StudyReportTest {
         {"runs": {"without_cfg": {"frechetDistance": %s, "classConsistency": 0.2, "frechetToReconstructions": %s},
                   "with_cfg": {"frechetDistance": %s, "classConsistency": 0.3}}}
         """, frechet, toReconstructions, frechetCfg));
+  }
+
+  /** An evaluation with a bootstrap interval of the no-CFG Fréchet and the class-consistency chance (issue 22). */
+  private void intervalEval(String run, long step, double frechet, double lower, double upper, double se)
+      throws IOException {
+    writeGenerationEval(run, step, String.format(Locale.ROOT, """
+        {"runs": {"without_cfg": {"frechetDistance": %s, "classConsistency": 0.049, "frechetToReconstructions": 2.0,
+                                  "classConsistencyChance": 0.051,
+                                  "frechetInterval": {"lower": %s, "upper": %s, "standardError": %s}},
+                  "with_cfg": {"frechetDistance": 5.5, "classConsistency": 0.06}}}
+        """, frechet, lower, upper, se));
   }
 
   private void writeGenerationEval(String run, long step, String json) throws IOException {
