@@ -1,9 +1,7 @@
 package dev.aligntok.trainer.cli;
 
-import dev.aligntok.inference.text.TextEncoder;
 import dev.aligntok.trainer.captions.CaptionOptions;
 import dev.aligntok.trainer.captions.CaptionSet;
-import dev.aligntok.trainer.captions.EvalPrompt;
 import dev.aligntok.trainer.data.DataCache;
 import dev.aligntok.trainer.data.DataSources;
 import dev.aligntok.trainer.data.DatasetCatalog;
@@ -19,8 +17,6 @@ import dev.aligntok.trainer.features.MobileNetV2Features;
 import dev.aligntok.trainer.tokenizer.TrainedTokenizer;
 import dev.aligntok.trainer.train.Checkpoints;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -77,6 +73,12 @@ final class EvalGenerationCommand implements Callable<Integer> {
   @Mixin
   CaptionSplitOptions captionSplit;
 
+  @Option(names = "--text-probes", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Text DiTs: also fit text → class probes (linear and MLP) on the training captions' embeddings and "
+          + "score them on the held-out prompts: how much of the class the frozen embedding carries (a few minutes on "
+          + "one core; `eval text-prompts` runs them alone; default: ${DEFAULT-VALUE}).")
+  boolean textProbes;
+
   @Option(names = "--frechet-bootstrap", paramLabel = "N", defaultValue = "0",
       description = "Bootstrap resamples for a 95 %% interval of each Fréchet distance (0: none; "
           + "about 4 s per resample per distance at 768 features; default: ${DEFAULT-VALUE}).")
@@ -107,7 +109,7 @@ final class EvalGenerationCommand implements Callable<Integer> {
       int size = tokenizer.tokenizer().config().imageSize();
       String name = opened.dataset().name();
       Path outputDir = out != null ? out : model.dit.resolve("eval");
-      TextPrompts text = dit.config().textConditioned() ? textPrompts(dit, dataCache, name) : null;
+      TextPrompts text = dit.config().textConditioned() ? textPrompts(dit, dataCache, name, split) : null;
       new GenerationEvaluation(inception, mobilenet, featureCache.resolve(dataCache), System.out).evaluate(dit, tokenizer,
           LabelledImages.fromSamples(name + " train", split.train(), size),
           LabelledImages.fromSamples(name + " held-out", split.validation(), size), settings, outputDir,
@@ -121,32 +123,11 @@ final class EvalGenerationCommand implements Callable<Integer> {
    * The class captions and held-out prompts of a text DiT, embedded: the caption split is the run's
    * ({@link CaptionRecord}) unless overridden; prompts of classes the DiT does not know are left out.
    */
-  private TextPrompts textPrompts(TrainedDiT dit, DataCache dataCache, String dataset) {
+  private TextPrompts textPrompts(TrainedDiT dit, DataCache dataCache, String dataset, Splits.Split split) {
     CaptionOptions recorded = CaptionRecord.read(Checkpoints.runDirectoryOf(dit.checkpoint())).map(CaptionRecord::options)
         .orElse(null);
     CaptionSet captions = CaptionSplitOptions.captions(dataCache, dataset, captionSplit.options(recorded));
-    List<String> classCaptions = dit.classNames().stream().map(name -> captions.caption(captions.classCaption(name))).toList();
-    List<String> prompts = new ArrayList<>();
-    List<Integer> classes = new ArrayList<>();
-    int unknown = 0;
-    for (EvalPrompt prompt : captions.evalSubset(evalPrompts, evalPromptSeed)) {
-      int id = dit.classNames().indexOf(prompt.className());
-      if (id < 0) {
-        unknown++;
-        continue;
-      }
-      prompts.add(prompt.text());
-      classes.add(id);
-    }
-    System.out.printf("prompt consistency on %d held-out prompts (%d left out: class unknown to the DiT)%n",
-        prompts.size(), unknown);
-    try (TextEncoder encoder = CaptionSplitOptions.openEncoder()) {
-      TextPrompts text = TextPrompts.embed(classCaptions, prompts, classes.stream().mapToInt(Integer::intValue).toArray(),
-          encoder::embed);
-      System.out.printf("embedding %d training captions (the classes' caption centroids)...%n",
-          captions.trainingCaptions().size());
-      float[][] captionVectors = encoder.embed(captions.trainingCaptions());
-      return text.withCaptionCentroids(TextPrompts.captionCentroids(captions.images(), dit.classNames(), captionVectors));
-    }
+    return TextPromptSet.build(dit.classNames(), captions, TextPromptSet.imageIds(split.train()), evalPrompts,
+        evalPromptSeed, textProbes, System.out);
   }
 }

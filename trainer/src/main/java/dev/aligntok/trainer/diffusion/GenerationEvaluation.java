@@ -140,6 +140,9 @@ public final class GenerationEvaluation {
       prompts.put("nearestMeaning", "share of held-out prompts whose frozen text embedding is nearest (cosine) to "
           + "their own class's caption / centroid of its training captions, among all classes: how much of the class "
           + "the text path carries before any DiT");
+      if (text.classProbes() != null) {
+        prompts.putAll(text.classProbes().report());
+      }
       prompts.put("examples", text.prompts().subList(0, Math.min(5, text.prompts().size())));
       report.put("promptConsistency", prompts);
     }

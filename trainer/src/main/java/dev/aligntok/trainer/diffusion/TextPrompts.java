@@ -20,9 +20,11 @@ import java.util.function.Function;
  * @param promptVectors embedding of each prompt
  * @param captionCentroids mean unit embedding of class c's training captions at index c, or null when
  *     not computed (it only feeds {@link #nearestCentroidAccuracy})
+ * @param classProbes what text → class probes trained on the training captions score on these
+ *     prompts ({@link TextClassProbes}), or null when not run
  */
 public record TextPrompts(float[][] classCaptions, float[] nullCondition, List<String> prompts, int[] promptClasses,
-    float[][] promptVectors, float[][] captionCentroids) {
+    float[][] promptVectors, float[][] captionCentroids, TextClassProbes.Result classProbes) {
 
   public TextPrompts {
     prompts = List.copyOf(prompts);
@@ -85,7 +87,12 @@ public record TextPrompts(float[][] classCaptions, float[] nullCondition, List<S
 
   /** These prompts with the classes' training-caption centroids (see {@link #nearestCentroidAccuracy}). */
   public TextPrompts withCaptionCentroids(float[][] centroids) {
-    return new TextPrompts(classCaptions, nullCondition, prompts, promptClasses, promptVectors, centroids);
+    return new TextPrompts(classCaptions, nullCondition, prompts, promptClasses, promptVectors, centroids, classProbes);
+  }
+
+  /** These prompts with the text probes' scores on them (see {@link TextClassProbes}). */
+  public TextPrompts withClassProbes(TextClassProbes.Result probes) {
+    return new TextPrompts(classCaptions, nullCondition, prompts, promptClasses, promptVectors, captionCentroids, probes);
   }
 
   /**
@@ -104,7 +111,7 @@ public record TextPrompts(float[][] classCaptions, float[] nullCondition, List<S
     System.arraycopy(vectors, k, promptVectors, 0, prompts.size());
     float[][] classVectors = new float[k][];
     System.arraycopy(vectors, 0, classVectors, 0, k);
-    return new TextPrompts(classVectors, vectors[vectors.length - 1], prompts, promptClasses, promptVectors, null);
+    return new TextPrompts(classVectors, vectors[vectors.length - 1], prompts, promptClasses, promptVectors, null, null);
   }
 
   /** The class-caption vector of each class id. */

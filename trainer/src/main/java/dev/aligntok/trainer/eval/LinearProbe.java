@@ -55,7 +55,17 @@ public final class LinearProbe {
    * sets with the same model (what {@link #evaluate} does for one).
    */
   public Fitted fit(double[][] trainX, int[] trainY, int classes) {
+    return fit(trainX, trainY, null, classes);
+  }
+
+  /**
+   * As {@link #fit(double[][], int[], int)} with a weight per training row (null: all 1): the loss is
+   * the weighted mean cross-entropy, and the selection fold's and the reported training accuracy are
+   * weighted alike, so a row of weight 2 counts as two copies of it.
+   */
+  public Fitted fit(double[][] trainX, int[] trainY, double[] weights, int classes) {
     int d = checkSplit("training", trainX, trainY, -1);
+    checkWeights(weights, trainX.length);
     if (trainX.length < 4) {
       throw new IllegalArgumentException("a linear probe needs at least 4 training samples, got " + trainX.length);
     }
@@ -76,6 +86,8 @@ public final class LinearProbe {
     double[][] selectionZ = inner.apply(rows(trainX, selectionIdx));
     int[] fitY = labels(trainY, fitIdx);
     int[] selectionY = labels(trainY, selectionIdx);
+    double[] fitW = weights == null ? null : values(weights, fitIdx);
+    double[] selectionW = weights == null ? null : values(weights, selectionIdx);
 
     List<Double> grid = new ArrayList<>(config.l2Grid());
     grid.sort((a, b) -> Double.compare(b, a));
@@ -88,11 +100,11 @@ public final class LinearProbe {
     double previous = Double.NEGATIVE_INFINITY;
     double firstAccuracy = Double.NaN;
     for (double l2 : grid) {
-      Lbfgs.Outcome selection = fit(fitZ, fitY, classes, l2, theta);
+      Lbfgs.Outcome selection = fit(fitZ, fitY, fitW, classes, l2, theta);
       theta = selection.x();
-      double accuracy = accuracy(theta, selectionZ, selectionY, classes);
+      double accuracy = accuracy(theta, selectionZ, selectionY, selectionW, classes);
       candidates.add(new ProbeResult.Candidate(l2, accuracy, selection.iterations(),
-          converged(gradientMaxNorm(theta, fitZ, fitY, classes, l2), selection.value())));
+          converged(gradientMaxNorm(theta, fitZ, fitY, fitW, classes, l2), selection.value())));
       thetas.add(theta);
       // Early stop only on a falling curve past a rise: a flat start (every λ at the majority class) goes on.
       falling = accuracy < previous ? falling + 1 : 0;
@@ -117,10 +129,10 @@ public final class LinearProbe {
       bestL2 = candidates.get(chosen).l2();
       start = inner.carry(thetas.get(chosen), full, classes);
     }
-    Lbfgs.Outcome outcome = fit(trainZ, trainY, classes, bestL2, start);
-    double gradient = gradientMaxNorm(outcome.x(), trainZ, trainY, classes, bestL2);
+    Lbfgs.Outcome outcome = fit(trainZ, trainY, weights, classes, bestL2, start);
+    double gradient = gradientMaxNorm(outcome.x(), trainZ, trainY, weights, classes, bestL2);
     boolean atEdge = grid.size() == 1 || bestL2 == grid.get(0) || bestL2 == grid.get(grid.size() - 1);
-    return new Fitted(outcome, full, classes, d, trainY, accuracy(outcome.x(), trainZ, trainY, classes), bestL2,
+    return new Fitted(outcome, full, classes, d, trainY, accuracy(outcome.x(), trainZ, trainY, weights, classes), bestL2,
         atEdge, List.copyOf(candidates), gradient, converged(gradient, outcome.value()));
   }
 
@@ -178,6 +190,22 @@ public final class LinearProbe {
       this.converged = converged;
     }
 
+    /** The predicted class (highest logit) of each row. */
+    public int[] predict(double[][] x) {
+      checkSplit("prediction", x, new int[x.length], dimensions);
+      return predictions(outcome.x(), standardizer.apply(x), classes);
+    }
+
+    /** The weighted accuracy on the training rows the probe was fitted on (the unweighted one if fitted so). */
+    public double trainAccuracy() {
+      return trainAccuracy;
+    }
+
+    /** The L2 strength chosen on the selection fold. */
+    public double l2() {
+      return l2;
+    }
+
     /** Accuracy on {@code (heldOutX, heldOutY)}; labels must lie below the fitted class count. */
     public ProbeResult score(double[][] heldOutX, int[] heldOutY) {
       checkSplit("held-out", heldOutX, heldOutY, dimensions);
@@ -200,14 +228,21 @@ public final class LinearProbe {
     }
   }
 
-  private Lbfgs.Outcome fit(double[][] x, int[] y, int classes, double l2, double[] start) {
+  private Lbfgs.Outcome fit(double[][] x, int[] y, double[] w, int classes, double l2, double[] start) {
     Lbfgs lbfgs = new Lbfgs(10, config.maxIterations(), config.gradientTolerance());
-    return lbfgs.minimize((theta, gradient) -> lossAndGradient(theta, gradient, x, y, classes, l2), start);
+    return lbfgs.minimize((theta, gradient) -> lossAndGradient(theta, gradient, x, y, w, classes, l2), start);
   }
 
   /** Mean cross-entropy + λ/2·|W|²; θ = [W (classes×d, row-major), b (classes)]. */
   static double lossAndGradient(double[] theta, double[] gradient, double[][] x, int[] y, int classes, double l2) {
+    return lossAndGradient(theta, gradient, x, y, null, classes, l2);
+  }
+
+  /** Weighted mean cross-entropy (Σ wᵢ·CEᵢ / Σ wᵢ; w null: all 1) + λ/2·|W|². */
+  static double lossAndGradient(double[] theta, double[] gradient, double[][] x, int[] y, double[] w, int classes,
+      double l2) {
     int n = x.length;
+    double totalWeight = w == null ? n : Arrays.stream(w).sum();
     int d = x[0].length;
     int chunks = (n + CHUNK - 1) / CHUNK;
     double[][] partial = new double[chunks][];
@@ -233,9 +268,10 @@ public final class LinearProbe {
           logits[k] = Math.exp(logits[k] - maxLogit);
           sum += logits[k];
         }
-        loss -= Math.log(logits[y[i]] / sum);
+        double wi = w == null ? 1 : w[i];
+        loss -= wi * Math.log(logits[y[i]] / sum);
         for (int k = 0; k < classes; k++) {
-          double r = logits[k] / sum - (k == y[i] ? 1 : 0);
+          double r = wi * (logits[k] / sum - (k == y[i] ? 1 : 0));
           int row = k * d;
           for (int j = 0; j < d; j++) {
             g[row + j] += r * xi[j];
@@ -254,10 +290,10 @@ public final class LinearProbe {
         gradient[p] += partial[c][p];
       }
     }
-    loss /= n;
+    loss /= totalWeight;
     double penalty = 0;
     for (int p = 0; p < gradient.length; p++) {
-      gradient[p] /= n;
+      gradient[p] /= totalWeight;
       if (p < classes * d) {
         penalty += theta[p] * theta[p];
         gradient[p] += l2 * theta[p];
@@ -267,9 +303,9 @@ public final class LinearProbe {
   }
 
   /** Max-norm of the gradient of the penalised loss at {@code theta}: the convergence criterion. */
-  private static double gradientMaxNorm(double[] theta, double[][] x, int[] y, int classes, double l2) {
+  private static double gradientMaxNorm(double[] theta, double[][] x, int[] y, double[] w, int classes, double l2) {
     double[] gradient = new double[theta.length];
-    lossAndGradient(theta, gradient, x, y, classes, l2);
+    lossAndGradient(theta, gradient, x, y, w, classes, l2);
     double max = 0;
     for (double g : gradient) {
       max = Math.max(max, Math.abs(g));
@@ -282,19 +318,32 @@ public final class LinearProbe {
     return gradientMaxNorm <= config.gradientTolerance() * Math.max(1, Math.abs(loss));
   }
 
-  static double accuracy(double[] theta, double[][] x, int[] y, int classes) {
+  static double accuracy(double[] theta, double[][] x, int[] y, double[] w, int classes) {
     boolean[] correct = correct(theta, x, y, classes);
-    int right = 0;
-    for (boolean c : correct) {
-      right += c ? 1 : 0;
+    double right = 0;
+    double total = 0;
+    for (int i = 0; i < correct.length; i++) {
+      double wi = w == null ? 1 : w[i];
+      right += correct[i] ? wi : 0;
+      total += wi;
     }
-    return (double) right / x.length;
+    return right / total;
   }
 
   /** Per row: is the highest logit the true class? */
   static boolean[] correct(double[] theta, double[][] x, int[] y, int classes) {
-    int d = x[0].length;
+    int[] predicted = predictions(theta, x, classes);
     boolean[] correct = new boolean[x.length];
+    for (int i = 0; i < x.length; i++) {
+      correct[i] = predicted[i] == y[i];
+    }
+    return correct;
+  }
+
+  /** Per row: the class of the highest logit. */
+  private static int[] predictions(double[] theta, double[][] x, int classes) {
+    int d = x[0].length;
+    int[] predicted = new int[x.length];
     for (int i = 0; i < x.length; i++) {
       int best = 0;
       double bestLogit = Double.NEGATIVE_INFINITY;
@@ -308,9 +357,9 @@ public final class LinearProbe {
           best = k;
         }
       }
-      correct[i] = best == y[i];
+      predicted[i] = best;
     }
-    return correct;
+    return predicted;
   }
 
   /**
@@ -376,6 +425,29 @@ public final class LinearProbe {
     return d;
   }
 
+  private static void checkWeights(double[] weights, int rows) {
+    if (weights == null) {
+      return;
+    }
+    if (weights.length != rows) {
+      throw new IllegalArgumentException("probe training split: " + weights.length + " weights for " + rows + " rows");
+    }
+    for (int i = 0; i < rows; i++) {
+      if (!(weights[i] > 0) || !Double.isFinite(weights[i])) {
+        throw new IllegalArgumentException("probe training split: weight of row " + i + " is " + weights[i]
+            + " (must be finite and > 0)");
+      }
+    }
+  }
+
+  private static double[] values(double[] v, int[] idx) {
+    double[] out = new double[idx.length];
+    for (int i = 0; i < idx.length; i++) {
+      out[i] = v[idx[i]];
+    }
+    return out;
+  }
+
   private static int max(int[] values) {
     return Arrays.stream(values).max().orElse(0);
   }
@@ -409,7 +481,7 @@ public final class LinearProbe {
   }
 
   /** Per-feature (x − mean) / std with statistics of the fitting data; std 0 → 1. */
-  private record Standardizer(double[] mean, double[] std) {
+  record Standardizer(double[] mean, double[] std) {
     static Standardizer fit(double[][] x) {
       int d = x[0].length;
       double[] mean = new double[d];

@@ -11,7 +11,9 @@
  *   <li>{@link dev.aligntok.trainer.eval.FrechetDistance} in a fixed pretrained feature space
  *       (package {@code trainer.features});</li>
  *   <li>{@link dev.aligntok.trainer.eval.LinearProbe} — softmax regression on pooled latents or
- *       features;</li>
+ *       features (optionally with row weights);</li>
+ *   <li>{@link dev.aligntok.trainer.eval.MlpProbe} — its one-hidden-layer counterpart, a nonlinear
+ *       reading of the same features;</li>
  *   <li>{@link dev.aligntok.trainer.eval.LatentStats} — per-channel latent mean/std;</li>
  * </ul>
  * Plain Java in double precision; the pretrained networks live in {@code trainer.features}.

@@ -27,9 +27,12 @@ import dev.aligntok.trainer.data.Sample;
 import dev.aligntok.trainer.diffusion.CaptionRecord;
 import dev.aligntok.trainer.diffusion.FlowTrainer;
 import dev.aligntok.trainer.diffusion.GenerationEvaluation;
+import dev.aligntok.trainer.diffusion.TextClassProbes;
 import dev.aligntok.trainer.diffusion.TextPrompts;
 import dev.aligntok.trainer.diffusion.TrainedDiT;
 import dev.aligntok.trainer.eval.LabelledImages;
+import dev.aligntok.trainer.eval.MlpProbe;
+import dev.aligntok.trainer.eval.ProbeConfig;
 import dev.aligntok.trainer.features.FeatureCache;
 import dev.aligntok.trainer.features.PixelGridFeatures;
 import dev.aligntok.trainer.latents.ExtractionInput;
@@ -185,6 +188,15 @@ class TextDiTCliTest {
     }
     List<Sample> train = emoji.samples().subList(0, 12);
     List<Sample> heldOut = emoji.samples().subList(100, 106);
+    float[][] captionVectors = new float[captions.trainingCaptions().size()][];
+    for (int i = 0; i < captionVectors.length; i++) {
+      captionVectors[i] = text.classCaptions()[i % names.size()]; // any vectors: the report's plumbing is under test
+    }
+    TextClassProbes.Result probes = TextClassProbes.evaluate(TextClassProbes.trainingRows(captions.images(),
+            TextPromptSet.imageIds(train), names, captionVectors, TextClassProbes.Weighting.DIT_DRAWS),
+        text.promptVectors(), text.promptClasses(), names.size(), ProbeConfig.defaults(),
+        new MlpProbe.Config(8, 2, 16, 1e-2, 0, 0.2, 0L));
+    text = text.withClassProbes(probes);
     Path out = dir.resolve("eval");
     Map<String, Object> report;
     try (TrainedDiT dit = TrainedDiT.load(run)) {
@@ -200,6 +212,9 @@ class TextDiTCliTest {
     assertTrue(text.chanceLevel() >= 1.0 / 6 - 1e-9 && text.chanceLevel() <= 1, "Σq² of 6 prompts: " + text.chanceLevel());
     assertEquals(text.nearestClassCaptionAccuracy(), (Double) consistency.get("nearestClassCaptionAccuracy"), 1e-12);
     assertFalse(consistency.containsKey("nearestCaptionCentroidAccuracy"), "no centroids were computed");
+    assertEquals(probes.linearHeldOutAccuracy(), (Double) consistency.get("textProbeHeldOutAccuracy"), 0);
+    assertEquals(probes.mlpHeldOutAccuracy(), (Double) consistency.get("textMlpHeldOutAccuracy"), 0);
+    assertEquals(probes.linearFitAccuracy(), (Double) consistency.get("textProbeFitAccuracy"), 0);
     for (String name : List.of("without_cfg", "with_cfg")) {
       Map<?, ?> sampled = (Map<?, ?>) ((Map<?, ?>) report.get("runs")).get(name);
       double value = (Double) sampled.get("promptConsistency");

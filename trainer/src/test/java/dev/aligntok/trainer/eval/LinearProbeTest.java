@@ -97,6 +97,52 @@ class LinearProbeTest {
   }
 
   @Test
+  void aWeightOfTwoEqualsTheRowTwice() {
+    Data data = clusters(30, 3, 4, 1.0, 7);
+    int params = 3 * 4 + 3;
+    double[] theta = new double[params];
+    SplittableRandom random = new SplittableRandom(2);
+    for (int i = 0; i < params; i++) {
+      theta[i] = random.nextDouble(-0.5, 0.5);
+    }
+    double[] weights = new double[30];
+    Arrays.fill(weights, 1);
+    weights[0] = 2;
+    double[][] x = Arrays.copyOf(data.x, 31);
+    int[] y = Arrays.copyOf(data.y, 31);
+    x[30] = data.x[0];
+    y[30] = data.y[0];
+    double[] weighted = new double[params];
+    double[] doubled = new double[params];
+    assertEquals(LinearProbe.lossAndGradient(theta, doubled, x, y, 3, 0.1),
+        LinearProbe.lossAndGradient(theta, weighted, data.x, data.y, weights, 3, 0.1), 1e-12);
+    for (int p = 0; p < params; p++) {
+      assertEquals(doubled[p], weighted[p], 1e-12, "parameter " + p);
+    }
+  }
+
+  @Test
+  void weightsSetTheClassPriorWhereFeaturesCannotTell() {
+    // Two classes with the same feature distribution: only the prior decides, and weights set it.
+    Data data = clusters(200, 1, 3, 1.0, 11);
+    int[] y = new int[200];
+    double[] weights = new double[200];
+    for (int i = 0; i < 200; i++) {
+      y[i] = i % 2;
+      weights[i] = y[i] == 1 ? 3 : 1;
+    }
+    LinearProbe.Fitted fitted = new LinearProbe(CONFIG).fit(data.x, y, weights, 2);
+    int[] predicted = fitted.predict(clusters(50, 1, 3, 1.0, 12).x);
+    assertTrue(Arrays.stream(predicted).allMatch(c -> c == 1), "the heavier class everywhere: " + Arrays.toString(predicted));
+    assertEquals(0.75, fitted.trainAccuracy(), 1e-12, "weighted training accuracy of always-1");
+    int[] unweighted = new LinearProbe(CONFIG).fit(data.x, y, 2).predict(data.x);
+    assertTrue(Arrays.stream(unweighted).anyMatch(c -> c == 0), "without weights the prior is even");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new LinearProbe(CONFIG).fit(data.x, y, new double[] {1, 2}, 2));
+    assertEquals("probe training split: 2 weights for 200 rows", e.getMessage());
+  }
+
+  @Test
   void rejectsInconsistentInput() {
     double[][] x = {{1, 2}, {3, 4}, {5, 6}, {7, 8}};
     LinearProbe probe = new LinearProbe(CONFIG);
