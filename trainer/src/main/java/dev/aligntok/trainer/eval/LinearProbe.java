@@ -74,20 +74,20 @@ public final class LinearProbe {
     }
 
     // Choose λ on a selection fold of the training split.
-    int[] order = permutation(trainX.length, config.seed());
+    int[] order = Rows.permutation(trainX.length, new SplittableRandom(config.seed()));
     int selectionCount = Math.max(1, Math.min(trainX.length - 2, (int) Math.round(config.selectionFraction() * trainX.length)));
     int[] selectionIdx = Arrays.copyOfRange(order, 0, selectionCount);
     int[] fitIdx = Arrays.copyOfRange(order, selectionCount, order.length);
     Arrays.sort(selectionIdx);
     Arrays.sort(fitIdx);
-    double[][] fitX = rows(trainX, fitIdx);
+    double[][] fitX = Rows.rows(trainX, fitIdx);
     Standardizer inner = Standardizer.fit(fitX);
     double[][] fitZ = inner.apply(fitX);
-    double[][] selectionZ = inner.apply(rows(trainX, selectionIdx));
-    int[] fitY = labels(trainY, fitIdx);
-    int[] selectionY = labels(trainY, selectionIdx);
-    double[] fitW = weights == null ? null : values(weights, fitIdx);
-    double[] selectionW = weights == null ? null : values(weights, selectionIdx);
+    double[][] selectionZ = inner.apply(Rows.rows(trainX, selectionIdx));
+    int[] fitY = Rows.labels(trainY, fitIdx);
+    int[] selectionY = Rows.labels(trainY, selectionIdx);
+    double[] fitW = weights == null ? null : Rows.values(weights, fitIdx);
+    double[] selectionW = weights == null ? null : Rows.values(weights, selectionIdx);
 
     List<Double> grid = new ArrayList<>(config.l2Grid());
     grid.sort((a, b) -> Double.compare(b, a));
@@ -440,44 +440,8 @@ public final class LinearProbe {
     }
   }
 
-  private static double[] values(double[] v, int[] idx) {
-    double[] out = new double[idx.length];
-    for (int i = 0; i < idx.length; i++) {
-      out[i] = v[idx[i]];
-    }
-    return out;
-  }
-
   private static int max(int[] values) {
     return Arrays.stream(values).max().orElse(0);
-  }
-
-  private static int[] permutation(int n, long seed) {
-    int[] p = IntStream.range(0, n).toArray();
-    SplittableRandom random = new SplittableRandom(seed);
-    for (int i = n - 1; i > 0; i--) {
-      int j = random.nextInt(i + 1);
-      int t = p[i];
-      p[i] = p[j];
-      p[j] = t;
-    }
-    return p;
-  }
-
-  private static double[][] rows(double[][] x, int[] idx) {
-    double[][] out = new double[idx.length][];
-    for (int i = 0; i < idx.length; i++) {
-      out[i] = x[idx[i]];
-    }
-    return out;
-  }
-
-  private static int[] labels(int[] y, int[] idx) {
-    int[] out = new int[idx.length];
-    for (int i = 0; i < idx.length; i++) {
-      out[i] = y[idx[i]];
-    }
-    return out;
   }
 
   /** Per-feature (x − mean) / std with statistics of the fitting data; std 0 → 1. */

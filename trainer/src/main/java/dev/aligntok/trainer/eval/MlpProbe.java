@@ -2,7 +2,6 @@ package dev.aligntok.trainer.eval;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
-import java.util.stream.IntStream;
 
 /**
  * A nonlinear probe beside {@link LinearProbe}: one hidden ReLU layer and a softmax, trained on the
@@ -63,19 +62,19 @@ public final class MlpProbe {
       }
     }
     double[] w = normalised(weights, x.length);
-    int[] order = permutation(x.length, new SplittableRandom(config.seed()));
+    int[] order = Rows.permutation(x.length, new SplittableRandom(config.seed()));
     int selectionCount = Math.max(1, Math.min(x.length - 2, (int) Math.round(config.selectionFraction() * x.length)));
     int[] selection = Arrays.copyOfRange(order, 0, selectionCount);
     int[] fitRows = Arrays.copyOfRange(order, selectionCount, order.length);
-    double[][] fitX = rows(x, fitRows);
+    double[][] fitX = Rows.rows(x, fitRows);
     LinearProbe.Standardizer inner = LinearProbe.Standardizer.fit(fitX);
     Network selectionNet = new Network(x[0].length, config.hidden(), classes, config.seed());
     double[][] fitZ = inner.apply(fitX);
-    double[][] selectionZ = inner.apply(rows(x, selection));
-    int[] fitY = labels(y, fitRows);
-    int[] selectionY = labels(y, selection);
-    double[] fitW = normalised(values(w, fitRows), fitRows.length);
-    double[] selectionW = values(w, selection);
+    double[][] selectionZ = inner.apply(Rows.rows(x, selection));
+    int[] fitY = Rows.labels(y, fitRows);
+    int[] selectionY = Rows.labels(y, selection);
+    double[] fitW = normalised(Rows.values(w, fitRows), fitRows.length);
+    double[] selectionW = Rows.values(w, selection);
     int bestEpochs = 1;
     double bestAccuracy = -1;
     for (int epoch = 1; epoch <= config.maxEpochs(); epoch++) {
@@ -179,7 +178,7 @@ public final class MlpProbe {
 
     /** One pass over the rows in an order seeded by (seed, epoch); w has mean 1. */
     void epoch(double[][] x, int[] y, double[] w, int epoch) {
-      int[] order = permutation(x.length, new SplittableRandom(seed * 31 + epoch));
+      int[] order = Rows.permutation(x.length, new SplittableRandom(seed * 31 + epoch));
       double[] gradient = new double[params.length];
       double[] hidden = new double[h];
       double[] probabilities = new double[k];
@@ -311,40 +310,5 @@ public final class MlpProbe {
   private static double gaussian(SplittableRandom random) {
     double u = 1 - random.nextDouble();
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random.nextDouble());
-  }
-
-  private static int[] permutation(int n, SplittableRandom random) {
-    int[] p = IntStream.range(0, n).toArray();
-    for (int i = n - 1; i > 0; i--) {
-      int j = random.nextInt(i + 1);
-      int t = p[i];
-      p[i] = p[j];
-      p[j] = t;
-    }
-    return p;
-  }
-
-  private static double[][] rows(double[][] x, int[] idx) {
-    double[][] out = new double[idx.length][];
-    for (int i = 0; i < idx.length; i++) {
-      out[i] = x[idx[i]];
-    }
-    return out;
-  }
-
-  private static int[] labels(int[] y, int[] idx) {
-    int[] out = new int[idx.length];
-    for (int i = 0; i < idx.length; i++) {
-      out[i] = y[idx[i]];
-    }
-    return out;
-  }
-
-  private static double[] values(double[] v, int[] idx) {
-    double[] out = new double[idx.length];
-    for (int i = 0; i < idx.length; i++) {
-      out[i] = v[idx[i]];
-    }
-    return out;
   }
 }
