@@ -7,6 +7,7 @@ import dev.aligntok.inference.manifest.BundleManifest;
 import dev.aligntok.inference.text.TextEncoderArtifact;
 import dev.aligntok.trainer.captions.CaptionOptions;
 import dev.aligntok.trainer.captions.CaptionSet;
+import dev.aligntok.trainer.captions.EvalPrompt;
 import dev.aligntok.trainer.data.DataCache;
 import dev.aligntok.trainer.data.EmojiOptions.LabelLevel;
 import dev.aligntok.trainer.diffusion.CaptionRecord;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -33,7 +35,7 @@ import picocli.CommandLine.Option;
 @Command(name = "text-prompts", mixinStandardHelpOptions = true,
     description = "How much of the emoji class the frozen all-MiniLM-L6-v2 embedding of a held-out phrasing carries, "
         + "before any DiT: the held-out prompts of eval generation (same --eval-prompts, --eval-prompt-seed and caption "
-        + "split), scored by nearest class caption, nearest caption centroid, and text → class probes (softmax "
+        + "split), counted for ambiguity (does the text alone fix the class?), scored by nearest class caption, nearest caption centroid, and text → class probes (softmax "
         + "regression and a one-hidden-layer MLP) trained on the embeddings of the training images' captions. "
         + "Generates no images (minutes, not the half hour of eval generation). Writes text-prompts.json.")
 final class EvalTextPromptsCommand implements Callable<Integer> {
@@ -66,6 +68,16 @@ final class EvalTextPromptsCommand implements Callable<Integer> {
       description = "Seed that picks the held-out prompts (default: ${DEFAULT-VALUE}).")
   long evalPromptSeed;
 
+  @Option(names = "--text-probes", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Also fit the text → class probes (the 20 minutes of this command on one core; default: "
+          + "${DEFAULT-VALUE}).")
+  boolean textProbes;
+
+  @Option(names = "--ambiguity-only",
+      description = "Only count how far the prompts' texts determine their class (ambiguity*, trainingCaption*, "
+          + "heldOutPhrase*): no text encoder, no probes; seconds.")
+  boolean ambiguityOnly;
+
   @Option(names = "--out", paramLabel = "DIR", defaultValue = ".",
       description = "Directory of " + REPORT_FILE + " (default: the current directory).")
   Path out;
@@ -89,23 +101,33 @@ final class EvalTextPromptsCommand implements Callable<Integer> {
             + ": not a text DiT run"));
     CaptionOptions options = captionSplit.options(recorded);
     CaptionSet captions = CaptionSplitOptions.captions(dataCache, opened.dataset().name(), options);
-    TextPrompts text = TextPromptSet.build(classNames, captions, TextPromptSet.imageIds(opened.split().train()),
-        evalPrompts, evalPromptSeed, true, System.out);
-
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("dataset", opened.dataset().name());
     report.put("captionSplit", options);
-    report.put("prompts", text.prompts().size());
-    report.put("chanceLevel", text.chanceLevel());
-    report.put("mostFrequentClassShare", text.mostFrequentClassShare());
-    report.put("nearestClassCaptionAccuracy", text.nearestClassCaptionAccuracy());
-    report.put("nearestCaptionCentroidAccuracy", text.nearestCentroidAccuracy());
-    report.putAll(text.classProbes().report());
-    System.out.printf("%d held-out prompts: nearest class caption %.1f %%, nearest caption centroid %.1f %%, "
-            + "linear probe %.1f %%, MLP probe %.1f %% (class-blind chance %.1f %%)%n", text.prompts().size(),
-        100 * text.nearestClassCaptionAccuracy(), 100 * text.nearestCentroidAccuracy(),
-        100 * text.classProbes().linearHeldOutAccuracy(), 100 * text.classProbes().mlpHeldOutAccuracy(),
-        100 * text.chanceLevel());
+    Set<String> trainingImageIds = TextPromptSet.imageIds(opened.split().train());
+    if (ambiguityOnly) {
+      List<EvalPrompt> drawn = TextPromptSet.drawn(classNames, captions, evalPrompts, evalPromptSeed, System.out);
+      report.put("prompts", drawn.size());
+      report.putAll(TextPromptSet.ambiguity(captions, drawn, trainingImageIds, System.out).report());
+    } else {
+      TextPrompts text = TextPromptSet.build(classNames, captions, trainingImageIds, evalPrompts, evalPromptSeed,
+          textProbes, System.out);
+      report.put("prompts", text.prompts().size());
+      report.put("chanceLevel", text.chanceLevel());
+      report.put("mostFrequentClassShare", text.mostFrequentClassShare());
+      report.put("nearestClassCaptionAccuracy", text.nearestClassCaptionAccuracy());
+      report.put("nearestCaptionCentroidAccuracy", text.nearestCentroidAccuracy());
+      if (text.classProbes() != null) {
+        report.putAll(text.classProbes().report());
+      }
+      report.putAll(text.ambiguity().report());
+      System.out.printf("%d held-out prompts: nearest class caption %.1f %%, nearest caption centroid %.1f %%%s "
+              + "(class-blind chance %.1f %%)%n", text.prompts().size(), 100 * text.nearestClassCaptionAccuracy(),
+          100 * text.nearestCentroidAccuracy(), text.classProbes() == null ? ""
+              : String.format(java.util.Locale.ROOT, ", linear probe %.1f %%, MLP probe %.1f %%",
+                  100 * text.classProbes().linearHeldOutAccuracy(), 100 * text.classProbes().mlpHeldOutAccuracy()),
+          100 * text.chanceLevel());
+    }
     try {
       Files.createDirectories(out);
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve(REPORT_FILE).toFile(), report);

@@ -3,6 +3,7 @@ package dev.aligntok.trainer.cli;
 import dev.aligntok.inference.text.TextEncoder;
 import dev.aligntok.trainer.captions.CaptionSet;
 import dev.aligntok.trainer.captions.EvalPrompt;
+import dev.aligntok.trainer.captions.PromptAmbiguity;
 import dev.aligntok.trainer.data.Sample;
 import dev.aligntok.trainer.diffusion.TextClassProbes;
 import dev.aligntok.trainer.diffusion.TextPrompts;
@@ -30,30 +31,19 @@ final class TextPromptSet {
   static TextPrompts build(List<String> classNames, CaptionSet captions, Set<String> trainingImageIds, int evalPrompts,
       long evalPromptSeed, boolean probes, PrintStream out) {
     List<String> classCaptions = classNames.stream().map(name -> captions.caption(captions.classCaption(name))).toList();
-    List<String> prompts = new ArrayList<>();
-    List<Integer> classes = new ArrayList<>();
-    int unknown = 0;
-    for (EvalPrompt prompt : captions.evalSubset(evalPrompts, evalPromptSeed)) {
-      int id = classNames.indexOf(prompt.className());
-      if (id < 0) {
-        unknown++;
-        continue;
-      }
-      prompts.add(prompt.text());
-      classes.add(id);
-    }
-    out.printf("prompt consistency on %d held-out prompts (%d left out: class unknown to the DiT)%n",
-        prompts.size(), unknown);
+    List<EvalPrompt> drawn = drawn(classNames, captions, evalPrompts, evalPromptSeed, out);
+    List<String> prompts = drawn.stream().map(EvalPrompt::text).toList();
+    int[] classes = drawn.stream().mapToInt(prompt -> classNames.indexOf(prompt.className())).toArray();
     float[][] captionVectors;
     TextPrompts text;
     try (TextEncoder encoder = CaptionSplitOptions.openEncoder()) {
-      text = TextPrompts.embed(classCaptions, prompts, classes.stream().mapToInt(Integer::intValue).toArray(),
-          encoder::embed);
+      text = TextPrompts.embed(classCaptions, prompts, classes, encoder::embed);
       out.printf("embedding %d training captions (the classes' caption centroids)...%n",
           captions.trainingCaptions().size());
       captionVectors = encoder.embed(captions.trainingCaptions());
     }
-    text = text.withCaptionCentroids(TextPrompts.captionCentroids(captions.images(), classNames, captionVectors));
+    text = text.withCaptionCentroids(TextPrompts.captionCentroids(captions.images(), classNames, captionVectors))
+        .withAmbiguity(ambiguity(captions, drawn, trainingImageIds, out));
     if (!probes) {
       return text;
     }
@@ -68,6 +58,39 @@ final class TextPromptSet {
         100 * result.linearHeldOutAccuracy(), 100 * result.linearFitAccuracy(), 100 * result.mlpHeldOutAccuracy(),
         100 * result.mlpFitAccuracy(), (System.nanoTime() - started) / 1e9);
     return text.withClassProbes(result);
+  }
+
+  /**
+   * The held-out prompts scored: {@code evalPrompts} of the seeded subset, less those of classes the
+   * DiT does not know.
+   */
+  static List<EvalPrompt> drawn(List<String> classNames, CaptionSet captions, int evalPrompts, long evalPromptSeed,
+      PrintStream out) {
+    List<EvalPrompt> drawn = new ArrayList<>();
+    int unknown = 0;
+    for (EvalPrompt prompt : captions.evalSubset(evalPrompts, evalPromptSeed)) {
+      if (classNames.contains(prompt.className())) {
+        drawn.add(prompt);
+      } else {
+        unknown++;
+      }
+    }
+    out.printf("prompt consistency on %d held-out prompts (%d left out: class unknown to the DiT)%n",
+        drawn.size(), unknown);
+    return drawn;
+  }
+
+  /** The drawn prompts' {@link PromptAmbiguity} (counts only, no encoder: well under a second). */
+  static PromptAmbiguity ambiguity(CaptionSet captions, List<EvalPrompt> drawn, Set<String> trainingImageIds,
+      PrintStream out) {
+    PromptAmbiguity ambiguity = PromptAmbiguity.of(captions, drawn, trainingImageIds);
+    out.printf("ambiguity ceiling %.1f %% of the held-out prompts (%.1f %% shared by >= 2 classes, %.2f classes per "
+            + "text); training captions as drawn: ceiling %.1f %%, %.1f %% of draws ambiguous; held-out phrase in "
+            + "training %.1f %% (%.1f %% under >= 2 classes)%n", 100 * ambiguity.ambiguityCeiling(),
+        100 * ambiguity.ambiguousPromptShare(), ambiguity.meanClassesPerPrompt(), 100 * ambiguity.trainingCaptionCeiling(),
+        100 * ambiguity.trainingCaptionAmbiguousShare(), 100 * ambiguity.heldOutPhraseInTrainingShare(),
+        100 * ambiguity.heldOutPhraseAmbiguousShare());
+    return ambiguity;
   }
 
   /** The ids of a split's images. */

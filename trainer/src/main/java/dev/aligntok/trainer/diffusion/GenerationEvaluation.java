@@ -143,6 +143,9 @@ public final class GenerationEvaluation {
       if (text.classProbes() != null) {
         prompts.putAll(text.classProbes().report());
       }
+      if (text.ambiguity() != null) {
+        prompts.putAll(text.ambiguity().report());
+      }
       prompts.put("examples", text.prompts().subList(0, Math.min(5, text.prompts().size())));
       report.put("promptConsistency", prompts);
     }

@@ -1,6 +1,7 @@
 package dev.aligntok.trainer.diffusion;
 
 import dev.aligntok.trainer.captions.ImageCaptions;
+import dev.aligntok.trainer.captions.PromptAmbiguity;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -22,9 +23,12 @@ import java.util.function.Function;
  *     not computed (it only feeds {@link #nearestCentroidAccuracy})
  * @param classProbes what text → class probes trained on the training captions score on these
  *     prompts ({@link TextClassProbes}), or null when not run
+ * @param ambiguity how far the prompts' texts alone determine their class, counted without an
+ *     encoder ({@link PromptAmbiguity}), or null when not counted
  */
 public record TextPrompts(float[][] classCaptions, float[] nullCondition, List<String> prompts, int[] promptClasses,
-    float[][] promptVectors, float[][] captionCentroids, TextClassProbes.Result classProbes) {
+    float[][] promptVectors, float[][] captionCentroids, TextClassProbes.Result classProbes,
+    PromptAmbiguity ambiguity) {
 
   public TextPrompts {
     prompts = List.copyOf(prompts);
@@ -87,12 +91,20 @@ public record TextPrompts(float[][] classCaptions, float[] nullCondition, List<S
 
   /** These prompts with the classes' training-caption centroids (see {@link #nearestCentroidAccuracy}). */
   public TextPrompts withCaptionCentroids(float[][] centroids) {
-    return new TextPrompts(classCaptions, nullCondition, prompts, promptClasses, promptVectors, centroids, classProbes);
+    return new TextPrompts(classCaptions, nullCondition, prompts, promptClasses, promptVectors, centroids, classProbes,
+        ambiguity);
   }
 
   /** These prompts with the text probes' scores on them (see {@link TextClassProbes}). */
   public TextPrompts withClassProbes(TextClassProbes.Result probes) {
-    return new TextPrompts(classCaptions, nullCondition, prompts, promptClasses, promptVectors, captionCentroids, probes);
+    return new TextPrompts(classCaptions, nullCondition, prompts, promptClasses, promptVectors, captionCentroids, probes,
+        ambiguity);
+  }
+
+  /** These prompts with their texts' ambiguity (see {@link PromptAmbiguity}). */
+  public TextPrompts withAmbiguity(PromptAmbiguity counted) {
+    return new TextPrompts(classCaptions, nullCondition, prompts, promptClasses, promptVectors, captionCentroids,
+        classProbes, counted);
   }
 
   /**
@@ -111,7 +123,8 @@ public record TextPrompts(float[][] classCaptions, float[] nullCondition, List<S
     System.arraycopy(vectors, k, promptVectors, 0, prompts.size());
     float[][] classVectors = new float[k][];
     System.arraycopy(vectors, 0, classVectors, 0, k);
-    return new TextPrompts(classVectors, vectors[vectors.length - 1], prompts, promptClasses, promptVectors, null, null);
+    return new TextPrompts(classVectors, vectors[vectors.length - 1], prompts, promptClasses, promptVectors, null, null,
+        null);
   }
 
   /** The class-caption vector of each class id. */

@@ -41,6 +41,18 @@ class EmojiCaptionsTest {
   }
 
   @Test
+  void heldOutPromptsAreUnambiguousWhileTrainingCaptionsAreNot() {
+    // EvalPrompts drops texts two classes claim, so no text-only reader is limited by ambiguity on them;
+    // the training captions share keywords across classes, which caps any reader's accuracy there
+    PromptAmbiguity ambiguity = PromptAmbiguity.of(captions, captions.evalPrompts(), null);
+    assertEquals(1, ambiguity.ambiguityCeiling(), 1e-12);
+    assertEquals(0, ambiguity.ambiguousPromptShare(), 1e-12);
+    assertEquals(0, ambiguity.promptsEqualToTrainingCaption(), 1e-12);
+    assertTrue(ambiguity.trainingCaptionCeiling() < 0.95, "training ceiling " + ambiguity.trainingCaptionCeiling());
+    assertTrue(ambiguity.trainingCaptionAmbiguousShare() > 0.1, "ambiguous " + ambiguity.trainingCaptionAmbiguousShare());
+  }
+
+  @Test
   void everyTrainingImageHasItsDatasetClassAndAtLeastTwoCaptions() {
     ImageDataset dataset = EmojiDataset.read(cache.dataDir(DataSources.EMOJI_GOOGLE),
         EmojiOptions.defaults(EmojiVendor.GOOGLE), new ImageDecoder());

@@ -17,6 +17,7 @@ import dev.aligntok.trainer.captions.CaptionOptions;
 import dev.aligntok.trainer.captions.CaptionSet;
 import dev.aligntok.trainer.captions.EmojiCaptions;
 import dev.aligntok.trainer.captions.EvalPrompt;
+import dev.aligntok.trainer.captions.PromptAmbiguity;
 import dev.aligntok.trainer.data.DataCache;
 import dev.aligntok.trainer.data.DataSources;
 import dev.aligntok.trainer.data.DatasetCatalog;
@@ -196,7 +197,8 @@ class TextDiTCliTest {
             TextPromptSet.imageIds(train), names, captionVectors, TextClassProbes.Weighting.DIT_DRAWS),
         text.promptVectors(), text.promptClasses(), names.size(), ProbeConfig.defaults(),
         new MlpProbe.Config(8, 2, 16, 1e-2, 0, 0.2, 0L));
-    text = text.withClassProbes(probes);
+    PromptAmbiguity ambiguity = PromptAmbiguity.of(captions, captions.evalSubset(6, 0), TextPromptSet.imageIds(train));
+    text = text.withClassProbes(probes).withAmbiguity(ambiguity);
     Path out = dir.resolve("eval");
     Map<String, Object> report;
     try (TrainedDiT dit = TrainedDiT.load(run)) {
@@ -215,6 +217,8 @@ class TextDiTCliTest {
     assertEquals(probes.linearHeldOutAccuracy(), (Double) consistency.get("textProbeHeldOutAccuracy"), 0);
     assertEquals(probes.mlpHeldOutAccuracy(), (Double) consistency.get("textMlpHeldOutAccuracy"), 0);
     assertEquals(probes.linearFitAccuracy(), (Double) consistency.get("textProbeFitAccuracy"), 0);
+    assertEquals(ambiguity.ambiguityCeiling(), (Double) consistency.get("ambiguityCeiling"), 0);
+    assertEquals(ambiguity.trainingCaptionCeiling(), (Double) consistency.get("trainingCaptionCeiling"), 0);
     for (String name : List.of("without_cfg", "with_cfg")) {
       Map<?, ?> sampled = (Map<?, ?>) ((Map<?, ?>) report.get("runs")).get(name);
       double value = (Double) sampled.get("promptConsistency");
