@@ -43,11 +43,15 @@ import java.util.function.Function;
  *     captions have
  * @param heldOutPhraseLookupAccuracy among prompts whose phrase is in training, the share whose class
  *     is the argmax of the phrase's training classes (ties split evenly); NaN when there are none
+ * @param heldOutNameNotInTrainingShare share of the scored prompts the generator made from an emoji
+ *     name ({@link EvalPrompt.Kind#HELD_OUT_TEMPLATE}) whose phrase is nevertheless in no training
+ *     caption (the name's images are not training images): names by origin, new words to the DiT
  */
 public record PromptAmbiguity(int prompts, double ambiguityCeiling, double argmaxReaderAccuracy,
     double proportionalReaderAccuracy, double ambiguousPromptShare, double meanClassesPerPrompt,
     double promptsEqualToTrainingCaption, double trainingCaptionCeiling, double trainingCaptionAmbiguousShare,
-    double heldOutPhraseInTrainingShare, double heldOutPhraseAmbiguousShare, double heldOutPhraseLookupAccuracy) {
+    double heldOutPhraseInTrainingShare, double heldOutPhraseAmbiguousShare, double heldOutPhraseLookupAccuracy,
+    double heldOutNameNotInTrainingShare) {
 
   /** A text as the uncased tokenizer sees it: lower case, white space collapsed and trimmed. */
   public static String normalise(String text) {
@@ -83,6 +87,7 @@ public record PromptAmbiguity(int prompts, double ambiguityCeiling, double argma
     double phraseSeen = 0;
     double phraseAmbiguous = 0;
     double phraseHits = 0;
+    double nameNotSeen = 0;
     for (EvalPrompt prompt : scored) {
       Map<String, Double> counts = processCounts.get(normalise(prompt.text()));
       if (counts == null || !counts.containsKey(prompt.className())) {
@@ -99,13 +104,15 @@ public record PromptAmbiguity(int prompts, double ambiguityCeiling, double argma
         phraseSeen++;
         phraseAmbiguous += phraseClasses.size() >= 2 ? 1 : 0;
         phraseHits += argmaxHit(phraseClasses, prompt.className());
+      } else if (prompt.kind() == EvalPrompt.Kind.HELD_OUT_TEMPLATE) {
+        nameNotSeen++;
       }
     }
     double n = scored.size();
     double[] training = ceilingAndAmbiguousMass(trainingWeights);
     return new PromptAmbiguity(scored.size(), ceilingAndAmbiguousMass(processCounts)[0], argmax / n,
         proportional / n, ambiguous / n, classes / n, equalToTraining / n, training[0], training[1], phraseSeen / n,
-        phraseAmbiguous / n, phraseSeen == 0 ? Double.NaN : phraseHits / phraseSeen);
+        phraseAmbiguous / n, phraseSeen == 0 ? Double.NaN : phraseHits / phraseSeen, nameNotSeen / n);
   }
 
   /**
@@ -138,6 +145,7 @@ public record PromptAmbiguity(int prompts, double ambiguityCeiling, double argma
     report.put("heldOutPhraseInTrainingShare", heldOutPhraseInTrainingShare);
     report.put("heldOutPhraseAmbiguousShare", heldOutPhraseAmbiguousShare);
     report.put("heldOutPhraseLookupAccuracy", heldOutPhraseLookupAccuracy);
+    report.put("heldOutNameNotInTrainingShare", heldOutNameNotInTrainingShare);
     report.put("ambiguityMeaning", "encoder-independent: how far a prompt's text (lower-cased, as the uncased "
         + "tokenizer sees it) determines its class. ambiguityCeiling = sum_t P(t) max_c P(c|t) with n(c,t) counted on "
         + "the eval-prompt list the held-out prompts are drawn from: no text-only reader beats it on prompts drawn "
@@ -146,7 +154,8 @@ public record PromptAmbiguity(int prompts, double ambiguityCeiling, double argma
         + "and the share of draws of an ambiguous caption on the training captions as the DiT draws them (bounds the "
         + "text probes' fit accuracy). heldOutPhrase*: the prompt without its eval template, looked up in the "
         + "training captions (any training template): how often it occurs there, under >= 2 classes, and how often "
-        + "its most frequent training class is the prompt's");
+        + "its most frequent training class is the prompt's; heldOutNameNotInTrainingShare: prompts made from an emoji "
+        + "name (byPromptKind.name) whose phrase no training caption has");
     return report;
   }
 

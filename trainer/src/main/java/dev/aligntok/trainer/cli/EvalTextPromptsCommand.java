@@ -11,6 +11,7 @@ import dev.aligntok.trainer.captions.EvalPrompt;
 import dev.aligntok.trainer.data.DataCache;
 import dev.aligntok.trainer.data.EmojiOptions.LabelLevel;
 import dev.aligntok.trainer.diffusion.CaptionRecord;
+import dev.aligntok.trainer.diffusion.PromptKindSplit;
 import dev.aligntok.trainer.diffusion.TextPrompts;
 import dev.aligntok.trainer.train.Checkpoints;
 import java.io.IOException;
@@ -121,6 +122,9 @@ final class EvalTextPromptsCommand implements Callable<Integer> {
         report.putAll(text.classProbes().report());
       }
       report.putAll(text.ambiguity().report());
+      report.put("byPromptKind", text.byPromptKind());
+      report.put("byPromptKindMeaning", PromptKindSplit.meaning());
+      printByKind(text.byPromptKind());
       System.out.printf("%d held-out prompts: nearest class caption %.1f %%, nearest caption centroid %.1f %%%s "
               + "(class-blind chance %.1f %%)%n", text.prompts().size(), 100 * text.nearestClassCaptionAccuracy(),
           100 * text.nearestCentroidAccuracy(), text.classProbes() == null ? ""
@@ -136,6 +140,23 @@ final class EvalTextPromptsCommand implements Callable<Integer> {
     }
     System.out.println("report → " + out.resolve(REPORT_FILE));
     return 0;
+  }
+
+  /** One line per prompt kind: its count and every reading's accuracy on it. */
+  private static void printByKind(Map<String, Object> byKind) {
+    byKind.forEach((kind, fields) -> {
+      StringBuilder line = new StringBuilder("  " + kind + ":");
+      ((Map<?, ?>) fields).forEach((field, value) -> {
+        String name = field.toString();
+        if (name.equals("prompts")) {
+          line.append(' ').append(value).append(" prompts");
+        } else if (name.endsWith("Accuracy")) {
+          line.append(String.format(java.util.Locale.ROOT, ", %s %.1f %%",
+              name.substring(0, name.length() - "Accuracy".length()), 100 * (Double) value));
+        }
+      });
+      System.out.println(line);
+    });
   }
 
   /** A run directory as given, else the run of a checkpoint directory. */

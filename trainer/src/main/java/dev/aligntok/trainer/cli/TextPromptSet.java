@@ -43,7 +43,8 @@ final class TextPromptSet {
       captionVectors = encoder.embed(captions.trainingCaptions());
     }
     text = text.withCaptionCentroids(TextPrompts.captionCentroids(captions.images(), classNames, captionVectors))
-        .withAmbiguity(ambiguity(captions, drawn, trainingImageIds, out));
+        .withAmbiguity(ambiguity(captions, drawn, trainingImageIds, out))
+        .withPromptKinds(drawn.stream().map(EvalPrompt::kind).toList());
     if (!probes) {
       return text;
     }

@@ -146,6 +146,10 @@ public final class GenerationEvaluation {
       if (text.ambiguity() != null) {
         prompts.putAll(text.ambiguity().report());
       }
+      if (text.promptKinds() != null) {
+        prompts.put("byPromptKind", text.byPromptKind());
+        prompts.put("byPromptKindMeaning", PromptKindSplit.meaning());
+      }
       prompts.put("examples", text.prompts().subList(0, Math.min(5, text.prompts().size())));
       report.put("promptConsistency", prompts);
     }

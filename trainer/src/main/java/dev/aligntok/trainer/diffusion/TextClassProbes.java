@@ -97,9 +97,13 @@ public final class TextClassProbes {
    * @param mlpHeldOutAccuracy as {@code linearHeldOutAccuracy} for the MLP probe; NaN when not run
    * @param mlpFitAccuracy the MLP's weighted accuracy on the training rows; NaN when not run
    * @param mlpEpochs epochs chosen on the MLP's selection fold; 0 when not run
+   * @param linearHeldOutCorrect one character per held-out prompt, in prompt order: '1' when the linear
+   *     probe answered its class, else '0' (as {@code ProbeResult.heldOutCorrect})
+   * @param mlpHeldOutCorrect the same for the MLP probe; null when not run
    */
   public record Result(Weighting weighting, int trainingRows, int heldOutPrompts, double linearHeldOutAccuracy,
-      double linearFitAccuracy, double linearL2, double mlpHeldOutAccuracy, double mlpFitAccuracy, int mlpEpochs) {
+      double linearFitAccuracy, double linearL2, double mlpHeldOutAccuracy, double mlpFitAccuracy, int mlpEpochs,
+      String linearHeldOutCorrect, String mlpHeldOutCorrect) {
 
     /** The fields of {@code generation.json}'s {@code promptConsistency} (and of {@code eval text-prompts}). */
     public Map<String, Object> report() {
@@ -145,27 +149,32 @@ public final class TextClassProbes {
       heldOut[i] = toDouble(promptVectors[i]);
     }
     LinearProbe.Fitted linearFit = new LinearProbe(linear).fit(rows.x(), rows.y(), rows.weights(), classes);
-    double linearHeldOut = accuracy(linearFit.predict(heldOut), promptClasses);
+    String linearCorrect = marks(linearFit.predict(heldOut), promptClasses);
+    String mlpCorrect = null;
     double mlpHeldOut = Double.NaN;
     double mlpFit = Double.NaN;
     int epochs = 0;
     if (mlp != null) {
       MlpProbe.Fitted fitted = new MlpProbe(mlp).fit(rows.x(), rows.y(), rows.weights(), classes);
-      mlpHeldOut = accuracy(fitted.predict(heldOut), promptClasses);
+      mlpCorrect = marks(fitted.predict(heldOut), promptClasses);
+      mlpHeldOut = PromptKindSplit.accuracy(mlpCorrect);
       mlpFit = fitted.trainAccuracy();
       epochs = fitted.epochs();
     }
-    return new Result(rows.weighting(), rows.x().length, heldOut.length, linearHeldOut, linearFit.trainAccuracy(),
-        linearFit.l2(), mlpHeldOut, mlpFit, epochs);
+    return new Result(rows.weighting(), rows.x().length, heldOut.length, PromptKindSplit.accuracy(linearCorrect),
+        linearFit.trainAccuracy(), linearFit.l2(), mlpHeldOut, mlpFit, epochs, linearCorrect, mlpCorrect);
   }
 
-  /** The plain mean over the prompts: they are the seeded sample prompt consistency uses, so classes weigh alike in both. */
-  private static double accuracy(int[] predicted, int[] classes) {
-    int right = 0;
+  /**
+   * '1' / '0' per prompt for right / wrong; their mean is a plain mean over the prompts: they are the
+   * seeded sample prompt consistency uses, so classes weigh alike in both.
+   */
+  private static String marks(int[] predicted, int[] classes) {
+    StringBuilder marks = new StringBuilder(classes.length);
     for (int i = 0; i < classes.length; i++) {
-      right += predicted[i] == classes[i] ? 1 : 0;
+      marks.append(predicted[i] == classes[i] ? '1' : '0');
     }
-    return (double) right / classes.length;
+    return marks.toString();
   }
 
   private static double[] toDouble(float[] v) {

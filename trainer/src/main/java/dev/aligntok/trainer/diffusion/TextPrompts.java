@@ -1,10 +1,13 @@
 package dev.aligntok.trainer.diffusion;
 
+import dev.aligntok.trainer.captions.EvalPrompt;
 import dev.aligntok.trainer.captions.ImageCaptions;
 import dev.aligntok.trainer.captions.PromptAmbiguity;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -25,12 +28,18 @@ import java.util.function.Function;
  *     prompts ({@link TextClassProbes}), or null when not run
  * @param ambiguity how far the prompts' texts alone determine their class, counted without an
  *     encoder ({@link PromptAmbiguity}), or null when not counted
+ * @param promptKinds what is new about each prompt, as the prompt generator made it ({@link EvalPrompt.Kind}),
+ *     or null when not known (it only feeds {@link #byPromptKind})
  */
 public record TextPrompts(float[][] classCaptions, float[] nullCondition, List<String> prompts, int[] promptClasses,
     float[][] promptVectors, float[][] captionCentroids, TextClassProbes.Result classProbes,
-    PromptAmbiguity ambiguity) {
+    PromptAmbiguity ambiguity, List<EvalPrompt.Kind> promptKinds) {
 
   public TextPrompts {
+    promptKinds = promptKinds == null ? null : List.copyOf(promptKinds);
+    if (promptKinds != null && promptKinds.size() != prompts.size()) {
+      throw new IllegalArgumentException(prompts.size() + " prompts need as many kinds, got " + promptKinds.size());
+    }
     prompts = List.copyOf(prompts);
     if (promptClasses.length != prompts.size() || promptVectors.length != prompts.size()) {
       throw new IllegalArgumentException(prompts.size() + " prompts need as many classes and vectors, got "
@@ -92,19 +101,48 @@ public record TextPrompts(float[][] classCaptions, float[] nullCondition, List<S
   /** These prompts with the classes' training-caption centroids (see {@link #nearestCentroidAccuracy}). */
   public TextPrompts withCaptionCentroids(float[][] centroids) {
     return new TextPrompts(classCaptions, nullCondition, prompts, promptClasses, promptVectors, centroids, classProbes,
-        ambiguity);
+        ambiguity, promptKinds);
   }
 
   /** These prompts with the text probes' scores on them (see {@link TextClassProbes}). */
   public TextPrompts withClassProbes(TextClassProbes.Result probes) {
     return new TextPrompts(classCaptions, nullCondition, prompts, promptClasses, promptVectors, captionCentroids, probes,
-        ambiguity);
+        ambiguity, promptKinds);
   }
 
   /** These prompts with their texts' ambiguity (see {@link PromptAmbiguity}). */
   public TextPrompts withAmbiguity(PromptAmbiguity counted) {
     return new TextPrompts(classCaptions, nullCondition, prompts, promptClasses, promptVectors, captionCentroids,
-        classProbes, counted);
+        classProbes, counted, promptKinds);
+  }
+
+  /** These prompts with the kind of each, in prompt order (see {@link #byPromptKind}). */
+  public TextPrompts withPromptKinds(List<EvalPrompt.Kind> kinds) {
+    return new TextPrompts(classCaptions, nullCondition, prompts, promptClasses, promptVectors, captionCentroids,
+        classProbes, ambiguity, kinds);
+  }
+
+  /**
+   * Every reading's accuracy on each kind of prompt ({@link PromptKindSplit}): nearest class caption,
+   * nearest caption centroid and the probes when they were computed; null when the kinds are unknown.
+   * Reuses the readings' per-prompt marks: no embedding is recomputed.
+   */
+  public Map<String, Object> byPromptKind() {
+    if (promptKinds == null) {
+      return null;
+    }
+    Map<String, String> marks = new LinkedHashMap<>();
+    marks.put("nearestClassCaption", nearestMarks(classCaptions));
+    if (captionCentroids != null) {
+      marks.put("nearestCaptionCentroid", nearestMarks(captionCentroids));
+    }
+    if (classProbes != null) {
+      marks.put("textProbe", classProbes.linearHeldOutCorrect());
+      if (classProbes.mlpHeldOutCorrect() != null) {
+        marks.put("textMlp", classProbes.mlpHeldOutCorrect());
+      }
+    }
+    return PromptKindSplit.report(promptKinds, marks);
   }
 
   /**
@@ -124,7 +162,7 @@ public record TextPrompts(float[][] classCaptions, float[] nullCondition, List<S
     float[][] classVectors = new float[k][];
     System.arraycopy(vectors, 0, classVectors, 0, k);
     return new TextPrompts(classVectors, vectors[vectors.length - 1], prompts, promptClasses, promptVectors, null, null,
-        null);
+        null, null);
   }
 
   /** The class-caption vector of each class id. */
@@ -185,7 +223,12 @@ public record TextPrompts(float[][] classCaptions, float[] nullCondition, List<S
   }
 
   private double nearestAccuracy(float[][] classVectors) {
-    int hits = 0;
+    return PromptKindSplit.accuracy(nearestMarks(classVectors));
+  }
+
+  /** One character per prompt: '1' when its nearest class vector is its class's, else '0'. */
+  private String nearestMarks(float[][] classVectors) {
+    StringBuilder marks = new StringBuilder(promptVectors.length);
     for (int i = 0; i < promptVectors.length; i++) {
       int best = -1;
       double bestCosine = Double.NEGATIVE_INFINITY;
@@ -196,9 +239,9 @@ public record TextPrompts(float[][] classCaptions, float[] nullCondition, List<S
           best = c;
         }
       }
-      hits += best == promptClasses[i] ? 1 : 0;
+      marks.append(best == promptClasses[i] ? '1' : '0');
     }
-    return (double) hits / promptVectors.length;
+    return marks.toString();
   }
 
   private static double cosine(float[] a, float[] b) {

@@ -49,6 +49,13 @@ class PromptAmbiguityTest {
     assertEquals(1, ambiguity.heldOutPhraseInTrainingShare(), 1e-12);
     assertEquals(0.5, ambiguity.heldOutPhraseAmbiguousShare(), 1e-12);
     assertEquals(0.75, ambiguity.heldOutPhraseLookupAccuracy(), 1e-12);
+    assertEquals(0, ambiguity.heldOutNameNotInTrainingShare(), 1e-12, "keywords are never counted as names");
+
+    // names by origin: "cat" is a1's caption, "dog" only b1's and b2's, which do not train when only a1 does
+    PromptAmbiguity names = PromptAmbiguity.of(List.of(new EvalPrompt(CAT, "a", Kind.HELD_OUT_TEMPLATE),
+        new EvalPrompt(DOG, "b", Kind.HELD_OUT_TEMPLATE)), PROCESS, IMAGES, CAPTIONS, Set.of("a1"));
+    assertEquals(0.5, names.heldOutNameNotInTrainingShare(), 1e-12);
+    assertEquals(0.5, names.heldOutPhraseInTrainingShare(), 1e-12);
 
     // with b2 a training image too, "happy" leans to b (½ + ½ vs ½): its lookup now picks b
     PromptAmbiguity allImages = PromptAmbiguity.of(scored, PROCESS, IMAGES, CAPTIONS, null);

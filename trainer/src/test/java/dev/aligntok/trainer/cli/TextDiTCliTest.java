@@ -198,7 +198,8 @@ class TextDiTCliTest {
         text.promptVectors(), text.promptClasses(), names.size(), ProbeConfig.defaults(),
         new MlpProbe.Config(8, 2, 16, 1e-2, 0, 0.2, 0L));
     PromptAmbiguity ambiguity = PromptAmbiguity.of(captions, captions.evalSubset(6, 0), TextPromptSet.imageIds(train));
-    text = text.withClassProbes(probes).withAmbiguity(ambiguity);
+    text = text.withClassProbes(probes).withAmbiguity(ambiguity)
+        .withPromptKinds(captions.evalSubset(6, 0).stream().map(EvalPrompt::kind).toList());
     Path out = dir.resolve("eval");
     Map<String, Object> report;
     try (TrainedDiT dit = TrainedDiT.load(run)) {
@@ -219,6 +220,10 @@ class TextDiTCliTest {
     assertEquals(probes.linearFitAccuracy(), (Double) consistency.get("textProbeFitAccuracy"), 0);
     assertEquals(ambiguity.ambiguityCeiling(), (Double) consistency.get("ambiguityCeiling"), 0);
     assertEquals(ambiguity.trainingCaptionCeiling(), (Double) consistency.get("trainingCaptionCeiling"), 0);
+    Map<?, ?> byKind = (Map<?, ?>) consistency.get("byPromptKind");
+    assertEquals(6, (Integer) ((Map<?, ?>) byKind.get("name")).get("prompts")
+        + (Integer) ((Map<?, ?>) byKind.get("keyword")).get("prompts"), "every prompt has one kind: " + byKind);
+    assertEquals(text.byPromptKind(), byKind);
     for (String name : List.of("without_cfg", "with_cfg")) {
       Map<?, ?> sampled = (Map<?, ?>) ((Map<?, ?>) report.get("runs")).get(name);
       double value = (Double) sampled.get("promptConsistency");

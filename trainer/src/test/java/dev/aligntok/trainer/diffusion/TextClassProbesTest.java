@@ -1,6 +1,7 @@
 package dev.aligntok.trainer.diffusion;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -56,6 +57,9 @@ class TextClassProbesTest {
     assertTrue(result.linearFitAccuracy() >= 0.95, "linear fit " + result.linearFitAccuracy());
     assertEquals(600, result.trainingRows());
     assertEquals(120, result.heldOutPrompts());
+    assertEquals(120, result.linearHeldOutCorrect().length(), "one mark per held-out prompt");
+    assertEquals(result.linearHeldOutAccuracy(), PromptKindSplit.accuracy(result.linearHeldOutCorrect()), 0);
+    assertEquals(result.mlpHeldOutAccuracy(), PromptKindSplit.accuracy(result.mlpHeldOutCorrect()), 0);
 
     // Held-out classes shuffled against their vectors: a probe that found them anyway would be reading the labels.
     int[] shuffled = heldOut.y.clone();
@@ -69,6 +73,7 @@ class TextClassProbesTest {
     TextClassProbes.Result chance = TextClassProbes.evaluate(rows, heldOut.x, shuffled, 6, ProbeConfig.defaults(), null);
     assertTrue(chance.linearHeldOutAccuracy() <= 0.35, "shuffled classes: " + chance.linearHeldOutAccuracy());
     assertTrue(Double.isNaN(chance.mlpHeldOutAccuracy()));
+    assertNull(chance.mlpHeldOutCorrect());
 
     Map<String, Object> report = result.report();
     assertEquals(result.linearHeldOutAccuracy(), (Double) report.get("textProbeHeldOutAccuracy"), 0);

@@ -37,7 +37,7 @@ class TextPromptsTest {
     assertEquals(0.5, prompts.mostFrequentClassShare(), 1e-12);
 
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new TextPrompts(new float[2][], new float[1], List.of("p"), new int[] {2}, new float[1][], null, null, null));
+        () -> new TextPrompts(new float[2][], new float[1], List.of("p"), new int[] {2}, new float[1][], null, null, null, null));
     assertEquals("prompt class 2 is outside the 2 classes", e.getMessage());
   }
 
@@ -47,7 +47,7 @@ class TextPromptsTest {
     float[][] classCaptions = {{1, 0}, {0, 1}};
     float[][] promptVectors = {{0.9f, 0.1f}, {0.2f, 0.8f}, {0.1f, 3f}};
     TextPrompts prompts = new TextPrompts(classCaptions, new float[2], List.of("p", "q", "r"), new int[] {0, 0, 1},
-        promptVectors, null, null, null);
+        promptVectors, null, null, null, null);
     assertEquals(2.0 / 3, prompts.nearestClassCaptionAccuracy(), 1e-12);
     assertEquals(Double.NaN, prompts.nearestCentroidAccuracy());
 
