@@ -1,5 +1,6 @@
 package dev.aligntok.trainer.study;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aligntok.inference.image.ReconstructionGrid;
@@ -823,6 +824,11 @@ public final class StudyReport {
   private static JsonNode readTree(ObjectMapper json, Path file) {
     try {
       return json.readTree(file.toFile());
+    } catch (JsonProcessingException e) {
+      // A damaged published file is the user's to fix: one message naming it and the place, no stack trace.
+      throw new IllegalArgumentException("evaluation " + file + " is not valid JSON: " + e.getOriginalMessage()
+          + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
+          + e.getLocation().getColumnNr() + ")"), e);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read evaluation " + file, e);
     }

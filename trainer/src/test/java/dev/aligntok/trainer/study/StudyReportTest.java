@@ -194,6 +194,16 @@ class StudyReportTest {
   }
 
   @Test
+  void aDamagedEvaluationFileIsRefusedWithItsPathAndPlace() throws IOException {
+    Files.createDirectories(docs.resolve("vanilla-c8"));
+    Files.writeString(docs.resolve("vanilla-c8/eval.json"), "{\"psnr\": {\"mean\": 20,\n  \"broken");
+
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> StudyReport.read(docs));
+    assertTrue(e.getMessage().contains("vanilla-c8/eval.json") && e.getMessage().contains("not valid JSON")
+        && e.getMessage().contains("line 2"), e.getMessage());
+  }
+
+  @Test
   void unpairedSeedsFallBackToTheSpreadOverSeeds() throws IOException {
     tokenizerEval("stage3/seed-1", 20, 0.70, 3, 0.70, 0.80);
     tokenizerEval("stage3/seed-2", 22, 0.72, 5, 0.74, 0.80);
