@@ -80,10 +80,11 @@ minutes() { echo $(( ($1 * $2 + 599) / 600 )); }  # minutes STEPS DS_PER_STEP
 
 if (( ! PLAN )) && [[ "$MODE" != report ]]; then mkdir -p "$STUDY/done" "$STUDY/logs" "$STUDY/locks" "$DOCS"; fi
 
-# Tokenizer evaluations are of the current format when they have the whole-latent probe (the
-# probes of 2026-12-06: same-width references, convergence flags, per-image results). Older ones
-# count only for what the credible study does not redo: w_sp = 5, the old baseline, Fashion-MNIST.
-EVAL_FORMAT_KEY='"latents_full"'
+# Tokenizer evaluations are of the current format when their probes chose L2 by the one-standard-
+# error rule (the probes of 2026-12-06: whole-latent probe, same-width references, convergence
+# flags, per-image results, and that rule). Older ones count only for what the credible study does
+# not redo: w_sp = 5, the old baseline, Fashion-MNIST.
+EVAL_FORMAT_KEY='L2 chosen by ONE_STANDARD_ERROR'
 LEGACY_EVALS=("stage2-wsp5/eval.json" "baseline/eval.json" "fashion-mnist/*")
 
 # current FILE PUB: FILE holds a result good enough to stand as docs/study/PUB.

@@ -33,6 +33,9 @@ class StudyScriptTest {
   private static final List<String> UNITS = List.of("vanilla-c8", "vanilla-c32", "dit-vanilla-c8", "dit-vanilla-c32",
       "seed-7", "encoder-lr", "alignTok-c32", "dit-alignTok-c32", "seed-11", "vanilla-c8-seed-11", "seed-13",
       "vanilla-c8-seed-13");
+  /** A tokenizer evaluation of the current format: its probes chose L2 by the one-standard-error rule. */
+  private static final String CURRENT_EVAL = "{\"probes\": {\"latents_full\": {}}, \"definitions\": [\"probe settings: "
+      + "L2 chosen by ONE_STANDARD_ERROR (the strongest L2 ...)\"]}";
   /** Issue 22: the whole study in at most 12 hours of 2-core compute, i.e. 24 one-thread hours. */
   private static final int BUDGET_ONE_THREAD_MINUTES = 24 * 60;
 
@@ -58,7 +61,7 @@ class StudyScriptTest {
         if [[ "$1 $2" == "eval tokenizer" ]]; then
           case "$stage" in 1|2|3) dir="stage$stage";; *) dir="$stage";; esac
           mkdir -p "$run/$dir/eval"
-          echo '{"probes": {"latents": {}, "latents_full": {}}}' > "$run/$dir/eval/eval.json"
+          echo '{"probes": {"latents": {}, "latents_full": {}}, "definitions": ["L2 chosen by ONE_STANDARD_ERROR"]}' > "$run/$dir/eval/eval.json"
         elif [[ "$1 $2" == "eval generation" ]]; then
           mkdir -p "$out"
           echo '{"runs": {}}' > "$out/generation.json"
@@ -102,7 +105,7 @@ class StudyScriptTest {
 
   @Test
   void aPublishedDitNeedsNoTokenizerAndAMissingCheckpointEvaluationRetrainsOnlyItsInputs() throws Exception {
-    publish("vanilla-c32/eval.json", "{\"probes\": {\"latents_full\": {}}}");
+    publish("vanilla-c32/eval.json", CURRENT_EVAL);
     for (int step : new int[] {250, 500, 750, 1000}) {
       publish("dit-vanilla-c32/step-" + step + "/generation.json", "{}");
     }
@@ -155,11 +158,13 @@ class StudyScriptTest {
   @Test
   void anEvaluationOfTheFormerFormatIsRedoneAndAFinishedOneHereIsPublishedWithoutRerunning() throws Exception {
     for (String variant : List.of("stage1", "stage2-wsp1", "stage2-wsp0")) {
-      publish(variant + "/eval.json", "{\"probes\": {\"latents_full\": {}}}");
+      publish(variant + "/eval.json", CURRENT_EVAL);
     }
     publish("stage3/eval.json", "{\"probes\": {\"latents\": {}}}");  // before the whole-latent probe
+    // the whole-latent probe but the former L2 rule (the plain best selection accuracy)
+    publish("stage2-wsp1/eval.json", "{\"probes\": {\"latents_full\": {}}}");
     Result stale = run("--plan", "unit", "seed-7");
-    for (String step : List.of("stage1", "stage2-wsp1", "stage3", "eval-stage3")) {
+    for (String step : List.of("stage1", "stage2-wsp1", "eval-stage2-wsp1", "stage3", "eval-stage3")) {
       assertTrue(stale.output().contains("to do     " + step + " "), step + " in\n" + stale.output());
     }
     assertTrue(stale.output().contains("skip      stage2-wsp0:"), stale.output());
@@ -172,7 +177,7 @@ class StudyScriptTest {
 
     Path local = study.resolve("vanilla-c8/vanilla/eval/eval.json");
     Files.createDirectories(local.getParent());
-    Files.writeString(local, "{\"probes\": {\"latents_full\": {}}}");
+    Files.writeString(local, CURRENT_EVAL);
     Files.createDirectories(study.resolve("done"));
     Files.writeString(study.resolve("done/vanilla-c8"), "7000\n");
     Files.writeString(study.resolve("done/eval-vanilla-c8"), "300\n");

@@ -22,7 +22,10 @@ import java.util.TreeSet;
 /**
  * Builds the {@link CaptionSet} of an emoji dataset: emoji.json's names and short names (per image,
  * skin tones included) and emojilib's keywords (per base emoji) become phrases; each phrase goes
- * into one training template chosen by its hash, and every image also gets its class's caption.
+ * into one training template chosen by its hash (or into every training template, as
+ * {@link CaptionOptions#templates()} says), and every image also gets its class's caption.
+ * Optionally the CLDR tags of emojibase-data add phrases ({@link CaptionOptions#keywords()}); the
+ * held-out keywords are always chosen among emojilib's, so the evaluation prompts stay the same.
  * Held-out keywords ({@link KeywordSplit}) and the {@link CaptionTemplates#EVAL} templates make
  * the evaluation prompts. Everything is ordered by emoji.json's sort order or by text, so two
  * builds from the same files are equal.
@@ -41,8 +44,10 @@ public final class EmojiCaptions {
     Path emojiDir = DatasetCatalog.require(cache,
         vendor == EmojiVendor.GOOGLE ? DataSources.EMOJI_GOOGLE : DataSources.EMOJI_TWITTER);
     Path emojilibDir = DatasetCatalog.require(cache, DataSources.EMOJILIB);
+    EmojiKeywords cldr = options.keywords() == CaptionOptions.KeywordSource.EMOJILIB_AND_CLDR
+        ? EmojiKeywords.readCldr(DatasetCatalog.require(cache, DataSources.EMOJIBASE)) : null;
     return build(EmojiDataset.entries(emojiDir, EmojiOptions.defaults(vendor), "emoji-" + vendor.key()),
-        EmojiKeywords.read(emojilibDir), options);
+        EmojiKeywords.read(emojilibDir), cldr, options);
   }
 
   /**
@@ -50,6 +55,19 @@ public final class EmojiCaptions {
    * are subcategories, as in {@link EmojiOptions.LabelLevel#SUBCATEGORY}.
    */
   public static CaptionSet build(List<EmojiDataset.Entry> entries, EmojiKeywords keywords, CaptionOptions options) {
+    return build(entries, keywords, null, options);
+  }
+
+  /**
+   * As {@link #build(List, EmojiKeywords, CaptionOptions)}, with the CLDR tags that
+   * {@link CaptionOptions.KeywordSource#EMOJILIB_AND_CLDR} adds (null for {@code emojilib}).
+   */
+  public static CaptionSet build(List<EmojiDataset.Entry> entries, EmojiKeywords keywords, EmojiKeywords cldr,
+      CaptionOptions options) {
+    if ((cldr != null) != (options.keywords() == CaptionOptions.KeywordSource.EMOJILIB_AND_CLDR)) {
+      throw new IllegalArgumentException("caption keywords " + options.keywords().key() + " need "
+          + (cldr == null ? "the CLDR tags" : "no CLDR tags"));
+    }
     List<EmojiDataset.Entry> images = entries.stream()
         .filter(entry -> entry.problem() == null && entry.hasVendorImage())
         .toList();
@@ -78,9 +96,12 @@ public final class EmojiCaptions {
       Set<String> phrases = new LinkedHashSet<>(names(image));
       keywordsByGroup.get(image.groupId()).stream().filter(keyword -> !heldOut.containsKey(keyword))
           .forEach(phrases::add);
+      if (cldr != null) {  // a tag equal to a held-out keyword would put it into training
+        cldr.of(image.groupId()).stream().filter(tag -> !heldOut.containsKey(tag)).forEach(phrases::add);
+      }
       Set<Integer> indices = new LinkedHashSet<>();
       indices.add(classCaption);
-      phrases.forEach(phrase -> indices.add(captions.add(trainingCaption(phrase, options.splitSeed()))));
+      phrases.forEach(phrase -> trainingCaptions(phrase, options).forEach(caption -> indices.add(captions.add(caption))));
       // An emoji without a usable name (or whose only phrase gave the class caption) still gets two:
       // its first phrase, else its class phrase, in the other templates.
       String fallback = phrases.isEmpty() ? CaptionPhrases.ofClass(image.subcategory()) : phrases.iterator().next();
@@ -96,6 +117,14 @@ public final class EmojiCaptions {
   /** An image's name and short names as phrases (skin tones included for variants). */
   static List<String> names(EmojiDataset.Entry image) {
     return image.texts().stream().map(CaptionPhrases::of).filter(phrase -> phrase != null).distinct().toList();
+  }
+
+  /** A phrase's training captions: in its hashed template, or in every training template. */
+  static List<String> trainingCaptions(String phrase, CaptionOptions options) {
+    if (options.templates() == CaptionOptions.TemplateUse.ONE) {
+      return List.of(trainingCaption(phrase, options.splitSeed()));
+    }
+    return CaptionTemplates.ALL_TRAINING.stream().map(template -> CaptionTemplates.apply(template, phrase)).toList();
   }
 
   /** A phrase in the training template its hash picks: the same for every image that has it. */

@@ -193,7 +193,7 @@ public record PromptAmbiguity(int prompts, double ambiguityCeiling, double argma
   /** Class → DiT-draw weight of the training captions that put {@code phrase} in a training template. */
   private static Map<String, Double> phraseInTraining(String phrase, Map<String, Map<String, Double>> trainingWeights) {
     Map<String, Double> classes = new HashMap<>();
-    for (String template : CaptionTemplates.TRAINING) {
+    for (String template : CaptionTemplates.ALL_TRAINING) {
       Map<String, Double> weights = trainingWeights.get(normalise(CaptionTemplates.apply(template, phrase)));
       if (weights != null) {
         weights.forEach((c, w) -> classes.merge(c, w, Double::sum));

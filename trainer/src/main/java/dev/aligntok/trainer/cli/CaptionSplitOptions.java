@@ -28,11 +28,25 @@ final class CaptionSplitOptions {
           + "run's, else " + CaptionOptions.DEFAULT_HELD_OUT_SHARE + ").")
   Double heldOutShare;
 
+  @Option(names = "--caption-templates", paramLabel = "USE",
+      description = "Text DiTs: 'one' puts each training phrase in the one training template its hash picks (the first "
+          + "text DiTs); 'every' puts it in all 10 training templates, so no template marks a "
+          + "phrase (about 10x the captions to embed; default: the run's, else one).")
+  String templates;
+
+  @Option(names = "--caption-keywords", paramLabel = "SOURCE",
+      description = "Text DiTs: training keywords from 'emojilib' (the first text DiTs) or 'emojilib+cldr', adding the "
+          + "Unicode CLDR tags of npm emojibase-data (aligntok data fetch --only emojibase); the held-out keywords are "
+          + "emojilib's either way and no training caption contains one (default: the run's, else emojilib).")
+  String keywords;
+
   /** These options over {@code recorded} (a run's), over the defaults. */
   CaptionOptions options(CaptionOptions recorded) {
     CaptionOptions base = recorded != null ? recorded : CaptionOptions.defaults();
     return new CaptionOptions(splitSeed != null ? splitSeed : base.splitSeed(),
-        heldOutShare != null ? heldOutShare : base.heldOutShare());
+        heldOutShare != null ? heldOutShare : base.heldOutShare(),
+        templates != null ? CaptionOptions.TemplateUse.ofKey(templates) : base.templates(),
+        keywords != null ? CaptionOptions.KeywordSource.ofKey(keywords) : base.keywords());
   }
 
   /** The captions of an emoji dataset ({@code emoji-google} or {@code emoji-twitter}) from the cache. */

@@ -73,11 +73,8 @@ final class EvalGenerationCommand implements Callable<Integer> {
   @Mixin
   CaptionSplitOptions captionSplit;
 
-  @Option(names = "--text-probes", negatable = true, defaultValue = "true", fallbackValue = "true",
-      description = "Text DiTs: also fit text → class probes (linear and MLP) on the training captions' embeddings and "
-          + "score them on the held-out prompts: how much of the class the frozen embedding carries (a few minutes on "
-          + "one core; `eval text-prompts` runs them alone; default: ${DEFAULT-VALUE}).")
-  boolean textProbes;
+  @Mixin
+  TextProbeOptions textProbes;
 
   @Option(names = "--frechet-bootstrap", paramLabel = "N", defaultValue = "0",
       description = "Bootstrap resamples for a 95 %% interval of each Fréchet distance (0: none; "
@@ -128,6 +125,6 @@ final class EvalGenerationCommand implements Callable<Integer> {
         .orElse(null);
     CaptionSet captions = CaptionSplitOptions.captions(dataCache, dataset, captionSplit.options(recorded));
     return TextPromptSet.build(dit.classNames(), captions, TextPromptSet.imageIds(split.train()), evalPrompts,
-        evalPromptSeed, textProbes, System.out);
+        evalPromptSeed, textProbes.enabled, textProbes.linear, System.out);
   }
 }

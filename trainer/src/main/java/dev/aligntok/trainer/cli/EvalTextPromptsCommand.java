@@ -69,10 +69,8 @@ final class EvalTextPromptsCommand implements Callable<Integer> {
       description = "Seed that picks the held-out prompts (default: ${DEFAULT-VALUE}).")
   long evalPromptSeed;
 
-  @Option(names = "--text-probes", negatable = true, defaultValue = "true", fallbackValue = "true",
-      description = "Also fit the text → class probes (the 20 minutes of this command on one core; default: "
-          + "${DEFAULT-VALUE}).")
-  boolean textProbes;
+  @Mixin
+  TextProbeOptions textProbes;
 
   @Option(names = "--ambiguity-only",
       description = "Only count how far the prompts' texts determine their class (ambiguity*, trainingCaption*, "
@@ -112,7 +110,7 @@ final class EvalTextPromptsCommand implements Callable<Integer> {
       report.putAll(TextPromptSet.ambiguity(captions, drawn, trainingImageIds, System.out).report());
     } else {
       TextPrompts text = TextPromptSet.build(classNames, captions, trainingImageIds, evalPrompts, evalPromptSeed,
-          textProbes, System.out);
+          textProbes.enabled, textProbes.linear, System.out);
       report.put("prompts", text.prompts().size());
       report.put("chanceLevel", text.chanceLevel());
       report.put("mostFrequentClassShare", text.mostFrequentClassShare());

@@ -76,7 +76,7 @@ final class SampleCommand implements Callable<Integer> {
       try {
         given.addAll(PromptsFile.read(promptsFile));
       } catch (IllegalArgumentException e) {
-        throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e, null, null);
+        throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
       }
     }
     if (given.size() > MAX_PROMPTS) {

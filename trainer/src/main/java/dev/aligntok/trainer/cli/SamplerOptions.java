@@ -34,7 +34,7 @@ final class SamplerOptions {
     try {
       return new SamplerSettings(steps, solver, shift, cfg, cfgInterval[0], cfgInterval[1]);
     } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(commandLine, e.getMessage(), e, null, null);
+      throw new CommandLine.ParameterException(commandLine, e.getMessage(), e);
     }
   }
 }

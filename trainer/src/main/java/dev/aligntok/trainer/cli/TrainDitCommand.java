@@ -93,7 +93,7 @@ final class TrainDitCommand implements Callable<Integer> {
           defaults.warmupSteps(), defaults.gradientClip(), defaults.emaDecay(), defaults.classDropout(), cosineWeight,
           defaults.useFlips(), checkpointEvery != null ? checkpointEvery : defaults.checkpointEvery(), defaults.logEvery(), seed);
     } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e, null, null);
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
     }
     if (keepCheckpoints < 1) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--keep-checkpoints must be >= 1, got " + keepCheckpoints);
@@ -110,7 +110,7 @@ final class TrainDitCommand implements Callable<Integer> {
     try {
       captionOptions = captionSplit.options(null);
     } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e, null, null);
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
     }
     LatentSet set = LatentSet.read(latents);
     LatentTrainingData data = LatentTrainingData.from(set);
@@ -145,7 +145,8 @@ final class TrainDitCommand implements Callable<Integer> {
     List<String> imageIds = CaptionConditions.imageIds(set);
     List<String> used = CaptionConditions.captionsOf(captions, imageIds);
     TextEncoderArtifact artifact = TextEncoderArtifact.MINILM_L6_V2_Q;
-    CaptionRecord record = new CaptionRecord(dataset, options.splitSeed(), options.heldOutShare(), seed, used.size(),
+    CaptionRecord record = new CaptionRecord(dataset, options.splitSeed(), options.heldOutShare(),
+        options.templates().key(), options.keywords().key(), seed, used.size(),
         artifact.coordinates(), artifact.modelSha256());
     CaptionRecord.read(run).filter(recorded -> !recorded.sameCaptions(record)).ifPresent(recorded -> {
       throw new IllegalArgumentException(run.resolve(CaptionRecord.FILE) + " records other captions (" + recorded

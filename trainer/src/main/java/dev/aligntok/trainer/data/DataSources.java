@@ -60,12 +60,19 @@ public final class DataSources {
       "https://registry.npmjs.org/emojilib/-/emojilib-4.0.3.tgz",
       "emojilib keywords per emoji character (English), for captions of the emoji images");
 
+  public static final DataSource EMOJIBASE = new DataSource("emojibase", Kind.NPM, "emojibase-data", "17.0.0",
+      "d01d0e2ca4e22cb402679532155342c71e2e871f25c32223c013b8b166ebdf5a", 6_711_091L, 50_283_732L, "package",
+      List.of("package/en/data.json"),
+      "MIT (package); the tags are Unicode CLDR data, Unicode License v3",
+      "https://registry.npmjs.org/emojibase-data/-/emojibase-data-17.0.0.tgz",
+      "Unicode CLDR annotations (English tags per emoji), an optional second keyword source for captions");
+
   /**
-   * Every source, in fetch order (small first, so a failing network shows up early; emojilib, added
-   * later, is last so the order users and scripts know stays put).
+   * Every source, in fetch order (small first, so a failing network shows up early; emojilib and
+   * emojibase, added later, come last so the order users and scripts know stays put).
    */
   public static final List<DataSource> ALL = List.of(MNIST, FASHION_MNIST, EMOJI_GOOGLE, EMOJI_TWITTER, NSFWJS,
-      EMOJILIB);
+      EMOJILIB, EMOJIBASE);
 
   private DataSources() {}
 

@@ -98,7 +98,8 @@ public final class TextClassProbes {
    * @param mlpFitAccuracy the MLP's weighted accuracy on the training rows; NaN when not run
    * @param mlpEpochs epochs chosen on the MLP's selection fold; 0 when not run
    * @param linearHeldOutCorrect one character per held-out prompt, in prompt order: '1' when the linear
-   *     probe answered its class, else '0' (as {@code ProbeResult.heldOutCorrect})
+   *     probe answered its class, else '0' (as {@code ProbeResult.heldOutCorrect}); null when not run
+   *     (then the linear accuracies are NaN)
    * @param mlpHeldOutCorrect the same for the MLP probe; null when not run
    */
   public record Result(Weighting weighting, int trainingRows, int heldOutPrompts, double linearHeldOutAccuracy,
@@ -108,10 +109,12 @@ public final class TextClassProbes {
     /** The fields of {@code generation.json}'s {@code promptConsistency} (and of {@code eval text-prompts}). */
     public Map<String, Object> report() {
       Map<String, Object> report = new LinkedHashMap<>();
-      report.put("textProbeHeldOutAccuracy", linearHeldOutAccuracy);
-      report.put("textProbeHeldOutStandardError", standardError(linearHeldOutAccuracy, heldOutPrompts));
-      report.put("textProbeFitAccuracy", linearFitAccuracy);
-      report.put("textProbeL2", linearL2);
+      if (linearHeldOutCorrect != null) {
+        report.put("textProbeHeldOutAccuracy", linearHeldOutAccuracy);
+        report.put("textProbeHeldOutStandardError", standardError(linearHeldOutAccuracy, heldOutPrompts));
+        report.put("textProbeFitAccuracy", linearFitAccuracy);
+        report.put("textProbeL2", linearL2);
+      }
       if (mlpEpochs > 0) {
         report.put("textMlpHeldOutAccuracy", mlpHeldOutAccuracy);
         report.put("textMlpHeldOutStandardError", standardError(mlpHeldOutAccuracy, heldOutPrompts));
@@ -134,7 +137,8 @@ public final class TextClassProbes {
   }
 
   /**
-   * Fits the probes on {@code rows} and scores them on the prompts ({@code mlp} null: linear only).
+   * Fits the probes on {@code rows} and scores them on the prompts ({@code mlp} null: linear only;
+   * {@code linear} null: MLP only, for row counts where L-BFGS over the L2 grid takes hours).
    *
    * @param classes class count (ids of rows and prompts lie below it)
    */
@@ -148,8 +152,12 @@ public final class TextClassProbes {
     for (int i = 0; i < heldOut.length; i++) {
       heldOut[i] = toDouble(promptVectors[i]);
     }
-    LinearProbe.Fitted linearFit = new LinearProbe(linear).fit(rows.x(), rows.y(), rows.weights(), classes);
-    String linearCorrect = marks(linearFit.predict(heldOut), promptClasses);
+    if (linear == null && mlp == null) {
+      throw new IllegalArgumentException("text probes: choose the linear probe, the MLP or both");
+    }
+    LinearProbe.Fitted linearFit = linear == null ? null
+        : new LinearProbe(linear).fit(rows.x(), rows.y(), rows.weights(), classes);
+    String linearCorrect = linearFit == null ? null : marks(linearFit.predict(heldOut), promptClasses);
     String mlpCorrect = null;
     double mlpHeldOut = Double.NaN;
     double mlpFit = Double.NaN;
@@ -161,8 +169,10 @@ public final class TextClassProbes {
       mlpFit = fitted.trainAccuracy();
       epochs = fitted.epochs();
     }
-    return new Result(rows.weighting(), rows.x().length, heldOut.length, PromptKindSplit.accuracy(linearCorrect),
-        linearFit.trainAccuracy(), linearFit.l2(), mlpHeldOut, mlpFit, epochs, linearCorrect, mlpCorrect);
+    return new Result(rows.weighting(), rows.x().length, heldOut.length,
+        linearFit == null ? Double.NaN : PromptKindSplit.accuracy(linearCorrect),
+        linearFit == null ? Double.NaN : linearFit.trainAccuracy(), linearFit == null ? Double.NaN : linearFit.l2(),
+        mlpHeldOut, mlpFit, epochs, linearCorrect, mlpCorrect);
   }
 
   /**

@@ -137,7 +137,9 @@ public record TextPrompts(float[][] classCaptions, float[] nullCondition, List<S
       marks.put("nearestCaptionCentroid", nearestMarks(captionCentroids));
     }
     if (classProbes != null) {
-      marks.put("textProbe", classProbes.linearHeldOutCorrect());
+      if (classProbes.linearHeldOutCorrect() != null) {
+        marks.put("textProbe", classProbes.linearHeldOutCorrect());
+      }
       if (classProbes.mlpHeldOutCorrect() != null) {
         marks.put("textMlp", classProbes.mlpHeldOutCorrect());
       }

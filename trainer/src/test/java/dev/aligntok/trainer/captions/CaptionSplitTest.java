@@ -37,7 +37,8 @@ class CaptionSplitTest {
         emoji("1F350", "food-fruit", ":)"),
         new Entry("1F34F", "1F34F", "test", "1f34f.png", "Test", "food-fruit", List.of("green apple"), false, null));
     // A share just below 1 holds out every eligible keyword.
-    CaptionSet captions = EmojiCaptions.build(entries, EmojiKeywords.read(emojilib), new CaptionOptions(1, 0.999999));
+    CaptionSet captions = EmojiCaptions.build(entries, EmojiKeywords.read(emojilib), new CaptionOptions(1, 0.999999, CaptionOptions.TemplateUse.ONE,
+        CaptionOptions.KeywordSource.EMOJILIB));
 
     // "animal" is in one class, but "cat" and "cat face" are names; slugs train; "fruit" has one class.
     assertEquals(Set.of("puppy", "kitten", "animal", "fruit"), captions.heldOutKeywords());
@@ -56,7 +57,8 @@ class CaptionSplitTest {
         captions.of("1F350").captions().stream().map(captions::caption).toList());
 
     // Nothing held out: the keywords train, and only the template prompts remain.
-    CaptionSet none = EmojiCaptions.build(entries, EmojiKeywords.read(emojilib), new CaptionOptions(1, 0));
+    CaptionSet none = EmojiCaptions.build(entries, EmojiKeywords.read(emojilib), new CaptionOptions(1, 0, CaptionOptions.TemplateUse.ONE,
+        CaptionOptions.KeywordSource.EMOJILIB));
     assertTrue(none.heldOutKeywords().isEmpty());
     assertTrue(none.trainingCaptions().stream().anyMatch(caption -> caption.contains("puppy")), none.trainingCaptions().toString());
     assertTrue(none.evalPrompts().stream().allMatch(prompt -> prompt.kind() == EvalPrompt.Kind.HELD_OUT_TEMPLATE));

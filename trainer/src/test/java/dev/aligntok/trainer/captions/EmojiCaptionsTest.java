@@ -96,6 +96,57 @@ class EmojiCaptionsTest {
   }
 
   @Test
+  void everyTemplateUseCaptionsEachPhraseInEveryTrainingTemplateAndKeepsTheHeldOutPrompts() {
+    CaptionSet every = EmojiCaptions.load(cache, EmojiVendor.GOOGLE,
+        CaptionOptions.defaults().withTemplates(CaptionOptions.TemplateUse.EVERY));
+    // The same evaluation: the split does not depend on how training phrases meet templates.
+    assertEquals(captions.evalPrompts(), every.evalPrompts());
+    assertEquals(captions.heldOutKeywords(), every.heldOutKeywords());
+    assertEquals(captions.classes(), every.classes());
+    Set<String> training = new HashSet<>(every.trainingCaptions());
+    assertTrue(training.containsAll(captions.trainingCaptions()), "every hashed caption is among them");
+    assertTrue(training.size() > 5 * captions.trainingCaptions().size(), training.size() + " captions");
+    // 😀's own name, in each of the 10 training templates and in no evaluation template.
+    Set<String> grinning = every.of("1F600").captions().stream().map(every::caption).collect(Collectors.toSet());
+    for (String template : CaptionTemplates.ALL_TRAINING) {
+      assertTrue(grinning.contains(CaptionTemplates.apply(template, "grinning face")), template + ": " + grinning);
+    }
+    for (EvalPrompt prompt : every.evalPrompts()) {
+      assertFalse(training.contains(prompt.text()), prompt.text());
+    }
+    for (String keyword : every.heldOutKeywords()) {
+      for (String template : CaptionTemplates.ALL_TRAINING) {
+        assertFalse(training.contains(CaptionTemplates.apply(template, keyword)), keyword + " as " + template);
+      }
+    }
+    for (String template : CaptionTemplates.EVAL) {
+      assertFalse(CaptionTemplates.ALL_TRAINING.contains(template), template);
+    }
+  }
+
+  @Test
+  void cldrTagsAddTrainingPhrasesButNeverAHeldOutKeyword() {
+    DataCache withCldr = CachedEmojiData.withOrSkip(DataSources.EMOJIBASE);
+    CaptionSet cldr = EmojiCaptions.load(withCldr, EmojiVendor.GOOGLE,
+        CaptionOptions.defaults().withKeywords(CaptionOptions.KeywordSource.EMOJILIB_AND_CLDR));
+    assertEquals(captions.evalPrompts(), cldr.evalPrompts(), "the held-out prompts do not depend on the CLDR tags");
+    assertEquals(captions.heldOutKeywords(), cldr.heldOutKeywords());
+    assertTrue(cldr.trainingCaptions().size() > captions.trainingCaptions().size() + 1000,
+        cldr.trainingCaptions().size() + " vs " + captions.trainingCaptions().size());
+    // 🐶's CLDR tags include "adorbs", which emojilib does not have.
+    assertTrue(texts(cldr, cldr.of("1F436")).stream().anyMatch(c -> c.contains("adorbs")),
+        texts(cldr, cldr.of("1F436")).toString());
+    assertFalse(texts(captions.of("1F436")).stream().anyMatch(c -> c.contains("adorbs")));
+    Set<String> training = new HashSet<>(cldr.trainingCaptions());
+    for (String keyword : cldr.heldOutKeywords()) {
+      for (String template : CaptionTemplates.ALL_TRAINING) {
+        assertFalse(training.contains(CaptionTemplates.apply(template, keyword)), keyword + " as " + template);
+      }
+    }
+    assertThrows(IllegalArgumentException.class, () -> CaptionOptions.KeywordSource.ofKey("cldr"));
+  }
+
+  @Test
   void theClassBehindEveryEvalPromptIsAKnownClass() {
     Set<String> classes = Set.copyOf(captions.classes());
     assertEquals(99, classes.size());
@@ -118,7 +169,8 @@ class EmojiCaptionsTest {
     assertEquals(captions.heldOutKeywords(), again.heldOutKeywords());
     assertEquals(captions.evalSubset(50, 3), again.evalSubset(50, 3));
 
-    CaptionSet otherSplit = EmojiCaptions.load(cache, EmojiVendor.GOOGLE, new CaptionOptions(20, 0.25));
+    CaptionSet otherSplit = EmojiCaptions.load(cache, EmojiVendor.GOOGLE, new CaptionOptions(20, 0.25, CaptionOptions.TemplateUse.ONE,
+        CaptionOptions.KeywordSource.EMOJILIB));
     assertNotEquals(captions.heldOutKeywords(), otherSplit.heldOutKeywords(), "the split seed must matter");
   }
 
@@ -180,6 +232,10 @@ class EmojiCaptionsTest {
   }
 
   private static List<String> texts(ImageCaptions image) {
-    return image.captions().stream().map(captions::caption).toList();
+    return texts(captions, image);
+  }
+
+  private static List<String> texts(CaptionSet set, ImageCaptions image) {
+    return image.captions().stream().map(set::caption).toList();
   }
 }

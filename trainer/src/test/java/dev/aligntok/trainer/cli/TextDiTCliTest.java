@@ -142,6 +142,24 @@ class TextDiTCliTest {
         run.toString(), "--size", "tiny", "--steps", "8", "--caption-split-seed", "5", "--cache", cache.root().toString());
     assertEquals(AlignTokCli.EXIT_FAILURE, otherSplit.exit());
     assertTrue(otherSplit.err().contains("records other captions"), otherSplit.err());
+    assertEquals("one", record.templates());
+    assertEquals("emojilib", record.keywords());
+    Outcome otherTemplates = cli("train", "dit", "--conditioning", "text", "--latents", latents.toString(), "--run",
+        run.toString(), "--size", "tiny", "--steps", "8", "--caption-templates", "every", "--cache",
+        cache.root().toString());
+    assertEquals(AlignTokCli.EXIT_FAILURE, otherTemplates.exit());
+    assertTrue(otherTemplates.err().contains("records other captions"), otherTemplates.err());
+    Outcome badTemplates = cli("train", "dit", "--conditioning", "text", "--latents", latents.toString(),
+        "--caption-templates", "some");
+    assertEquals(2, badTemplates.exit());
+    assertTrue(badTemplates.err().contains("caption templates must be one or every, got 'some'"), badTemplates.err());
+    // A record written before template use existed is one of 'one'.
+    Path older = Files.createDirectories(dir.resolve("older-record"));
+    Files.writeString(older.resolve(CaptionRecord.FILE), "{\"dataset\":\"emoji-google\",\"splitSeed\":19,"
+        + "\"heldOutShare\":0.25,\"drawSeed\":7,\"captions\":9692,\"textEncoder\":\"x\",\"textEncoderModelSha256\":\"y\"}");
+    CaptionOptions olderOptions = CaptionRecord.read(older).orElseThrow().options();
+    assertEquals(CaptionOptions.TemplateUse.ONE, olderOptions.templates());
+    assertEquals(CaptionOptions.KeywordSource.EMOJILIB, olderOptions.keywords());
     Outcome badMode = cli("train", "dit", "--conditioning", "words", "--latents", latents.toString());
     assertEquals(2, badMode.exit());
     assertTrue(badMode.err().contains("--conditioning must be class or text, got 'words'"), badMode.err());

@@ -80,6 +80,16 @@ class TextClassProbesTest {
     assertEquals(result.mlpHeldOutAccuracy(), (Double) report.get("textMlpHeldOutAccuracy"), 0);
     assertEquals(result.linearFitAccuracy(), (Double) report.get("textProbeFitAccuracy"), 0);
     assertFalse(chance.report().containsKey("textMlpHeldOutAccuracy"), "no MLP was run");
+
+    // The MLP alone (caption sets whose rows would take the linear probe hours): no linear marks or fields.
+    TextClassProbes.Result mlpOnly = TextClassProbes.evaluate(rows, heldOut.x, heldOut.y, 6, null, SMALL);
+    assertEquals(result.mlpHeldOutCorrect(), mlpOnly.mlpHeldOutCorrect(), "the MLP does not depend on the linear fit");
+    assertNull(mlpOnly.linearHeldOutCorrect());
+    assertTrue(Double.isNaN(mlpOnly.linearHeldOutAccuracy()));
+    assertFalse(mlpOnly.report().containsKey("textProbeHeldOutAccuracy"), "no linear probe was run");
+    assertEquals(mlpOnly.mlpHeldOutAccuracy(), (Double) mlpOnly.report().get("textMlpHeldOutAccuracy"), 0);
+    assertThrows(IllegalArgumentException.class,
+        () -> TextClassProbes.evaluate(rows, heldOut.x, heldOut.y, 6, null, null), "no probe at all");
   }
 
   @Test
