@@ -173,6 +173,9 @@ class TextDiTCliTest {
         "a smiling cat wearing sunglasses", "-p", "a grinning face", "-p", "a smiling cat wearing sunglasses",
         "--prompts-file", file.toString(), "--count", "2", "--steps", "3", "--seed", "4", "--out", png.toString());
     assertEquals(0, sampled.exit(), sampled.err());
+    Outcome noSteps = cli("sample", "--dit", run.toString(), "--cache", cache.root().toString(), "-p", "x", "--steps", "0");
+    assertEquals(2, noSteps.exit(), noSteps.err());
+    assertTrue(noSteps.err().contains("steps must be in [1, 1000], got 0"), noSteps.err());
     BufferedImage grid = ImageIO.read(png.toFile());
     int[] cat = row(grid, 0);
     assertArrayEquals(cat, row(grid, 2), "same prompt, same seeds → same images");
