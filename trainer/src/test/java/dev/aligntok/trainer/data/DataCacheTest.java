@@ -35,7 +35,7 @@ class DataCacheTest {
 
   @Test
   void catalogueIsConsistent() {
-    assertEquals(List.of("mnist", "fashion-mnist", "emoji-google", "emoji-twitter", "nsfwjs", "emojilib"),
+    assertEquals(List.of("mnist", "fashion-mnist", "emoji-google", "emoji-twitter", "nsfwjs", "emojilib", "emojibase"),
         DataSources.keys());
     assertEquals(DataSources.ALL.size(), new HashSet<>(DataSources.keys()).size());
     assertEquals(DataSources.EMOJI_TWITTER, DataSources.byKey("emoji-twitter").orElseThrow());

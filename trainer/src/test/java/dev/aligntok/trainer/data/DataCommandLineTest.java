@@ -46,7 +46,7 @@ class DataCommandLineTest {
     assertEquals(0, run("data", "info", "--cache", tmp.toString()));
     assertTrue(out.toString().contains("emoji-google   MISSING"), out.toString());
     assertTrue(out.toString().contains("run: aligntok data fetch --only nsfwjs"), out.toString());
-    assertTrue(out.toString().contains("6 of 6 sources missing"), out.toString());
+    assertTrue(out.toString().contains("7 of 7 sources missing"), out.toString());
   }
 
   @Test
