@@ -38,8 +38,7 @@ public record CaptionOptions(long splitSeed, double heldOutShare, TemplateUse te
           return source;
         }
       }
-      throw new IllegalArgumentException("caption keywords must be emojilib or emojilib+cldr, got '"
-          + (key == null ? "null" : key.length() <= 32 ? key : key.substring(0, 32) + "…") + "'");
+      throw new IllegalArgumentException("caption keywords must be emojilib or emojilib+cldr, got " + shown(key));
     }
   }
 
@@ -65,8 +64,7 @@ public record CaptionOptions(long splitSeed, double heldOutShare, TemplateUse te
           return use;
         }
       }
-      throw new IllegalArgumentException("caption templates must be one or every, got '"
-          + (key == null ? "null" : key.length() <= 32 ? key : key.substring(0, 32) + "…") + "'");
+      throw new IllegalArgumentException("caption templates must be one or every, got " + shown(key));
     }
   }
   /** The split the project's runs and reports use. */
@@ -81,6 +79,11 @@ public record CaptionOptions(long splitSeed, double heldOutShare, TemplateUse te
     if (!(heldOutShare >= 0 && heldOutShare < 1)) {
       throw new IllegalArgumentException("held-out keyword share must be in [0, 1), got " + heldOutShare);
     }
+  }
+
+  /** Caller text for an error message: quoted, cut to 32 characters. */
+  private static String shown(String key) {
+    return key == null ? "'null'" : "'" + (key.length() <= 32 ? key : key.substring(0, 32) + "…") + "'";
   }
 
   /** The split of the project's runs, each phrase in its one hashed template (as the first text DiTs). */

@@ -20,9 +20,9 @@ import java.util.Set;
 /**
  * Keywords per emoji, looked up by an emoji's unified code points: emojilib's ({@value #FILE}:
  * emoji character → keywords) or the Unicode CLDR annotation tags of emojibase-data
- * ({@value #CLDR_FILE}: objects with {@code emoji} and {@code tags}). Variation selectors (U+FE0F) are ignored on both sides, since emoji.json
- * and emojilib do not always agree on them. Keywords come out as {@link CaptionPhrases}, in emojilib's
- * order, without repeats.
+ * ({@value #CLDR_FILE}: objects with {@code emoji} and {@code tags}). Variation selectors (U+FE0F)
+ * are ignored on both sides, since emoji.json and emojilib do not always agree on them. Keywords
+ * come out as {@link CaptionPhrases}, in their source's order, without repeats.
  */
 public final class EmojiKeywords {
   /** The keyword file inside the npm package directory. */
