@@ -19,7 +19,8 @@
 # What counts as done, so that a study can go on across sessions and machines (weights are not
 # committed, the small published files in docs/study/ are):
 # - an evaluation is done when its result is published in docs/study/ (a tokenizer evaluation
-#   must also be of the current format, which has the whole-latent probe; see current());
+#   must also be of the current format: the one-standard-error probes and a Fréchet interval; see
+#   current());
 # - a training or extraction step runs only when some evaluation downstream of it is not published
 #   yet (make-like), and then resumes from its last checkpoint if this machine has one;
 # - $STUDY_DIR/done/<step> (elapsed seconds) marks a step finished on this machine, a cache that
@@ -73,26 +74,33 @@ fi
 # steps of its C = 8 run (0.3 steps/s on a quiet machine, before its GAN quarter). $STUDY_DIR/done/
 # holds each finished step's measured seconds to correct them. Only the plan uses them.
 DS_STAGE1=18; DS_STAGE2=30; DS_STAGE3=24; DS_BASELINE=29; DS_VANILLA=36; DS_DIT=18
-MIN_EVAL_TOKENIZER=8; MIN_EVAL_FROZEN=12; MIN_EVAL_FASHION=12; MIN_LATENTS=5; MIN_EVAL_DIT=18
-# FrechetBootstrap: about 4 s per resample and distance, 2 distances each with and without CFG
-MIN_BOOTSTRAP=$(( (BOOTSTRAP * 16 + 59) / 60 ))
+# FrechetBootstrap: about 4 s per resample and distance; a DiT evaluation has 2 distances each with
+# and without CFG, a tokenizer evaluation 1
+MIN_BOOTSTRAP=$(( (BOOTSTRAP * 16 + 59) / 60 )); MIN_TOKENIZER_BOOTSTRAP=$(( (BOOTSTRAP * 4 + 59) / 60 ))
+MIN_EVAL_TOKENIZER=$((8 + MIN_TOKENIZER_BOOTSTRAP)); MIN_EVAL_FROZEN=$((12 + MIN_TOKENIZER_BOOTSTRAP))
+MIN_EVAL_FASHION=$((12 + MIN_TOKENIZER_BOOTSTRAP)); MIN_LATENTS=5; MIN_EVAL_DIT=18
 minutes() { echo $(( ($1 * $2 + 599) / 600 )); }  # minutes STEPS DS_PER_STEP
 
 if (( ! PLAN )) && [[ "$MODE" != report ]]; then mkdir -p "$STUDY/done" "$STUDY/logs" "$STUDY/locks" "$DOCS"; fi
 
 # Tokenizer evaluations are of the current format when their probes chose L2 by the one-standard-
 # error rule (the probes of 2026-12-06: whole-latent probe, same-width references, convergence
-# flags, per-image results, and that rule). Older ones count only for what the credible study does
-# not redo: w_sp = 5, the old baseline, Fashion-MNIST.
-EVAL_FORMAT_KEY='L2 chosen by ONE_STANDARD_ERROR'
+# flags, per-image results, and that rule) and their Fréchet distance has a bootstrap interval
+# (2026-12-07; its resampled median is only in an interval). Older ones count only for what the
+# credible study does not redo: w_sp = 5, the old baseline, Fashion-MNIST.
+EVAL_FORMAT_KEYS=('L2 chosen by ONE_STANDARD_ERROR' '"resampledMedian"')
 LEGACY_EVALS=("stage2-wsp5/eval.json" "baseline/eval.json" "fashion-mnist/*")
+# Every tokenizer evaluation, with the interval of its Fréchet distance (paired by image).
+TOKENIZER_EVAL=("$ALIGNTOK" eval tokenizer --frechet-bootstrap "$BOOTSTRAP")
 
 # current FILE PUB: FILE holds a result good enough to stand as docs/study/PUB.
 current() {
   local file="$1" pub="$2" legacy
   [[ -f "$file" ]] || return 1
   [[ "$pub" == */eval.json ]] || return 0
-  grep -q "$EVAL_FORMAT_KEY" "$file" && return 0
+  local key fresh=1
+  for key in "${EVAL_FORMAT_KEYS[@]}"; do grep -q -- "$key" "$file" || fresh=0; done
+  (( fresh )) && return 0
   for legacy in "${LEGACY_EVALS[@]}"; do
     # shellcheck disable=SC2053  # the legacy entries are patterns
     [[ "$pub" == $legacy ]] && return 0
@@ -238,7 +246,7 @@ alignTok_chain() {
     "${train_args[@]}"
   if has "$evals" stage1; then
     evaluate "${prefix}eval-stage1" "$(eval_minutes stage1)" "${sub}stage1$suffix/eval.json" "$main/stage1/eval" \
-      "$ALIGNTOK" eval tokenizer --stage 1 --run "$main" $(frozen_flag stage1) "${eval_args[@]}"
+      "${TOKENIZER_EVAL[@]}" --stage 1 --run "$main" $(frozen_flag stage1) "${eval_args[@]}"
   fi
   for w in $wsps; do
     local run="$root/wsp$w"
@@ -247,7 +255,7 @@ alignTok_chain() {
       "${STEPS_STAGE23[@]}" "${train_args[@]}"
     if has "$evals" "stage2-wsp$w"; then
       evaluate "${prefix}eval-stage2-wsp$w" "$(eval_minutes "stage2-wsp$w")" "${sub}stage2-wsp$w$suffix/eval.json" "$run/stage2/eval" \
-        "$ALIGNTOK" eval tokenizer --stage 2 --run "$run" $(frozen_flag "stage2-wsp$w") "${eval_args[@]}"
+        "${TOKENIZER_EVAL[@]}" --stage 2 --run "$run" $(frozen_flag "stage2-wsp$w") "${eval_args[@]}"
     fi
   done
   if has "$wsps" 1; then
@@ -255,7 +263,7 @@ alignTok_chain() {
       "${train_args[@]}"
     if has "$evals" stage3; then
       evaluate "${prefix}eval-stage3" "$(eval_minutes stage3)" "${sub}stage3$suffix/eval.json" "$main/stage3/eval" \
-        "$ALIGNTOK" eval tokenizer --stage 3 --run "$main" $(frozen_flag stage3) "${eval_args[@]}"
+        "${TOKENIZER_EVAL[@]}" --stage 3 --run "$main" $(frozen_flag stage3) "${eval_args[@]}"
     fi
   fi
 }
@@ -287,7 +295,7 @@ old_baseline() {
   train "${prefix}baseline" "$(minutes "$(steps_of 2000 "${STEPS_BASELINE[@]}")" "$DS_BASELINE")" "$need" \
     "$ALIGNTOK" train tokenizer --stage baseline --run "$root/baseline" "${STEPS_BASELINE[@]}" "${train_args[@]}"
   evaluate "${prefix}eval-baseline" "$(eval_minutes baseline)" "${sub}baseline/eval.json" "$root/baseline/baseline/eval" \
-    "$ALIGNTOK" eval tokenizer --stage baseline --run "$root/baseline" --no-frozen-encoder-probe "${eval_args[@]}"
+    "${TOKENIZER_EVAL[@]}" --stage baseline --run "$root/baseline" --no-frozen-encoder-probe "${eval_args[@]}"
 }
 
 # The emoji tokenizer table of docs/results.md (seed 7): every w_sp, stage 3, the old baseline.
@@ -355,7 +363,7 @@ fair_baseline() {
   train "${prefix}vanilla-c$c" "$(minutes 2000 "$DS_VANILLA")" "$need" \
     "$ALIGNTOK" train tokenizer --stage vanilla --latent-channels "$c" --run "$run" "${SEED_ARGS[@]}"
   evaluate "${prefix}eval-vanilla-c$c" "$MIN_EVAL_TOKENIZER" "$pub" "$run/vanilla/eval" \
-    "$ALIGNTOK" eval tokenizer --stage vanilla --run "$run" --no-frozen-encoder-probe "${SEED_ARGS[@]}"
+    "${TOKENIZER_EVAL[@]}" --stage vanilla --run "$run" --no-frozen-encoder-probe "${SEED_ARGS[@]}"
 }
 
 # ---- The credible study of issue 22, in units --------------------------------------------------
@@ -383,7 +391,7 @@ encoder_lr() {
   train stage2-wsp1-elr1e-4 "$(minutes 500 "$DS_STAGE2")" "$need" \
     "$ALIGNTOK" train tokenizer --stage 2 --sp-weight 1 --encoder-lr 1e-4 --run "$run"
   evaluate eval-stage2-wsp1-elr1e-4 "$MIN_EVAL_TOKENIZER" "$pub" "$run/stage2/eval" \
-    "$ALIGNTOK" eval tokenizer --stage 2 --run "$run" --no-frozen-encoder-probe
+    "${TOKENIZER_EVAL[@]}" --stage 2 --run "$run" --no-frozen-encoder-probe
 }
 
 # The full method at C = 32 (same 8x8 grid), seed 7: its stage 3 evaluated with the frozen-encoder
@@ -424,14 +432,14 @@ unit() {
   UNIT=""
 }
 
-# In order, each DiT right after its tokenizer (whose weights it needs): the fair baseline at seed 7
-# (C = 8 is `scripts/study.sh vanilla`'s first step: its DiT evaluations have no bootstrap
-# intervals, as that run made them), the seed-7 AlignTok variants and what shares their stage 1, the
-# C = 32 full method and its DiT, then the further seeds.
+# In order, each DiT right after its tokenizer (whose weights it needs): the fair baseline at seed 7,
+# the seed-7 AlignTok variants and what shares their stage 1, the C = 32 full method and its DiT,
+# then the further seeds.
 credible_units() {
   local seed
   unit vanilla-c8 "fair vanilla tokenizer, C = 8, seed 7, evaluated" fair_baseline 7 8
-  unit dit-vanilla-c8 "DiT on the fair vanilla C = 8 latents, evaluated at $DIT_EVAL_STEPS" dit_vanilla 8
+  unit dit-vanilla-c8 "DiT on the fair vanilla C = 8 latents, evaluated at $DIT_EVAL_STEPS with bootstrap intervals" \
+    dit_vanilla 8 --frechet-bootstrap "$BOOTSTRAP"
   unit vanilla-c32 "fair vanilla tokenizer, C = 32, seed 7, evaluated" fair_baseline 7 32
   unit dit-vanilla-c32 "DiT on the fair vanilla C = 32 latents, evaluated at $DIT_EVAL_STEPS with bootstrap intervals" \
     dit_vanilla 32 --frechet-bootstrap "$BOOTSTRAP"
@@ -468,9 +476,8 @@ case "$MODE" in
     exit 0 ;;  # no report: another unit may be writing docs/study beside this one
   credible) credible_units ;;
   vanilla)
-    fair_baseline 7 8 "$(dit_needed vanilla-c8)"
+    dit_vanilla 8 --frechet-bootstrap "$BOOTSTRAP"
     fair_baseline 7 32
-    convergence vanilla-c8 "$STUDY/vanilla-c8" vanilla
     plan_total
     exit 0 ;;
   fashion) fashion_table ;;

@@ -33,8 +33,12 @@ class StudyScriptTest {
   private static final List<String> UNITS = List.of("vanilla-c8", "vanilla-c32", "dit-vanilla-c8", "dit-vanilla-c32",
       "seed-7", "encoder-lr", "alignTok-c32", "dit-alignTok-c32", "seed-11", "vanilla-c8-seed-11", "seed-13",
       "vanilla-c8-seed-13");
-  /** A tokenizer evaluation of the current format: its probes chose L2 by the one-standard-error rule. */
-  private static final String CURRENT_EVAL = "{\"probes\": {\"latents_full\": {}}, \"definitions\": [\"probe settings: "
+  /**
+   * A tokenizer evaluation of the current format: its probes chose L2 by the one-standard-error
+   * rule and its Fréchet distance has a bootstrap interval.
+   */
+  private static final String CURRENT_EVAL = "{\"frechet\": {\"interval\": {\"resampledMedian\": 2.1}}, "
+      + "\"probes\": {\"latents_full\": {}}, \"definitions\": [\"probe settings: "
       + "L2 chosen by ONE_STANDARD_ERROR (the strongest L2 ...)\"]}";
   /** Issue 22: the whole study in at most 12 hours of 2-core compute, i.e. 24 one-thread hours. */
   private static final int BUDGET_ONE_THREAD_MINUTES = 24 * 60;
@@ -61,7 +65,9 @@ class StudyScriptTest {
         if [[ "$1 $2" == "eval tokenizer" ]]; then
           case "$stage" in 1|2|3) dir="stage$stage";; *) dir="$stage";; esac
           mkdir -p "$run/$dir/eval"
-          echo '{"probes": {"latents": {}, "latents_full": {}}, "definitions": ["L2 chosen by ONE_STANDARD_ERROR"]}' > "$run/$dir/eval/eval.json"
+          resampled=""
+          if [[ " $* " == *" --frechet-bootstrap "* ]]; then resampled='"frechet": {"interval": {"resampledMedian": 2.1}}, '; fi
+          echo "{$resampled\"probes\": {\"latents\": {}, \"latents_full\": {}}, \"definitions\": [\"L2 chosen by ONE_STANDARD_ERROR\"]}" > "$run/$dir/eval/eval.json"
         elif [[ "$1 $2" == "eval generation" ]]; then
           mkdir -p "$out"
           echo '{"runs": {}}' > "$out/generation.json"
@@ -134,6 +140,8 @@ class StudyScriptTest {
     List<String> invoked = calls();
     assertEquals(6, invoked.size(), String.join("\n", invoked));
     invoked.forEach(call -> assertTrue(call.endsWith("--seed 11 --split-seed 7"), call));
+    invoked.stream().filter(call -> call.startsWith("eval tokenizer"))
+        .forEach(call -> assertTrue(call.contains("--frechet-bootstrap 20"), "with the Fréchet interval: " + call));
     assertTrue(Files.isRegularFile(docs.resolve("stage3/seed-11/eval.json")));
     assertTrue(Files.isRegularFile(docs.resolve("stage2-wsp0/seed-11/eval.json")));
     assertEquals(study.resolve("seed-11/wsp1/stage1").toAbsolutePath(),
@@ -163,8 +171,10 @@ class StudyScriptTest {
     publish("stage3/eval.json", "{\"probes\": {\"latents\": {}}}");  // before the whole-latent probe
     // the whole-latent probe but the former L2 rule (the plain best selection accuracy)
     publish("stage2-wsp1/eval.json", "{\"probes\": {\"latents_full\": {}}}");
+    // the current probes but no Fréchet interval
+    publish("stage1/eval.json", CURRENT_EVAL.replace("\"resampledMedian\"", "\"median\""));
     Result stale = run("--plan", "unit", "seed-7");
-    for (String step : List.of("stage1", "stage2-wsp1", "eval-stage2-wsp1", "stage3", "eval-stage3")) {
+    for (String step : List.of("stage1", "eval-stage1", "stage2-wsp1", "eval-stage2-wsp1", "stage3", "eval-stage3")) {
       assertTrue(stale.output().contains("to do     " + step + " "), step + " in\n" + stale.output());
     }
     assertTrue(stale.output().contains("skip      stage2-wsp0:"), stale.output());

@@ -76,19 +76,13 @@ final class EvalGenerationCommand implements Callable<Integer> {
   @Mixin
   TextProbeOptions textProbes;
 
-  @Option(names = "--frechet-bootstrap", paramLabel = "N", defaultValue = "0",
-      description = "Bootstrap resamples for a 95 %% interval of each Fréchet distance (0: none; "
-          + "about 4 s per resample per distance at 768 features; default: ${DEFAULT-VALUE}).")
-  int frechetResamples;
+  @Mixin
+  FrechetBootstrapOption frechetBootstrap;
 
   @Override
   public Integer call() {
-    if (frechetResamples != 0 && frechetResamples < 2) {
-      throw new CommandLine.ParameterException(spec.commandLine(),
-          "--frechet-bootstrap must be 0 (none) or >= 2, got " + frechetResamples);
-    }
     var settings = new GenerationEvaluation.Settings(sampler.settings(spec.commandLine()), gridClasses, 8, seed,
-        frechetResamples);
+        frechetBootstrap.resamples(spec.commandLine()));
     if (evalPrompts < 1) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--eval-prompts must be >= 1, got " + evalPrompts);
     }

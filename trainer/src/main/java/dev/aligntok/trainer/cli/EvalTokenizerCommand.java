@@ -26,7 +26,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code aligntok eval tokenizer}: PSNR, SSIM, Fréchet distance (InceptionV3 mixed5), linear probe
@@ -69,8 +71,15 @@ final class EvalTokenizerCommand implements Callable<Integer> {
   @Mixin
   FeatureCacheOption featureCache;
 
+  @Mixin
+  FrechetBootstrapOption frechetBootstrap;
+
+  @Spec
+  CommandSpec spec;
+
   @Override
   public Integer call() throws Exception {
+    EvaluationConfig config = EvaluationConfig.defaults().withFrechetResamples(frechetBootstrap.resamples(spec.commandLine()));
     TokenizerStage which = TokenizerStage.parse(stage);
     DataCache dataCache = cache.resolve();
     Path nsfwjs = DatasetCatalog.require(dataCache, DataSources.NSFWJS);
@@ -89,7 +98,7 @@ final class EvalTokenizerCommand implements Callable<Integer> {
       int size = tokenizer.tokenizer().config().imageSize();
       LabelledImages train = LabelledImages.fromSamples(name + " train", probeTrain, size);
       LabelledImages heldOut = LabelledImages.fromSamples(name + " held-out", split.validation(), size);
-      EvaluationReport report = new TokenizerEvaluation(EvaluationConfig.defaults(), inception).evaluate(tokenizer,
+      EvaluationReport report = new TokenizerEvaluation(config, inception).evaluate(tokenizer,
           train, heldOut, out);
       Path metrics = trainer.stageDirectory(which).resolve("metrics.jsonl");
       if (Files.exists(metrics)) {

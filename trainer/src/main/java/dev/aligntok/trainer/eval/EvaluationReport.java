@@ -39,8 +39,11 @@ public record EvaluationReport(String tokenizer, Split train, Split heldOut, Ima
 
   public record LatentShape(int channels, int height, int width) {}
 
-  /** A Fréchet distance and the feature space it was measured in. */
-  public record Frechet(String featureSpace, FrechetDistance.Result result) {}
+  /**
+   * A Fréchet distance, the feature space it was measured in, and its paired bootstrap interval
+   * (null when none was asked for).
+   */
+  public record Frechet(String featureSpace, FrechetDistance.Result result, FrechetBootstrap.Interval interval) {}
 
   /** The same report with one more probe result (e.g. the frozen encoder's, computed once for all tokenizers). */
   public EvaluationReport withProbe(String name, ProbeResult result) {

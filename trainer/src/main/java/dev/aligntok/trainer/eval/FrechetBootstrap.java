@@ -2,6 +2,7 @@ package dev.aligntok.trainer.eval;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.function.Function;
 
 /**
  * A bootstrap interval for a Fréchet distance D: both feature sets are resampled with replacement
@@ -16,6 +17,12 @@ import java.util.SplittableRandom;
  * hundred images the resampled distances lie wholly above D, and the reverse-percentile interval
  * (2D − q_hi, 2D − q_lo) lies wholly below it. Their spread is still a fair measure of D's
  * sampling error; their location is not. The resamples' median is reported to show that shift.
+ *
+ * <p>Two ways to resample. {@link #interval} draws each set on its own: for independent samples,
+ * such as generated images against held-out images. {@link #pairedInterval} draws image indices
+ * once and takes row i of both sets: for paired sets, such as held-out images and their own
+ * reconstructions, whose spread comes from which images were held out — drawn on their own, the
+ * pairs would come apart and every resample would compare different images.
  *
  * <p>Cost: one {@link FrechetDistance} per resample (two symmetric eigendecompositions; about 4 s at
  * 768 features), so 100 resamples take minutes: use it on the comparisons that decide something.
@@ -37,18 +44,52 @@ public final class FrechetBootstrap {
 
   private FrechetBootstrap() {}
 
-  /** The 95 % interval from {@code resamples} resamples (at least 2) drawn with {@code seed}. */
+  /**
+   * The 95 % interval of two independent sets, each resampled on its own, from {@code resamples}
+   * (at least 2) drawn with {@code seed}.
+   */
   public static Interval interval(double[][] a, double[][] b, int resamples, long seed) {
+    check(a, b, resamples);
+    return interval(a, b, resamples, seed, random -> new double[][][] {resample(a, random), resample(b, random)});
+  }
+
+  /**
+   * The 95 % interval of two paired sets (row i of {@code a} belongs with row i of {@code b}): each
+   * resample draws row indices once and takes those rows of both.
+   */
+  public static Interval pairedInterval(double[][] a, double[][] b, int resamples, long seed) {
+    check(a, b, resamples);
+    if (a.length != b.length) {
+      throw new IllegalArgumentException("paired feature sets need as many rows each, got " + a.length + " and " + b.length);
+    }
+    return interval(a, b, resamples, seed, random -> {
+      double[][][] drawn = {new double[a.length][], new double[b.length][]};
+      for (int i = 0; i < a.length; i++) {
+        int row = random.nextInt(a.length);
+        drawn[0][i] = a[row];
+        drawn[1][i] = b[row];
+      }
+      return drawn;
+    });
+  }
+
+  private static void check(double[][] a, double[][] b, int resamples) {
     if (resamples < 2) {
       throw new IllegalArgumentException("a bootstrap interval needs at least 2 resamples, got " + resamples);
     }
     if (a.length < 2 || b.length < 2) {
       throw new IllegalArgumentException("each feature set needs at least 2 rows, got " + a.length + " and " + b.length);
     }
+  }
+
+  /** D on the sets as given, and the spread of D over {@code resamples} pairs of sets from {@code draw}. */
+  private static Interval interval(double[][] a, double[][] b, int resamples, long seed,
+      Function<SplittableRandom, double[][][]> draw) {
     SplittableRandom random = new SplittableRandom(seed);
     double[] distances = new double[resamples];
     for (int r = 0; r < resamples; r++) {
-      distances[r] = FrechetDistance.between(resample(a, random), resample(b, random)).distance();
+      double[][][] drawn = draw.apply(random);
+      distances[r] = FrechetDistance.between(drawn[0], drawn[1]).distance();
     }
     Arrays.sort(distances);
     double distance = FrechetDistance.between(a, b).distance();

@@ -58,7 +58,9 @@ public final class TokenizerEvaluation {
           + "per RGB channel then averaged; summary over images",
       "frechet: |mu1-mu2|^2 + Tr(S1 + S2 - 2 (S1 S2)^1/2) between held-out originals and their reconstructions "
           + "(both 8-bit quantised, resized to the network input), covariances unbiased, a ridge eps*I added to both "
-          + "(eps reported); biased upwards for small n, compare only at equal counts",
+          + "(eps reported); biased upwards for small n, compare only at equal counts; interval (when asked for): "
+          + "D +- 1.96 sd of D over bootstrap resamples of the held-out images, each image drawn with its own "
+          + "reconstruction (paired)",
       "probes: multinomial logistic regression (L-BFGS, standardised features, L2 chosen on a seeded selection "
           + "fold of the training split, walking the grid from strongest to weakest and stopping after `patience` "
           + "values in a row each worse than the one before, once the accuracy has risen above the first; settings in the 'probe settings' line), trained on the training split, accuracy on the held-out split; "
@@ -129,8 +131,12 @@ public final class TokenizerEvaluation {
     EvaluationReport.Frechet frechet = null;
     if (frechetFeatures != null) {
       start = System.nanoTime();
-      FrechetDistance.Result result = FrechetDistance.between(toArray(held.originalFeatures), toArray(held.reconstructionFeatures));
-      frechet = new EvaluationReport.Frechet(frechetFeatures.name(), result);
+      double[][] originals = toArray(held.originalFeatures);
+      double[][] reconstructions = toArray(held.reconstructionFeatures);
+      FrechetDistance.Result result = FrechetDistance.between(originals, reconstructions);
+      FrechetBootstrap.Interval interval = config.frechetResamples() == 0 ? null
+          : FrechetBootstrap.pairedInterval(originals, reconstructions, config.frechetResamples(), config.probe().seed());
+      frechet = new EvaluationReport.Frechet(frechetFeatures.name(), result, interval);
       seconds.put("frechet", elapsed(start) + held.featureSeconds);
     }
 

@@ -56,6 +56,34 @@ class FrechetBootstrapTest {
   }
 
   @Test
+  void pairedResamplesKeepEachImageWithItsReconstruction() {
+    // b is a with a little noise: every paired resample compares near-identical sets (D ≈ 0 each
+    // time), while resampling the sets on their own compares different images and spreads widely.
+    double[][] a = gaussian(200, 3, 0, 21);
+    double[][] noise = gaussian(200, 3, 0, 22);
+    double[][] b = new double[a.length][3];
+    for (int i = 0; i < a.length; i++) {
+      for (int k = 0; k < 3; k++) {
+        b[i][k] = a[i][k] + 0.01 * noise[i][k];
+      }
+    }
+    FrechetBootstrap.Interval paired = FrechetBootstrap.pairedInterval(a, b, 50, 5);
+    FrechetBootstrap.Interval independent = FrechetBootstrap.interval(a, b, 50, 5);
+    assertEquals(FrechetDistance.between(a, b).distance(), paired.distance(), 1e-12);
+    assertTrue(paired.standardError() < 1e-3, "paired: " + paired);
+    assertTrue(independent.standardError() > 20 * paired.standardError(), paired + " vs " + independent);
+    assertEquals(paired, FrechetBootstrap.pairedInterval(a, b, 50, 5), "same seed, same interval");
+  }
+
+  @Test
+  void pairedIntervalsNeedSetsOfEqualSize() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> FrechetBootstrap.pairedInterval(gaussian(10, 2, 0, 1), gaussian(11, 2, 0, 2), 10, 0));
+    assertTrue(e.getMessage().contains("10 and 11"), e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> FrechetBootstrap.pairedInterval(new double[1][2], new double[1][2], 10, 0));
+  }
+
+  @Test
   void percentilesInterpolateBetweenOrderStatistics() {
     double[] sorted = {0, 10, 20, 30, 40};
     assertEquals(0, FrechetBootstrap.percentile(sorted, 0), 1e-12);

@@ -85,6 +85,23 @@ class TokenizerEvaluationTest {
   }
 
   @Test
+  void theFrechetBootstrapIsPairedByImageAndWrittenWithTheDistance() throws IOException {
+    LabelledImages train = split("train", 30, DELTA, 0);
+    LabelledImages held = split("held-out", 12, DELTA, 100);
+    assertNull(evaluation().evaluate(new AveragePoolTokenizer(4), train, held).frechet().interval(), "none by default");
+    TokenizerEvaluation bootstrapped = new TokenizerEvaluation(EvaluationConfig.defaults().withFrechetResamples(6),
+        new PixelGridFeatures());
+    EvaluationReport report = bootstrapped.evaluate(new AveragePoolTokenizer(2), train, held, dir);
+    FrechetBootstrap.Interval interval = report.frechet().interval();
+    assertEquals(report.frechet().result().distance(), interval.distance(), 1e-12);
+    assertEquals(6, interval.resamples());
+    assertTrue(interval.lower() <= interval.distance() && interval.distance() <= interval.upper(), interval.toString());
+    JsonNode json = new ObjectMapper().readTree(dir.resolve(TokenizerEvaluation.REPORT_FILE).toFile());
+    assertEquals(interval.upper(), json.path("frechet").path("interval").path("upper").asDouble(), 1e-12);
+    assertThrows(IllegalArgumentException.class, () -> EvaluationConfig.defaults().withFrechetResamples(1));
+  }
+
+  @Test
   void batchSizeDoesNotChangeTheResults() {
     LabelledImages train = split("train", 30, DELTA, 0);
     LabelledImages held = split("held-out", 13, DELTA, 100);
