@@ -23,10 +23,12 @@
 #   current());
 # - a training or extraction step runs only when some evaluation downstream of it is not published
 #   yet (make-like), and then resumes from its last checkpoint if this machine has one;
-# - $STUDY_DIR/done/<step> (elapsed seconds) marks a step finished on this machine, a cache that
-#   keeps its outputs' weights from being rebuilt.
+# - $STUDY_DIR/done/<step> (elapsed and CPU seconds) marks a step finished on this machine, a cache
+#   that keeps its outputs' weights from being rebuilt.
 # Each step is one `scripts/aligntok` command, logged to $STUDY_DIR/logs/<step>.log. A step that
-# another study process is running (two units side by side sharing an input) is waited for.
+# another study process is running (two units side by side sharing an input) is waited for. Every
+# finished step adds a line to docs/study/cost.tsv (step, wall and CPU seconds, when): the study's
+# compute ledger, committed with the results, which `--plan` sums.
 #
 # Units (issue 22; `--plan credible` lists them with estimates) each fit a session at one thread
 # when their inputs exist. Two units that share no step can run side by side with
@@ -148,15 +150,28 @@ run_step() {
     return 0
   fi
   echo "[study $(date -u +%H:%M:%S)] $name (~$minutes min): $*"
-  local started=$SECONDS
-  if ! "$@" > "$STUDY/logs/$name.log" 2>&1; then
+  local started=$SECONDS timing="$STUDY/logs/$name.time" real user sys cpu
+  # bash's `time` gives the step's CPU seconds (user + system, all its threads) beside the wall time:
+  # the compute a step really cost, which a paused (kill -STOP) or crowded step's wall time is not.
+  if ! { TIMEFORMAT='%R %U %S'; time "$@" > "$STUDY/logs/$name.log" 2>&1; } 2> "$timing"; then
     echo "[study] step $name failed; log: $STUDY/logs/$name.log" >&2
     tail -20 "$STUDY/logs/$name.log" >&2
     exit 1
   fi
-  echo "$((SECONDS - started))" > "$STUDY/done/$name"
+  read -r real user sys < "$timing"
+  cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%d", u + s + 0.5 }')
+  echo "$((SECONDS - started)) $cpu" > "$STUDY/done/$name"
+  [[ -f "$DOCS/cost.tsv" ]] || printf 'step\twall_seconds\tcpu_seconds\tfinished_utc\n' > "$DOCS/cost.tsv"
+  printf '%s\t%d\t%d\t%s\n' "$name" "$((SECONDS - started))" "$cpu" "$(date -u +%FT%TZ)" >> "$DOCS/cost.tsv"
   exec {lock}>&-
-  echo "[study $(date -u +%H:%M:%S)] $name finished in $((SECONDS - started)) s"
+  echo "[study $(date -u +%H:%M:%S)] $name finished in $((SECONDS - started)) s ($cpu s of CPU)"
+}
+
+# done_seconds NAME: "W s" or "W s, C s CPU" from $STUDY/done/NAME (older marks hold only W).
+done_seconds() {
+  local wall cpu
+  read -r wall cpu < "$STUDY/done/$1" || true
+  echo "$wall s${cpu:+, $cpu s CPU}"
 }
 
 # train NAME MINUTES NEEDED COMMAND...: a training or extraction step, run only if NEEDED (yes: some
@@ -164,7 +179,7 @@ run_step() {
 train() {
   local name="$1" minutes="$2" needed="$3"; shift 3
   if [[ -e "$STUDY/done/$name" ]]; then
-    say "done" "$name ($(cat "$STUDY/done/$name") s)"
+    say "done" "$name ($(done_seconds "$name"))"
   elif [[ "$needed" != yes ]]; then
     say "skip" "$name: every result downstream is published"
   else
@@ -461,6 +476,10 @@ plan_total() {
   local lanes=$(( (TOTAL_MINUTES + 1) / 2 ))
   printf 'Total to do: ~%d min = %d.%d h at one thread (~%d.%d h on 2 cores as two one-thread lanes)\n' \
     "$TOTAL_MINUTES" $((TOTAL_MINUTES / 60)) $(( (TOTAL_MINUTES % 60) / 6 )) $((lanes / 60)) $(( (lanes % 60) / 6 ))
+  if [[ -f "$DOCS/cost.tsv" ]]; then
+    awk -F'\t' 'NR > 1 { n++; cpu += $3 } END { printf "Spent so far (%d steps in the ledger): %.1f CPU hours\n", n, cpu / 3600 }' \
+      "$DOCS/cost.tsv"
+  fi
 }
 
 if (( PLAN )); then echo "Study steps ($STUDY; published results in $DOCS; estimates at one thread):"; fi

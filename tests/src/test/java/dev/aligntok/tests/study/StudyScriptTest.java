@@ -147,6 +147,14 @@ class StudyScriptTest {
     assertEquals(study.resolve("seed-11/wsp1/stage1").toAbsolutePath(),
         Files.readSymbolicLink(study.resolve("seed-11/wsp0/stage1")), "w_sp = 0 shares stage 1");
 
+    List<String> ledger = Files.readAllLines(docs.resolve("cost.tsv"));
+    assertEquals("step\twall_seconds\tcpu_seconds\tfinished_utc", ledger.get(0));
+    assertEquals(7, ledger.size(), "one line per step: " + ledger);
+    assertTrue(ledger.get(1).matches("seed-11-stage1\t\\d+\t\\d+\t\\d{4}-\\d\\d-\\d\\dT[\\d:]+Z"), ledger.get(1));
+    assertTrue(Files.readString(study.resolve("done/seed-11-stage1")).matches("\\d+ \\d+\n"), "wall and CPU seconds");
+    Result plan = run("--plan", "unit", "seed-11");
+    assertTrue(plan.output().contains("Spent so far (6 steps in the ledger): 0.0 CPU hours"), plan.output());
+
     Files.delete(calls);
     assertEquals(0, run("unit", "seed-11").exitCode());
     assertFalse(Files.exists(calls), "everything done: nothing runs again");
