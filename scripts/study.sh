@@ -79,7 +79,7 @@ DS_STAGE1=18; DS_STAGE2=30; DS_STAGE3=24; DS_BASELINE=29; DS_VANILLA=36; DS_DIT=
 # FrechetBootstrap: about 4 s per resample and distance; a DiT evaluation has 2 distances each with
 # and without CFG, a tokenizer evaluation 1
 MIN_BOOTSTRAP=$(( (BOOTSTRAP * 16 + 59) / 60 )); MIN_TOKENIZER_BOOTSTRAP=$(( (BOOTSTRAP * 4 + 59) / 60 ))
-MIN_EVAL_TOKENIZER=$((8 + MIN_TOKENIZER_BOOTSTRAP)); MIN_EVAL_FROZEN=$((12 + MIN_TOKENIZER_BOOTSTRAP))
+MIN_EVAL_TOKENIZER=$((6 + MIN_TOKENIZER_BOOTSTRAP)); MIN_EVAL_FROZEN=$((12 + MIN_TOKENIZER_BOOTSTRAP))
 MIN_EVAL_FASHION=$((12 + MIN_TOKENIZER_BOOTSTRAP)); MIN_LATENTS=5; MIN_EVAL_DIT=18
 minutes() { echo $(( ($1 * $2 + 599) / 600 )); }  # minutes STEPS DS_PER_STEP
 
@@ -94,6 +94,10 @@ EVAL_FORMAT_KEYS=('L2 chosen by ONE_STANDARD_ERROR' '"resampledMedian"')
 LEGACY_EVALS=("stage2-wsp5/eval.json" "baseline/eval.json" "fashion-mnist/*")
 # Every tokenizer evaluation, with the interval of its Fréchet distance (paired by image).
 TOKENIZER_EVAL=("$ALIGNTOK" eval tokenizer --frechet-bootstrap "$BOOTSTRAP")
+# The references (frozen encoder and raw pixels cut to each probe's width) depend only on the
+# latent width and the split: one evaluation per width computes them (the chain's FROZEN variant),
+# the others skip them.
+NO_REFERENCES=(--no-frozen-encoder-probe --no-pixel-references)
 
 # current FILE PUB: FILE holds a result good enough to stand as docs/study/PUB.
 current() {
@@ -252,7 +256,7 @@ alignTok_chain() {
   done
   if has "$evals" stage1 && [[ "$(needs "${sub}stage1$suffix/eval.json")" == yes ]]; then need1=yes; fi
 
-  frozen_flag() { [[ "$1" == "$frozen" ]] || echo --no-frozen-encoder-probe; }
+  reference_flags() { [[ "$1" == "$frozen" ]] || echo "${NO_REFERENCES[@]}"; }
   local s1 s2 s3
   s1=$(minutes "$(steps_of 1000 "${STEPS_STAGE1[@]}")" "$DS_STAGE1")
   s2=$(minutes "$(steps_of 500 "${STEPS_STAGE23[@]}")" "$DS_STAGE2")
@@ -261,7 +265,7 @@ alignTok_chain() {
     "${train_args[@]}"
   if has "$evals" stage1; then
     evaluate "${prefix}eval-stage1" "$(eval_minutes stage1)" "${sub}stage1$suffix/eval.json" "$main/stage1/eval" \
-      "${TOKENIZER_EVAL[@]}" --stage 1 --run "$main" $(frozen_flag stage1) "${eval_args[@]}"
+      "${TOKENIZER_EVAL[@]}" --stage 1 --run "$main" $(reference_flags stage1) "${eval_args[@]}"
   fi
   for w in $wsps; do
     local run="$root/wsp$w"
@@ -270,7 +274,7 @@ alignTok_chain() {
       "${STEPS_STAGE23[@]}" "${train_args[@]}"
     if has "$evals" "stage2-wsp$w"; then
       evaluate "${prefix}eval-stage2-wsp$w" "$(eval_minutes "stage2-wsp$w")" "${sub}stage2-wsp$w$suffix/eval.json" "$run/stage2/eval" \
-        "${TOKENIZER_EVAL[@]}" --stage 2 --run "$run" $(frozen_flag "stage2-wsp$w") "${eval_args[@]}"
+        "${TOKENIZER_EVAL[@]}" --stage 2 --run "$run" $(reference_flags "stage2-wsp$w") "${eval_args[@]}"
     fi
   done
   if has "$wsps" 1; then
@@ -278,7 +282,7 @@ alignTok_chain() {
       "${train_args[@]}"
     if has "$evals" stage3; then
       evaluate "${prefix}eval-stage3" "$(eval_minutes stage3)" "${sub}stage3$suffix/eval.json" "$main/stage3/eval" \
-        "${TOKENIZER_EVAL[@]}" --stage 3 --run "$main" $(frozen_flag stage3) "${eval_args[@]}"
+        "${TOKENIZER_EVAL[@]}" --stage 3 --run "$main" $(reference_flags stage3) "${eval_args[@]}"
     fi
   fi
 }
@@ -310,7 +314,7 @@ old_baseline() {
   train "${prefix}baseline" "$(minutes "$(steps_of 2000 "${STEPS_BASELINE[@]}")" "$DS_BASELINE")" "$need" \
     "$ALIGNTOK" train tokenizer --stage baseline --run "$root/baseline" "${STEPS_BASELINE[@]}" "${train_args[@]}"
   evaluate "${prefix}eval-baseline" "$(eval_minutes baseline)" "${sub}baseline/eval.json" "$root/baseline/baseline/eval" \
-    "${TOKENIZER_EVAL[@]}" --stage baseline --run "$root/baseline" --no-frozen-encoder-probe "${eval_args[@]}"
+    "${TOKENIZER_EVAL[@]}" --stage baseline --run "$root/baseline" "${NO_REFERENCES[@]}" "${eval_args[@]}"
 }
 
 # The emoji tokenizer table of docs/results.md (seed 7): every w_sp, stage 3, the old baseline.
@@ -378,7 +382,7 @@ fair_baseline() {
   train "${prefix}vanilla-c$c" "$(minutes 2000 "$DS_VANILLA")" "$need" \
     "$ALIGNTOK" train tokenizer --stage vanilla --latent-channels "$c" --run "$run" "${SEED_ARGS[@]}"
   evaluate "${prefix}eval-vanilla-c$c" "$MIN_EVAL_TOKENIZER" "$pub" "$run/vanilla/eval" \
-    "${TOKENIZER_EVAL[@]}" --stage vanilla --run "$run" --no-frozen-encoder-probe "${SEED_ARGS[@]}"
+    "${TOKENIZER_EVAL[@]}" --stage vanilla --run "$run" "${NO_REFERENCES[@]}" "${SEED_ARGS[@]}"
 }
 
 # ---- The credible study of issue 22, in units --------------------------------------------------
@@ -406,7 +410,7 @@ encoder_lr() {
   train stage2-wsp1-elr1e-4 "$(minutes 500 "$DS_STAGE2")" "$need" \
     "$ALIGNTOK" train tokenizer --stage 2 --sp-weight 1 --encoder-lr 1e-4 --run "$run"
   evaluate eval-stage2-wsp1-elr1e-4 "$MIN_EVAL_TOKENIZER" "$pub" "$run/stage2/eval" \
-    "${TOKENIZER_EVAL[@]}" --stage 2 --run "$run" --no-frozen-encoder-probe
+    "${TOKENIZER_EVAL[@]}" --stage 2 --run "$run" "${NO_REFERENCES[@]}"
 }
 
 # The full method at C = 32 (same 8x8 grid), seed 7: its stage 3 evaluated with the frozen-encoder

@@ -141,7 +141,8 @@ class StudyScriptTest {
     assertEquals(6, invoked.size(), String.join("\n", invoked));
     invoked.forEach(call -> assertTrue(call.endsWith("--seed 11 --split-seed 7"), call));
     invoked.stream().filter(call -> call.startsWith("eval tokenizer"))
-        .forEach(call -> assertTrue(call.contains("--frechet-bootstrap 20"), "with the Fréchet interval: " + call));
+        .forEach(call -> assertTrue(call.contains("--frechet-bootstrap 20") && call.contains("--no-pixel-references")
+            && call.contains("--no-frozen-encoder-probe"), "with the Fréchet interval, without references: " + call));
     assertTrue(Files.isRegularFile(docs.resolve("stage3/seed-11/eval.json")));
     assertTrue(Files.isRegularFile(docs.resolve("stage2-wsp0/seed-11/eval.json")));
     assertEquals(study.resolve("seed-11/wsp1/stage1").toAbsolutePath(),

@@ -62,6 +62,12 @@ final class EvalTokenizerCommand implements Callable<Integer> {
           + "capped at the 384 features); a few minutes; default: on.")
   boolean frozenEncoderProbe;
 
+  @Option(names = "--pixel-references", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Also probe raw pixels: pooled to a 4×4 grid, and cut (area-average, then PCA) to each latent "
+          + "probe's width (raw_pixels_pca@latents, ...). They depend only on the data and the latent width, so a "
+          + "study computes them once per width; 1-3 minutes; default: on.")
+  boolean pixelReferences;
+
   @Option(names = "--probe-train-images", paramLabel = "N", defaultValue = "0",
       description = "Train the probes on a seeded subset of N training images (0 = the whole training split, the "
           + "default). Every training image is encoded once per evaluation: Fashion-MNIST's 58,800 take about half an "
@@ -79,7 +85,8 @@ final class EvalTokenizerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    EvaluationConfig config = EvaluationConfig.defaults().withFrechetResamples(frechetBootstrap.resamples(spec.commandLine()));
+    EvaluationConfig config = EvaluationConfig.defaults().withFrechetResamples(frechetBootstrap.resamples(spec.commandLine()))
+        .withRawPixelProbes(pixelReferences);
     TokenizerStage which = TokenizerStage.parse(stage);
     DataCache dataCache = cache.resolve();
     Path nsfwjs = DatasetCatalog.require(dataCache, DataSources.NSFWJS);

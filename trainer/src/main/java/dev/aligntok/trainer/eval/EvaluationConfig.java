@@ -45,6 +45,11 @@ public record EvaluationConfig(int batchSize, int gridImages, ReconstructionGrid
     return new EvaluationConfig(batchSize, count, grid, probe, probeRawPixels, pixelProbeGrid, frechetResamples);
   }
 
+  /** With or without the raw-pixel probes (4×4 grid and the same-width references). */
+  public EvaluationConfig withRawPixelProbes(boolean probe) {
+    return new EvaluationConfig(batchSize, gridImages, grid, this.probe, probe, pixelProbeGrid, frechetResamples);
+  }
+
   public EvaluationConfig withFrechetResamples(int resamples) {
     return new EvaluationConfig(batchSize, gridImages, grid, probe, probeRawPixels, pixelProbeGrid, resamples);
   }

@@ -102,6 +102,14 @@ class TokenizerEvaluationTest {
   }
 
   @Test
+  void thePixelReferencesCanBeLeftToAnotherEvaluation() {
+    EvaluationReport report = new TokenizerEvaluation(EvaluationConfig.defaults().withRawPixelProbes(false),
+        new PixelGridFeatures()).evaluate(new AveragePoolTokenizer(4), split("train", 30, DELTA, 0),
+        split("held-out", 12, DELTA, 100));
+    assertEquals(List.of("latents", "latents_2x2", "latents_full"), List.copyOf(report.probes().keySet()));
+  }
+
+  @Test
   void batchSizeDoesNotChangeTheResults() {
     LabelledImages train = split("train", 30, DELTA, 0);
     LabelledImages held = split("held-out", 13, DELTA, 100);
