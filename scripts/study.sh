@@ -71,14 +71,15 @@ if [[ "$MODE" == "unit" && -z "$ARG" ]]; then
 fi
 
 # Estimated cost of each step at one libtorch thread, in tenths of a second per training step
-# (and minutes per evaluation), from docs/performance.md and docs/results.md: the 2-thread rates
-# halved, stage 1 sped up ~1.3x by the frozen-feature cache; the vanilla tokenizer's from the first
-# steps of its C = 8 run (0.3 steps/s on a quiet machine, before its GAN quarter). $STUDY_DIR/done/
-# holds each finished step's measured seconds to correct them. Only the plan uses them.
-DS_STAGE1=18; DS_STAGE2=30; DS_STAGE3=24; DS_BASELINE=29; DS_VANILLA=36; DS_DIT=18
-# FrechetBootstrap: about 4 s per resample and distance; a DiT evaluation has 2 distances each with
-# and without CFG, a tokenizer evaluation 1
-MIN_BOOTSTRAP=$(( (BOOTSTRAP * 16 + 59) / 60 )); MIN_TOKENIZER_BOOTSTRAP=$(( (BOOTSTRAP * 4 + 59) / 60 ))
+# (and minutes per evaluation). Stages 1 and 2 and the vanilla tokenizer: measured in the seed-7 runs
+# of 2026-12-06/07 (metrics.jsonl, one thread beside another one-thread lane, pauses left out:
+# 3.1, 2.4-2.8 and 2.8 s per step); the others from docs/performance.md and docs/results.md (the
+# 2-thread rates halved). docs/study/cost.tsv holds what each finished step really cost. Only the
+# plan uses them.
+DS_STAGE1=31; DS_STAGE2=26; DS_STAGE3=24; DS_BASELINE=29; DS_VANILLA=28; DS_DIT=18
+# FrechetBootstrap: about 4 s per resample and distance; a DiT evaluation bootstraps 2 (without CFG),
+# a tokenizer evaluation 1
+MIN_BOOTSTRAP=$(( (BOOTSTRAP * 8 + 59) / 60 )); MIN_TOKENIZER_BOOTSTRAP=$(( (BOOTSTRAP * 4 + 59) / 60 ))
 MIN_EVAL_TOKENIZER=$((6 + MIN_TOKENIZER_BOOTSTRAP)); MIN_EVAL_FROZEN=$((12 + MIN_TOKENIZER_BOOTSTRAP))
 MIN_EVAL_FASHION=$((12 + MIN_TOKENIZER_BOOTSTRAP)); MIN_LATENTS=5; MIN_EVAL_DIT=18
 minutes() { echo $(( ($1 * $2 + 599) / 600 )); }  # minutes STEPS DS_PER_STEP
@@ -92,6 +93,10 @@ if (( ! PLAN )) && [[ "$MODE" != report ]]; then mkdir -p "$STUDY/done" "$STUDY/
 # credible study does not redo: w_sp = 5, the old baseline, Fashion-MNIST.
 EVAL_FORMAT_KEYS=('L2 chosen by ONE_STANDARD_ERROR' '"resampledMedian"')
 LEGACY_EVALS=("stage2-wsp5/eval.json" "baseline/eval.json" "fashion-mnist/*")
+# DiT evaluations are current when their Fréchet distance has a bootstrap interval; the old
+# baseline's DiT (2026-11-29, weights no longer kept) stands as it is.
+DIT_FORMAT_KEY='"frechetInterval"'
+LEGACY_DITS=("dit-baseline/*")
 # Every tokenizer evaluation, with the interval of its Fréchet distance (paired by image).
 TOKENIZER_EVAL=("$ALIGNTOK" eval tokenizer --frechet-bootstrap "$BOOTSTRAP")
 # The references (frozen encoder and raw pixels cut to each probe's width) depend only on the
@@ -101,13 +106,18 @@ NO_REFERENCES=(--no-frozen-encoder-probe --no-pixel-references)
 
 # current FILE PUB: FILE holds a result good enough to stand as docs/study/PUB.
 current() {
-  local file="$1" pub="$2" legacy
+  local file="$1" pub="$2" legacy key fresh=1 legacies=()
   [[ -f "$file" ]] || return 1
-  [[ "$pub" == */eval.json ]] || return 0
-  local key fresh=1
-  for key in "${EVAL_FORMAT_KEYS[@]}"; do grep -q -- "$key" "$file" || fresh=0; done
+  case "$pub" in
+    */eval.json)
+      for key in "${EVAL_FORMAT_KEYS[@]}"; do grep -q -- "$key" "$file" || fresh=0; done
+      legacies=("${LEGACY_EVALS[@]}") ;;
+    */generation.json)
+      grep -q -- "$DIT_FORMAT_KEY" "$file" || fresh=0
+      legacies=("${LEGACY_DITS[@]}") ;;
+  esac
   (( fresh )) && return 0
-  for legacy in "${LEGACY_EVALS[@]}"; do
+  for legacy in "${legacies[@]}"; do
     # shellcheck disable=SC2053  # the legacy entries are patterns
     [[ "$pub" == $legacy ]] && return 0
   done
@@ -390,11 +400,12 @@ fair_baseline() {
 # The deciding AlignTok variants of one seed at C = 8: full method (stages 1, 2 with w_sp = 1, 3)
 # and w_sp = 0 (sharing stage 1). Seed 7 also evaluates stage 1 (with the frozen-encoder references
 # at the C = 8 widths) and stage 2 at w_sp = 1, which the docs/results.md table shows.
+# aligntok_seed SEED [WANT3: yes if a DiT needs seed 7's stage-3 weights]
 aligntok_seed() {
-  local seed="$1" want1="${2:-no}"
+  local seed="$1" want3="${2:-no}"
   seed_args "$seed"
   if [[ "$seed" == 7 ]]; then
-    alignTok_chain "" "$STUDY" "" "" "1 0" "stage1 stage2-wsp1 stage2-wsp0 stage3" stage1 "$want1" no
+    alignTok_chain "" "$STUDY" "" "" "1 0" "stage1 stage2-wsp1 stage2-wsp0 stage3" stage1 no "$want3"
   else
     alignTok_chain "seed-$seed-" "$STUDY/seed-$seed" "" "/seed-$seed" "1 0" "stage2-wsp0 stage3" "" no no \
       "${SEED_ARGS[@]}" -- "${SEED_ARGS[@]}"
@@ -417,6 +428,13 @@ encoder_lr() {
 # references at the C = 32 widths. alignTok_c32 [WANT3]
 alignTok_c32() {
   alignTok_chain c32- "$STUDY/c32" "" "-c32" "1" "stage3" stage3 no "${1:-no}" --latent-channels 32
+}
+
+# The DiT on the full method's C = 8 latents (seed 7): redone with bootstrap intervals on the stage 3
+# this study trains (the 2026-11-29 one had none, from an earlier stage-3 run).
+dit_alignTok_c8() {
+  aligntok_seed 7 "$(dit_needed alignTok)"
+  convergence alignTok "$STUDY/wsp1" 3 --frechet-bootstrap "$BOOTSTRAP"
 }
 
 dit_alignTok_c32() {
@@ -463,6 +481,8 @@ credible_units() {
   unit dit-vanilla-c32 "DiT on the fair vanilla C = 32 latents, evaluated at $DIT_EVAL_STEPS with bootstrap intervals" \
     dit_vanilla 32 --frechet-bootstrap "$BOOTSTRAP"
   unit seed-7 "AlignTok seed 7, C = 8: stage 1, stage 2 (w_sp = 1 and 0), stage 3, each evaluated" aligntok_seed 7
+  unit dit-alignTok "DiT on the AlignTok C = 8 latents, evaluated at $DIT_EVAL_STEPS with bootstrap intervals" \
+    dit_alignTok_c8
   unit encoder-lr "stage 2 (w_sp = 1) with --encoder-lr 1e-4 from seed 7's stage 1, evaluated" encoder_lr
   unit alignTok-c32 "AlignTok full method at C = 32, seed 7, stage 3 evaluated" alignTok_c32
   unit dit-alignTok-c32 "DiT on the AlignTok C = 32 latents, evaluated at $DIT_EVAL_STEPS with bootstrap intervals" \
@@ -511,7 +531,7 @@ case "$MODE" in
     if has "$sides" alignTok; then want3=$(dit_needed alignTok); fi
     if has "$sides" baseline; then want_baseline=$(dit_needed baseline); fi
     emoji_table "$want3" "$want_baseline"
-    if has "$sides" alignTok; then convergence alignTok "$STUDY/wsp1" 3; fi
+    if has "$sides" alignTok; then convergence alignTok "$STUDY/wsp1" 3 --frechet-bootstrap "$BOOTSTRAP"; fi
     if has "$sides" baseline; then convergence baseline "$STUDY/baseline" baseline; fi
     if [[ "$MODE" == run ]]; then fashion_table; credible_units; fi ;;
   *)

@@ -31,7 +31,7 @@ class StudyScriptTest {
   private static final Pattern TO_DO = Pattern.compile("^  to do +(\\S+) \\(~(\\d+) min\\)");
   private static final Pattern TOTAL = Pattern.compile("Total to do: ~(\\d+) min");
   private static final List<String> UNITS = List.of("vanilla-c8", "vanilla-c32", "dit-vanilla-c8", "dit-vanilla-c32",
-      "seed-7", "encoder-lr", "alignTok-c32", "dit-alignTok-c32", "seed-11", "vanilla-c8-seed-11", "seed-13",
+      "seed-7", "dit-alignTok", "encoder-lr", "alignTok-c32", "dit-alignTok-c32", "seed-11", "vanilla-c8-seed-11", "seed-13",
       "vanilla-c8-seed-13");
   /**
    * A tokenizer evaluation of the current format: its probes chose L2 by the one-standard-error
@@ -40,6 +40,8 @@ class StudyScriptTest {
   private static final String CURRENT_EVAL = "{\"frechet\": {\"interval\": {\"resampledMedian\": 2.1}}, "
       + "\"probes\": {\"latents_full\": {}}, \"definitions\": [\"probe settings: "
       + "L2 chosen by ONE_STANDARD_ERROR (the strongest L2 ...)\"]}";
+  /** A DiT evaluation of the current format: its Fréchet distance without CFG has a bootstrap interval. */
+  private static final String CURRENT_DIT_EVAL = "{\"runs\": {\"without_cfg\": {\"frechetInterval\": {}}}}";
   /** Issue 22: the whole study in at most 12 hours of 2-core compute, i.e. 24 one-thread hours. */
   private static final int BUDGET_ONE_THREAD_MINUTES = 24 * 60;
 
@@ -70,7 +72,9 @@ class StudyScriptTest {
           echo "{$resampled\"probes\": {\"latents\": {}, \"latents_full\": {}}, \"definitions\": [\"L2 chosen by ONE_STANDARD_ERROR\"]}" > "$run/$dir/eval/eval.json"
         elif [[ "$1 $2" == "eval generation" ]]; then
           mkdir -p "$out"
-          echo '{"runs": {}}' > "$out/generation.json"
+          interval=""
+          if [[ " $* " == *" --frechet-bootstrap "* ]]; then interval='"frechetInterval": {}'; fi
+          echo "{\"runs\": {\"without_cfg\": {$interval}}}" > "$out/generation.json"
         fi
         """);
     assertTrue(work.resolve("aligntok").toFile().setExecutable(true));
@@ -113,7 +117,7 @@ class StudyScriptTest {
   void aPublishedDitNeedsNoTokenizerAndAMissingCheckpointEvaluationRetrainsOnlyItsInputs() throws Exception {
     publish("vanilla-c32/eval.json", CURRENT_EVAL);
     for (int step : new int[] {250, 500, 750, 1000}) {
-      publish("dit-vanilla-c32/step-" + step + "/generation.json", "{}");
+      publish("dit-vanilla-c32/step-" + step + "/generation.json", CURRENT_DIT_EVAL);
     }
     Result published = run("--plan", "unit", "dit-vanilla-c32");
     assertEquals(0, published.exitCode(), published.output());
@@ -190,9 +194,20 @@ class StudyScriptTest {
     assertTrue(stale.output().contains("published eval-stage2-wsp0:"), stale.output());
 
     // the former format still counts where the study redoes nothing: w_sp = 5 of the 2026-11-29 table
+    // and the old baseline's DiT; a DiT evaluation the study redoes needs its Fréchet interval
     publish("stage2-wsp5/eval.json", "{\"probes\": {\"latents\": {}}}");
-    Result table = run("--plan", "diffusion", "alignTok");
+    for (String dit : List.of("alignTok", "baseline")) {
+      for (int step : new int[] {250, 500, 750, 1000}) {
+        publish("dit-" + dit + "/step-" + step + "/generation.json", "{\"runs\": {\"without_cfg\": {}}}");
+      }
+    }
+    publish("dit-alignTok/step-500/generation.json", "{\"runs\": {\"without_cfg\": {\"frechetInterval\": {}}}}");
+    Result table = run("--plan", "diffusion");
     assertTrue(table.output().contains("published eval-stage2-wsp5:"), table.output());
+    assertTrue(table.output().contains("published eval-dit-baseline-250:"), table.output());
+    assertTrue(table.output().contains("published eval-dit-alignTok-500:"), table.output());
+    assertTrue(table.output().contains("to do     eval-dit-alignTok-250 ") && table.output().contains("--frechet-bootstrap 20"),
+        table.output());
 
     Path local = study.resolve("vanilla-c8/vanilla/eval/eval.json");
     Files.createDirectories(local.getParent());

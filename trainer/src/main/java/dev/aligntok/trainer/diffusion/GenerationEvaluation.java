@@ -50,8 +50,10 @@ public final class GenerationEvaluation {
    * @param gridClasses rows of the sample grids (the most frequent training classes)
    * @param gridColumns samples per row
    * @param seed        seed of sample i is seed + i
-   * @param frechetResamples bootstrap resamples of each Fréchet distance's 95 % interval; 0: none
-   *     ({@link FrechetBootstrap}: about 4 s per resample at 768 features)
+   * @param frechetResamples bootstrap resamples of the 95 % intervals of the unguided run's two
+   *     Fréchet distances (to the held-out images and to their reconstructions: the convergence
+   *     measures); 0: none ({@link FrechetBootstrap}: about 4 s per resample at 768 features). The
+   *     guided run gets none: nothing reads them, and they would double the cost.
    */
   public record Settings(SamplerSettings guided, int gridClasses, int gridColumns, long seed, int frechetResamples) {
     public Settings {
@@ -171,7 +173,7 @@ public final class GenerationEvaluation {
       run.put("frechetDistance", fd.distance());
       run.put("frechet", fd);
       run.put("frechetToReconstructions", FrechetDistance.between(heldOutReconstructed.x(), sampleFeatures).distance());
-      if (settings.frechetResamples() > 0) {
+      if (settings.frechetResamples() > 0 && sampler.cfgScale() == 1f) {
         out.printf("%s: bootstrap intervals of the Fréchet distances (%d resamples each)...%n", name,
             settings.frechetResamples());
         run.put("frechetInterval", FrechetBootstrap.interval(heldOutFrechet.x(), sampleFeatures,

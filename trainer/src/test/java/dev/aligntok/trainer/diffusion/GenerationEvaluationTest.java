@@ -70,10 +70,11 @@ class GenerationEvaluationTest {
     assertEquals(report.get("reconstructionFrechet"), again.get("reconstructionFrechet"));
     assertFalse(((Map<?, ?>) runs.get("with_cfg")).containsKey("frechetInterval"), "no bootstrap unless asked");
     for (String key : List.of("frechetInterval", "frechetToReconstructionsInterval")) {
-      FrechetBootstrap.Interval interval = (FrechetBootstrap.Interval) ((Map<?, ?>) ((Map<?, ?>) again.get("runs"))
-          .get("with_cfg")).get(key);
+      Map<?, ?> againRuns = (Map<?, ?>) again.get("runs");
+      FrechetBootstrap.Interval interval = (FrechetBootstrap.Interval) ((Map<?, ?>) againRuns.get("without_cfg")).get(key);
       assertEquals(20, interval.resamples());
       assertTrue(interval.lower() <= interval.distance() && interval.distance() <= interval.upper(), key + " " + interval);
+      assertFalse(((Map<?, ?>) againRuns.get("with_cfg")).containsKey(key), "the unguided run's distances only: " + key);
     }
     try (var entries = Files.list(dir.resolve("features"))) {
       // One batch each of held-out images, training images and reconstructions (both spaces here are
