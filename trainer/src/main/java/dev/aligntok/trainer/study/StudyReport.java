@@ -21,6 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -129,35 +130,20 @@ public final class StudyReport {
   public static final String SEED_FOLDER_PREFIX = "seed-";
 
   /**
-   * Generation metrics of one DiT checkpoint.
+   * Generation metrics of one DiT checkpoint (without CFG unless named).
    *
-   * @param frechetToReconstructions without CFG, against the tokenizer's own reconstructions of the
-   *     held-out images instead of the images (the DiT apart from its decoder); NaN in evaluations
-   *     made before it existed
+   * @param frechet to the held-out images
+   * @param toReconstructions to the tokenizer's own reconstructions of the held-out images instead of
+   *     the images (the DiT apart from its decoder); NaN value in evaluations made before it existed
+   * @param consistencyChance a class-blind generator's class consistency (NaN before issue 22)
    */
-  public record GenerationPoint(String run, long step, double frechet, double frechetCfg, double consistency,
-                                double consistencyCfg, double frechetToReconstructions, int seeds, double frechetSd,
-                                double frechetLower, double frechetUpper, double frechetStandardError,
-                                double consistencyChance) {
+  public record GenerationPoint(String run, long step, MeasuredDistance frechet, double frechetCfg, double consistency,
+                                double consistencyCfg, MeasuredDistance toReconstructions, double consistencyChance) {
     /** One run without intervals or chance (evaluations before issue 22). */
     public GenerationPoint(String run, long step, double frechet, double frechetCfg, double consistency,
                            double consistencyCfg, double frechetToReconstructions) {
-      this(run, step, frechet, frechetCfg, consistency, consistencyCfg, frechetToReconstructions, 1, Double.NaN,
-          Double.NaN, Double.NaN, Double.NaN, Double.NaN);
-    }
-
-    /** No-CFG Fréchet: mean ± sd over seeds, or with its bootstrap interval, or bare. */
-    String frechetText() {
-      if (seeds > 1) {
-        return String.format(Locale.ROOT, "%.2f ± %.2f (%d seeds)", frechet, frechetSd, seeds);
-      }
-      return Double.isNaN(frechetLower) ? String.format(Locale.ROOT, "%.2f", frechet)
-          : String.format(Locale.ROOT, "%.2f [%.2f, %.2f]", frechet, frechetLower, frechetUpper);
-    }
-
-    /** The no-CFG Fréchet's standard error: over seeds (sd/√k), else the bootstrap's, else NaN. */
-    double frechetError() {
-      return seeds > 1 ? frechetSd / Math.sqrt(seeds) : frechetStandardError;
+      this(run, step, MeasuredDistance.bare(frechet), frechetCfg, consistency, consistencyCfg,
+          MeasuredDistance.bare(frechetToReconstructions), Double.NaN);
     }
   }
 
@@ -326,11 +312,11 @@ public final class StudyReport {
   /** With and without guidance, when both DiTs have been evaluated. */
   public List<Speedup> speedups() {
     List<Speedup> speedups = new ArrayList<>();
-    speedup("Fréchet distance without CFG", GenerationPoint::frechet).ifPresent(speedups::add);
+    speedup("Fréchet distance without CFG", p -> p.frechet().value()).ifPresent(speedups::add);
     speedup("Fréchet distance with CFG 3", GenerationPoint::frechetCfg).ifPresent(speedups::add);
-    if (generation.stream().noneMatch(p -> Double.isNaN(p.frechetToReconstructions()))) {
+    if (generation.stream().allMatch(p -> p.toReconstructions().measured())) {
       speedup("Fréchet distance to the tokenizer's own reconstructions, without CFG",
-          GenerationPoint::frechetToReconstructions).ifPresent(speedups::add);
+          p -> p.toReconstructions().value()).ifPresent(speedups::add);
     }
     return speedups;
   }
@@ -374,12 +360,11 @@ public final class StudyReport {
             + "| class consistency, no CFG | with CFG |\n")
         .append("|---|---|---|---|---|---|---|\n");
     for (GenerationPoint p : generation) {
-      String toReconstructions = Double.isNaN(p.frechetToReconstructions()) ? "not measured"
-          : String.format(Locale.ROOT, "%.2f", p.frechetToReconstructions());
+      String toReconstructions = p.toReconstructions().measured() ? p.toReconstructions().text() : "not measured";
       String chance = Double.isNaN(p.consistencyChance()) ? ""
           : String.format(Locale.ROOT, " (chance %.1f %%)", 100 * p.consistencyChance());
       md.append(String.format(Locale.ROOT, "| %s | %d | %s | %.2f | %s | %.1f %%%s | %.1f %% |%n", ditLabel(p.run()),
-          p.step(), p.frechetText(), p.frechetCfg(), toReconstructions, 100 * p.consistency(), chance,
+          p.step(), p.frechet().text(), p.frechetCfg(), toReconstructions, 100 * p.consistency(), chance,
           100 * p.consistencyCfg()));
     }
     if (generation.isEmpty()) {
@@ -394,8 +379,8 @@ public final class StudyReport {
               steps, s.factor().orElseThrow()))
           .orElse("AlignTok does not reach it at any evaluated checkpoint: no speed-up at this scale.\n"));
     }
-    md.append("\nNo-CFG Fréchet: [95 % bootstrap interval] when the evaluation has one, ± sd over DiT seeds when "
-        + "there are several; class-consistency chance = Σq² over the requested classes' frequencies.\n");
+    md.append("\nNo-CFG Fréchet distances: [95 % bootstrap interval] when the evaluation has one, ± sd over DiT seeds "
+        + "when there are several; class-consistency chance = Σq² over the requested classes' frequencies.\n");
     appendFrontier(md);
     md.append("\n## Claims\n\n| claim | verdict | evidence |\n|---|---|---|\n");
     for (Claim claim : claims()) {
@@ -408,8 +393,20 @@ public final class StudyReport {
   /** A claim of the study and what the evaluations say about it. */
   public record Claim(String statement, String verdict, String evidence) {}
 
+  /** A distance the DiT claims are judged on: how the claim names it, and where a point keeps it. */
+  private record ClaimMeasure(String name, Function<GenerationPoint, MeasuredDistance> distance) {}
+
   /**
-   * Each DiT claim from the no-CFG Fréchet distances: the speed-up as {@link #speedups()} computes
+   * Both no-CFG distances: to the held-out images (what the pipeline produces) and to the tokenizer's
+   * own reconstructions (the DiT apart from its decoder, whose quality differs between tokenizers).
+   */
+  private static final List<ClaimMeasure> CLAIM_MEASURES = List.of(
+      new ClaimMeasure("Fréchet to the held-out images", GenerationPoint::frechet),
+      new ClaimMeasure("Fréchet to the tokenizer's own reconstructions: the DiT apart from its decoder",
+          GenerationPoint::toReconstructions));
+
+  /**
+   * Each DiT claim on each of {@link #CLAIM_MEASURES}: the speed-up as {@link #speedups()} computes
    * it (first checkpoint of AlignTok's DiT at or below the other's final value), and whether the gap
    * at the other's final step exceeds twice its standard error (seeds' spread when both have several
    * seeds, else the two bootstrap errors).
@@ -417,44 +414,53 @@ public final class StudyReport {
   public List<Claim> claims() {
     List<Claim> claims = new ArrayList<>();
     for (DitClaim claim : DIT_CLAIMS) {
-      List<String> missing = new ArrayList<>();
-      for (String run : List.of(claim.candidate(), claim.reference())) {
-        if (pointsOf(run).isEmpty()) {
-          missing.add("docs/study/dit-" + run);
-        }
+      for (ClaimMeasure measure : CLAIM_MEASURES) {
+        claims.add(judge(claim, measure));
       }
-      if (!missing.isEmpty()) {
-        claims.add(new Claim(claim.statement(), "not measured yet", "no evaluation in " + String.join(", ", missing)));
-        continue;
-      }
-      Speedup speedup = speedup("", claim.reference(), claim.candidate(), GenerationPoint::frechet).orElseThrow();
-      List<GenerationPoint> reference = pointsOf(claim.reference());
-      GenerationPoint last = reference.get(reference.size() - 1);
-      StringBuilder evidence = new StringBuilder(String.format(Locale.ROOT, "%s ends at %.2f after %d steps; ",
-          ditLabel(claim.reference()), last.frechet(), last.step()));
-      evidence.append(speedup.alignTokSteps().map(steps -> String.format(Locale.ROOT,
-          "%s is there by step %d (%.1f× fewer steps)", ditLabel(claim.candidate()), steps, speedup.factor().orElseThrow()))
-          .orElse(ditLabel(claim.candidate()) + " does not reach it"));
-      Optional<GenerationPoint> same = pointsOf(claim.candidate()).stream().filter(p -> p.step() == last.step()).findFirst();
-      double gap = Double.NaN;
-      double error = Double.NaN;
-      if (same.isPresent()) {
-        gap = last.frechet() - same.get().frechet();
-        error = Math.sqrt(Math.pow(last.frechetError(), 2) + Math.pow(same.get().frechetError(), 2));
-        String kind = last.seeds() > 1 && same.get().seeds() > 1 ? "seeds' spread" : "bootstrap";
-        evidence.append(Double.isNaN(error)
-            ? String.format(Locale.ROOT, "; at step %d AlignTok is lower by %.2f (no interval measured)", last.step(), gap)
-            : String.format(Locale.ROOT, "; at step %d AlignTok is lower by %.2f ± %.2f (%s, %.1f SE)", last.step(), gap,
-                error, kind, gap / error));
-      }
-      boolean faster = speedup.factor().map(f -> f > 1).orElse(false);
-      String verdict = !faster ? "does not hold at this scale"
-          : Double.isNaN(error) ? "faster at the evaluated checkpoints; no spread measured to judge it"
-          : gap > 2 * error ? "holds: faster, beyond the spread (gap > 2 SE)"
-          : "not shown: faster at the evaluated checkpoints, but within the spread";
-      claims.add(new Claim(claim.statement(), verdict, evidence.toString()));
     }
     return claims;
+  }
+
+  private Claim judge(DitClaim claim, ClaimMeasure measure) {
+    String statement = claim.statement() + " (" + measure.name() + ")";
+    List<String> missing = new ArrayList<>();
+    for (String run : List.of(claim.candidate(), claim.reference())) {
+      if (pointsOf(run).stream().noneMatch(p -> measure.distance().apply(p).measured())) {
+        missing.add("docs/study/dit-" + run);
+      }
+    }
+    if (!missing.isEmpty()) {
+      return new Claim(statement, "not measured yet", "no evaluation with this distance in " + String.join(", ", missing));
+    }
+    ToDoubleFunction<GenerationPoint> value = p -> measure.distance().apply(p).value();
+    Speedup speedup = speedup("", claim.reference(), claim.candidate(), value).orElseThrow();
+    List<GenerationPoint> reference = pointsOf(claim.reference());
+    GenerationPoint last = reference.get(reference.size() - 1);
+    StringBuilder evidence = new StringBuilder(String.format(Locale.ROOT, "%s ends at %.2f after %d steps; ",
+        ditLabel(claim.reference()), value.applyAsDouble(last), last.step()));
+    evidence.append(speedup.alignTokSteps().map(steps -> String.format(Locale.ROOT,
+        "%s is there by step %d (%.1f× fewer steps)", ditLabel(claim.candidate()), steps, speedup.factor().orElseThrow()))
+        .orElse(ditLabel(claim.candidate()) + " does not reach it"));
+    Optional<GenerationPoint> same = pointsOf(claim.candidate()).stream().filter(p -> p.step() == last.step()).findFirst();
+    double gap = Double.NaN;
+    double error = Double.NaN;
+    if (same.isPresent()) {
+      MeasuredDistance a = measure.distance().apply(last);
+      MeasuredDistance b = measure.distance().apply(same.get());
+      gap = a.value() - b.value();
+      error = Math.sqrt(Math.pow(a.error(), 2) + Math.pow(b.error(), 2));
+      String kind = a.seeds() > 1 && b.seeds() > 1 ? "seeds' spread" : "bootstrap";
+      evidence.append(Double.isNaN(error)
+          ? String.format(Locale.ROOT, "; at step %d AlignTok is lower by %.2f (no interval measured)", last.step(), gap)
+          : String.format(Locale.ROOT, "; at step %d AlignTok is lower by %.2f ± %.2f (%s, %.1f SE)", last.step(), gap,
+              error, kind, gap / error));
+    }
+    boolean faster = speedup.factor().map(f -> f > 1).orElse(false);
+    String verdict = !faster ? "does not hold at this scale"
+        : Double.isNaN(error) ? "faster at the evaluated checkpoints; no spread measured to judge it"
+        : gap > 2 * error ? "holds: faster, beyond the spread (gap > 2 SE)"
+        : "not shown: faster at the evaluated checkpoints, but within the spread";
+    return new Claim(statement, verdict, evidence.toString());
   }
 
   /** The frontier rows: each method at each width, from the emoji table (empty when not evaluated). */
@@ -535,9 +541,7 @@ public final class StudyReport {
     for (String run : FRONTIER_DITS) {
       for (GenerationPoint p : pointsOf(run)) {
         Map<String, Object> line = bySteps.computeIfAbsent(p.step(), step -> new LinkedHashMap<>(Map.of("step", step)));
-        double lower = p.seeds() > 1 ? p.frechet() - p.frechetSd() : p.frechetLower();
-        double upper = p.seeds() > 1 ? p.frechet() + p.frechetSd() : p.frechetUpper();
-        putPoint(line, series, bars, ditLabel(run), p.frechet(), lower, upper);
+        putPoint(line, series, bars, ditLabel(run), p.frechet().value(), p.frechet().barLower(), p.frechet().barUpper());
       }
     }
     if (!series.isEmpty()) {
@@ -591,11 +595,11 @@ public final class StudyReport {
     for (GenerationPoint p : generation) {
       String label = ditLabel(p.run());
       Map<String, Double> row = bySteps.computeIfAbsent(p.step(), step -> new LinkedHashMap<>());
-      row.put(label + " no CFG", p.frechet());
+      row.put(label + " no CFG", p.frechet().value());
       row.put(label + " CFG 3", p.frechetCfg());
       List<String> names = new ArrayList<>(List.of(label + " no CFG", label + " CFG 3"));
-      if (!Double.isNaN(p.frechetToReconstructions())) {
-        row.put(label + " vs own reconstructions", p.frechetToReconstructions());
+      if (p.toReconstructions().measured()) {
+        row.put(label + " vs own reconstructions", p.toReconstructions().value());
         names.add(label + " vs own reconstructions");
       }
       for (String name : names) {
@@ -792,22 +796,18 @@ public final class StudyReport {
 
   /** A DiT checkpoint over its seeds' evaluations (the first one's interval, chance and the other metrics). */
   private static GenerationPoint generationPoint(String run, long step, Path file, List<JsonNode> evals) {
+    JsonNode first = evals.get(0);
     double[] frechets = evals.stream().mapToDouble(e -> number(file, e, "runs", "without_cfg", "frechetDistance")).toArray();
-    GenerationPoint first = generationPoint(run, step, file, evals.get(0));
-    JsonNode noCfg = evals.get(0).path("runs").path("without_cfg");
-    JsonNode interval = noCfg.path("frechetInterval");
-    return new GenerationPoint(run, step, mean(frechets), first.frechetCfg(), first.consistency(), first.consistencyCfg(),
-        first.frechetToReconstructions(), frechets.length, frechets.length > 1 ? sd(frechets) : Double.NaN,
-        interval.path("lower").asDouble(Double.NaN), interval.path("upper").asDouble(Double.NaN),
-        interval.path("standardError").asDouble(Double.NaN), noCfg.path("classConsistencyChance").asDouble(Double.NaN));
-  }
-
-  private static GenerationPoint generationPoint(String run, long step, Path file, JsonNode eval) {
-    return new GenerationPoint(run, step, number(file, eval, "runs", "without_cfg", "frechetDistance"),
-        number(file, eval, "runs", "with_cfg", "frechetDistance"),
-        number(file, eval, "runs", "without_cfg", "classConsistency"),
-        number(file, eval, "runs", "with_cfg", "classConsistency"),
-        eval.path("runs").path("without_cfg").path("frechetToReconstructions").asDouble(Double.NaN));
+    // Older evaluations lack the distance to the reconstructions: NaN, shown as "not measured".
+    double[] toReconstructions = evals.stream()
+        .mapToDouble(e -> e.path("runs").path("without_cfg").path("frechetToReconstructions").asDouble(Double.NaN)).toArray();
+    JsonNode noCfg = first.path("runs").path("without_cfg");
+    return new GenerationPoint(run, step, MeasuredDistance.of(frechets, noCfg.path("frechetInterval")),
+        number(file, first, "runs", "with_cfg", "frechetDistance"),
+        number(file, first, "runs", "without_cfg", "classConsistency"),
+        number(file, first, "runs", "with_cfg", "classConsistency"),
+        MeasuredDistance.of(toReconstructions, noCfg.path("frechetToReconstructionsInterval")),
+        noCfg.path("classConsistencyChance").asDouble(Double.NaN));
   }
 
   private static double number(Path file, JsonNode root, String... path) {
