@@ -413,6 +413,10 @@ aligntok_seed() {
 }
 
 # Stage 2 (w_sp = 1) with the encoder's learning rate at 1e-4 instead of 1e-3, from seed 7's stage 1.
+# The rule that chooses between them, fixed on 2026-12-07 before the 1e-4 run was evaluated: take
+# 1e-4 if it is better than 1e-3 by more than 2 standard errors of the difference in the whole-latent
+# probe (paired by image) or in the Fréchet distance (bootstrap), and worse in neither by more than
+# 2; otherwise keep 1e-3, with which every other run of the study trains.
 encoder_lr() {
   local pub="stage2-wsp1-elr1e-4/eval.json" run="$STUDY/wsp1-elr1e-4" need
   need=$(needs "$pub")
