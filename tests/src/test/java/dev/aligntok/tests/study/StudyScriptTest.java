@@ -31,7 +31,7 @@ class StudyScriptTest {
   private static final Pattern TO_DO = Pattern.compile("^  to do +(\\S+) \\(~(\\d+) min\\)");
   private static final Pattern TOTAL = Pattern.compile("Total to do: ~(\\d+) min");
   private static final List<String> UNITS = List.of("vanilla-c8", "vanilla-c32", "dit-vanilla-c8", "dit-vanilla-c32",
-      "seed-7", "dit-alignTok", "encoder-lr", "alignTok-c32", "dit-alignTok-c32", "seed-11", "vanilla-c8-seed-11", "seed-13",
+      "seed-7", "dit-alignTok-c8", "encoder-lr", "alignTok-c32", "dit-alignTok-c32", "seed-11", "vanilla-c8-seed-11", "seed-13",
       "vanilla-c8-seed-13");
   /**
    * A tokenizer evaluation of the current format: its probes chose L2 by the one-standard-error
@@ -194,20 +194,22 @@ class StudyScriptTest {
     assertTrue(stale.output().contains("published eval-stage2-wsp0:"), stale.output());
 
     // the former format still counts where the study redoes nothing: w_sp = 5 of the 2026-11-29 table
-    // and the old baseline's DiT; a DiT evaluation the study redoes needs its Fréchet interval
+    // and the first study's DiTs; a DiT evaluation of the credible study needs its Fréchet interval
     publish("stage2-wsp5/eval.json", "{\"probes\": {\"latents\": {}}}");
-    for (String dit : List.of("alignTok", "baseline")) {
+    for (String dit : List.of("alignTok", "baseline", "alignTok-c8")) {
       for (int step : new int[] {250, 500, 750, 1000}) {
         publish("dit-" + dit + "/step-" + step + "/generation.json", "{\"runs\": {\"without_cfg\": {}}}");
       }
     }
-    publish("dit-alignTok/step-500/generation.json", "{\"runs\": {\"without_cfg\": {\"frechetInterval\": {}}}}");
+    publish("dit-alignTok-c8/step-500/generation.json", CURRENT_DIT_EVAL);
     Result table = run("--plan", "diffusion");
     assertTrue(table.output().contains("published eval-stage2-wsp5:"), table.output());
     assertTrue(table.output().contains("published eval-dit-baseline-250:"), table.output());
-    assertTrue(table.output().contains("published eval-dit-alignTok-500:"), table.output());
-    assertTrue(table.output().contains("to do     eval-dit-alignTok-250 ") && table.output().contains("--frechet-bootstrap 20"),
-        table.output());
+    assertTrue(table.output().contains("published eval-dit-alignTok-250:"), table.output());
+    Result c8 = run("--plan", "unit", "dit-alignTok-c8");
+    assertTrue(c8.output().contains("published eval-dit-alignTok-c8-500:"), c8.output());
+    assertTrue(c8.output().contains("to do     eval-dit-alignTok-c8-250 ") && c8.output().contains("--frechet-bootstrap 20"),
+        c8.output());
 
     Path local = study.resolve("vanilla-c8/vanilla/eval/eval.json");
     Files.createDirectories(local.getParent());

@@ -120,14 +120,14 @@ class StudyReportTest {
     generationEval("baseline", 500, 6.0, 6.5);
     generationEval("alignTok", 500, 5.0, 5.5);
     String before = StudyReport.read(docs).markdown();
-    assertTrue(before.contains("| AlignTok | 500 | 5.00 | 5.50 | not measured | 20.0 % | 30.0 % |"), before);
+    assertTrue(before.contains("| AlignTok (first study) | 500 | 5.00 | 5.50 | not measured | 20.0 % | 30.0 % |"), before);
     assertEquals(2, StudyReport.read(docs).speedups().size(), "older evaluations: no third speed-up");
 
     generationEval("baseline", 500, 6.0, 6.5, 2.5);
     generationEval("alignTok", 500, 5.0, 5.5, 2.75);
     StudyReport report = StudyReport.read(docs);
 
-    assertTrue(report.markdown().contains("| AlignTok | 500 | 5.00 | 5.50 | 2.75 | 20.0 % | 30.0 % |"), report.markdown());
+    assertTrue(report.markdown().contains("| AlignTok (first study) | 500 | 5.00 | 5.50 | 2.75 | 20.0 % | 30.0 % |"), report.markdown());
     StudyReport.Speedup own = report.speedups().get(2);
     assertTrue(own.metric().contains("own reconstructions"), own.metric());
     assertEquals(2.5, own.baselineFinal(), 1e-12);
@@ -248,7 +248,7 @@ class StudyReportTest {
     intervalEval("alignTok", 500, 5.34, 5.0, 5.68, 0.17);
     String markdown = StudyReport.read(docs).markdown();
     assertTrue(markdown.contains("| full method: stages 1+2 (w_sp = 1) + 3 | 20.00 | 0.700 | 2.81 [2.50, 3.12] |"), markdown);
-    assertTrue(markdown.contains("| AlignTok | 500 | 5.34 [5.00, 5.68] | 5.50 | 2.00 [1.80, 2.20] | 4.9 % (chance 5.1 %) "
+    assertTrue(markdown.contains("| AlignTok (first study) | 500 | 5.34 [5.00, 5.68] | 5.50 | 2.00 [1.80, 2.20] | 4.9 % (chance 5.1 %) "
         + "| 6.0 % |"), markdown);
   }
 
@@ -269,8 +269,8 @@ class StudyReportTest {
     // C = 8: faster, but the gap (0.2) is within the bootstrap spread
     intervalEval("vanilla-c8", 500, 6.0, 5.6, 6.4, 0.2);
     intervalEval("vanilla-c8", 1000, 5.0, 4.6, 5.4, 0.2);
-    intervalEval("alignTok", 500, 4.9, 4.5, 5.3, 0.2);
-    intervalEval("alignTok", 1000, 4.8, 4.4, 5.2, 0.2);
+    intervalEval("alignTok-c8", 500, 4.9, 4.5, 5.3, 0.2);
+    intervalEval("alignTok-c8", 1000, 4.8, 4.4, 5.2, 0.2);
     StudyReport report = StudyReport.read(docs);
     List<StudyReport.Claim> claims = report.claims();
     assertEquals("holds: faster, beyond the spread (gap > 2 SE)", claims.get(0).verdict(), claims.get(0).evidence());
@@ -317,7 +317,7 @@ class StudyReportTest {
     StudyReport.GenerationPoint point = StudyReport.read(docs).generation().get(0);
     assertEquals(2, point.frechet().seeds());
     assertEquals(5.5, point.frechet().value(), 1e-12);
-    assertTrue(StudyReport.read(docs).markdown().contains("| AlignTok | 500 | 5.50 ± 0.71 (2 seeds) |"));
+    assertTrue(StudyReport.read(docs).markdown().contains("| AlignTok (first study) | 500 | 5.50 ± 0.71 (2 seeds) |"));
   }
 
   private static void picture(Path png, int width, int height) throws IOException {
