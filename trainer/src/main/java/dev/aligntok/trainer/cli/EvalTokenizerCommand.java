@@ -13,6 +13,7 @@ import dev.aligntok.trainer.eval.LabelledImages;
 import dev.aligntok.trainer.features.MobileNetV2Features;
 import dev.aligntok.trainer.eval.ProbeConfig;
 import dev.aligntok.trainer.eval.ProbeResult;
+import dev.aligntok.trainer.features.FeatureCache;
 import dev.aligntok.trainer.features.FeatureExtractor;
 import dev.aligntok.trainer.charts.LossCurves;
 import dev.aligntok.trainer.eval.TokenizerEvaluation;
@@ -58,8 +59,8 @@ final class EvalTokenizerCommand implements Callable<Integer> {
 
   @Option(names = "--frozen-encoder-probe", negatable = true, defaultValue = "true", fallbackValue = "true",
       description = "Also probe the pretrained MobileNetV2's own pooled block_10 features (the frozen-encoder baseline), "
-          + "whole and cut by PCA to each latent probe's width (frozen_encoder_pca@latents, @latents_2x2, @latents_full; "
-          + "capped at the 384 features); a few minutes; default: on.")
+          + "whole and cut to each latent probe's width (frozen_encoder_pca@latents, @latents_2x2, @latents_full: the "
+          + "feature map pooled to the smallest grid holding the width, then PCA); a few minutes; default: on.")
   boolean frozenEncoderProbe;
 
   @Option(names = "--pixel-references", negatable = true, defaultValue = "true", fallbackValue = "true",
@@ -113,11 +114,14 @@ final class EvalTokenizerCommand implements Callable<Integer> {
       }
       if (frozenEncoderProbe) {
         try (MobileNetV2Features frozen = MobileNetV2Features.fromNsfwjs(nsfwjs)) {
-          FeatureExtractor cached = featureCache.resolve(dataCache).of(frozen);
+          FeatureCache cache = featureCache.resolve(dataCache);
+          FeatureExtractor cached = cache.of(frozen);
           report = report.withProbe("frozen_encoder:" + frozen.name(),
               TokenizerEvaluation.probeFeatures(cached, train, heldOut, ProbeConfig.tokenizerProbes(), 32));
           EvaluationReport.LatentShape latents = report.latents();
-          Map<String, ProbeResult> sameWidth = TokenizerEvaluation.probeFeaturesAtWidths(cached, train, heldOut,
+          var gridded = new TokenizerEvaluation.GriddedFeatures(frozen.dimensions(), frozen.mapSide(),
+              cells -> cells == 1 ? cached : cache.of(frozen.pooledToGrid(cells)));
+          Map<String, ProbeResult> sameWidth = TokenizerEvaluation.probeFeaturesAtWidths(gridded, train, heldOut,
               TokenizerEvaluation.latentProbeWidths(latents.channels(), latents.height(), latents.width()),
               ProbeConfig.tokenizerProbes(), 32);
           for (Map.Entry<String, ProbeResult> entry : sameWidth.entrySet()) {

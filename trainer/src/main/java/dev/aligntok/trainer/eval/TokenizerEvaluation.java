@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 
 /**
  * Evaluates a tokenizer (docs/architecture.md §8): on the held-out split, PSNR
@@ -76,8 +77,9 @@ public final class TokenizerEvaluation {
           + "encoder's own features, pooled",
       "references of the same width as each latent probe K: raw_pixels_pca@K = pixels area-averaged to the smallest "
           + "g x g grid with 3*g*g >= width, then PCA (fitted on the training split) to exactly that width; "
-          + "frozen_encoder_pca@K = the frozen encoder's pooled features, PCA (training split) to that width, capped "
-          + "at the feature width (dimensions then says the width used); PCA coordinates are turned by a seeded random "
+          + "frozen_encoder_pca@K = the frozen encoder's feature map average-pooled to the smallest g x g grid with "
+          + "channels*g*g >= width (g = 1: global pooling), then PCA (training split) to that width, fewer only if the "
+          + "whole map cannot hold it (dimensions says the width used); PCA coordinates are turned by a seeded random "
           + "rotation within the kept subspace before the probe standardises them, so that they are not whitened",
       "latentStats: per-channel mean and population std over held-out latents and grid positions");
 
@@ -224,22 +226,47 @@ public final class TokenizerEvaluation {
   }
 
   /**
-   * Frozen-encoder references as wide as each latent probe: {@code features} (pooled, as in
-   * {@link #probeFeatures}) cut by a PCA fitted on the training split to each width, capped at the
-   * feature width. Keys {@value #FROZEN_AT_WIDTH} + the latent probe's key. The features are
-   * extracted once.
+   * A feature map that can be average-pooled to a g×g grid: {@code channels}·g² values per image,
+   * g from 1 (global) to {@code mapSide}; e.g. {@code MobileNetV2Features::pooledToGrid}.
    */
-  public static Map<String, ProbeResult> probeFeaturesAtWidths(FeatureExtractor features, LabelledImages train,
+  public record GriddedFeatures(int channels, int mapSide, IntFunction<FeatureExtractor> pooledToGrid) {}
+
+  /**
+   * Frozen-encoder references as wide as each latent probe: the feature map pooled to the smallest
+   * grid whose channels·g² values hold the width (global pooling for the pooled latents; a coarse
+   * grid for the whole latent, which keeps layout too), then cut by a PCA fitted on the training
+   * split to exactly that width (fewer only if the whole map cannot hold it). Keys
+   * {@value #FROZEN_AT_WIDTH} + the latent probe's key. Each grid's features are extracted once.
+   */
+  public static Map<String, ProbeResult> probeFeaturesAtWidths(GriddedFeatures features, LabelledImages train,
       LabelledImages heldOut, Map<String, Integer> widths, ProbeConfig probe, int batchSize) {
-    LabelledFeatures trainSet = LabelledFeatures.collect(train, batchSize, b -> features.extract(b.images()));
-    LabelledFeatures heldSet = LabelledFeatures.collect(heldOut, batchSize, b -> features.extract(b.images()));
+    Map<Integer, LabelledFeatures[]> byGrid = new LinkedHashMap<>();
     Map<String, ProbeResult> results = new LinkedHashMap<>();
     LinearProbe linear = new LinearProbe(probe);
     for (Map.Entry<String, Integer> entry : widths.entrySet()) {
-      results.put(FROZEN_AT_WIDTH + entry.getKey(), probeAtWidth(linear, trainSet, heldSet, entry.getValue(),
+      int cells = featureGridForWidth(entry.getValue(), features.channels(), features.mapSide());
+      LabelledFeatures[] sets = byGrid.computeIfAbsent(cells, g -> {
+        FeatureExtractor extractor = features.pooledToGrid().apply(g);
+        return new LabelledFeatures[] {
+            LabelledFeatures.collect(train, batchSize, b -> extractor.extract(b.images())),
+            LabelledFeatures.collect(heldOut, batchSize, b -> extractor.extract(b.images()))};
+      });
+      results.put(FROZEN_AT_WIDTH + entry.getKey(), probeAtWidth(linear, sets[0], sets[1], entry.getValue(),
           probe.seed()));
     }
     return results;
+  }
+
+  /**
+   * Cells per side of the feature grid a same-width reference starts from: the smallest g with
+   * channels·g² ≥ width, at most the map side.
+   */
+  static int featureGridForWidth(int width, int channels, int mapSide) {
+    int g = 1;
+    while (channels * g * g < width && g < mapSide) {
+      g++;
+    }
+    return g;
   }
 
   /**

@@ -9,6 +9,7 @@ import ai.djl.training.ParameterStore;
 import dev.aligntok.trainer.encoders.MobileNetV2Config;
 import dev.aligntok.trainer.encoders.MobileNetV2Encoder;
 import java.nio.file.Path;
+import java.util.function.BiConsumer;
 
 /**
  * Features from the pretrained (ImageNet) MobileNetV2 of npm {@code nsfwjs@4.4.0}, cut at a layer
@@ -89,22 +90,72 @@ public final class MobileNetV2Features implements FeatureExtractor {
   public double[][] extract(ImageBatch images) {
     double[][] out = new double[images.count()][];
     int d = dimensions();
+    forEachMap(images, (from, features) -> {
+      float[] values = InceptionV3Features.globalAverage(features).toFloatArray();
+      for (int i = 0; i < features.getShape().get(0); i++) {
+        out[from + i] = new double[d];
+        for (int j = 0; j < d; j++) {
+          out[from + i][j] = values[i * d + j];
+        }
+      }
+    });
+    return out;
+  }
+
+  /** Side of the feature map at this input size (the most cells per side {@link #pooledToGrid} can take). */
+  public int mapSide() {
+    return inputSize / encoder.stride();
+  }
+
+  /**
+   * The same features pooled to a {@code cells}×{@code cells} grid instead of globally:
+   * channels·cells² values per image, ordered channel, cell row, cell column (for references as wide
+   * as a whole latent, which keep some layout). A view sharing this instance's network: close this
+   * instance, not the view.
+   */
+  public FeatureExtractor pooledToGrid(int cells) {
+    if (cells < 1 || cells > mapSide()) {
+      throw new IllegalArgumentException("the " + mapSide() + "x" + mapSide() + " feature map can be pooled to 1.."
+          + mapSide() + " cells per side, got " + cells);
+    }
+    return new FeatureExtractor() {
+      @Override
+      public String name() {
+        return encoder.name() + "/grid" + cells + "x" + cells + "@" + inputSize + "px";
+      }
+
+      @Override
+      public int dimensions() {
+        return encoder.outputChannels() * cells * cells;
+      }
+
+      @Override
+      public double[][] extract(ImageBatch images) {
+        double[][] out = new double[images.count()][];
+        forEachMap(images, (from, features) -> {
+          Shape shape = features.getShape();
+          double[][] pooled = Pooling.grid(features.toFloatArray(), (int) shape.get(0), (int) shape.get(1),
+              (int) shape.get(2), (int) shape.get(3), cells);
+          System.arraycopy(pooled, 0, out, from, pooled.length);
+        });
+        return out;
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+
+  /** The network's feature map of each batch of {@code images}, with the index of its first image. */
+  private void forEachMap(ImageBatch images, BiConsumer<Integer, NDArray> consumer) {
     for (int from = 0; from < images.count(); from += batchSize) {
       int to = Math.min(images.count(), from + batchSize);
       try (NDManager scope = manager.newSubManager()) {
         NDArray x = scope.create(NetworkInput.resized(images, from, to, inputSize), new Shape(to - from, 3, inputSize, inputSize));
-        NDArray features = encoder.forward(new ParameterStore(scope, false), new NDList(encoder.fromUnitRange(x)), false)
-            .singletonOrThrow();
-        float[] values = InceptionV3Features.globalAverage(features).toFloatArray();
-        for (int i = from; i < to; i++) {
-          out[i] = new double[d];
-          for (int j = 0; j < d; j++) {
-            out[i][j] = values[(i - from) * d + j];
-          }
-        }
+        consumer.accept(from, encoder.forward(new ParameterStore(scope, false), new NDList(encoder.fromUnitRange(x)), false)
+            .singletonOrThrow());
       }
     }
-    return out;
   }
 
   @Override

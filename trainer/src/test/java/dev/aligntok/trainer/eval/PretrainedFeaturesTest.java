@@ -40,6 +40,30 @@ class PretrainedFeaturesTest {
   }
 
   @Test
+  void mobileNetV2MapsPoolToGridsWhoseCellsAverageToTheGlobalFeatures() {
+    Path nsfwjs = NsfwjsPackage.locateOrSkip();
+    try (MobileNetV2Features features = MobileNetV2Features.fromNsfwjs(nsfwjs)) {
+      assertEquals(8, features.mapSide(), "block 10 at 128 px: stride 16");
+      FeatureExtractor grid = features.pooledToGrid(2);
+      assertEquals("mobilenet_v2@block_10_expand_relu/grid2x2@128px", grid.name());
+      assertEquals(4 * 384, grid.dimensions());
+      ImageBatch images = images(3, 5);
+      double[][] global = features.extract(images);
+      double[][] cells = grid.extract(images);
+      // The 8×8 map splits into four 4×4 cells: the mean of a channel's four cell means is its global mean.
+      for (int n = 0; n < 3; n++) {
+        for (int c = 0; c < 384; c++) {
+          double mean = (cells[n][4 * c] + cells[n][4 * c + 1] + cells[n][4 * c + 2] + cells[n][4 * c + 3]) / 4;
+          assertEquals(global[n][c], mean, 1e-4 * Math.max(1, Math.abs(global[n][c])), "image " + n + " channel " + c);
+        }
+      }
+      IllegalArgumentException tooFine = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+          () -> features.pooledToGrid(9));
+      assertTrue(tooFine.getMessage().contains("1..8 cells per side, got 9"), tooFine.getMessage());
+    }
+  }
+
+  @Test
   void inceptionV3DistancesRankReconstructionsByDetailKept() {
     Path nsfwjs = NsfwjsPackage.locateOrSkip();
     // 107 px instead of 299 keeps the test quick (mixed5 is then 5×5); the ordering does not depend on it.

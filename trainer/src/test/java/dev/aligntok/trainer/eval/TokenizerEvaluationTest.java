@@ -157,13 +157,19 @@ class TokenizerEvaluationTest {
       assertEquals(1.0 / 3, probe.frequencyChance(), 1e-12, "4 held-out images of each of 3 classes");
     }
 
-    Map<String, ProbeResult> frozen = TokenizerEvaluation.probeFeaturesAtWidths(new PixelGridFeatures(), train, held,
+    // A 3-channel "feature map" of the 32×32 pixels: widths 3, 12 and 192 take grids 1, 2 and 8.
+    var pixels = new TokenizerEvaluation.GriddedFeatures(3, 32, PixelGridFeatures::new);
+    Map<String, ProbeResult> frozen = TokenizerEvaluation.probeFeaturesAtWidths(pixels, train, held,
         TokenizerEvaluation.latentProbeWidths(3, 8, 8), ProbeConfig.defaults(), 7);
     assertEquals(List.of("frozen_encoder_pca@latents", "frozen_encoder_pca@latents_2x2", "frozen_encoder_pca@latents_full"),
         List.copyOf(frozen.keySet()));
     assertEquals(3, frozen.get("frozen_encoder_pca@latents").dimensions());
     assertEquals(12, frozen.get("frozen_encoder_pca@latents_2x2").dimensions());
-    assertEquals(48, frozen.get("frozen_encoder_pca@latents_full").dimensions(), "capped at the 48 features");
+    assertEquals(192, frozen.get("frozen_encoder_pca@latents_full").dimensions(), "a grid wide enough, then PCA");
+    assertEquals(1, TokenizerEvaluation.featureGridForWidth(384, 384, 8));
+    assertEquals(2, TokenizerEvaluation.featureGridForWidth(512, 384, 8), "C = 8 whole latent: 2x2 x 384 = 1536");
+    assertEquals(3, TokenizerEvaluation.featureGridForWidth(2048, 384, 8), "C = 32 whole latent: 3x3 x 384 = 3456");
+    assertEquals(8, TokenizerEvaluation.featureGridForWidth(100_000, 384, 8), "at most the map side");
   }
 
   @Test
