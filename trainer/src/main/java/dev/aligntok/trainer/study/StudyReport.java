@@ -451,10 +451,12 @@ public final class StudyReport {
       gap = a.value() - b.value();
       error = Math.sqrt(Math.pow(a.error(), 2) + Math.pow(b.error(), 2));
       String kind = a.seeds() > 1 && b.seeds() > 1 ? "seeds' spread" : "bootstrap";
+      String direction = gap >= 0 ? "lower" : "higher";
       evidence.append(Double.isNaN(error)
-          ? String.format(Locale.ROOT, "; at step %d AlignTok is lower by %.2f (no interval measured)", last.step(), gap)
-          : String.format(Locale.ROOT, "; at step %d AlignTok is lower by %.2f ± %.2f (%s, %.1f SE)", last.step(), gap,
-              error, kind, gap / error));
+          ? String.format(Locale.ROOT, "; at step %d AlignTok is %s by %.2f (no interval measured)", last.step(), direction,
+              Math.abs(gap))
+          : String.format(Locale.ROOT, "; at step %d AlignTok is %s by %.2f ± %.2f (%s, %.1f SE)", last.step(), direction,
+              Math.abs(gap), error, kind, gap / error));
     }
     boolean faster = speedup.factor().map(f -> f > 1).orElse(false);
     String verdict = !faster ? "does not hold at this scale"
