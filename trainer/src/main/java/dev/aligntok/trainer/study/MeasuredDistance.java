@@ -16,11 +16,6 @@ import java.util.Locale;
  * @param standardError the bootstrap's standard error
  */
 public record MeasuredDistance(double value, int seeds, double sd, double lower, double upper, double standardError) {
-  /** One number without a spread. */
-  public static MeasuredDistance bare(double value) {
-    return new MeasuredDistance(value, 1, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
-  }
-
   /** {@code values} over seeds (at least one), with the first evaluation's {@code interval} node (may be missing). */
   static MeasuredDistance of(double[] values, JsonNode interval) {
     return new MeasuredDistance(StudyReport.mean(values), values.length,

@@ -139,14 +139,7 @@ public final class StudyReport {
    * @param consistencyChance a class-blind generator's class consistency (NaN before issue 22)
    */
   public record GenerationPoint(String run, long step, MeasuredDistance frechet, double frechetCfg, double consistency,
-                                double consistencyCfg, MeasuredDistance toReconstructions, double consistencyChance) {
-    /** One run without intervals or chance (evaluations before issue 22). */
-    public GenerationPoint(String run, long step, double frechet, double frechetCfg, double consistency,
-                           double consistencyCfg, double frechetToReconstructions) {
-      this(run, step, MeasuredDistance.bare(frechet), frechetCfg, consistency, consistencyCfg,
-          MeasuredDistance.bare(frechetToReconstructions), Double.NaN);
-    }
-  }
+                                double consistencyCfg, MeasuredDistance toReconstructions, double consistencyChance) {}
 
   /**
    * Steps AlignTok's DiT needed to reach the baseline DiT's final Fréchet distance.
