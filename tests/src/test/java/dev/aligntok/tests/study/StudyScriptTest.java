@@ -31,7 +31,8 @@ class StudyScriptTest {
   private static final Pattern TO_DO = Pattern.compile("^  to do +(\\S+) \\(~(\\d+) min\\)");
   private static final Pattern TOTAL = Pattern.compile("Total to do: ~(\\d+) min");
   private static final List<String> UNITS = List.of("vanilla-c8", "vanilla-c32", "dit-vanilla-c8", "dit-vanilla-c32",
-      "seed-7", "dit-alignTok-c8", "encoder-lr", "alignTok-c32", "dit-alignTok-c32", "seed-11", "vanilla-c8-seed-11", "seed-13",
+      "seed-7", "dit-alignTok-c8", "encoder-lr", "alignTok-c32", "dit-alignTok-c32", "dit-seeds-alignTok-c32",
+      "dit-seeds-vanilla-c32", "seed-11", "vanilla-c8-seed-11", "seed-13",
       "vanilla-c8-seed-13");
   /**
    * A tokenizer evaluation of the current format: its probes chose L2 by the one-standard-error
@@ -138,27 +139,54 @@ class StudyScriptTest {
   }
 
   @Test
+  void ditSeedsTrainOnTheSeed7LatentsAndAreEvaluatedAtTheLastStepOnly() throws Exception {
+    publish("vanilla-c32/eval.json", CURRENT_EVAL);
+    Result run = run("unit", "dit-seeds-vanilla-c32");
+    assertEquals(0, run.exitCode(), run.output());
+    List<String> invoked = calls();
+    assertEquals(6, invoked.size(), "tokenizer, latents, then per seed a DiT and one evaluation: " + invoked);
+    assertTrue(invoked.get(0).startsWith("train tokenizer --stage vanilla --latent-channels 32 --run " + study.resolve("vanilla-c32"))
+        && !invoked.get(0).contains("--seed"), "the seed-7 tokenizer: " + invoked.get(0));
+    assertTrue(invoked.get(1).endsWith("--out " + study.resolve("latents-vanilla-c32")), invoked.get(1));
+    for (int i = 0; i < 2; i++) {
+      String seed = i == 0 ? "11" : "13";
+      Path dir = study.resolve("dit-vanilla-c32/seed-" + seed);
+      assertTrue(invoked.get(2 + 2 * i).startsWith("train dit --latents " + study.resolve("latents-vanilla-c32") + " --run " + dir
+          + " --seed " + seed + " --steps 1000"), invoked.get(2 + 2 * i));
+      assertTrue(invoked.get(3 + 2 * i).contains(dir.resolve("checkpoints/step-00001000").toString())
+          && invoked.get(3 + 2 * i).endsWith("--frechet-bootstrap 20"), invoked.get(3 + 2 * i));
+      assertTrue(Files.isRegularFile(docs.resolve("dit-vanilla-c32/seed-" + seed + "/step-1000/generation.json")));
+    }
+    assertFalse(Files.exists(docs.resolve("dit-vanilla-c32/step-1000")), "the seed-7 DiT is the convergence unit's");
+
+    Files.delete(calls);
+    assertEquals(0, run("unit", "dit-seeds-vanilla-c32").exitCode());
+    assertFalse(Files.exists(calls), "everything done: nothing runs again");
+  }
+
+  @Test
   void seedsShareTheSplitResumeOnTheSameMachineAndRebuildOnlyWhatAMissingResultNeeds() throws Exception {
     Result first = run("unit", "seed-11");
     assertEquals(0, first.exitCode(), first.output());
     List<String> invoked = calls();
-    assertEquals(6, invoked.size(), String.join("\n", invoked));
+    assertEquals(7, invoked.size(), String.join("\n", invoked));
     invoked.forEach(call -> assertTrue(call.endsWith("--seed 11 --split-seed 7"), call));
     invoked.stream().filter(call -> call.startsWith("eval tokenizer"))
         .forEach(call -> assertTrue(call.contains("--frechet-bootstrap 20") && call.contains("--no-pixel-references")
             && call.contains("--no-frozen-encoder-probe"), "with the Fréchet interval, without references: " + call));
     assertTrue(Files.isRegularFile(docs.resolve("stage3/seed-11/eval.json")));
     assertTrue(Files.isRegularFile(docs.resolve("stage2-wsp0/seed-11/eval.json")));
+    assertTrue(Files.isRegularFile(docs.resolve("stage2-wsp1/seed-11/eval.json")), "w_sp = 1 before stage 3, for the pairing");
     assertEquals(study.resolve("seed-11/wsp1/stage1").toAbsolutePath(),
         Files.readSymbolicLink(study.resolve("seed-11/wsp0/stage1")), "w_sp = 0 shares stage 1");
 
     List<String> ledger = Files.readAllLines(docs.resolve("cost.tsv"));
     assertEquals("step\twall_seconds\tcpu_seconds\tfinished_utc", ledger.get(0));
-    assertEquals(7, ledger.size(), "one line per step: " + ledger);
+    assertEquals(8, ledger.size(), "one line per step: " + ledger);
     assertTrue(ledger.get(1).matches("seed-11-stage1\t\\d+\t\\d+\t\\d{4}-\\d\\d-\\d\\dT[\\d:]+Z"), ledger.get(1));
     assertTrue(Files.readString(study.resolve("done/seed-11-stage1")).matches("\\d+ \\d+\n"), "wall and CPU seconds");
     Result plan = run("--plan", "unit", "seed-11");
-    assertTrue(plan.output().contains("Spent so far (6 steps in the ledger): 0.0 CPU hours"), plan.output());
+    assertTrue(plan.output().contains("Spent so far (7 steps in the ledger): 0.0 CPU hours"), plan.output());
 
     Files.delete(calls);
     assertEquals(0, run("unit", "seed-11").exitCode());

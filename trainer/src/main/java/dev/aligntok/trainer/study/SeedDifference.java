@@ -12,7 +12,7 @@ import java.util.Map;
  * seed spread is known (SE NaN), and a caller may fall back to a measurement error such as the
  * bootstrap's ({@link #orMeasurementError}).
  *
- * @param kind "paired by seed", "over seeds", "bootstrap", or "one run each"
+ * @param kind "paired by seed", "over seeds", "bootstrap", "one run each" or "one side has a single run"
  * @param runs seeds behind the difference (the smaller count when unpaired)
  */
 record SeedDifference(double difference, double standardError, String kind, int runs) {
@@ -31,7 +31,8 @@ record SeedDifference(double difference, double standardError, String kind, int 
       double se = Math.sqrt(Math.pow(StudyReport.sd(va), 2) / va.length + Math.pow(StudyReport.sd(vb), 2) / vb.length);
       return new SeedDifference(difference, se, "over seeds", Math.min(va.length, vb.length));
     }
-    return new SeedDifference(difference, Double.NaN, "one run each", Math.min(va.length, vb.length));
+    String kind = va.length == 1 && vb.length == 1 ? "one run each" : "one side has a single run";
+    return new SeedDifference(difference, Double.NaN, kind, Math.min(va.length, vb.length));
   }
 
   /** Without a seed spread, √(se_a² + se_b²) from the two measurements' own errors when both are known. */

@@ -449,7 +449,7 @@ public final class StudyReport {
           ? String.format(Locale.ROOT, "; at step %d AlignTok is %s by %.2f (no interval measured)", last.step(), direction,
               Math.abs(gap))
           : String.format(Locale.ROOT, "; at step %d AlignTok is %s by %.2f ± %.2f (%s, %.1f SE)", last.step(), direction,
-              Math.abs(gap), error, kind, gap / error));
+              Math.abs(gap), error, kind, Math.abs(gap) / error));
     }
     boolean faster = speedup.factor().map(f -> f > 1).orElse(false);
     String verdict = !faster ? "does not hold at this scale"
@@ -495,7 +495,8 @@ public final class StudyReport {
   /**
    * Draws the frontier into {@code png} (the convergence plot's code, {@link LossCurves}): PSNR and
    * Fréchet of the full method and the fair baseline against C, and the four DiTs' no-CFG Fréchet
-   * against their steps, with bootstrap intervals (or ± sd over seeds) as error bars, stacked under
+   * distances (to the held-out images; to each tokenizer's own reconstructions) against their steps,
+   * with bootstrap intervals (or ± sd over seeds) as error bars, stacked under
    * captions; a panel without data is left out, and nothing is written when all are.
    *
    * @return the panels drawn
@@ -527,25 +528,30 @@ public final class StudyReport {
       if (!series.isEmpty()) {
         panels.add(new CaptionedStack.Panel("reconstruction " + metric + " vs latent channels C", LossCurves.render(
             MetricsLog.parse(lines, "frontier"), LossCurves.Options.defaults().withTitle("held-out reconstruction " + metric
-                + " (error bars: ± sd over seeds or 95 % bootstrap)").withSeries(series).withErrorBars(bars)
+                + " (bars: ± sd over seeds or 95 % bootstrap)").withSeries(series).withErrorBars(bars)
                 .withXLabel("latent channels C"))));
       }
     }
-    Map<Long, Map<String, Object>> bySteps = new TreeMap<>();
-    List<String> series = new ArrayList<>();
-    Map<String, List<String>> bars = new LinkedHashMap<>();
-    for (String run : FRONTIER_DITS) {
-      for (GenerationPoint p : pointsOf(run)) {
-        Map<String, Object> line = bySteps.computeIfAbsent(p.step(), step -> new LinkedHashMap<>(Map.of("step", step)));
-        putPoint(line, series, bars, ditLabel(run), p.frechet().value(), p.frechet().barLower(), p.frechet().barUpper());
+    for (ClaimMeasure measure : CLAIM_MEASURES) {
+      Map<Long, Map<String, Object>> bySteps = new TreeMap<>();
+      List<String> series = new ArrayList<>();
+      Map<String, List<String>> bars = new LinkedHashMap<>();
+      for (String run : FRONTIER_DITS) {
+        for (GenerationPoint p : pointsOf(run)) {
+          MeasuredDistance d = measure.distance().apply(p);
+          if (d.measured()) {
+            Map<String, Object> line = bySteps.computeIfAbsent(p.step(), step -> new LinkedHashMap<>(Map.of("step", step)));
+            putPoint(line, series, bars, ditLabel(run), d.value(), d.barLower(), d.barUpper());
+          }
+        }
       }
-    }
-    if (!series.isEmpty()) {
-      List<String> lines = bySteps.values().stream().map(StudyReport::jsonLine).toList();
-      panels.add(new CaptionedStack.Panel("DiT generation Fréchet (no CFG) vs DiT steps", LossCurves.render(
-          MetricsLog.parse(lines, "frontier"), LossCurves.Options.defaults().withTitle("generation Fréchet to held-out "
-              + "images, no CFG (lower is better; error bars: 95 % bootstrap or ± sd over seeds)").withSeries(series)
-              .withErrorBars(bars).withXLabel("DiT training steps"))));
+      if (!series.isEmpty()) {
+        List<String> lines = bySteps.values().stream().map(StudyReport::jsonLine).toList();
+        panels.add(new CaptionedStack.Panel("DiT samples, no CFG: " + measure.name(), LossCurves.render(
+            MetricsLog.parse(lines, "frontier"), LossCurves.Options.defaults().withTitle("Fréchet vs DiT steps (lower is "
+                + "better; bars: 95 % bootstrap or ± sd over DiT seeds)").withSeries(series)
+                .withErrorBars(bars).withXLabel("DiT training steps"))));
+      }
     }
     if (!panels.isEmpty()) {
       ReconstructionGrid.writePng(png, CaptionedStack.render(panels));

@@ -216,6 +216,16 @@ class StudyReportTest {
   }
 
   @Test
+  void aDifferenceWithASingleRunOnOneSideSaysSoInsteadOfOneRunEach() throws IOException {
+    tokenizerEval("stage2-wsp1", 20, 0.70, 3, 0.70, 0.80);
+    tokenizerEval("stage2-wsp0", 21, 0.72, 4, 0.74, 0.80);
+    tokenizerEval("stage2-wsp0/seed-2", 23, 0.72, 4, 0.74, 0.80);
+    String markdown = StudyReport.read(docs).markdown();
+    assertTrue(markdown.contains("- w_sp = 1 − w_sp = 0: PSNR (dB) -2.00 (one side has a single run: no spread measured)"),
+        markdown);
+  }
+
+  @Test
   void fairBaselineC32AndUnknownFoldersAreShownAndTheOldBaselineKeepsItsName() throws IOException {
     tokenizerEval("vanilla-c8", 19.5, 0.70, 3.2, 0.66, 0.70);
     tokenizerEval("vanilla-c32", 23.0, 0.80, 2.0, 0.60, 0.68);
@@ -285,13 +295,13 @@ class StudyReportTest {
         claims.get(1).evidence());
     assertEquals("not shown: faster at the evaluated checkpoints, but within the spread", claims.get(2).verdict());
     assertEquals("does not hold at this scale", claims.get(3).verdict());
-    assertTrue(claims.get(3).evidence().endsWith("at step 1000 AlignTok is higher by 0.30 ± 0.14 (bootstrap, -2.1 SE)"),
+    assertTrue(claims.get(3).evidence().endsWith("at step 1000 AlignTok is higher by 0.30 ± 0.14 (bootstrap, 2.1 SE)"),
         claims.get(3).evidence());
     assertEquals("not measured yet", claims.get(4).verdict(), "no old-baseline DiT here");
     assertEquals(6, claims.size(), "three claims, each on both distances");
 
-    assertEquals(3, report.writeFrontierPlot(docs.resolve("frontier.png")) + 2,
-        "no tokenizer rows: only the DiT panel");
+    assertEquals(2, report.writeFrontierPlot(docs.resolve("frontier.png")),
+        "no tokenizer rows: only the DiT panels, one per distance");
     assertTrue(Files.isRegularFile(docs.resolve("frontier.png")));
   }
 
