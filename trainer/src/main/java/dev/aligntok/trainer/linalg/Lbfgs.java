@@ -7,7 +7,11 @@ package dev.aligntok.trainer.linalg;
  * which keeps the implied Hessian positive definite. Deterministic: no randomness, no threads.
  *
  * <p>Stops when the gradient's max-norm is at most {@code gradientTolerance}·max(1, |f|), when an
- * iteration lowers f by less than 1e-12·max(1, |f|), or after {@code maxIterations}.
+ * iteration lowers f by less than 1e-12·max(1, |f|) twice in a row, or after {@code maxIterations}.
+ * After the first such iteration it forgets its curvature pairs and goes on from steepest descent:
+ * one tiny step is as often a stale quasi-Newton model as the objective's rounding floor (a probe
+ * fit of issue 22 stopped there with its gradient 3× above tolerance). A minimisation that never
+ * stalls takes exactly the same steps as without this restart.
  */
 public final class Lbfgs {
   /** f and ∇f at x: writes the gradient into {@code gradient} and returns f. */
@@ -52,6 +56,7 @@ public final class Lbfgs {
     double[] alpha = new double[memory];
     double[] xNew = new double[n];
     double[] gNew = new double[n];
+    boolean restarted = false;  // the last iteration stalled and the memory was cleared
     for (int iteration = 0; iteration < maxIterations; iteration++) {
       if (maxAbs(g) <= gradientTolerance * Math.max(1, Math.abs(f))) {
         return new Outcome(x, f, iteration, evaluations, "gradient below tolerance");
@@ -117,7 +122,13 @@ public final class Lbfgs {
       System.arraycopy(gNew, 0, g, 0, n);
       f = fNew;
       if (decrease <= 1e-12 * Math.max(1, Math.abs(f))) {
-        return new Outcome(x, f, iteration + 1, evaluations, "objective stopped decreasing");
+        if (restarted) {
+          return new Outcome(x, f, iteration + 1, evaluations, "objective stopped decreasing");
+        }
+        stored = 0;
+        restarted = true;
+      } else {
+        restarted = false;
       }
     }
     return new Outcome(x, f, maxIterations, evaluations, "iteration limit");
