@@ -76,7 +76,8 @@ fi
 # step (and minutes per evaluation): what docs/study/cost.tsv measured (bash time, user + system) for
 # the steps of 2026-12-07: stage 1 at C = 32 1.86 s per step, stage 2 and 3 2.07, the vanilla
 # tokenizer at C = 32 1.99, the DiT 1.26 (at C = 8 they are no slower); a tokenizer evaluation
-# 4-7 min, 7 with the references (longer at C = 32: the PCA of the 3x3 frozen map). The old
+# 4-7 min, 7 with the references (longer at C = 32: the PCA of the 3x3 frozen map); a DiT
+# evaluation 15 min with its bootstrap. The old
 # baseline's rate is its wall time of 2026-11-29, not remeasured. Wall time is longer when the two
 # lanes share the cores with other work (the first C = 32 stage 1: 3,142 s of wall time for 1,859 s
 # of CPU beside a CI run). Only the plan uses them.
@@ -85,7 +86,7 @@ DS_STAGE1=19; DS_STAGE2=21; DS_STAGE3=21; DS_BASELINE=29; DS_VANILLA=20; DS_DIT=
 # a tokenizer evaluation 1
 MIN_BOOTSTRAP=$(( (BOOTSTRAP * 8 + 59) / 60 )); MIN_TOKENIZER_BOOTSTRAP=$(( (BOOTSTRAP * 4 + 59) / 60 ))
 MIN_EVAL_TOKENIZER=$((5 + MIN_TOKENIZER_BOOTSTRAP)); MIN_EVAL_FROZEN=$((10 + MIN_TOKENIZER_BOOTSTRAP))
-MIN_EVAL_FASHION=$((12 + MIN_TOKENIZER_BOOTSTRAP)); MIN_LATENTS=2; MIN_EVAL_DIT=18
+MIN_EVAL_FASHION=$((12 + MIN_TOKENIZER_BOOTSTRAP)); MIN_LATENTS=2; MIN_EVAL_DIT=12
 minutes() { echo $(( ($1 * $2 + 599) / 600 )); }  # minutes STEPS DS_PER_STEP
 
 if (( ! PLAN )) && [[ "$MODE" != report ]]; then mkdir -p "$STUDY/done" "$STUDY/logs" "$STUDY/locks" "$DOCS"; fi
@@ -205,9 +206,12 @@ train() {
   fi
 }
 
-# evaluate NAME MINUTES PUB FROM COMMAND...: an evaluation writing into FROM, done once
-# docs/study/PUB (FROM's report file, published with its pictures) is current.
+# evaluate [--no-pictures] NAME MINUTES PUB FROM COMMAND...: an evaluation writing into FROM, done
+# once docs/study/PUB (FROM's report file, published with its pictures unless --no-pictures) is
+# current.
 evaluate() {
+  local pictures=yes
+  if [[ "$1" == --no-pictures ]]; then pictures=no; shift; fi
   local name="$1" minutes="$2" pub="$3" from="$4"; shift 4
   local file="$from/${pub##*/}"
   if current "$DOCS/$pub" "$pub"; then
@@ -215,19 +219,23 @@ evaluate() {
     return 0
   fi
   if [[ -e "$STUDY/done/$name" ]] && current "$file" "$pub"; then  # finished here, not published
-    if (( PLAN )); then say "publish" "$name: $from -> $DOCS/${pub%/*}"; else publish "$from" "${pub%/*}"; fi
+    if (( PLAN )); then say "publish" "$name: $from -> $DOCS/${pub%/*}"; else publish "$from" "${pub%/*}" "$pictures"; fi
     return 0
   fi
   if (( ! PLAN )); then rm -f "$STUDY/done/$name"; fi  # a stale result: evaluate again
   run_step "$name" "$minutes" "$@"
-  if (( ! PLAN )); then publish "$from" "${pub%/*}"; fi
+  if (( ! PLAN )); then publish "$from" "${pub%/*}" "$pictures"; fi
 }
 
-# publish FROM TO: copies a finished evaluation's small files into docs/study/TO (find rounds -size
-# up to its unit, so the limit is in KiB: -2M would drop every file over 1 MiB).
+# publish FROM TO [PICTURES]: copies a finished evaluation's small files into docs/study/TO: its
+# JSON, and its pictures unless PICTURES is no (find rounds -size up to its unit, so the limit is in
+# KiB: -2M would drop every file over 1 MiB).
 publish() {
   mkdir -p "$DOCS/$2"
-  find "$1" -maxdepth 1 -type f \( -name '*.json' -o -name '*.png' \) -size -2048k -exec cp {} "$DOCS/$2/" \;
+  find "$1" -maxdepth 1 -type f -name '*.json' -exec cp {} "$DOCS/$2/" \;
+  if [[ "${3:-yes}" != no ]]; then
+    find "$1" -maxdepth 1 -type f -name '*.png' -size -2048k -exec cp {} "$DOCS/$2/" \;
+  fi
 }
 
 # link_stage1 FROM RUN: RUN shares FROM's stage 1 (a stage 2 variant of the same stage 1).
@@ -367,7 +375,7 @@ dit_needed() {
 # at several checkpoints. convergence NAME RUN STAGE [EVAL_ARGS...]
 convergence() {
   local name="$1" run="$2" stage="$3"; shift 3
-  local need extra=0 s checkpoint
+  local need extra=0 s checkpoint pictures
   need=$(dit_needed "$name")
   if [[ " $* " == *" --frechet-bootstrap "* ]]; then extra=$MIN_BOOTSTRAP; fi
   train "latents-$name" "$MIN_LATENTS" "$need" \
@@ -377,7 +385,9 @@ convergence() {
     --steps "$DIT_STEPS" --checkpoint-every 250 --keep-checkpoints 100
   for s in $DIT_EVAL_STEPS; do
     checkpoint="$STUDY/dit-$name/checkpoints/$(printf 'step-%08d' "$s")"
-    evaluate "eval-dit-$name-$s" "$((MIN_EVAL_DIT + extra))" "dit-$name/step-$s/generation.json" "$STUDY/dit-$name/eval-$s" \
+    # Sample grids (about 1.3 MB each) only of the last checkpoint: the one docs/study/samples.png shows.
+    pictures=(--no-pictures); [[ "$s" == "${DIT_EVAL_STEPS##* }" ]] && pictures=()
+    evaluate "${pictures[@]}" "eval-dit-$name-$s" "$((MIN_EVAL_DIT + extra))" "dit-$name/step-$s/generation.json" "$STUDY/dit-$name/eval-$s" \
       "$ALIGNTOK" eval generation --dit "$checkpoint" --out "$STUDY/dit-$name/eval-$s" "$@"
   done
 }
@@ -471,7 +481,7 @@ dit_seeds() {
     train "dit-$name-seed-$seed" "$(minutes "$DIT_STEPS" "$DS_DIT")" "$(needs "$pub")" \
       "$ALIGNTOK" train dit --latents "$STUDY/latents-$name" --run "$dir" --seed "$seed" \
       --steps "$DIT_STEPS" --checkpoint-every 250 --keep-checkpoints 100
-    evaluate "eval-dit-$name-seed-$seed" "$((MIN_EVAL_DIT + MIN_BOOTSTRAP))" "$pub" "$dir/eval-$DIT_STEPS" \
+    evaluate --no-pictures "eval-dit-$name-seed-$seed" "$((MIN_EVAL_DIT + MIN_BOOTSTRAP))" "$pub" "$dir/eval-$DIT_STEPS" \
       "$ALIGNTOK" eval generation --dit "$dir/checkpoints/$last" --out "$dir/eval-$DIT_STEPS" \
       --frechet-bootstrap "$BOOTSTRAP"
   done

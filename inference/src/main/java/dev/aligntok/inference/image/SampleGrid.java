@@ -64,6 +64,40 @@ public final class SampleGrid {
     return canvas;
   }
 
+  /**
+   * The title and the first {@code rows} rows of a grid that {@link #render} drew with a title (all
+   * of it when it has no more): for figures that set several grids one under another. The rows are
+   * found by the background lines between them, so the tile size need not be known.
+   */
+  public static BufferedImage firstRows(BufferedImage grid, int rows) {
+    if (rows <= 0) {
+      throw new IllegalArgumentException("rows to keep must be positive, got " + rows);
+    }
+    int blocks = 0;  // runs of lines with something drawn on them: the title, then each row
+    boolean inBlock = false;
+    for (int y = 0; y < grid.getHeight(); y++) {
+      boolean drawn = !backgroundLine(grid, y);
+      if (drawn && !inBlock) {
+        blocks++;
+      }
+      if (!drawn && inBlock && blocks == rows + 1) {
+        return grid.getSubimage(0, 0, grid.getWidth(), Math.min(grid.getHeight(), y + GAP));
+      }
+      inBlock = drawn;
+    }
+    return grid;
+  }
+
+  private static boolean backgroundLine(BufferedImage image, int y) {
+    int background = BACKGROUND.getRGB();
+    for (int x = 0; x < image.getWidth(); x++) {
+      if (image.getRGB(x, y) != background) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   public static void write(Path png, ImageBatch images, List<String> rowLabels, int columns, int scale, String title) {
     ReconstructionGrid.writePng(png, render(images, rowLabels, columns, scale, title));
   }

@@ -76,6 +76,7 @@ class StudyScriptTest {
           interval=""
           if [[ " $* " == *" --frechet-bootstrap "* ]]; then interval='"frechetInterval": {}'; fi
           echo "{\"runs\": {\"without_cfg\": {$interval}}}" > "$out/generation.json"
+          echo "a sample grid" > "$out/samples-without_cfg.png"
         fi
         """);
     assertTrue(work.resolve("aligntok").toFile().setExecutable(true));
@@ -125,17 +126,22 @@ class StudyScriptTest {
     assertTrue(published.output().contains("skip      vanilla-c32: every result downstream is published"), published.output());
     assertTrue(published.output().contains("=> nothing to do"), published.output());
 
+    Files.delete(docs.resolve("dit-vanilla-c32/step-250/generation.json"));
     Files.delete(docs.resolve("dit-vanilla-c32/step-1000/generation.json"));
-    Result oneMissing = run("unit", "dit-vanilla-c32");
-    assertEquals(0, oneMissing.exitCode(), oneMissing.output());
+    Result twoMissing = run("unit", "dit-vanilla-c32");
+    assertEquals(0, twoMissing.exitCode(), twoMissing.output());
     List<String> invoked = calls();
-    assertEquals(4, invoked.size(), "train, extract, train DiT, evaluate step 1000: " + invoked);
+    assertEquals(5, invoked.size(), "train, extract, train DiT, evaluate steps 250 and 1000: " + invoked);
     assertTrue(invoked.get(0).startsWith("train tokenizer --stage vanilla --latent-channels 32 --run " + study.resolve("vanilla-c32")),
         invoked.get(0));
     assertTrue(invoked.get(1).startsWith("extract-latents --run " + study.resolve("vanilla-c32")), invoked.get(1));
     assertTrue(invoked.get(2).startsWith("train dit "), invoked.get(2));
-    assertTrue(invoked.get(3).contains("step-00001000") && invoked.get(3).endsWith("--frechet-bootstrap 20"), invoked.get(3));
+    assertTrue(invoked.get(3).contains("step-00000250"), invoked.get(3));
+    assertTrue(invoked.get(4).contains("step-00001000") && invoked.get(4).endsWith("--frechet-bootstrap 20"), invoked.get(4));
     assertTrue(Files.isRegularFile(docs.resolve("dit-vanilla-c32/step-1000/generation.json")));
+    assertTrue(Files.isRegularFile(docs.resolve("dit-vanilla-c32/step-1000/samples-without_cfg.png")), "the last step's grid");
+    assertTrue(Files.isRegularFile(docs.resolve("dit-vanilla-c32/step-250/generation.json")));
+    assertFalse(Files.exists(docs.resolve("dit-vanilla-c32/step-250/samples-without_cfg.png")), "no grid of earlier steps");
   }
 
   @Test
@@ -156,6 +162,8 @@ class StudyScriptTest {
       assertTrue(invoked.get(3 + 2 * i).contains(dir.resolve("checkpoints/step-00001000").toString())
           && invoked.get(3 + 2 * i).endsWith("--frechet-bootstrap 20"), invoked.get(3 + 2 * i));
       assertTrue(Files.isRegularFile(docs.resolve("dit-vanilla-c32/seed-" + seed + "/step-1000/generation.json")));
+      assertFalse(Files.exists(docs.resolve("dit-vanilla-c32/seed-" + seed + "/step-1000/samples-without_cfg.png")),
+          "the seeds publish numbers only");
     }
     assertFalse(Files.exists(docs.resolve("dit-vanilla-c32/step-1000")), "the seed-7 DiT is the convergence unit's");
 

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.aligntok.inference.image.ImageBatch;
+import dev.aligntok.inference.image.SampleGrid;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -177,11 +179,31 @@ class StudyReportTest {
     assertEquals(CaptionedStack.CAPTION_HEIGHT + CaptionedStack.GAP + 60,
         ImageIO.read(docs.resolve("fashion-mnist/reconstructions.png").toFile()).getHeight());
     assertEquals(1, panels.dits(), "only the last evaluated checkpoint's samples, and only where the file exists");
+    assertEquals(CaptionedStack.CAPTION_HEIGHT + CaptionedStack.GAP + 90,
+        ImageIO.read(docs.resolve("samples.png").toFile()).getHeight(), "a grid without rows to cut stays whole");
     BufferedImage stacked = ImageIO.read(docs.resolve("reconstructions.png").toFile());
     assertEquals(300, stacked.getWidth());
     assertEquals(2 * (CaptionedStack.CAPTION_HEIGHT + CaptionedStack.GAP) + 100 + 120, stacked.getHeight());
     assertEquals(0xff0000, ImageIO.read(docs.resolve("samples.png").toFile())
         .getRGB(5, CaptionedStack.CAPTION_HEIGHT + 5) & 0xffffff, "the panel is drawn below its caption");
+  }
+
+  @Test
+  void samplesSideBySideAreTheUnguidedGridsFirstRows() throws IOException {
+    generationEval("vanilla-c32", 1000, 5.0, 5.5);
+    float[] pixels = new float[6 * 2 * 3 * 8 * 8];
+    java.util.Arrays.fill(pixels, 0.3f);
+    BufferedImage grid = SampleGrid.render(new ImageBatch(pixels, 12, 8, 8), List.of("a", "b", "c", "d", "e", "f"), 2, 2,
+        "samples");
+    Path folder = Files.createDirectories(docs.resolve("dit-vanilla-c32/step-1000"));
+    ImageIO.write(grid, "png", folder.resolve("samples-without_cfg.png").toFile());
+    picture(folder.resolve("samples-with_cfg.png"), 50, 50);
+
+    assertEquals(1, StudyReport.read(docs).writeSideBySide(docs).dits());
+    BufferedImage samples = ImageIO.read(docs.resolve("samples.png").toFile());
+    assertEquals(CaptionedStack.CAPTION_HEIGHT + CaptionedStack.GAP + 28 + 4 + StudyReport.SAMPLE_ROWS * (16 + 4),
+        samples.getHeight(), "the title and " + StudyReport.SAMPLE_ROWS + " of the 6 rows of the grid without CFG");
+    assertEquals(grid.getWidth(), samples.getWidth());
   }
 
   @Test
