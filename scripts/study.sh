@@ -87,6 +87,7 @@ DS_STAGE1=19; DS_STAGE2=21; DS_STAGE3=21; DS_BASELINE=29; DS_VANILLA=20; DS_DIT=
 MIN_BOOTSTRAP=$(( (BOOTSTRAP * 8 + 59) / 60 )); MIN_TOKENIZER_BOOTSTRAP=$(( (BOOTSTRAP * 4 + 59) / 60 ))
 MIN_EVAL_TOKENIZER=$((5 + MIN_TOKENIZER_BOOTSTRAP)); MIN_EVAL_FROZEN=$((10 + MIN_TOKENIZER_BOOTSTRAP))
 MIN_EVAL_FASHION=$((12 + MIN_TOKENIZER_BOOTSTRAP)); MIN_LATENTS=2; MIN_EVAL_DIT=12
+MIN_EVAL_FROZEN_C32=31  # the references at the C = 32 widths: PCA of 3,456 frozen features (1,845 s CPU)
 minutes() { echo $(( ($1 * $2 + 599) / 600 )); }  # minutes STEPS DS_PER_STEP
 
 if (( ! PLAN )) && [[ "$MODE" != report ]]; then mkdir -p "$STUDY/done" "$STUDY/logs" "$STUDY/locks" "$DOCS"; fi
@@ -320,6 +321,7 @@ steps_of() {
 # eval_minutes VARIANT: uses the caller's frozen and eval_args.
 eval_minutes() {
   if [[ " ${eval_args[*]:-} " == *" --probe-train-images "* ]]; then echo "$MIN_EVAL_FASHION"
+  elif [[ "$1" == "$frozen" && " ${train_args[*]:-} " == *" --latent-channels 32 "* ]]; then echo "$MIN_EVAL_FROZEN_C32"
   elif [[ "$1" == "$frozen" ]]; then echo "$MIN_EVAL_FROZEN"
   else echo "$MIN_EVAL_TOKENIZER"; fi
 }
@@ -444,9 +446,10 @@ encoder_lr() {
 }
 
 # The full method at C = 32 (same 8x8 grid), seed 7: its stage 3 evaluated with the frozen-encoder
-# references at the C = 32 widths. alignTok_c32 [WANT3]
+# references at the C = 32 widths, and stages 1 and 2 without them (where along the chain the C = 32
+# latents gain their separability). alignTok_c32 [WANT3]
 alignTok_c32() {
-  alignTok_chain c32- "$STUDY/c32" "" "-c32" "1" "stage3" stage3 no "${1:-no}" --latent-channels 32
+  alignTok_chain c32- "$STUDY/c32" "" "-c32" "1" "stage1 stage2-wsp1 stage3" stage3 no "${1:-no}" --latent-channels 32
 }
 
 # The DiT on the full method's C = 8 latents (seed 7), with bootstrap intervals, on the stage 3 this
@@ -529,7 +532,7 @@ credible_units() {
   unit dit-alignTok-c8 "DiT on the AlignTok C = 8 latents, evaluated at $DIT_EVAL_STEPS with bootstrap intervals" \
     dit_alignTok_c8
   unit encoder-lr "stage 2 (w_sp = 1) with --encoder-lr 1e-4 from seed 7's stage 1, evaluated" encoder_lr
-  unit alignTok-c32 "AlignTok full method at C = 32, seed 7, stage 3 evaluated" alignTok_c32
+  unit alignTok-c32 "AlignTok full method at C = 32, seed 7, each stage evaluated" alignTok_c32
   unit dit-alignTok-c32 "DiT on the AlignTok C = 32 latents, evaluated at $DIT_EVAL_STEPS with bootstrap intervals" \
     dit_alignTok_c32
   unit dit-seeds-alignTok-c32 "DiT seeds $DIT_SEEDS on the AlignTok C = 32 latents, evaluated at step $DIT_STEPS" \
