@@ -439,12 +439,14 @@ public final class StudyReport {
     Optional<GenerationPoint> same = pointsOf(claim.candidate()).stream().filter(p -> p.step() == last.step()).findFirst();
     double gap = Double.NaN;
     double error = Double.NaN;
+    String kind = "";
     if (same.isPresent()) {
       MeasuredDistance a = measure.distance().apply(last);
       MeasuredDistance b = measure.distance().apply(same.get());
       gap = a.value() - b.value();
       error = Math.sqrt(Math.pow(a.error(), 2) + Math.pow(b.error(), 2));
-      String kind = a.seeds() > 1 && b.seeds() > 1 ? "seeds' spread" : "bootstrap";
+      kind = a.seeds() > 1 && b.seeds() > 1 ? "seeds' spread" : a.seeds() > 1 || b.seeds() > 1
+          ? "seeds' spread on one side, bootstrap on the other" : "bootstrap";
       String direction = gap >= 0 ? "lower" : "higher";
       evidence.append(Double.isNaN(error)
           ? String.format(Locale.ROOT, "; at step %d AlignTok is %s by %.2f (no interval measured)", last.step(), direction,
@@ -455,9 +457,14 @@ public final class StudyReport {
     boolean faster = speedup.factor().map(f -> f > 1).orElse(false);
     String verdict = !faster ? "does not hold at this scale"
         : Double.isNaN(error) ? "faster at the evaluated checkpoints; no spread measured to judge it"
-        : gap > 2 * error ? "holds: faster, beyond the spread (gap > 2 SE)"
-        : "not shown: faster at the evaluated checkpoints, but within the spread";
+        : gap > 2 * error ? "holds: faster, beyond the " + spreadName(kind) + " (gap > 2 SE)"
+        : "not shown: faster at the evaluated checkpoints, but within the " + spreadName(kind);
     return new Claim(statement, verdict, evidence.toString());
+  }
+
+  /** What a claim's standard error measured: the DiT seeds' spread, or only one run's sampling spread. */
+  private static String spreadName(String kind) {
+    return kind.equals("bootstrap") ? "bootstrap spread (one DiT seed each: samples, not seeds)" : kind;
   }
 
   /** The frontier rows: each method at each width, from the emoji table (empty when not evaluated). */

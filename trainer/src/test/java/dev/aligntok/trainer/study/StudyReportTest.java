@@ -306,7 +306,8 @@ class StudyReportTest {
     intervalEval("alignTok-c8", 1000, 4.8, 4.4, 5.2, 0.2, 2.3);
     StudyReport report = StudyReport.read(docs);
     List<StudyReport.Claim> claims = report.claims();
-    assertEquals("holds: faster, beyond the spread (gap > 2 SE)", claims.get(0).verdict(), claims.get(0).evidence());
+    assertEquals("holds: faster, beyond the bootstrap spread (one DiT seed each: samples, not seeds) (gap > 2 SE)",
+        claims.get(0).verdict(), claims.get(0).evidence());
     assertTrue(claims.get(0).evidence().contains("AlignTok, C = 32 is there by step 500 (2.0× fewer steps)")
         && claims.get(0).evidence().contains("lower by 2.00 ± 0.28 (bootstrap, 7.1 SE)"), claims.get(0).evidence());
     assertTrue(claims.get(1).statement().endsWith("(Fréchet to the tokenizer's own reconstructions: the DiT apart from "
@@ -315,7 +316,8 @@ class StudyReportTest {
     assertTrue(claims.get(1).evidence().contains("fair baseline, C = 32 ends at 2.00 after 1000 steps; AlignTok, C = 32 "
         + "is there by step 1000 (1.0× fewer steps); at step 1000 AlignTok is lower by 0.10 ± 0.14 (bootstrap, 0.7 SE)"),
         claims.get(1).evidence());
-    assertEquals("not shown: faster at the evaluated checkpoints, but within the spread", claims.get(2).verdict());
+    assertEquals("not shown: faster at the evaluated checkpoints, but within the bootstrap spread (one DiT seed each: "
+        + "samples, not seeds)", claims.get(2).verdict());
     assertEquals("does not hold at this scale", claims.get(3).verdict());
     assertTrue(claims.get(3).evidence().endsWith("at step 1000 AlignTok is higher by 0.30 ± 0.14 (bootstrap, 2.1 SE)"),
         claims.get(3).evidence());
@@ -354,6 +356,31 @@ class StudyReportTest {
     assertEquals(2, point.frechet().seeds());
     assertEquals(5.5, point.frechet().value(), 1e-12);
     assertTrue(StudyReport.read(docs).markdown().contains("| AlignTok (first study) | 500 | 5.50 ± 0.71 (2 seeds) |"));
+  }
+
+  @Test
+  void theC32ClaimIsJudgedAgainstTheDitSeedsSpreadWhenBothHaveSeeds() throws IOException {
+    for (int step : new int[] {250, 500, 750, 1000}) {
+      intervalEval("vanilla-c32", step, 9.0 - step / 250.0, 0, 20, 0.1);
+      intervalEval("alignTok-c32", step, 8.0 - step / 250.0, 0, 20, 0.1);
+    }
+    for (String seed : List.of("11", "13")) {
+      double shift = seed.equals("11") ? 0.2 : -0.2;
+      Path vanilla = Files.createDirectories(docs.resolve("dit-vanilla-c32/seed-" + seed + "/step-1000"));
+      Files.writeString(vanilla.resolve("generation.json"), String.format(Locale.ROOT, """
+          {"runs": {"without_cfg": {"frechetDistance": %s, "classConsistency": 0.05, "frechetToReconstructions": 3.0},
+                    "with_cfg": {"frechetDistance": 5.5, "classConsistency": 0.06}}}
+          """, 5.0 + shift));
+      Path aligned = Files.createDirectories(docs.resolve("dit-alignTok-c32/seed-" + seed + "/step-1000"));
+      Files.writeString(aligned.resolve("generation.json"), String.format(Locale.ROOT, """
+          {"runs": {"without_cfg": {"frechetDistance": %s, "classConsistency": 0.05, "frechetToReconstructions": 2.0},
+                    "with_cfg": {"frechetDistance": 5.5, "classConsistency": 0.06}}}
+          """, 4.0 - shift));
+    }
+    StudyReport.Claim claim = StudyReport.read(docs).claims().get(0);
+    // vanilla 5, 5.2, 4.8 (sd 0.2); AlignTok 4, 3.8, 4.2 (sd 0.2): gap 1.00 ± √(0.04/3 + 0.04/3) = 0.16
+    assertEquals("holds: faster, beyond the seeds' spread (gap > 2 SE)", claim.verdict(), claim.evidence());
+    assertTrue(claim.evidence().contains("lower by 1.00 ± 0.16 (seeds' spread, 6.1 SE)"), claim.evidence());
   }
 
   private static void picture(Path png, int width, int height) throws IOException {
