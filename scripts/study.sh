@@ -207,12 +207,12 @@ train() {
   fi
 }
 
-# evaluate [--no-pictures] NAME MINUTES PUB FROM COMMAND...: an evaluation writing into FROM, done
-# once docs/study/PUB (FROM's report file, published with its pictures unless --no-pictures) is
-# current.
+# evaluate [--pictures GLOB] NAME MINUTES PUB FROM COMMAND...: an evaluation writing into FROM,
+# done once docs/study/PUB (FROM's report file, published with its pictures: those matching GLOB,
+# default $EVAL_PICTURES or every *.png; "none" for none) is current.
 evaluate() {
-  local pictures=yes
-  if [[ "$1" == --no-pictures ]]; then pictures=no; shift; fi
+  local pictures="${EVAL_PICTURES:-*.png}"
+  if [[ "$1" == --pictures ]]; then pictures="$2"; shift 2; fi
   local name="$1" minutes="$2" pub="$3" from="$4"; shift 4
   local file="$from/${pub##*/}"
   if current "$DOCS/$pub" "$pub"; then
@@ -228,14 +228,14 @@ evaluate() {
   if (( ! PLAN )); then publish "$from" "${pub%/*}" "$pictures"; fi
 }
 
-# publish FROM TO [PICTURES]: copies a finished evaluation's small files into docs/study/TO: its
-# JSON, and its pictures unless PICTURES is no (find rounds -size up to its unit, so the limit is in
-# KiB: -2M would drop every file over 1 MiB).
+# publish FROM TO [GLOB]: copies a finished evaluation's small files into docs/study/TO: its JSON,
+# and its pictures matching GLOB (default *.png; none: no pictures). find rounds -size up to its
+# unit, so the limit is in KiB: -2M would drop every file over 1 MiB.
 publish() {
   mkdir -p "$DOCS/$2"
   find "$1" -maxdepth 1 -type f -name '*.json' -exec cp {} "$DOCS/$2/" \;
-  if [[ "${3:-yes}" != no ]]; then
-    find "$1" -maxdepth 1 -type f -name '*.png' -size -2048k -exec cp {} "$DOCS/$2/" \;
+  if [[ "${3:-*.png}" != none ]]; then
+    find "$1" -maxdepth 1 -type f -name "${3:-*.png}" -size -2048k -exec cp {} "$DOCS/$2/" \;
   fi
 }
 
@@ -249,7 +249,9 @@ link_stage1() {
 # The seed arguments of training and evaluation; seed 7 keeps the original commands.
 seed_args() {
   SEED_ARGS=()
-  [[ "$1" == 7 ]] || SEED_ARGS=(--seed "$1" --split-seed "$SPLIT_SEED")
+  EVAL_PICTURES='*.png'
+  # Other seeds publish numbers only: the pictures (reconstructions, loss curves) are seed 7's.
+  [[ "$1" == 7 ]] || { SEED_ARGS=(--seed "$1" --split-seed "$SPLIT_SEED"); EVAL_PICTURES=none; }
 }
 
 has() { [[ " $1 " == *" $2 "* ]]; }
@@ -387,9 +389,9 @@ convergence() {
     --steps "$DIT_STEPS" --checkpoint-every 250 --keep-checkpoints 100
   for s in $DIT_EVAL_STEPS; do
     checkpoint="$STUDY/dit-$name/checkpoints/$(printf 'step-%08d' "$s")"
-    # Sample grids (about 1.3 MB each) only of the last checkpoint: the one docs/study/samples.png shows.
-    pictures=(--no-pictures); [[ "$s" == "${DIT_EVAL_STEPS##* }" ]] && pictures=()
-    evaluate "${pictures[@]}" "eval-dit-$name-$s" "$((MIN_EVAL_DIT + extra))" "dit-$name/step-$s/generation.json" "$STUDY/dit-$name/eval-$s" \
+    # One sample grid (about 1.3 MB), the last checkpoint's without CFG: the one docs/study/samples.png shows.
+    pictures=none; [[ "$s" == "${DIT_EVAL_STEPS##* }" ]] && pictures=samples-without_cfg.png
+    evaluate --pictures "$pictures" "eval-dit-$name-$s" "$((MIN_EVAL_DIT + extra))" "dit-$name/step-$s/generation.json" "$STUDY/dit-$name/eval-$s" \
       "$ALIGNTOK" eval generation --dit "$checkpoint" --out "$STUDY/dit-$name/eval-$s" "$@"
   done
 }
@@ -484,7 +486,7 @@ dit_seeds() {
     train "dit-$name-seed-$seed" "$(minutes "$DIT_STEPS" "$DS_DIT")" "$(needs "$pub")" \
       "$ALIGNTOK" train dit --latents "$STUDY/latents-$name" --run "$dir" --seed "$seed" \
       --steps "$DIT_STEPS" --checkpoint-every 250 --keep-checkpoints 100
-    evaluate --no-pictures "eval-dit-$name-seed-$seed" "$((MIN_EVAL_DIT + MIN_BOOTSTRAP))" "$pub" "$dir/eval-$DIT_STEPS" \
+    evaluate --pictures none "eval-dit-$name-seed-$seed" "$((MIN_EVAL_DIT + MIN_BOOTSTRAP))" "$pub" "$dir/eval-$DIT_STEPS" \
       "$ALIGNTOK" eval generation --dit "$dir/checkpoints/$last" --out "$dir/eval-$DIT_STEPS" \
       --frechet-bootstrap "$BOOTSTRAP"
   done

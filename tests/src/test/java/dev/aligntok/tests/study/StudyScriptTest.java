@@ -71,12 +71,14 @@ class StudyScriptTest {
           resampled=""
           if [[ " $* " == *" --frechet-bootstrap "* ]]; then resampled='"frechet": {"interval": {"resampledMedian": 2.1}}, '; fi
           echo "{$resampled\"probes\": {\"latents\": {}, \"latents_full\": {}}, \"definitions\": [\"L2 chosen by ONE_STANDARD_ERROR\"]}" > "$run/$dir/eval/eval.json"
+          echo "reconstructions" > "$run/$dir/eval/reconstructions.png"
         elif [[ "$1 $2" == "eval generation" ]]; then
           mkdir -p "$out"
           interval=""
           if [[ " $* " == *" --frechet-bootstrap "* ]]; then interval='"frechetInterval": {}'; fi
           echo "{\"runs\": {\"without_cfg\": {$interval}}}" > "$out/generation.json"
           echo "a sample grid" > "$out/samples-without_cfg.png"
+          echo "a sample grid" > "$out/samples-with_cfg.png"
         fi
         """);
     assertTrue(work.resolve("aligntok").toFile().setExecutable(true));
@@ -140,8 +142,16 @@ class StudyScriptTest {
     assertTrue(invoked.get(4).contains("step-00001000") && invoked.get(4).endsWith("--frechet-bootstrap 20"), invoked.get(4));
     assertTrue(Files.isRegularFile(docs.resolve("dit-vanilla-c32/step-1000/generation.json")));
     assertTrue(Files.isRegularFile(docs.resolve("dit-vanilla-c32/step-1000/samples-without_cfg.png")), "the last step's grid");
+    assertFalse(Files.exists(docs.resolve("dit-vanilla-c32/step-1000/samples-with_cfg.png")), "the one without CFG only");
     assertTrue(Files.isRegularFile(docs.resolve("dit-vanilla-c32/step-250/generation.json")));
     assertFalse(Files.exists(docs.resolve("dit-vanilla-c32/step-250/samples-without_cfg.png")), "no grid of earlier steps");
+  }
+
+  @Test
+  void seed7PublishesItsPicturesWithItsNumbers() throws Exception {
+    assertEquals(0, run("unit", "vanilla-c8").exitCode());
+    assertTrue(Files.isRegularFile(docs.resolve("vanilla-c8/eval.json")));
+    assertTrue(Files.isRegularFile(docs.resolve("vanilla-c8/reconstructions.png")), "the pictures the report stacks");
   }
 
   @Test
@@ -185,6 +195,7 @@ class StudyScriptTest {
     assertTrue(Files.isRegularFile(docs.resolve("stage3/seed-11/eval.json")));
     assertTrue(Files.isRegularFile(docs.resolve("stage2-wsp0/seed-11/eval.json")));
     assertTrue(Files.isRegularFile(docs.resolve("stage2-wsp1/seed-11/eval.json")), "w_sp = 1 before stage 3, for the pairing");
+    assertFalse(Files.exists(docs.resolve("stage3/seed-11/reconstructions.png")), "other seeds publish numbers only");
     assertEquals(study.resolve("seed-11/wsp1/stage1").toAbsolutePath(),
         Files.readSymbolicLink(study.resolve("seed-11/wsp0/stage1")), "w_sp = 0 shares stage 1");
 
