@@ -15,14 +15,21 @@ import java.time.Duration;
  * @param concurrency       calls in progress at once (threads); a hanging receiver holds one for at most the timeouts
  * @param maxPending        calls read and not yet finished (waiting, in progress or between attempts); at
  *     the cap the status topic is paused
+ * @param laneConcurrency   calls of one caller (or, without an owner, one receiver) in progress at once, ≤ concurrency
+ * @param suspendAfter      failed attempts in a row after which a receiver is suspended for {@code maxBackoff}
+ *     (its calls dead-lettered without a call meanwhile); 0 never suspends
  */
 public record DeliveryConfig(String statusTopic, String deadLetterTopic, String applicationId, String publicUrl,
                              int maxAttempts, Duration initialBackoff, Duration maxBackoff, int concurrency,
-                             int maxPending) {
+                             int maxPending, int laneConcurrency, int suspendAfter) {
   public DeliveryConfig {
     if (maxAttempts < 1 || concurrency < 1 || maxPending < 1) {
       throw new IllegalArgumentException("webhook delivery needs maxAttempts, concurrency and maxPending ≥ 1, got "
           + maxAttempts + ", " + concurrency + ", " + maxPending);
+    }
+    if (laneConcurrency < 1 || laneConcurrency > concurrency || suspendAfter < 0) {
+      throw new IllegalArgumentException("webhook delivery needs 1 ≤ laneConcurrency ≤ concurrency (" + concurrency
+          + ") and suspendAfter ≥ 0, got " + laneConcurrency + " and " + suspendAfter);
     }
     publicUrl = publicUrl == null ? "" : publicUrl.replaceAll("/+$", "");
   }

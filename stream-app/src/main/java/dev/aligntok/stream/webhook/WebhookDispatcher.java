@@ -14,6 +14,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
@@ -45,6 +46,13 @@ import org.slf4j.LoggerFactory;
  * same {@code webhook-id}, rather than losing them. At {@code maxPending} unfinished calls the
  * consumer pauses, so one slow receiver costs memory and threads only within those bounds.
  *
+ * <p>One caller or receiver must not hold up the others' calls: attempts run in lanes
+ * ({@link CallerLanes}), one per caller (the request's owner; per receiver for requests without
+ * one), each with at most {@code laneConcurrency} in progress; and a receiver that failed
+ * {@code suspendAfter} attempts in a row is suspended for {@code maxBackoff}
+ * ({@link ReceiverBreaker}): calls that come up for it meanwhile are dead-lettered without a call,
+ * so its backlog drains in moments instead of holding pending slots for all its retries.
+ *
  * <p>Statuses of one request in one state (a running request's progress updates) make one call:
  * the ids of recent calls are remembered and repeats skipped. Calls run concurrently, so a
  * receiver may see RUNNING after SUCCEEDED when the first failed once; the payload's state and
@@ -68,6 +76,8 @@ public final class WebhookDispatcher implements Runnable, AutoCloseable {
   private final DeliveryObserver observer;
   private final Clock clock;
   private final ExecutorService workers;
+  private final CallerLanes lanes;
+  private final ReceiverBreaker breaker;
   private final ScheduledExecutorService timer;
   private final Map<TopicPartition, OffsetTracker> trackers = new HashMap<>();
   private final Map<TopicPartition, Long> committed = new HashMap<>();
@@ -83,9 +93,9 @@ public final class WebhookDispatcher implements Runnable, AutoCloseable {
 
   private record Finished(TopicPartition partition, OffsetTracker tracker, long offset) {}
 
-  /** One call: where, what, and the status record that triggered it (for its dead letter). */
+  /** One call: where, what, its lane and receiver, and the status record that triggered it (for its dead letter). */
   private record Call(TopicPartition partition, OffsetTracker tracker, InputRecord input, String requestId,
-                      String url, String webhookId, byte[] body) {}
+                      String url, String receiver, String lane, String webhookId, byte[] body) {}
 
   public WebhookDispatcher(DeliveryConfig config, Consumer<byte[], byte[]> consumer,
                            Deserializer<GenerationStatus> statuses, Producer<byte[], byte[]> deadLetterProducer,
@@ -102,6 +112,8 @@ public final class WebhookDispatcher implements Runnable, AutoCloseable {
     this.observer = observer;
     this.clock = clock;
     this.workers = Executors.newFixedThreadPool(config.concurrency(), daemon("webhook-call"));
+    this.lanes = new CallerLanes(workers, config.laneConcurrency());
+    this.breaker = new ReceiverBreaker(config.suspendAfter(), config.maxBackoff(), clock);
     this.timer = Executors.newSingleThreadScheduledExecutor(daemon("webhook-retry"));
   }
 
@@ -196,13 +208,21 @@ public final class WebhookDispatcher implements Runnable, AutoCloseable {
     }
     tracker.started(record.offset());
     observer.pending(pending.incrementAndGet());
-    Call call = new Call(partition, tracker, input(record), status.getRequestId(), status.getWebhook(), webhookId,
-        WebhookPayload.body(status, config.publicUrl()));
-    workers.execute(() -> attempt(call, 1));
+    String receiver = Receiver.of(status.getWebhook());
+    String lane = status.getOwner() == null ? "receiver " + receiver : "caller " + status.getOwner();
+    Call call = new Call(partition, tracker, input(record), status.getRequestId(), status.getWebhook(), receiver, lane,
+        webhookId, WebhookPayload.body(status, config.publicUrl()));
+    lanes.submit(lane, () -> attempt(call, 1));
     return true;
   }
 
   private void attempt(Call call, int number) {
+    Optional<String> suspended = breaker.suspended(call.receiver);
+    if (suspended.isPresent()) {
+      deadLetter(call, "webhook " + call.webhookId + " not called" + (number > 1 ? " again after " + (number - 1)
+          + " attempt(s)" : "") + ": " + suspended.get());
+      return;
+    }
     String failure;
     try {
       Destination destination = policy.resolve(call.url);
@@ -215,30 +235,40 @@ public final class WebhookDispatcher implements Runnable, AutoCloseable {
       int code = http.post(destination, headers, call.body);
       if (code >= 200 && code < 300) {
         observer.delivered(System.nanoTime() - start);
+        breaker.succeeded(call.receiver);
         finish(call);
         return;
       }
       failure = "the receiver answered " + code + (code >= 300 && code < 400 ? " (redirects are not followed)" : "");
     } catch (RefusedDestinationException e) {
       observer.attemptFailed();
-      deadLetter(call, "webhook URL refused: " + e.getMessage(), number); // the policy will not change its mind
+      // The policy will not change its mind; and the receiver was not called, so its health is unknown.
+      deadLetter(call, failedAfter(call, number, "webhook URL refused: " + e.getMessage()));
       return;
     } catch (Exception e) {
       failure = e.getClass().getSimpleName() + ": " + e.getMessage();
     }
     observer.attemptFailed();
+    if (breaker.failed(call.receiver, failure)) {
+      LOG.warn("webhook delivery: {}; its calls are dead-lettered without a call until then",
+          breaker.suspended(call.receiver).orElse("receiver " + call.receiver + " suspended"));
+    }
     if (number >= config.maxAttempts() || !running) {
-      deadLetter(call, failure, number);
+      deadLetter(call, failedAfter(call, number, failure));
       return;
     }
     Duration wait = config.backoffBefore(number + 1);
     LOG.info("webhook {} of request {}: attempt {} of {} failed ({}); next in {} ms", call.webhookId, call.requestId,
         number, config.maxAttempts(), failure, wait.toMillis());
-    timer.schedule(() -> workers.execute(() -> attempt(call, number + 1)), wait.toMillis(), TimeUnit.MILLISECONDS);
+    timer.schedule(() -> lanes.submit(call.lane, () -> attempt(call, number + 1)), wait.toMillis(),
+        TimeUnit.MILLISECONDS);
   }
 
-  private void deadLetter(Call call, String failure, int attempts) {
-    String message = "webhook " + call.webhookId + " failed after " + attempts + " attempt(s): " + failure;
+  private static String failedAfter(Call call, int attempts, String failure) {
+    return "webhook " + call.webhookId + " failed after " + attempts + " attempt(s): " + failure;
+  }
+
+  private void deadLetter(Call call, String message) {
     try {
       var letter = deadLetters.letter(call.input, call.requestId, FailureStage.WEBHOOK,
           new WebhookFailedException(message), clock.millis(), config.applicationId());
@@ -252,7 +282,7 @@ public final class WebhookDispatcher implements Runnable, AutoCloseable {
       // Not finished, so not committed past: try the dead letter again rather than lose the call.
       LOG.error("could not dead-letter webhook {} ({}); trying again", call.webhookId, e.toString());
       if (running) {
-        timer.schedule(() -> workers.execute(() -> deadLetter(call, failure, attempts)),
+        timer.schedule(() -> workers.execute(() -> deadLetter(call, message)),
             config.maxBackoff().toMillis(), TimeUnit.MILLISECONDS);
       }
     }

@@ -5,8 +5,10 @@
  * ({@link dev.aligntok.stream.webhook.DestinationPolicy}), which states trigger one
  * ({@link dev.aligntok.stream.webhook.WebhookEvents}), the JSON body
  * ({@link dev.aligntok.stream.webhook.WebhookPayload}), one bounded HTTP call to a checked address
- * ({@link dev.aligntok.stream.webhook.PinnedHttpPost}) and the at-least-once delivery loop over the
- * status topic ({@link dev.aligntok.stream.webhook.WebhookDispatcher}). No framework: the service
+ * ({@link dev.aligntok.stream.webhook.PinnedHttpPost}), the at-least-once delivery loop over the
+ * status topic ({@link dev.aligntok.stream.webhook.WebhookDispatcher}) and what keeps one caller or
+ * receiver from holding up the rest ({@link dev.aligntok.stream.webhook.CallerLanes},
+ * {@link dev.aligntok.stream.webhook.ReceiverBreaker}). No framework: the service
  * wires it in {@code service.webhook}.
  */
 package dev.aligntok.stream.webhook;

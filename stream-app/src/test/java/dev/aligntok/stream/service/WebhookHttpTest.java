@@ -57,8 +57,10 @@ import org.junit.jupiter.api.io.TempDir;
  * Signed webhooks through the real service, broker and ONNX runtime, to a loopback receiver (the
  * JDK's HttpServer): the calls carry Standard Webhooks headers whose signature this test
  * recomputes itself; a receiver that redirects or hangs is retried and then dead-lettered (stage
- * WEBHOOK) while other calls go on; disallowed URLs are refused with 400; and a delivery consumer
- * that reads the statuses again after a restart calls again with the same webhook-id.
+ * WEBHOOK) while other calls go on; disallowed URLs are refused with 400; a delivery consumer
+ * that reads the statuses again after a restart calls again with the same webhook-id; and a
+ * receiver that keeps failing is suspended, so most of its backlog is dead-lettered without a call
+ * while another caller's call goes through.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -74,6 +76,9 @@ class WebhookHttpTest {
   private LoopbackKafka kafka;
   private ServiceUnderTest service;
   private HttpServer receiver;
+  /** A second server, down in the way that costs the most: it takes calls and never answers. */
+  private HttpServer deadReceiver;
+  private final List<Call> deadCalls = new CopyOnWriteArrayList<>();
   private final List<Call> calls = new CopyOnWriteArrayList<>();
   private final CountDownLatch release = new CountDownLatch(1);
 
@@ -101,6 +106,18 @@ class WebhookHttpTest {
       exchange.close();
     });
     receiver.start();
+    deadReceiver = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    deadReceiver.setExecutor(Executors.newCachedThreadPool());
+    deadReceiver.createContext("/", exchange -> {
+      deadCalls.add(new Call(exchange.getRequestURI().getPath(), Map.of(), exchange.getRequestBody().readAllBytes()));
+      try {
+        release.await(60, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      exchange.close();
+    });
+    deadReceiver.start();
     kafka = LoopbackKafka.start(Files.createDirectories(work.resolve("kafka")));
     service = startService();
   }
@@ -115,7 +132,7 @@ class WebhookHttpTest {
         Map.entry("aligntok.webhooks.public-url", "http://service.test"),
         Map.entry("aligntok.webhooks.max-attempts", 3),
         Map.entry("aligntok.webhooks.initial-backoff", "200ms"),
-        Map.entry("aligntok.webhooks.max-backoff", "400ms"),
+        Map.entry("aligntok.webhooks.max-backoff", "30s"), // the retries wait 200 and 400 ms; a suspension lasts 30 s
         Map.entry("aligntok.webhooks.read-timeout", "1s"),
         Map.entry("aligntok.webhooks.start-from", "earliest"))).awaitReady();
   }
@@ -124,6 +141,7 @@ class WebhookHttpTest {
   void stop() {
     release.countDown();
     receiver.stop(0);
+    deadReceiver.stop(0);
     try (LoopbackKafka stoppingKafka = kafka; ServiceUnderTest stoppingService = service) {
       // nothing to do but close
     }
@@ -276,6 +294,33 @@ class WebhookHttpTest {
     List<String> repeatedIds = again.subList(before, again.size()).stream().map(c -> c.header("webhook-id"))
         .distinct().sorted().toList();
     assertEquals(firstIds, repeatedIds, "a repeated call has the id of the first, so the receiver drops it");
+  }
+
+  @Test
+  @Order(5)
+  void aReceiverThatKeepsFailingIsSuspendedSoItsBacklogDrainsAndOtherCallersGoOn() throws Exception {
+    int requests = 8; // 24 attempts with 3 each, without the breaker
+    String dead = "http://127.0.0.1:" + deadReceiver.getAddress().getPort() + "/hook";
+    Set<String> ids = new java.util.LinkedHashSet<>();
+    for (int i = 0; i < requests; i++) {
+      String id = "to-dead-" + i;
+      ids.add(id);
+      assertEquals(202, submit(id, dead, null).statusCode());
+    }
+    HttpResponse<String> other = service.send("POST", "/v1/generations", "test-key-2", "application/json",
+        ("{\"id\":\"other-caller-1\",\"classId\":0,\"count\":1,\"seed\":3,\"steps\":2,\"webhook\":\"" + url("/ok")
+            + "\"}").getBytes(StandardCharsets.UTF_8));
+    assertEquals(202, other.statusCode(), other.body());
+
+    List<DeadLetter> letters = deadLetters(ids);
+    List<String> skipped = letters.stream().map(DeadLetter::getErrorMessage).filter(m -> m.contains(" not called")).toList();
+    assertFalse(skipped.isEmpty(), "after 10 failed attempts in a row the receiver is suspended: " + letters);
+    assertTrue(skipped.get(0).matches("webhook msg_[0-9a-f]+ not called( again after \\d attempt\\(s\\))?: receiver "
+        + "http://127\\.0\\.0\\.1:\\d+ is suspended until \\S+ after \\d+ failed attempts in a row \\(last: .+\\)"),
+        skipped.get(0));
+    // At the 10th failure at most a lane's worth (4) more attempts were already under way.
+    assertTrue(deadCalls.size() <= 10 + 4, deadCalls.size() + " calls to the dead receiver, of 24 without suspension");
+    awaitCalls(forRequest("other-caller-1"), 1);
   }
 
   private static JsonNode json(Call call) {

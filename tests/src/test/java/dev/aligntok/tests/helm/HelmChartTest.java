@@ -479,6 +479,8 @@ class HelmChartTest {
       assertEquals("10s", webhooks.at("/read-timeout").asText());
       assertEquals(8, webhooks.at("/concurrency").asInt());
       assertEquals(1000, webhooks.at("/max-pending").asInt());
+      assertEquals(0, webhooks.at("/lane-concurrency").asInt(), "0: half of concurrency, computed by the service");
+      assertEquals(10, webhooks.at("/suspend-after").asInt());
       assertEquals("https://api.example.com", webhooks.at("/public-url").asText());
 
       // Every key the chart writes is one the service reads: a rename on either side fails here.

@@ -24,6 +24,10 @@ import java.util.List;
  * @param readTimeout     from the request sent to the response line; default 10 s
  * @param concurrency     calls in progress at once; default {@value #DEFAULT_CONCURRENCY}
  * @param maxPending      calls read and not finished before reading pauses; default {@value #DEFAULT_MAX_PENDING}
+ * @param laneConcurrency calls of one caller (one receiver for requests without an owner) in progress at once, so
+ *     that one caller's hanging receivers cannot hold every thread; 0 or unset: half of {@code concurrency} (at least 1)
+ * @param suspendAfter    failed attempts in a row after which a receiver is suspended for {@code maxBackoff}, its
+ *     calls dead-lettered without a call meanwhile; 0 never; default {@value #DEFAULT_SUSPEND_AFTER}
  * @param groupId         the delivery's consumer group; default {@code <application-id>-webhooks}
  * @param publicUrl       the service's URL the payload's links start with; default none (paths alone)
  * @param startFrom       where a new consumer group starts: {@code latest} (default: no calls for the
@@ -34,13 +38,15 @@ public record WebhookSettings(@Nullable Boolean enabled, @Nullable String secret
                               @Nullable Integer maxUrlLength, @Nullable Integer maxAttempts,
                               @Nullable Duration initialBackoff, @Nullable Duration maxBackoff,
                               @Nullable Duration connectTimeout, @Nullable Duration readTimeout,
-                              @Nullable Integer concurrency, @Nullable Integer maxPending, @Nullable String groupId,
+                              @Nullable Integer concurrency, @Nullable Integer maxPending,
+                              @Nullable Integer laneConcurrency, @Nullable Integer suspendAfter, @Nullable String groupId,
                               @Nullable String publicUrl, @Nullable String startFrom) {
   public static final String SECRET_KEY = "aligntok.webhooks.secret";
   public static final int DEFAULT_MAX_URL_LENGTH = 2048;
   public static final int DEFAULT_MAX_ATTEMPTS = 8;
   public static final int DEFAULT_CONCURRENCY = 8;
   public static final int DEFAULT_MAX_PENDING = 1000;
+  public static final int DEFAULT_SUSPEND_AFTER = 10;
 
   public WebhookSettings {
     enabled = Boolean.TRUE.equals(enabled);
@@ -53,6 +59,8 @@ public record WebhookSettings(@Nullable Boolean enabled, @Nullable String secret
     readTimeout = readTimeout == null ? Duration.ofSeconds(10) : readTimeout;
     concurrency = concurrency == null ? DEFAULT_CONCURRENCY : concurrency;
     maxPending = maxPending == null ? DEFAULT_MAX_PENDING : maxPending;
+    laneConcurrency = laneConcurrency == null || laneConcurrency == 0 ? Math.max(1, concurrency / 2) : laneConcurrency;
+    suspendAfter = suspendAfter == null ? DEFAULT_SUSPEND_AFTER : suspendAfter;
     groupId = Settings.blankToNull(groupId);
     publicUrl = Settings.blankToNull(publicUrl);
     startFrom = startFrom == null ? "latest" : startFrom.strip();
@@ -68,6 +76,12 @@ public record WebhookSettings(@Nullable Boolean enabled, @Nullable String secret
     Settings.requirePositive("aligntok.webhooks.read-timeout", readTimeout);
     Settings.requireAtLeast("aligntok.webhooks.concurrency", concurrency, 1);
     Settings.requireAtLeast("aligntok.webhooks.max-pending", maxPending, 1);
+    Settings.requireAtLeast("aligntok.webhooks.lane-concurrency", laneConcurrency, 1);
+    if (laneConcurrency > concurrency) {
+      throw new IllegalArgumentException("aligntok.webhooks.lane-concurrency must be <= aligntok.webhooks.concurrency ("
+          + concurrency + "), got " + laneConcurrency);
+    }
+    Settings.requireAtLeast("aligntok.webhooks.suspend-after", suspendAfter, 0);
     if (!startFrom.equals("latest") && !startFrom.equals("earliest")) {
       throw new IllegalArgumentException("aligntok.webhooks.start-from must be latest or earliest");
     }

@@ -15,7 +15,13 @@ class WebhookSettingsTest {
   private static final String SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
   private static WebhookSettings enabled(String secret, List<String> hosts) {
-    return new WebhookSettings(true, secret, hosts, null, null, null, null, null, null, null, null, null, null, null);
+    return new WebhookSettings(true, secret, hosts, null, null, null, null, null, null, null, null, null, null, null,
+        null, null);
+  }
+
+  private static WebhookSettings lanes(Integer concurrency, Integer laneConcurrency, Integer suspendAfter) {
+    return new WebhookSettings(false, null, null, null, null, null, null, null, null, concurrency, null, laneConcurrency,
+        suspendAfter, null, null, null);
   }
 
   @Test
@@ -33,10 +39,23 @@ class WebhookSettingsTest {
   @Test
   void offNeedsNoSecretAndTheSecretNeverPrints() {
     WebhookSettings off = new WebhookSettings(null, null, null, null, null, null, null, null, null, null, null, null,
-        null, null);
+        null, null, null, null);
     assertFalse(off.enabled());
     assertEquals(8, off.maxAttempts());
     assertFalse(enabled(SECRET, List.of("*")).toString().contains("MfKQ"));
+  }
+
+  @Test
+  void aLaneGetsHalfTheThreadsUnlessSetAndNeverMoreThanAll() {
+    assertEquals(4, lanes(null, null, null).laneConcurrency());
+    assertEquals(10, lanes(null, null, null).suspendAfter());
+    assertEquals(1, lanes(1, 0, null).laneConcurrency(), "0 is the default: half of concurrency, at least 1");
+    assertEquals(2, lanes(5, null, null).laneConcurrency());
+    assertEquals(5, lanes(5, 5, 0).laneConcurrency());
+    assertEquals("aligntok.webhooks.lane-concurrency must be <= aligntok.webhooks.concurrency (4), got 5",
+        assertThrows(IllegalArgumentException.class, () -> lanes(4, 5, null)).getMessage());
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> lanes(null, null, -1)).getMessage()
+        .startsWith("aligntok.webhooks.suspend-after"));
   }
 
   @Test
