@@ -4,6 +4,7 @@ import dev.aligntok.stream.blob.BlobStore;
 import dev.aligntok.stream.config.GenerateConfig;
 import dev.aligntok.stream.config.TokenizeConfig;
 import dev.aligntok.stream.generate.GenerateTopology;
+import dev.aligntok.stream.generate.RequestOwners;
 import dev.aligntok.stream.model.ImageGeneratorPort;
 import dev.aligntok.stream.model.LatentEncoderPort;
 import dev.aligntok.stream.output.EventSerdes;
@@ -35,23 +36,25 @@ public final class StreamApp {
     if (encoder == null && generator == null) {
       throw new IllegalArgumentException("at least one of the encoder and the generator is needed, both are null");
     }
-    return topology(tokenize, encoder, generate, generator, Optional.empty(), serdes, builder -> {});
+    return topology(tokenize, encoder, generate, generator, Optional.empty(), RequestOwners.AS_WRITTEN, serdes,
+        builder -> {});
   }
 
   /**
    * The one place the topology is assembled: the tokenize pipeline when {@code encoder} is given, the
-   * generate pipeline when {@code generator} is given, then whatever {@code more} adds (the service
-   * adds the stores its HTTP API queries, and serves that API even with both pipelines left out).
+   * generate pipeline when {@code generator} is given (its statuses carrying the owner {@code owners}
+   * trusts), then whatever {@code more} adds (the service adds the stores its HTTP API queries, and
+   * serves that API even with both pipelines left out).
    */
   public static Topology topology(TokenizeConfig tokenize, LatentEncoderPort encoder, GenerateConfig generate,
-                                  ImageGeneratorPort generator, Optional<BlobStore> blobs, EventSerdes serdes,
-                                  Consumer<StreamsBuilder> more) {
+                                  ImageGeneratorPort generator, Optional<BlobStore> blobs, RequestOwners owners,
+                                  EventSerdes serdes, Consumer<StreamsBuilder> more) {
     StreamsBuilder builder = new StreamsBuilder();
     if (encoder != null) {
       TokenizeTopology.build(builder, tokenize, encoder, blobs, serdes);
     }
     if (generator != null) {
-      GenerateTopology.build(builder, generate, generator, blobs, serdes);
+      GenerateTopology.build(builder, generate, generator, blobs, serdes, owners);
     }
     more.accept(builder);
     return builder.build();

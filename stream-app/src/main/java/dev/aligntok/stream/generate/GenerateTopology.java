@@ -35,6 +35,12 @@ public final class GenerateTopology {
    */
   public static void build(StreamsBuilder builder, GenerateConfig config, ImageGeneratorPort generator,
                            Optional<BlobStore> blobs, EventSerdes serdes) {
+    build(builder, config, generator, blobs, serdes, RequestOwners.AS_WRITTEN);
+  }
+
+  /** As above, with the statuses carrying the owner {@code owners} trusts (the service checks the HTTP API's tag). */
+  public static void build(StreamsBuilder builder, GenerateConfig config, ImageGeneratorPort generator,
+                           Optional<BlobStore> blobs, EventSerdes serdes, RequestOwners owners) {
     Cancellations.addTo(builder, config.topics().cancellations());
     PayloadReader<GenerationRequest> reader =
         new PayloadReader<>(GenerationRequest.class, serdes.serde(GenerationRequest.class).deserializer());
@@ -48,7 +54,7 @@ public final class GenerateTopology {
     PngPlacement placement = new PngPlacement(blobs, config.blobThresholdBytes());
     MicroBatching.addTo(builder, NAME, config.topics().prompts(), config.batching(),
         () -> new GenerateWork(reader, validator, generator, images, placement, status, config.duplicateWindow(),
-            config.progressInterval()),
+            config.progressInterval(), owners),
         Set.of(AcceptedRequestIds.storeBuilder()),
         new DeadLetters(config.topics().deadLetters(), serdes.serde(DeadLetter.class).serializer(),
             config.output().deadLetters(), blobs),

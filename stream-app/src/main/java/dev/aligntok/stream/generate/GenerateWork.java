@@ -55,13 +55,14 @@ final class GenerateWork implements BatchWork {
   private final StatusUpdates status;
   private final Duration duplicateWindow;
   private final Duration progressInterval;
+  private final RequestOwners owners;
   private Cancellations cancellations;
   private AcceptedRequestIds accepted;
   private KeyValueStore<Long, PendingRecord> pending;
 
   GenerateWork(PayloadReader<GenerationRequest> reader, GenerationValidator validator, ImageGeneratorPort generator,
                OutputEncoder<GeneratedImage> images, PngPlacement placement, StatusUpdates status,
-               Duration duplicateWindow, Duration progressInterval) {
+               Duration duplicateWindow, Duration progressInterval, RequestOwners owners) {
     this.reader = reader;
     this.validator = validator;
     this.generator = generator;
@@ -70,6 +71,7 @@ final class GenerateWork implements BatchWork {
     this.status = status;
     this.duplicateWindow = duplicateWindow;
     this.progressInterval = progressInterval;
+    this.owners = owners;
   }
 
   @Override
@@ -88,7 +90,7 @@ final class GenerateWork implements BatchWork {
   /** The owner (and webhook) named in a stored or refused input; none (admin-only status) when it cannot be read. */
   private RequestTags tagsIn(InputRecord input) {
     try {
-      return RequestTags.of(reader.read(input));
+      return RequestTags.of(reader.read(input), owners);
     } catch (PayloadDecodeException | MissingValueException e) {
       return RequestTags.NONE; // admitted, so readable then
     }
@@ -111,7 +113,7 @@ final class GenerateWork implements BatchWork {
     } catch (InvalidInputException e) {
       String id = idOf(input, request);
       out.deadLetter(input, id, FailureStage.VALIDATE, e);
-      failedStatusUnlessTaken(id, RequestTags.of(request), request.getCount(), StatusUpdates.INVALID_REQUEST, e.getMessage(), out);
+      failedStatusUnlessTaken(id, RequestTags.of(request, owners), request.getCount(), StatusUpdates.INVALID_REQUEST, e.getMessage(), out);
       return Optional.empty();
     }
     Optional<Instant> acceptedBefore = accepted.acceptedAt(valid.requestId(), out.nowMs());
@@ -122,7 +124,7 @@ final class GenerateWork implements BatchWork {
       return Optional.empty();
     }
     accepted.accept(valid.requestId(), out.nowMs());
-    status.queued(out, valid.requestId(), RequestTags.of(request), valid.count());
+    status.queued(out, valid.requestId(), RequestTags.of(request, owners), valid.count());
     long deadline = request.getDeadlineMs() == null ? BatchTraits.NO_DEADLINE : request.getDeadlineMs().toEpochMilli();
     // Requests batch together only when one sampler run can serve them all.
     BatchTraits traits = new BatchTraits(request.getPriority(), deadline, valid.count(), valid.settings().toString());
@@ -392,14 +394,14 @@ final class GenerateWork implements BatchWork {
       return Optional.empty();
     }
     try {
-      return Optional.of(new ReadyRequest(pending, validator.validate(request, bundle), RequestTags.of(request)));
+      return Optional.of(new ReadyRequest(pending, validator.validate(request, bundle), RequestTags.of(request, owners)));
     } catch (InvalidInputException e) {
       // Accepted under this id at admission, so the id's status is this request's.
       InvalidInputException explained = new InvalidInputException("request " + entry.recordId()
           + " was accepted, but bundle " + bundle.bundleId() + ", in service when its batch ran (reloaded since?),"
           + " cannot serve it: " + e.getMessage());
       out.deadLetter(pending.input(), entry.recordId(), FailureStage.VALIDATE, explained);
-      status.failed(out, entry.recordId(), RequestTags.of(request), entry.traits().units(), StatusUpdates.INVALID_REQUEST,
+      status.failed(out, entry.recordId(), RequestTags.of(request, owners), entry.traits().units(), StatusUpdates.INVALID_REQUEST,
           explained.getMessage());
       failedIds.add(entry.recordId());
       return Optional.empty();

@@ -11,10 +11,13 @@ import java.util.List;
 record RequestTags(String owner, String webhook, List<String> webhookEvents) {
   static final RequestTags NONE = new RequestTags(null, null, null);
 
-  /** The request's tags; a webhook beyond {@link GenerationRules#webhookFits} is left out, so every status stays bounded. */
-  static RequestTags of(GenerationRequest request) {
+  /**
+   * The request's tags: the owner {@code owners} trusts; a webhook beyond {@link GenerationRules#webhookFits}
+   * is left out, so every status stays bounded.
+   */
+  static RequestTags of(GenerationRequest request, RequestOwners owners) {
     boolean fits = GenerationRules.webhookFits(request.getWebhook(), request.getWebhookEvents());
-    return new RequestTags(request.getOwner(), fits ? request.getWebhook() : null,
+    return new RequestTags(owners.ownerOf(request), fits ? request.getWebhook() : null,
         fits ? request.getWebhookEvents() : null);
   }
 }

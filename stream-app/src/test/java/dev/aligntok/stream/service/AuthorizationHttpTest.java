@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aligntok.events.GenerationRequest;
 import dev.aligntok.stream.service.http.TestJwts;
 import dev.aligntok.stream.service.kafka.EventPublisher;
+import dev.aligntok.stream.service.kafka.OwnerTags;
 import dev.aligntok.stream.testing.TestPngs;
 import dev.aligntok.stream.testing.TinyBundles;
 import java.net.URI;
@@ -40,6 +41,7 @@ class AuthorizationHttpTest {
   private static final String ADMIN = ServiceUnderTest.ADMIN_KEY;
   private static final String SUBMIT_ONLY = "submit-only-key";
   private static final String READ_ONLY = "read-only-key";
+  private static final String ALICE = "alice-key";                    // named key "alice": submit + read
   private static final long MAX_IMAGE_BYTES = 200_000;
 
   @TempDir
@@ -58,6 +60,8 @@ class AuthorizationHttpTest {
         "aligntok.auth.keys.submitter.roles", "submit",
         "aligntok.auth.keys.reader.key", READ_ONLY,
         "aligntok.auth.keys.reader.roles", "read",
+        "aligntok.auth.keys.alice.key", ALICE,
+        "aligntok.tokenize.owner-secret", "an-owner-secret-of-at-least-32-bytes!",
         "aligntok.model.bundle-roots", root.toString(),
         "aligntok.tokenize.max-encoded-bytes", MAX_IMAGE_BYTES)).awaitReady();
   }
@@ -140,6 +144,27 @@ class AuthorizationHttpTest {
     assertTrue(queued.body().contains("ownerless-1"), queued.body());
     assertEquals(404, service.send("GET", "/v1/generations/ownerless-1", OWNER, null, null).statusCode());
     assertEquals(202, service.send("DELETE", "/v1/generations/ownerless-1", ADMIN, null, null).statusCode());
+  }
+
+  @Test
+  void aRequestWrittenToKafkaInACallersNameWithoutTheServicesTagIsNotTheirs() {
+    OwnerTags owners = service.context().getBean(OwnerTags.class);
+    EventPublisher publisher = service.context().getBean(EventPublisher.class);
+    Map<String, String> spoofs = Map.of(
+        "spoofed-untagged", "",
+        "spoofed-forged", "forged",
+        "spoofed-borrowed", owners.requestTag("alices-real-request", "key:alice"));
+    spoofs.forEach((id, tag) -> publisher.request(GenerationRequest.newBuilder().setId(id).setClassId(1).setCount(1)
+        .setOwner("key:alice").setOwnerTag(tag.isEmpty() ? null : tag).setCreatedAtMs(Instant.now()).build()));
+    assertEquals(202, service.postJson("/v1/generations", "{\"id\":\"alices-real-request\",\"classId\":1,\"count\":1,"
+        + "\"steps\":2}", ALICE).statusCode());
+
+    service.awaitGetAs("/v1/generations/alices-real-request", ALICE, r -> r.statusCode() == 200);
+    for (String id : spoofs.keySet()) {
+      service.awaitGetAs("/v1/generations/" + id, ADMIN, r -> r.statusCode() == 200);
+      assertEquals(404, service.send("GET", "/v1/generations/" + id, ALICE, null, null).statusCode(),
+          id + " names alice as its owner, but only the HTTP API can make a request hers");
+    }
   }
 
   @Test

@@ -21,8 +21,9 @@ import java.time.Duration;
  * @param lookupRetention how long a latent's metadata stays queryable at {@code GET /v1/tokenize/{id}};
  *     default {@value #DEFAULT_LOOKUP_RETENTION_HOURS} h
  * @param ownerSecret     key (at least {@value #MIN_OWNER_SECRET_BYTES} bytes) of the tag that binds an
- *     uploaded image to its caller, the same on every instance; null: a random key per process (see
- *     {@code service.kafka.OwnerTags}); never logged
+ *     uploaded image, or a generation request, to its caller, the same on every instance; null: a
+ *     random key per process, and requests' owners taken as written (see {@code service.kafka.OwnerTags});
+ *     never logged
  */
 @ConfigurationProperties("aligntok.tokenize")
 public record TokenizeSettings(boolean enabled, int batchSize, Duration maxWait, long maxEncodedBytes,

@@ -5,6 +5,7 @@ import dev.aligntok.events.GeneratedImage;
 import dev.aligntok.events.GenerationStatus;
 import dev.aligntok.stream.logging.LogContext;
 import dev.aligntok.stream.service.kafka.EventPublisher;
+import dev.aligntok.stream.service.kafka.OwnerTags;
 import dev.aligntok.stream.service.kafka.QueryStores;
 import dev.aligntok.stream.service.query.StoreReader;
 import dev.aligntok.stream.service.query.StoreUnavailableException;
@@ -56,9 +57,11 @@ public class GenerationController {
   private final StoredImages images;
   private final Callers callers;
   private final SubmissionQuotas quotas;
+  private final OwnerTags owners;
 
   GenerationController(SubmissionChecker checker, EventPublisher publisher, StoreReader stores, QueryRouting routing,
-                       StoredImages images, Callers callers, SubmissionQuotas quotas) {
+                       StoredImages images, Callers callers, SubmissionQuotas quotas, OwnerTags owners) {
+    this.owners = owners;
     this.callers = callers;
     this.quotas = quotas;
     this.checker = checker;
@@ -75,8 +78,9 @@ public class GenerationController {
       return HttpResponse.badRequest(new ErrorBody("invalid generation request", checked.errors()));
     }
     Caller caller = callers.of(request);
-    checked.request().setOwner(caller.owner());
     String id = checked.request().getId();
+    checked.request().setOwner(caller.owner());
+    checked.request().setOwnerTag(caller.owner() == null ? null : owners.requestTag(id, caller.owner()));
     URI location = URI.create(statusPath(id));
     try (LogContext.Scope log = LogContext.requestId(id)) {
       if (submission.id() != null && alreadySubmitted(id, request, caller)) {

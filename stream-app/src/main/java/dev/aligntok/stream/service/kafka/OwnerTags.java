@@ -1,5 +1,7 @@
 package dev.aligntok.stream.service.kafka;
 
+import dev.aligntok.stream.generate.RequestOwners;
+import dev.aligntok.stream.output.BoundedText;
 import dev.aligntok.stream.service.config.AuthSettings;
 import dev.aligntok.stream.service.config.TokenizeSettings;
 import jakarta.inject.Singleton;
@@ -17,12 +19,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Who uploaded an image through {@code POST /v1/tokenize}, carried in the image's metadata (copied
- * onto its latent) as {@value #OWNER_KEY} with {@value #TAG_KEY} = HMAC-SHA256 over the image id and
- * owner under {@code aligntok.tokenize.owner-secret}. The metadata alone would not do: whoever may
- * write the images topic could name any owner. Without the key nobody can make a tag, so an image
- * written to Kafka directly, whatever its metadata says, has no owner (admins only); the HTTP path
- * sets both keys itself and takes no metadata from the caller.
+ * Proof of who submitted through the HTTP API, which whoever may write the input topics cannot
+ * forge: HMAC-SHA256 over the id and owner under {@code aligntok.tokenize.owner-secret}.
+ *
+ * <p>An image uploaded through {@code POST /v1/tokenize} carries it in its metadata (copied onto
+ * its latent) as {@value #OWNER_KEY} with {@value #TAG_KEY}. Without the key nobody can make a tag,
+ * so an image written to Kafka directly, whatever its metadata says, has no owner (admins only);
+ * the HTTP path sets both keys itself and takes no metadata from the caller.
+ *
+ * <p>A generation request carries it in {@code ownerTag} ({@link #requestTag}), with its own domain
+ * so that an image's tag is never a request's. The pipeline keeps a request's owner only with a valid
+ * tag ({@link #requestOwners}) — when the secret is set; without it each pod would have its own key
+ * and could not check another's tags, so owners are taken as written (as before tags existed).
  */
 @Singleton
 public final class OwnerTags {
@@ -31,11 +39,16 @@ public final class OwnerTags {
   private static final String ALGORITHM = "HmacSHA256";
   private static final Logger LOG = LoggerFactory.getLogger(OwnerTags.class);
 
+  /** Prefix of a request tag's message; an image tag's starts with a digit, so the two never meet. */
+  private static final String REQUEST_DOMAIN = "generation-request\n";
+
   private final SecretKeySpec key;
+  private final boolean shared;
 
   public OwnerTags(TokenizeSettings settings, AuthSettings auth) {
     byte[] secret;
-    if (settings.ownerSecret() != null) {
+    this.shared = settings.ownerSecret() != null;
+    if (shared) {
       secret = settings.ownerSecret().getBytes(StandardCharsets.UTF_8);
     } else {
       secret = new byte[32];
@@ -68,17 +81,50 @@ public final class OwnerTags {
     if (owner == null || tag == null) {
       return Optional.empty();
     }
-    boolean valid = MessageDigest.isEqual(tag(id, owner).getBytes(StandardCharsets.US_ASCII),
-        tag.getBytes(StandardCharsets.UTF_8));
-    return valid ? Optional.of(owner) : Optional.empty();
+    return matches(tag, tag(id, owner)) ? Optional.of(owner) : Optional.empty();
+  }
+
+  /** The {@code ownerTag} for generation request {@code id} submitted by {@code owner}. */
+  public String requestTag(String id, String owner) {
+    return tag(REQUEST_DOMAIN, id, owner);
+  }
+
+  /**
+   * The pipeline's rule for a request's owner: with the owner secret set, the owner only with a
+   * valid {@code ownerTag}, else none (admins only); without it, the owner as written.
+   */
+  public RequestOwners requestOwners() {
+    if (!shared) {
+      return RequestOwners.AS_WRITTEN;
+    }
+    return request -> {
+      String owner = request.getOwner();
+      if (owner == null || request.getId() == null) {
+        return null;
+      }
+      if (request.getOwnerTag() != null && matches(request.getOwnerTag(), requestTag(request.getId(), owner))) {
+        return owner;
+      }
+      LOG.warn("request {} names owner {} without a valid ownerTag (written to Kafka, not through the HTTP API):"
+          + " it runs without an owner, for admins only", BoundedText.of(request.getId(), 200), BoundedText.of(owner, 200));
+      return null;
+    };
+  }
+
+  private static boolean matches(String given, String expected) {
+    return MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII), given.getBytes(StandardCharsets.UTF_8));
   }
 
   private String tag(String id, String owner) {
+    return tag("", id, owner);
+  }
+
+  private String tag(String domain, String id, String owner) {
     try {
       Mac mac = Mac.getInstance(ALGORITHM);
       mac.init(key);
       // Length-prefixed id, so that no other (id, owner) split of the same characters has this tag.
-      mac.update((id.length() + ":" + id + "\n" + owner).getBytes(StandardCharsets.UTF_8));
+      mac.update((domain + id.length() + ":" + id + "\n" + owner).getBytes(StandardCharsets.UTF_8));
       return Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal());
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HmacSHA256 is unavailable in this JVM", e);

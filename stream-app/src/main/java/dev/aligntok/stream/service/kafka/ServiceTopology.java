@@ -51,7 +51,7 @@ public final class ServiceTopology {
         ? timed.timed(required(model.encoder(), "aligntok.tokenize.enabled", "an encoder")) : null;
     ImageGeneratorPort generator = generateSettings.enabled()
         ? timed.timed(required(model.generator(), "aligntok.generate.enabled", "a generator")) : null;
-    return StreamApp.topology(tokenize, encoder, generate, generator, blobs.get(), serdes,
+    return StreamApp.topology(tokenize, encoder, generate, generator, blobs.get(), owners.requestOwners(), serdes,
         builder -> QueryStores.addTo(builder, generate.topics(), serdes, generateSettings.imageRetention(),
             tokenizeSettings.lookupEnabled() ? tokenizeSettings.lookupRetention() : null, owners));
   }
