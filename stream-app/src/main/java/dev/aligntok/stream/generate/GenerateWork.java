@@ -22,6 +22,7 @@ import dev.aligntok.stream.model.GenerationBatchResult;
 import dev.aligntok.stream.model.GenerationRun;
 import dev.aligntok.stream.model.ImageGeneratorPort;
 import dev.aligntok.stream.model.ValidatedGeneration;
+import dev.aligntok.stream.output.BoundedText;
 import dev.aligntok.stream.output.Emitter;
 import dev.aligntok.stream.output.LatentCodec;
 import dev.aligntok.stream.output.OutputEncoder;
@@ -37,6 +38,8 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Generation: a readable, valid request with an id not accepted before is QUEUED; when its batch
@@ -47,6 +50,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * unreadable or invalid record keyed by that id) is a dead letter only: the first request's status stands.
  */
 final class GenerateWork implements BatchWork {
+  private static final Logger LOG = LoggerFactory.getLogger(GenerateWork.class);
   private final PayloadReader<GenerationRequest> reader;
   private final GenerationValidator validator;
   private final ImageGeneratorPort generator;
@@ -124,7 +128,12 @@ final class GenerateWork implements BatchWork {
       return Optional.empty();
     }
     accepted.accept(valid.requestId(), out.nowMs());
-    status.queued(out, valid.requestId(), RequestTags.of(request, owners), valid.count());
+    RequestTags tags = RequestTags.of(request, owners);
+    if (request.getOwner() != null && tags.owner() == null) {
+      LOG.warn("request {} names owner {} without proof that it came through the HTTP API (ownerTag): it runs without"
+          + " an owner, for admins only", valid.requestId(), BoundedText.of(request.getOwner(), 200));
+    }
+    status.queued(out, valid.requestId(), tags, valid.count());
     long deadline = request.getDeadlineMs() == null ? BatchTraits.NO_DEADLINE : request.getDeadlineMs().toEpochMilli();
     // Requests batch together only when one sampler run can serve them all.
     BatchTraits traits = new BatchTraits(request.getPriority(), deadline, valid.count(), valid.settings().toString());

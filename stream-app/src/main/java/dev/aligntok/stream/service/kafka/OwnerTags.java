@@ -1,7 +1,6 @@
 package dev.aligntok.stream.service.kafka;
 
 import dev.aligntok.stream.generate.RequestOwners;
-import dev.aligntok.stream.output.BoundedText;
 import dev.aligntok.stream.service.config.AuthSettings;
 import dev.aligntok.stream.service.config.TokenizeSettings;
 import jakarta.inject.Singleton;
@@ -55,8 +54,9 @@ public final class OwnerTags {
       new SecureRandom().nextBytes(secret);
       if (auth.enabled()) {
         LOG.warn("aligntok.tokenize.owner-secret is not set: images uploaded to this instance can be looked up by"
-            + " their callers only while it runs and only when it owns the image's partition; set"
-            + " ALIGNTOK_TOKENIZE_OWNER_SECRET (the same on every instance) to fix");
+            + " their callers only while it runs and only when it owns the image's partition, and generation"
+            + " requests written to Kafka may name any owner; set ALIGNTOK_TOKENIZE_OWNER_SECRET (the same on every"
+            + " instance) to fix");
       }
     }
     this.key = new SecretKeySpec(secret, ALGORITHM);
@@ -102,12 +102,8 @@ public final class OwnerTags {
       if (owner == null || request.getId() == null) {
         return null;
       }
-      if (request.getOwnerTag() != null && matches(request.getOwnerTag(), requestTag(request.getId(), owner))) {
-        return owner;
-      }
-      LOG.warn("request {} names owner {} without a valid ownerTag (written to Kafka, not through the HTTP API):"
-          + " it runs without an owner, for admins only", BoundedText.of(request.getId(), 200), BoundedText.of(owner, 200));
-      return null;
+      boolean proven = request.getOwnerTag() != null && matches(request.getOwnerTag(), requestTag(request.getId(), owner));
+      return proven ? owner : null;
     };
   }
 
