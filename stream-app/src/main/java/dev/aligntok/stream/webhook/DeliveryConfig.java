@@ -18,10 +18,15 @@ import java.time.Duration;
  * @param laneConcurrency   calls of one caller (or, without an owner, one receiver) in progress at once, ≤ concurrency
  * @param suspendAfter      failed attempts in a row after which a receiver is suspended for {@code maxBackoff}
  *     (its calls dead-lettered without a call meanwhile); 0 never suspends
+ * @param laneMaxPending    unfinished calls of one lane (caller) before its backlog counts as full, ≤ maxPending
+ * @param laneMaxWait       at a full backlog, a lane whose oldest waiting attempt waited longer than this is
+ *     behind for good (its receivers slower than its calls come): its new calls are dead-lettered without a
+ *     call; otherwise reading waits for the lane to catch up; zero: reading always waits
  */
 public record DeliveryConfig(String statusTopic, String deadLetterTopic, String applicationId, String publicUrl,
                              int maxAttempts, Duration initialBackoff, Duration maxBackoff, int concurrency,
-                             int maxPending, int laneConcurrency, int suspendAfter) {
+                             int maxPending, int laneConcurrency, int suspendAfter, int laneMaxPending,
+                             Duration laneMaxWait) {
   public DeliveryConfig {
     if (maxAttempts < 1 || concurrency < 1 || maxPending < 1) {
       throw new IllegalArgumentException("webhook delivery needs maxAttempts, concurrency and maxPending ≥ 1, got "
@@ -30,6 +35,10 @@ public record DeliveryConfig(String statusTopic, String deadLetterTopic, String 
     if (laneConcurrency < 1 || laneConcurrency > concurrency || suspendAfter < 0) {
       throw new IllegalArgumentException("webhook delivery needs 1 ≤ laneConcurrency ≤ concurrency (" + concurrency
           + ") and suspendAfter ≥ 0, got " + laneConcurrency + " and " + suspendAfter);
+    }
+    if (laneMaxPending < 1 || laneMaxPending > maxPending || laneMaxWait == null || laneMaxWait.isNegative()) {
+      throw new IllegalArgumentException("webhook delivery needs 1 ≤ laneMaxPending ≤ maxPending (" + maxPending
+          + ") and laneMaxWait ≥ 0, got " + laneMaxPending + " and " + laneMaxWait);
     }
     publicUrl = publicUrl == null ? "" : publicUrl.replaceAll("/+$", "");
   }

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -51,7 +52,11 @@ import org.slf4j.LoggerFactory;
  * one), each with at most {@code laneConcurrency} in progress; and a receiver that failed
  * {@code suspendAfter} attempts in a row is suspended for {@code maxBackoff}
  * ({@link ReceiverBreaker}): calls that come up for it meanwhile are dead-lettered without a call,
- * so its backlog drains in moments instead of holding pending slots for all its retries.
+ * so its backlog drains in moments instead of holding pending slots for all its retries. A lane
+ * holds at most {@code laneMaxPending} unfinished calls: past that, reading waits for it to catch
+ * up (a burst), unless its oldest waiting attempt has waited over {@code laneMaxWait} (its
+ * receivers answer, but more slowly than its calls come): then its new calls are dead-lettered
+ * without a call, so that it never fills {@code maxPending} for everyone.
  *
  * <p>Statuses of one request in one state (a running request's progress updates) make one call:
  * the ids of recent calls are remembered and repeats skipped. Calls run concurrently, so a
@@ -83,6 +88,8 @@ public final class WebhookDispatcher implements Runnable, AutoCloseable {
   private final Map<TopicPartition, Long> committed = new HashMap<>();
   private final ConcurrentLinkedQueue<Finished> finished = new ConcurrentLinkedQueue<>();
   private final AtomicInteger pending = new AtomicInteger();
+  /** Unfinished calls per lane, from read to delivered or dead-lettered. */
+  private final Map<String, Integer> lanePending = new ConcurrentHashMap<>();
   private final Map<String, Boolean> recentCalls = new LinkedHashMap<>(16, 0.75f, true) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
@@ -161,6 +168,9 @@ public final class WebhookDispatcher implements Runnable, AutoCloseable {
               rewound.add(partition);
             }
           }
+          if (!rewound.isEmpty()) {
+            Thread.sleep(POLL.toMillis()); // a lane catching up: give it a moment before reading again
+          }
         } catch (WakeupException e) {
           throw e;
         } catch (KafkaException e) {
@@ -171,6 +181,8 @@ public final class WebhookDispatcher implements Runnable, AutoCloseable {
       }
     } catch (WakeupException e) {
       // close() woke the poll
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
       LOG.error("webhook delivery stopped: {}", e.toString(), e);
     } finally {
@@ -180,7 +192,7 @@ public final class WebhookDispatcher implements Runnable, AutoCloseable {
     }
   }
 
-  /** Takes one status; false when it cannot be read now (registry outage) and must be read again. */
+  /** Takes one status; false when it cannot be taken now (registry outage, a lane catching up) and must be read again. */
   private boolean read(TopicPartition partition, ConsumerRecord<byte[], byte[]> record) {
     OffsetTracker tracker = trackers.computeIfAbsent(partition, p -> new OffsetTracker());
     GenerationStatus status;
@@ -202,17 +214,37 @@ public final class WebhookDispatcher implements Runnable, AutoCloseable {
       return true;
     }
     String webhookId = WebhookPayload.webhookId(status.getRequestId(), status.getState());
-    if (recentCalls.put(webhookId, Boolean.TRUE) != null) {
+    if (recentCalls.containsKey(webhookId)) {
+      recentCalls.put(webhookId, Boolean.TRUE); // freshly used
       tracker.skipped(record.offset()); // a progress update of a state already called for
       return true;
     }
-    tracker.started(record.offset());
-    observer.pending(pending.incrementAndGet());
     String receiver = Receiver.of(status.getWebhook());
     String lane = status.getOwner() == null ? "receiver " + receiver : "caller " + status.getOwner();
+    Optional<String> behind = Optional.empty();
+    int backlog = lanePending.getOrDefault(lane, 0);
+    if (backlog >= config.laneMaxPending()) {
+      Duration waited = lanes.oldestWait(lane);
+      if (config.laneMaxWait().isZero() || waited.compareTo(config.laneMaxWait()) <= 0) {
+        return false; // a burst: read it again once the lane has caught up a little
+      }
+      behind = Optional.of("webhook " + webhookId + " not called: " + lane + " has " + backlog
+          + " webhook calls unfinished, the oldest waiting " + waited.toSeconds() + " s; its receivers answer more"
+          + " slowly than its calls come (lane-max-pending " + config.laneMaxPending() + ", lane-max-wait "
+          + config.laneMaxWait() + ")");
+    }
+    recentCalls.put(webhookId, Boolean.TRUE);
+    tracker.started(record.offset());
+    observer.pending(pending.incrementAndGet());
+    lanePending.merge(lane, 1, Integer::sum);
     Call call = new Call(partition, tracker, input(record), status.getRequestId(), status.getWebhook(), receiver, lane,
         webhookId, WebhookPayload.body(status, config.publicUrl()));
-    lanes.submit(lane, () -> attempt(call, 1));
+    if (behind.isPresent()) {
+      String message = behind.get();
+      workers.execute(() -> deadLetter(call, message));
+    } else {
+      lanes.submit(lane, () -> attempt(call, 1));
+    }
     return true;
   }
 
@@ -290,6 +322,7 @@ public final class WebhookDispatcher implements Runnable, AutoCloseable {
 
   private void finish(Call call) {
     finished.add(new Finished(call.partition, call.tracker, call.input.offset()));
+    lanePending.computeIfPresent(call.lane, (lane, calls) -> calls == 1 ? null : calls - 1);
     observer.pending(pending.decrementAndGet());
   }
 

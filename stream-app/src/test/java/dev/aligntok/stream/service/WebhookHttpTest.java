@@ -12,7 +12,6 @@ import com.sun.net.httpserver.HttpServer;
 import dev.aligntok.events.DeadLetter;
 import dev.aligntok.events.FailureStage;
 import dev.aligntok.stream.config.TopicNames;
-import dev.aligntok.stream.output.EventSerdes;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -24,7 +23,6 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -39,11 +37,6 @@ import java.util.function.Predicate;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.Deserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -331,27 +324,7 @@ class WebhookHttpTest {
     }
   }
 
-  private List<DeadLetter> deadLetters(Set<String> ids) throws InterruptedException {
-    Deserializer<DeadLetter> reader = service.context().getBean(EventSerdes.class).serde(DeadLetter.class).deserializer();
-    String topic = service.context().getBean(TopicNames.class).deadLetters();
-    Map<String, Object> config = Map.of("bootstrap.servers", kafka.bootstrapServers(),
-        ConsumerConfig.GROUP_ID_CONFIG, "dlq-reader-" + UUID.randomUUID(),
-        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    List<DeadLetter> found = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer =
-             new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      consumer.subscribe(List.of(topic));
-      long end = System.nanoTime() + WAIT.toNanos();
-      while (System.nanoTime() < end && found.size() < ids.size()) {
-        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-          DeadLetter letter = reader.deserialize(topic, record.value());
-          if (letter.getStage() == FailureStage.WEBHOOK && ids.contains(letter.getRecordId())) {
-            found.add(letter);
-          }
-        }
-      }
-    }
-    assertEquals(ids.size(), found.size(), "dead letters of " + ids + ": " + found);
-    return found;
+  private List<DeadLetter> deadLetters(Set<String> ids) {
+    return WebhookDeadLetters.of(service, kafka.bootstrapServers(), ids, WAIT);
   }
 }

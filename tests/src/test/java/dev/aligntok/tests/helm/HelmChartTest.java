@@ -481,6 +481,8 @@ class HelmChartTest {
       assertEquals(1000, webhooks.at("/max-pending").asInt());
       assertEquals(0, webhooks.at("/lane-concurrency").asInt(), "0: half of concurrency, computed by the service");
       assertEquals(10, webhooks.at("/suspend-after").asInt());
+      assertEquals(0, webhooks.at("/lane-max-pending").asInt(), "0: a quarter of max-pending, computed by the service");
+      assertEquals("1m", webhooks.at("/lane-max-wait").asText());
       assertEquals("https://api.example.com", webhooks.at("/public-url").asText());
 
       // Every key the chart writes is one the service reads: a rename on either side fails here.

@@ -28,6 +28,10 @@ import java.util.List;
  *     that one caller's hanging receivers cannot hold every thread; 0 or unset: half of {@code concurrency} (at least 1)
  * @param suspendAfter    failed attempts in a row after which a receiver is suspended for {@code maxBackoff}, its
  *     calls dead-lettered without a call meanwhile; 0 never; default {@value #DEFAULT_SUSPEND_AFTER}
+ * @param laneMaxPending  one caller's unfinished calls before its backlog is full (reading waits for it, or, if
+ *     it is behind for good, its new calls are dead-lettered); 0 or unset: a quarter of {@code maxPending}
+ * @param laneMaxWait     a full backlog whose oldest waiting attempt waited longer than this is behind for good;
+ *     0: never (reading waits, calls are delayed rather than dead-lettered); default 1 min
  * @param groupId         the delivery's consumer group; default {@code <application-id>-webhooks}
  * @param publicUrl       the service's URL the payload's links start with; default none (paths alone)
  * @param startFrom       where a new consumer group starts: {@code latest} (default: no calls for the
@@ -39,7 +43,8 @@ public record WebhookSettings(@Nullable Boolean enabled, @Nullable String secret
                               @Nullable Duration initialBackoff, @Nullable Duration maxBackoff,
                               @Nullable Duration connectTimeout, @Nullable Duration readTimeout,
                               @Nullable Integer concurrency, @Nullable Integer maxPending,
-                              @Nullable Integer laneConcurrency, @Nullable Integer suspendAfter, @Nullable String groupId,
+                              @Nullable Integer laneConcurrency, @Nullable Integer suspendAfter,
+                              @Nullable Integer laneMaxPending, @Nullable Duration laneMaxWait, @Nullable String groupId,
                               @Nullable String publicUrl, @Nullable String startFrom) {
   public static final String SECRET_KEY = "aligntok.webhooks.secret";
   public static final int DEFAULT_MAX_URL_LENGTH = 2048;
@@ -61,6 +66,8 @@ public record WebhookSettings(@Nullable Boolean enabled, @Nullable String secret
     maxPending = maxPending == null ? DEFAULT_MAX_PENDING : maxPending;
     laneConcurrency = laneConcurrency == null || laneConcurrency == 0 ? Math.max(1, concurrency / 2) : laneConcurrency;
     suspendAfter = suspendAfter == null ? DEFAULT_SUSPEND_AFTER : suspendAfter;
+    laneMaxPending = laneMaxPending == null || laneMaxPending == 0 ? Math.max(1, maxPending / 4) : laneMaxPending;
+    laneMaxWait = laneMaxWait == null ? Duration.ofMinutes(1) : laneMaxWait;
     groupId = Settings.blankToNull(groupId);
     publicUrl = Settings.blankToNull(publicUrl);
     startFrom = startFrom == null ? "latest" : startFrom.strip();
@@ -82,6 +89,15 @@ public record WebhookSettings(@Nullable Boolean enabled, @Nullable String secret
           + concurrency + "), got " + laneConcurrency);
     }
     Settings.requireAtLeast("aligntok.webhooks.suspend-after", suspendAfter, 0);
+    Settings.requireAtLeast("aligntok.webhooks.lane-max-pending", laneMaxPending, 1);
+    if (laneMaxPending > maxPending) {
+      throw new IllegalArgumentException("aligntok.webhooks.lane-max-pending must be <= aligntok.webhooks.max-pending ("
+          + maxPending + "), got " + laneMaxPending);
+    }
+    if (laneMaxWait.isNegative()) {
+      throw new IllegalArgumentException("aligntok.webhooks.lane-max-wait must be >= 0 (0: never dead-letter a backlog),"
+          + " got " + laneMaxWait);
+    }
     if (!startFrom.equals("latest") && !startFrom.equals("earliest")) {
       throw new IllegalArgumentException("aligntok.webhooks.start-from must be latest or earliest");
     }

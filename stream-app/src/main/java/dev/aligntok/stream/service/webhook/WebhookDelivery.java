@@ -53,7 +53,8 @@ public final class WebhookDelivery {
         new KafkaConsumer<>(consumerConfig(clients, groupId, settings), new ByteArrayDeserializer(), new ByteArrayDeserializer());
     DeliveryConfig config = new DeliveryConfig(topics.status(), topics.deadLetters(), applicationId,
         settings.publicUrl(), settings.maxAttempts(), settings.initialBackoff(), settings.maxBackoff(),
-        settings.concurrency(), settings.maxPending(), settings.laneConcurrency(), settings.suspendAfter());
+        settings.concurrency(), settings.maxPending(), settings.laneConcurrency(), settings.suspendAfter(),
+        settings.laneMaxPending(), settings.laneMaxWait());
     DeadLetters deadLetters = new DeadLetters(topics.deadLetters(), serdes.serde(DeadLetter.class).serializer(),
         limits.deadLetters(), blobs.get());
     this.dispatcher = new WebhookDispatcher(config, consumer, serdes.serde(GenerationStatus.class).deserializer(),

@@ -16,12 +16,12 @@ class WebhookSettingsTest {
 
   private static WebhookSettings enabled(String secret, List<String> hosts) {
     return new WebhookSettings(true, secret, hosts, null, null, null, null, null, null, null, null, null, null, null,
-        null, null);
+        null, null, null, null);
   }
 
   private static WebhookSettings lanes(Integer concurrency, Integer laneConcurrency, Integer suspendAfter) {
     return new WebhookSettings(false, null, null, null, null, null, null, null, null, concurrency, null, laneConcurrency,
-        suspendAfter, null, null, null);
+        suspendAfter, null, null, null, null, null);
   }
 
   @Test
@@ -39,7 +39,7 @@ class WebhookSettingsTest {
   @Test
   void offNeedsNoSecretAndTheSecretNeverPrints() {
     WebhookSettings off = new WebhookSettings(null, null, null, null, null, null, null, null, null, null, null, null,
-        null, null, null, null);
+        null, null, null, null, null, null);
     assertFalse(off.enabled());
     assertEquals(8, off.maxAttempts());
     assertFalse(enabled(SECRET, List.of("*")).toString().contains("MfKQ"));
@@ -49,6 +49,8 @@ class WebhookSettingsTest {
   void aLaneGetsHalfTheThreadsUnlessSetAndNeverMoreThanAll() {
     assertEquals(4, lanes(null, null, null).laneConcurrency());
     assertEquals(10, lanes(null, null, null).suspendAfter());
+    assertEquals(250, lanes(null, null, null).laneMaxPending(), "a quarter of max-pending");
+    assertEquals(java.time.Duration.ofMinutes(1), lanes(null, null, null).laneMaxWait());
     assertEquals(1, lanes(1, 0, null).laneConcurrency(), "0 is the default: half of concurrency, at least 1");
     assertEquals(2, lanes(5, null, null).laneConcurrency());
     assertEquals(5, lanes(5, 5, 0).laneConcurrency());
@@ -56,6 +58,12 @@ class WebhookSettingsTest {
         assertThrows(IllegalArgumentException.class, () -> lanes(4, 5, null)).getMessage());
     assertTrue(assertThrows(IllegalArgumentException.class, () -> lanes(null, null, -1)).getMessage()
         .startsWith("aligntok.webhooks.suspend-after"));
+    assertEquals("aligntok.webhooks.lane-max-pending must be <= aligntok.webhooks.max-pending (10), got 11",
+        assertThrows(IllegalArgumentException.class, () -> new WebhookSettings(false, null, null, null, null, null, null,
+            null, null, null, 10, null, null, 11, null, null, null, null)).getMessage());
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> new WebhookSettings(false, null, null, null, null, null,
+        null, null, null, null, null, null, null, null, java.time.Duration.ofSeconds(-1), null, null, null)).getMessage()
+        .startsWith("aligntok.webhooks.lane-max-wait must be >= 0"));
   }
 
   @Test
