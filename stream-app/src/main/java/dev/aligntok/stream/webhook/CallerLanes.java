@@ -1,13 +1,11 @@
 package dev.aligntok.stream.webhook;
 
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.function.LongSupplier;
 
 /**
  * Runs webhook attempts on the shared workers with at most {@code perLane} of one lane's in
@@ -18,27 +16,19 @@ import java.util.function.LongSupplier;
 final class CallerLanes {
   private final Executor workers;
   private final int perLane;
-  private final LongSupplier nanoTime;
   private final Map<String, Lane> lanes = new HashMap<>();
-
-  private record Waiting(Runnable attempt, long sinceNanos) {}
 
   private static final class Lane {
     int running;
-    final Queue<Waiting> waiting = new ArrayDeque<>();
+    final Queue<Runnable> waiting = new ArrayDeque<>();
   }
 
   CallerLanes(Executor workers, int perLane) {
-    this(workers, perLane, System::nanoTime);
-  }
-
-  CallerLanes(Executor workers, int perLane, LongSupplier nanoTime) {
     if (perLane < 1) {
       throw new IllegalArgumentException("perLane must be at least 1, got " + perLane);
     }
     this.workers = workers;
     this.perLane = perLane;
-    this.nanoTime = nanoTime;
   }
 
   /** Runs {@code attempt} now if {@code lane} has room, else after the lane's earlier attempts. */
@@ -46,7 +36,7 @@ final class CallerLanes {
     synchronized (lanes) {
       Lane state = lanes.computeIfAbsent(lane, l -> new Lane());
       if (state.running >= perLane) {
-        state.waiting.add(new Waiting(attempt, nanoTime.getAsLong()));
+        state.waiting.add(attempt);
         return;
       }
       state.running++;
@@ -59,15 +49,6 @@ final class CallerLanes {
     synchronized (lanes) {
       Lane state = lanes.get(lane);
       return state == null ? 0 : state.running + state.waiting.size();
-    }
-  }
-
-  /** How long the first attempt waiting in {@code lane} has waited; zero when none waits. */
-  Duration oldestWait(String lane) {
-    synchronized (lanes) {
-      Lane state = lanes.get(lane);
-      Waiting first = state == null ? null : state.waiting.peek();
-      return first == null ? Duration.ZERO : Duration.ofNanos(nanoTime.getAsLong() - first.sinceNanos);
     }
   }
 
@@ -90,8 +71,7 @@ final class CallerLanes {
     Runnable following;
     synchronized (lanes) {
       Lane state = lanes.get(lane);
-      Waiting first = state.waiting.poll();
-      following = first == null ? null : first.attempt;
+      following = state.waiting.poll();
       if (following == null) {
         state.running--;
         if (state.running == 0) {

@@ -19,9 +19,9 @@ import java.time.Duration;
  * @param suspendAfter      failed attempts in a row after which a receiver is suspended for {@code maxBackoff}
  *     (its calls dead-lettered without a call meanwhile); 0 never suspends
  * @param laneMaxPending    unfinished calls of one lane (caller) before its backlog counts as full, ≤ maxPending
- * @param laneMaxWait       at a full backlog, a lane whose oldest waiting attempt waited longer than this is
- *     behind for good (its receivers slower than its calls come): its new calls are dead-lettered without a
- *     call; otherwise reading waits for the lane to catch up; zero: reading always waits
+ * @param laneMaxWait       a lane whose backlog has been full longer than this is behind for good (its
+ *     receivers take its calls more slowly than they come): its new calls are dead-lettered without a call;
+ *     before that, reading waits for the lane to catch up; zero: reading always waits
  */
 public record DeliveryConfig(String statusTopic, String deadLetterTopic, String applicationId, String publicUrl,
                              int maxAttempts, Duration initialBackoff, Duration maxBackoff, int concurrency,

@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -53,10 +52,10 @@ import org.slf4j.LoggerFactory;
  * {@code suspendAfter} attempts in a row is suspended for {@code maxBackoff}
  * ({@link ReceiverBreaker}): calls that come up for it meanwhile are dead-lettered without a call,
  * so its backlog drains in moments instead of holding pending slots for all its retries. A lane
- * holds at most {@code laneMaxPending} unfinished calls: past that, reading waits for it to catch
- * up (a burst), unless its oldest waiting attempt has waited over {@code laneMaxWait} (its
- * receivers answer, but more slowly than its calls come): then its new calls are dead-lettered
- * without a call, so that it never fills {@code maxPending} for everyone.
+ * holds at most {@code laneMaxPending} unfinished calls ({@link LaneBacklogs}): at that, reading
+ * waits for it to catch up (a burst), unless its backlog has been full for over {@code laneMaxWait}
+ * (its receivers answer, or fail, more slowly than its calls come): then its new calls are
+ * dead-lettered without a call, so that it never fills {@code maxPending} for everyone.
  *
  * <p>Statuses of one request in one state (a running request's progress updates) make one call:
  * the ids of recent calls are remembered and repeats skipped. Calls run concurrently, so a
@@ -88,8 +87,7 @@ public final class WebhookDispatcher implements Runnable, AutoCloseable {
   private final Map<TopicPartition, Long> committed = new HashMap<>();
   private final ConcurrentLinkedQueue<Finished> finished = new ConcurrentLinkedQueue<>();
   private final AtomicInteger pending = new AtomicInteger();
-  /** Unfinished calls per lane, from read to delivered or dead-lettered. */
-  private final Map<String, Integer> lanePending = new ConcurrentHashMap<>();
+  private final LaneBacklogs backlogs;
   private final Map<String, Boolean> recentCalls = new LinkedHashMap<>(16, 0.75f, true) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
@@ -120,6 +118,7 @@ public final class WebhookDispatcher implements Runnable, AutoCloseable {
     this.clock = clock;
     this.workers = Executors.newFixedThreadPool(config.concurrency(), daemon("webhook-call"));
     this.lanes = new CallerLanes(workers, config.laneConcurrency());
+    this.backlogs = new LaneBacklogs(config.laneMaxPending(), System::nanoTime);
     this.breaker = new ReceiverBreaker(config.suspendAfter(), config.maxBackoff(), clock);
     this.timer = Executors.newSingleThreadScheduledExecutor(daemon("webhook-retry"));
   }
@@ -222,21 +221,20 @@ public final class WebhookDispatcher implements Runnable, AutoCloseable {
     String receiver = Receiver.of(status.getWebhook());
     String lane = status.getOwner() == null ? "receiver " + receiver : "caller " + status.getOwner();
     Optional<String> behind = Optional.empty();
-    int backlog = lanePending.getOrDefault(lane, 0);
-    if (backlog >= config.laneMaxPending()) {
-      Duration waited = lanes.oldestWait(lane);
-      if (config.laneMaxWait().isZero() || waited.compareTo(config.laneMaxWait()) <= 0) {
+    if (backlogs.atCap(lane)) {
+      Duration full = backlogs.fullFor(lane).orElse(Duration.ZERO);
+      if (config.laneMaxWait().isZero() || full.compareTo(config.laneMaxWait()) <= 0) {
         return false; // a burst: read it again once the lane has caught up a little
       }
-      behind = Optional.of("webhook " + webhookId + " not called: " + lane + " has " + backlog
-          + " webhook calls unfinished, the oldest waiting " + waited.toSeconds() + " s; its receivers answer more"
-          + " slowly than its calls come (lane-max-pending " + config.laneMaxPending() + ", lane-max-wait "
+      behind = Optional.of("webhook " + webhookId + " not called: " + lane + " has " + backlogs.size(lane)
+          + " webhook calls unfinished, its backlog full for " + full.toSeconds() + " s; its receivers take its calls"
+          + " more slowly than they come (lane-max-pending " + config.laneMaxPending() + ", lane-max-wait "
           + config.laneMaxWait() + ")");
     }
     recentCalls.put(webhookId, Boolean.TRUE);
     tracker.started(record.offset());
     observer.pending(pending.incrementAndGet());
-    lanePending.merge(lane, 1, Integer::sum);
+    backlogs.add(lane);
     Call call = new Call(partition, tracker, input(record), status.getRequestId(), status.getWebhook(), receiver, lane,
         webhookId, WebhookPayload.body(status, config.publicUrl()));
     if (behind.isPresent()) {
@@ -322,7 +320,7 @@ public final class WebhookDispatcher implements Runnable, AutoCloseable {
 
   private void finish(Call call) {
     finished.add(new Finished(call.partition, call.tracker, call.input.offset()));
-    lanePending.computeIfPresent(call.lane, (lane, calls) -> calls == 1 ? null : calls - 1);
+    backlogs.remove(call.lane);
     observer.pending(pending.decrementAndGet());
   }
 

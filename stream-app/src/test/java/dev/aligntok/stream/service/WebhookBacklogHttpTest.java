@@ -32,9 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A caller whose receiver answers 2xx, but more slowly than its calls come, must not fill the
- * delivery's pending calls for everyone: once its backlog is full and its oldest waiting call has
- * waited past lane-max-wait, its new calls are dead-lettered without a call, and another caller's
- * call still goes out. Every call is accounted for: delivered or dead-lettered.
+ * delivery's pending calls for everyone: once its backlog has been full for lane-max-wait, its new
+ * calls are dead-lettered without a call, and another caller's call still goes out. Every call is
+ * accounted for: delivered or dead-lettered.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class WebhookBacklogHttpTest {
@@ -140,7 +140,7 @@ class WebhookBacklogHttpTest {
     assertTrue(slowlyDelivered.size() >= 2, "the calls within the backlog are delivered: " + slowlyDelivered);
     for (DeadLetter letter : letters) {
       assertTrue(letter.getErrorMessage().matches("webhook msg_[0-9a-f]+ not called: caller key:\\S+ has \\d+ webhook calls"
-          + " unfinished, the oldest waiting \\d+ s; its receivers answer more slowly than its calls come"
+          + " unfinished, its backlog full for \\d+ s; its receivers take its calls more slowly than they come"
           + " \\(lane-max-pending 2, lane-max-wait PT1S\\)"), letter.getErrorMessage());
     }
     assertEquals(slowIds.size(), slowlyDelivered.size() + letters.size(), "each call delivered or dead-lettered, once");

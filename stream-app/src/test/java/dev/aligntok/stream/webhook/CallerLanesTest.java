@@ -64,25 +64,6 @@ class CallerLanesTest {
   }
 
   @Test
-  void theOldestWaitIsThatOfTheFirstAttemptStillWaiting() {
-    long[] now = {0};
-    java.util.Queue<Runnable> accepted = new java.util.ArrayDeque<>();
-    CallerLanes lanes = new CallerLanes(accepted::add, 1, () -> now[0]); // nothing runs until the test says so
-    assertEquals(java.time.Duration.ZERO, lanes.oldestWait("caller key:bob"), "an unknown lane waits for nothing");
-    lanes.submit("caller key:bob", () -> { });
-    assertEquals(java.time.Duration.ZERO, lanes.oldestWait("caller key:bob"), "it started at once");
-    now[0] = 1_000_000_000L;
-    lanes.submit("caller key:bob", () -> { });
-    now[0] = 3_000_000_000L;
-    lanes.submit("caller key:bob", () -> { });
-    assertEquals(java.time.Duration.ofSeconds(2), lanes.oldestWait("caller key:bob"));
-    accepted.poll().run(); // the first finishes: the second starts
-    assertEquals(java.time.Duration.ZERO, lanes.oldestWait("caller key:bob"), "the third was submitted just now");
-    now[0] = 4_500_000_000L;
-    assertEquals(java.time.Duration.ofMillis(1500), lanes.oldestWait("caller key:bob"));
-  }
-
-  @Test
   void attemptsAfterTheWorkersStopAreDroppedQuietly() {
     CallerLanes lanes = new CallerLanes(workers, 1);
     workers.shutdownNow();

@@ -30,7 +30,7 @@ import java.util.List;
  *     calls dead-lettered without a call meanwhile; 0 never; default {@value #DEFAULT_SUSPEND_AFTER}
  * @param laneMaxPending  one caller's unfinished calls before its backlog is full (reading waits for it, or, if
  *     it is behind for good, its new calls are dead-lettered); 0 or unset: a quarter of {@code maxPending}
- * @param laneMaxWait     a full backlog whose oldest waiting attempt waited longer than this is behind for good;
+ * @param laneMaxWait     a caller whose backlog has been full longer than this is behind for good;
  *     0: never (reading waits, calls are delayed rather than dead-lettered); default 1 min
  * @param groupId         the delivery's consumer group; default {@code <application-id>-webhooks}
  * @param publicUrl       the service's URL the payload's links start with; default none (paths alone)
