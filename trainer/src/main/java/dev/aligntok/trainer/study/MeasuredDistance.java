@@ -1,6 +1,7 @@
 package dev.aligntok.trainer.study;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -13,14 +14,20 @@ import java.util.Locale;
  * @param sd sample sd over the seeds (NaN for one)
  * @param lower 95 % bootstrap interval of the first evaluation (NaN without one)
  * @param upper its upper end
- * @param standardError the bootstrap's standard error
+ * @param standardError the sampling error of {@code value} from the bootstraps: one evaluation's, or
+ *     for a mean over seeds √(Σ seᵢ²)/k (NaN unless every evaluation has one)
  */
 public record MeasuredDistance(double value, int seeds, double sd, double lower, double upper, double standardError) {
-  /** {@code values} over seeds (at least one), with the first evaluation's {@code interval} node (may be missing). */
-  static MeasuredDistance of(double[] values, JsonNode interval) {
+  /** {@code values} over seeds (at least one), with each evaluation's {@code interval} node (may be missing). */
+  static MeasuredDistance of(double[] values, List<JsonNode> intervals) {
+    JsonNode first = intervals.get(0);
+    double squares = 0;
+    for (JsonNode interval : intervals) {
+      squares += Math.pow(interval.path("standardError").asDouble(Double.NaN), 2);
+    }
     return new MeasuredDistance(StudyReport.mean(values), values.length,
-        values.length > 1 ? StudyReport.sd(values) : Double.NaN, interval.path("lower").asDouble(Double.NaN),
-        interval.path("upper").asDouble(Double.NaN), interval.path("standardError").asDouble(Double.NaN));
+        values.length > 1 ? StudyReport.sd(values) : Double.NaN, first.path("lower").asDouble(Double.NaN),
+        first.path("upper").asDouble(Double.NaN), Math.sqrt(squares) / values.length);
   }
 
   public boolean measured() {
@@ -36,9 +43,18 @@ public record MeasuredDistance(double value, int seeds, double sd, double lower,
         : String.format(Locale.ROOT, "%.2f [%.2f, %.2f]", value, lower, upper);
   }
 
-  /** Its standard error: over seeds (sd/√k), else the bootstrap's, else NaN. */
+  /**
+   * Its standard error: over seeds sd/√k, but never below the bootstraps' sampling error (a few
+   * seeds can agree by chance more closely than their samples allow); for one seed the bootstrap's;
+   * else NaN.
+   */
   double error() {
-    return seeds > 1 ? sd / Math.sqrt(seeds) : standardError;
+    return flooredBySamples() ? standardError : seeds > 1 ? sd / Math.sqrt(seeds) : standardError;
+  }
+
+  /** Whether the seeds agree more closely than their samples' bootstrap error, which then stands as the error. */
+  boolean flooredBySamples() {
+    return seeds > 1 && standardError > sd / Math.sqrt(seeds);
   }
 
   /** Lower end of an error bar: value − sd over seeds, else the bootstrap interval's (NaN without either). */

@@ -447,6 +447,9 @@ public final class StudyReport {
       error = Math.sqrt(Math.pow(a.error(), 2) + Math.pow(b.error(), 2));
       kind = a.seeds() > 1 && b.seeds() > 1 ? "seeds' spread" : a.seeds() > 1 || b.seeds() > 1
           ? "seeds' spread on one side, bootstrap on the other" : "bootstrap";
+      if (a.flooredBySamples() || b.flooredBySamples()) {
+        kind += ", floored at the samples' bootstrap error";
+      }
       String direction = gap >= 0 ? "lower" : "higher";
       evidence.append(Double.isNaN(error)
           ? String.format(Locale.ROOT, "; at step %d AlignTok is %s by %.2f (no interval measured)", last.step(), direction,
@@ -820,11 +823,14 @@ public final class StudyReport {
     double[] toReconstructions = evals.stream()
         .mapToDouble(e -> e.path("runs").path("without_cfg").path("frechetToReconstructions").asDouble(Double.NaN)).toArray();
     JsonNode noCfg = first.path("runs").path("without_cfg");
-    return new GenerationPoint(run, step, MeasuredDistance.of(frechets, noCfg.path("frechetInterval")),
+    List<JsonNode> noCfgRuns = evals.stream().map(e -> e.path("runs").path("without_cfg")).toList();
+    return new GenerationPoint(run, step,
+        MeasuredDistance.of(frechets, noCfgRuns.stream().map(r -> r.path("frechetInterval")).toList()),
         number(file, first, "runs", "with_cfg", "frechetDistance"),
         number(file, first, "runs", "without_cfg", "classConsistency"),
         number(file, first, "runs", "with_cfg", "classConsistency"),
-        MeasuredDistance.of(toReconstructions, noCfg.path("frechetToReconstructionsInterval")),
+        MeasuredDistance.of(toReconstructions,
+            noCfgRuns.stream().map(r -> r.path("frechetToReconstructionsInterval")).toList()),
         noCfg.path("classConsistencyChance").asDouble(Double.NaN));
   }
 

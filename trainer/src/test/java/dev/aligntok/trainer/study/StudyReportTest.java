@@ -383,6 +383,34 @@ class StudyReportTest {
     assertTrue(claim.evidence().contains("lower by 1.00 ± 0.16 (seeds' spread, 6.1 SE)"), claim.evidence());
   }
 
+  @Test
+  void seedsThatAgreeMoreCloselyThanTheirSamplesAllowAreJudgedOnTheSamplesError() throws IOException {
+    for (int step : new int[] {250, 500, 750, 1000}) {
+      intervalEval("vanilla-c32", step, 9.0 - step / 250.0, 0, 20, 0.3);
+      intervalEval("alignTok-c32", step, 8.0 - step / 250.0, 0, 20, 0.3);
+    }
+    for (String seed : List.of("11", "13")) {
+      double shift = seed.equals("11") ? 0.01 : -0.01;
+      writeGenerationEval("vanilla-c32/seed-" + seed, 1000, seededEval(5.0 + shift, 0.3));
+      writeGenerationEval("alignTok-c32/seed-" + seed, 1000, seededEval(4.0 - shift, 0.3));
+    }
+    StudyReport.Claim claim = StudyReport.read(docs).claims().get(0);
+    // sd over seeds 0.01 (SE 0.006), but each mean of 3 evaluations with bootstrap SE 0.3 is known to
+    // √(3 · 0.09)/3 = 0.17 only: the gap is 1.00 ± √(2 · 0.03) = 0.24, not ± 0.008.
+    assertEquals("holds: faster, beyond the seeds' spread, floored at the samples' bootstrap error (gap > 2 SE)",
+        claim.verdict(), claim.evidence());
+    assertTrue(claim.evidence().contains("lower by 1.00 ± 0.24 (seeds' spread, floored at the samples' bootstrap"
+        + " error, 4.1 SE)"), claim.evidence());
+  }
+
+  private static String seededEval(double frechet, double se) {
+    return String.format(Locale.ROOT, """
+        {"runs": {"without_cfg": {"frechetDistance": %s, "classConsistency": 0.05, "frechetToReconstructions": 2.0,
+                                  "frechetInterval": {"lower": 0, "upper": 20, "standardError": %s}},
+                  "with_cfg": {"frechetDistance": 5.5, "classConsistency": 0.06}}}
+        """, frechet, se);
+  }
+
   private static void picture(Path png, int width, int height) throws IOException {
     Files.createDirectories(png.getParent());
     BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
