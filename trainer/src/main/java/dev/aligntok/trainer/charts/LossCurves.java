@@ -7,6 +7,8 @@ import java.awt.Color;
 import java.awt.Font;
 import java.awt.FontMetrics;
 import java.awt.Graphics2D;
+import java.awt.Point;
+import java.awt.Rectangle;
 import java.awt.RenderingHints;
 import java.awt.geom.AffineTransform;
 import java.awt.geom.Path2D;
@@ -314,8 +316,9 @@ public final class LossCurves {
     int line = metrics.getHeight() + 2;
     int boxW = textWidth + 44;
     int boxH = entries.size() * line + 10;
-    int x = plot.left + plot.width - boxW - 10;
-    int y = plot.top + 10;
+    Rectangle box = legendBox(plot, curvePixels(plot, drawn), boxW, boxH);
+    int x = box.x;
+    int y = box.y;
     g.setColor(new Color(255, 255, 255, 225));
     g.fillRect(x, y, boxW, boxH);
     g.setColor(new Color(0xb0b0b0));
@@ -330,6 +333,58 @@ public final class LossCurves {
       g.setColor(Color.BLACK);
       g.drawString(entries.get(s), x + 36, baseline);
     }
+  }
+
+  /**
+   * Where the legend goes: the corner of the plot (top right first, then top left, bottom right,
+   * bottom left) whose box covers the fewest curve pixels, so that it hides as little data as it can.
+   */
+  static Rectangle legendBox(Rectangle plot, List<Point> curve, int boxW, int boxH) {
+    int margin = 10;
+    int right = plot.x + plot.width - boxW - margin;
+    int bottom = plot.y + plot.height - boxH - margin;
+    List<Rectangle> corners = List.of(new Rectangle(right, plot.y + margin, boxW, boxH),
+        new Rectangle(plot.x + margin, plot.y + margin, boxW, boxH), new Rectangle(right, bottom, boxW, boxH),
+        new Rectangle(plot.x + margin, bottom, boxW, boxH));
+    Rectangle best = corners.get(0);
+    long fewest = Long.MAX_VALUE;
+    for (Rectangle corner : corners) {
+      long covered = curve.stream().filter(corner::contains).count();
+      if (covered < fewest) {
+        fewest = covered;
+        best = corner;
+      }
+    }
+    return best;
+  }
+
+  private static Rectangle legendBox(Plot plot, List<Point> curve, int boxW, int boxH) {
+    return legendBox(new Rectangle(plot.left, plot.top, plot.width, plot.height), curve, boxW, boxH);
+  }
+
+  /** The drawn curves as pixels, each segment sampled every few pixels (a two-point line crosses a box too). */
+  private static List<Point> curvePixels(Plot plot, List<List<MetricsLog.Point>> drawn) {
+    List<Point> pixels = new ArrayList<>();
+    for (List<MetricsLog.Point> series : drawn) {
+      Point previous = null;
+      for (MetricsLog.Point p : series) {
+        if (Double.isNaN(p.value())) {
+          previous = null;
+          continue;
+        }
+        Point here = new Point(plot.x(p.step()), plot.y(p.value()));
+        if (previous != null) {
+          int samples = Math.max(1, (int) (previous.distance(here) / 4));
+          for (int i = 1; i < samples; i++) {
+            pixels.add(new Point(previous.x + (here.x - previous.x) * i / samples,
+                previous.y + (here.y - previous.y) * i / samples));
+          }
+        }
+        pixels.add(here);
+        previous = here;
+      }
+    }
+    return pixels;
   }
 
   private static String lastValue(List<MetricsLog.Point> points) {

@@ -58,6 +58,21 @@ class LossCurvesTest {
   }
 
   @Test
+  void theLegendGoesToTheCornerThatHidesTheLeastOfTheCurves() {
+    java.awt.Rectangle plot = new java.awt.Rectangle(70, 40, 800, 400);
+    List<java.awt.Point> rising = new java.util.ArrayList<>();
+    for (int x = 70; x <= 870; x += 4) {
+      rising.add(new java.awt.Point(x, 440 - (x - 70) / 2)); // bottom left to top right
+    }
+    java.awt.Rectangle box = LossCurves.legendBox(plot, rising, 200, 50);
+    assertEquals(new java.awt.Rectangle(80, 50, 200, 50), box, "top left: the rising curve ends in the top right");
+
+    List<java.awt.Point> falling = rising.stream().map(p -> new java.awt.Point(p.x, 480 - p.y)).toList();
+    assertEquals(new java.awt.Rectangle(660, 50, 200, 50), LossCurves.legendBox(plot, falling, 200, 50),
+        "a falling curve leaves the top right free: the usual place");
+  }
+
+  @Test
   void axisTicksAreRoundNumbers() {
     LossCurves.Axis axis = LossCurves.Axis.linear(0.013, 0.87);
     assertEquals(0.0, axis.min(), 1e-12);
