@@ -177,7 +177,7 @@ public final class LossCurves {
           points = smoothed(points, options.smoothing());
         }
         g.setColor(color);
-        g.setStroke(new BasicStroke(2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
+        g.setStroke(seriesStroke(s, 2f));
         g.draw(plot.path(points));
         g.setStroke(new BasicStroke(1.5f));
         for (double[] bar : bars.get(s)) {
@@ -328,7 +328,7 @@ public final class LossCurves {
       int baseline = y + 5 + s * line + metrics.getAscent();
       int mid = baseline - metrics.getAscent() / 2 + 1;
       g.setColor(PALETTE[s % PALETTE.length]);
-      g.setStroke(new BasicStroke(3f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
+      g.setStroke(seriesStroke(s, 3f));
       g.drawLine(x + 8, mid, x + 30, mid);
       g.setColor(Color.BLACK);
       g.drawString(entries.get(s), x + 36, baseline);
@@ -385,6 +385,16 @@ public final class LossCurves {
       }
     }
     return pixels;
+  }
+
+  /** Solid for the first round of colours, dashed for the next, dotted after: more series than colours stay apart. */
+  private static BasicStroke seriesStroke(int series, float width) {
+    int round = series / PALETTE.length;
+    if (round == 0) {
+      return new BasicStroke(width, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND);
+    }
+    float[] dash = round == 1 ? new float[] {9f, 5f} : new float[] {2f, 5f};
+    return new BasicStroke(width, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f, dash, 0f);
   }
 
   private static String lastValue(List<MetricsLog.Point> points) {
