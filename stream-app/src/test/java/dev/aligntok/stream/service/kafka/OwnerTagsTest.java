@@ -44,6 +44,9 @@ class OwnerTagsTest {
     assertNull(tags("another-owner-secret-of-32-bytes-or-more").requestOwners()
         .ownerOf(request("req-1", "key:alice", tag)), "another deployment's tag");
     assertNull(rule.ownerOf(request("req-1", null, tag)));
+    assertNull(rule.ownerOf(request("req-1", "key:alice", "x".repeat(1 << 20))), "a megabyte of tag: refused, not echoed");
+    String longId = "i".repeat(100_000);
+    assertEquals("key:alice", rule.ownerOf(request(longId, "key:alice", owners.requestTag(longId, "key:alice"))));
   }
 
   @Test
