@@ -25,6 +25,8 @@
 #   yet (make-like), and then resumes from its last checkpoint if this machine has one;
 # - $STUDY_DIR/done/<step> (elapsed and CPU seconds) marks a step finished on this machine, a cache
 #   that keeps its outputs' weights from being rebuilt.
+# A fresh machine needs only the repository: before its first step, a study process fetches the
+# emoji datasets and the frozen encoder's weights (`scripts/aligntok data fetch`), or finds them.
 # Each step is one `scripts/aligntok` command, logged to $STUDY_DIR/logs/<step>.log. A step that
 # another study process is running (two units side by side sharing an input) is waited for. Every
 # finished step adds a line to docs/study/cost.tsv (step, wall and CPU seconds, when): the study's
@@ -63,6 +65,10 @@ SPLIT_SEED=7  # the held-out split of every seed: seed 7's, the split of the pub
 BOOTSTRAP="${STUDY_FRECHET_BOOTSTRAP:-20}"
 ALIGNTOK="${STUDY_ALIGNTOK:-scripts/aligntok}"
 
+if [[ "${1:-}" == -h || "${1:-}" == --help ]]; then
+  sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed -e '$d' -e 's/^# \{0,1\}//'
+  exit 0
+fi
 PLAN=0
 if [[ "${1:-}" == "--plan" ]]; then PLAN=1; shift; fi
 MODE="${1:-run}"
@@ -169,6 +175,7 @@ run_step() {
     exec {lock}>&-
     return 0
   fi
+  ensure_data
   echo "[study $(date -u +%H:%M:%S)] $name (~$minutes min): $*"
   local started=$SECONDS timing="$STUDY/logs/$name.time" real user sys cpu
   # bash's `time` gives the step's CPU seconds (user + system, all its threads) beside the wall time:
@@ -185,6 +192,22 @@ run_step() {
   printf '%s\t%d\t%d\t%s\n' "$name" "$((SECONDS - started))" "$cpu" "$(date -u +%FT%TZ)" >> "$DOCS/cost.tsv"
   exec {lock}>&-
   echo "[study $(date -u +%H:%M:%S)] $name finished in $((SECONDS - started)) s ($cpu s of CPU)"
+}
+
+# ensure_data: before a study process's first step, fetches the emoji datasets and the frozen
+# encoder's weights into the cache, or finds them there (about a second): a fresh machine has none,
+# and without them every step fails. Fashion-MNIST has its own step (fashion-data).
+DATA_SOURCES="emoji-google,emoji-twitter,nsfwjs,emojilib,emojibase"
+DATA_READY=0
+ensure_data() {
+  (( DATA_READY )) && return 0
+  echo "[study $(date -u +%H:%M:%S)] data: $ALIGNTOK data fetch --only $DATA_SOURCES"
+  if ! "$ALIGNTOK" data fetch --only "$DATA_SOURCES" > "$STUDY/logs/data-fetch.log" 2>&1; then
+    echo "[study] fetching the study's data failed; log: $STUDY/logs/data-fetch.log" >&2
+    tail -20 "$STUDY/logs/data-fetch.log" >&2
+    exit 1
+  fi
+  DATA_READY=1
 }
 
 # done_seconds NAME: "W s" or "W s, C s CPU" from $STUDY/done/NAME (older marks hold only W).
@@ -589,7 +612,7 @@ case "$MODE" in
     if has "$sides" baseline; then convergence baseline "$STUDY/baseline" baseline; fi
     if [[ "$MODE" == run ]]; then fashion_table; credible_units; fi ;;
   *)
-    echo "scripts/study.sh: unknown mode '$MODE' (run, credible, unit NAME, fashion, diffusion, vanilla, report; --plan before any)" >&2
+    echo "scripts/study.sh: unknown mode '$MODE' (run, credible, unit NAME, fashion, diffusion, vanilla, report; --plan before any; --help)" >&2
     exit 2 ;;
 esac
 if (( PLAN )); then plan_total; exit 0; fi

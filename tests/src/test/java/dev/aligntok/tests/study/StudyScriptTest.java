@@ -45,6 +45,7 @@ class StudyScriptTest {
   private static final String CURRENT_DIT_EVAL = "{\"runs\": {\"without_cfg\": {\"frechetInterval\": {}}}}";
   /** Issue 22: the whole study in at most 12 hours of 2-core compute, i.e. 24 one-thread hours. */
   private static final int BUDGET_ONE_THREAD_MINUTES = 24 * 60;
+  private static final String DATA_FETCH = "data fetch --only emoji-google,emoji-twitter,nsfwjs,emojilib,emojibase";
 
   @TempDir
   Path work;
@@ -61,6 +62,7 @@ class StudyScriptTest {
         #!/usr/bin/env bash
         # Records its arguments; an evaluation writes its report where the real CLI would.
         echo "$*" >> "$STUDY_TEST_CALLS"
+        if [[ "$1 $2" == "data fetch" && -n "${STUDY_TEST_OFFLINE:-}" ]]; then echo "emoji-google: network unreachable" >&2; exit 1; fi
         args=("$@"); stage=""; run=""; out=""
         for ((i = 0; i < ${#args[@]}; i++)); do
           case "${args[i]}" in --stage) stage="${args[i+1]}";; --run) run="${args[i+1]}";; --out) out="${args[i+1]}";; esac
@@ -186,6 +188,9 @@ class StudyScriptTest {
   void seedsShareTheSplitResumeOnTheSameMachineAndRebuildOnlyWhatAMissingResultNeeds() throws Exception {
     Result first = run("unit", "seed-11");
     assertEquals(0, first.exitCode(), first.output());
+    List<String> everyCall = Files.readAllLines(calls);
+    assertEquals(DATA_FETCH, everyCall.get(0), "a fresh machine fetches the data before the first step");
+    assertEquals(1, everyCall.stream().filter(DATA_FETCH::equals).count(), "once per study process: " + everyCall);
     List<String> invoked = calls();
     assertEquals(7, invoked.size(), String.join("\n", invoked));
     invoked.forEach(call -> assertTrue(call.endsWith("--seed 11 --split-seed 7"), call));
@@ -271,6 +276,23 @@ class StudyScriptTest {
   }
 
   @Test
+  void withoutItsDataTheStudyStopsBeforeTrainingAndSaysWhy() throws Exception {
+    Result offline = run(Map.of("STUDY_TEST_OFFLINE", "1"), "unit", "vanilla-c8");
+    assertEquals(1, offline.exitCode(), offline.output());
+    assertTrue(offline.output().contains("fetching the study's data failed") && offline.output().contains("network unreachable"),
+        offline.output());
+    assertEquals(List.of(DATA_FETCH), Files.readAllLines(calls), "no step runs without the data");
+  }
+
+  @Test
+  void helpExplainsTheModes() throws Exception {
+    Result help = run("--help");
+    assertEquals(0, help.exitCode(), help.output());
+    assertTrue(help.output().contains("scripts/study.sh unit NAME") && help.output().contains("STUDY_DIR"), help.output());
+    assertFalse(Files.exists(calls), "help runs nothing");
+  }
+
+  @Test
   void anUnknownUnitIsAClearError() throws Exception {
     Result unknown = run("unit", "seed-99");
     assertEquals(2, unknown.exitCode(), unknown.output());
@@ -283,8 +305,9 @@ class StudyScriptTest {
     Files.writeString(docs.resolve(path), json);
   }
 
+  /** The CLI calls of the steps, without the data fetch that precedes them. */
   private List<String> calls() throws IOException {
-    return Files.exists(calls) ? Files.readAllLines(calls) : List.of();
+    return Files.exists(calls) ? Files.readAllLines(calls).stream().filter(call -> !call.equals(DATA_FETCH)).toList() : List.of();
   }
 
   private static int total(Result plan) {
@@ -296,6 +319,10 @@ class StudyScriptTest {
   private record Result(int exitCode, String output) {}
 
   private Result run(String... arguments) throws IOException, InterruptedException {
+    return run(Map.of(), arguments);
+  }
+
+  private Result run(Map<String, String> environment, String... arguments) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of("bash", REPO.resolve("scripts/study.sh").toString()));
     command.addAll(List.of(arguments));
     ProcessBuilder builder = new ProcessBuilder(command).directory(REPO.toFile()).redirectErrorStream(true);
@@ -304,6 +331,7 @@ class StudyScriptTest {
         "STUDY_DOCS", docs.toString(),
         "STUDY_ALIGNTOK", work.resolve("aligntok").toString(),
         "STUDY_TEST_CALLS", calls.toString()));
+    builder.environment().putAll(environment);
     Path log = Files.createTempFile(work, "study-", ".log");
     builder.redirectOutput(log.toFile());
     Process process = builder.start();
