@@ -180,17 +180,23 @@ public final class ProbeTable {
       LATENT_PROBES.forEach((key, header) -> {
         Cell ca = a.probes().get(key);
         Cell cb = b.probes().get(key);
-        SeedDifference overSeeds = ca != null && cb != null ? SeedDifference.of(ca.bySeed(), cb.bySeed()) : null;
-        if (overSeeds != null && !Double.isNaN(overSeeds.standardError())) {
-          parts.add(header + " " + new SeedDifference(100 * overSeeds.difference(), 100 * overSeeds.standardError(),
-              overSeeds.kind(), overSeeds.runs()).format(1));
-        } else if (ca != null && cb != null) {
-          AccuracyDifference d = ca.minus(cb);
-          parts.add(Double.isNaN(d.standardError())
-              ? String.format(Locale.ROOT, "%s %+.1f (no standard error: held-out count unknown)", header, 100 * d.difference())
-              : String.format(Locale.ROOT, "%s %+.1f ± %.1f (%s, %.1f SE)", header, 100 * d.difference(),
-                  100 * d.standardError(), d.paired() ? "paired" : "unpaired", d.zScore()));
+        if (ca == null || cb == null) {
+          return;
         }
+        SeedDifference overSeeds = SeedDifference.of(ca.bySeed(), cb.bySeed());
+        boolean firstRunsDiffer = overSeeds.sharedRun() != null
+            && !(overSeeds.sharedRun().equals(ca.seedLabels().get(0)) && overSeeds.sharedRun().equals(cb.seedLabels().get(0)));
+        if (!Double.isNaN(overSeeds.standardError()) || firstRunsDiffer) {
+          // a seed spread; or one shared run that is not both first runs, whose per-image marks are not kept
+          parts.add(header + " " + overSeeds.scaled(100).format(1));
+          return;
+        }
+        AccuracyDifference d = ca.minus(cb);
+        String shared = overSeeds.sharedRun() != null ? ", " + SeedDifference.ON_SHARED_RUN : "";
+        parts.add(Double.isNaN(d.standardError())
+            ? String.format(Locale.ROOT, "%s %+.1f (no standard error: held-out count unknown)", header, 100 * d.difference())
+            : String.format(Locale.ROOT, "%s %+.1f ± %.1f (%s%s, %.1f SE)", header, 100 * d.difference(),
+                100 * d.standardError(), d.paired() ? "paired" : "unpaired", shared, d.zScore()));
       });
       if (!parts.isEmpty()) {
         lines.add(pair.label() + ": " + String.join("; ", parts));

@@ -200,8 +200,7 @@ public final class StudyReport {
         SeedDifference psnr = SeedDifference.of(values(a, TokenizerRow::psnr), values(b, TokenizerRow::psnr));
         SeedDifference ssim = SeedDifference.of(values(a, TokenizerRow::ssim), values(b, TokenizerRow::ssim));
         SeedDifference frechet = SeedDifference.of(values(a, TokenizerRow::frechet), values(b, TokenizerRow::frechet))
-            .orMeasurementError(row(pair.a()).orElseThrow().frechetStandardError(),
-                row(pair.b()).orElseThrow().frechetStandardError());
+            .orMeasurementError(values(a, TokenizerRow::frechetStandardError), values(b, TokenizerRow::frechetStandardError));
         lines.add(pair.label() + ": PSNR (dB) " + psnr.format(2) + "; SSIM " + ssim.format(3) + "; Fréchet "
             + frechet.format(2));
       }

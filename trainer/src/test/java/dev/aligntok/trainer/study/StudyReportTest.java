@@ -239,11 +239,37 @@ class StudyReportTest {
 
   @Test
   void aDifferenceWithASingleRunOnOneSideSaysSoInsteadOfOneRunEach() throws IOException {
-    tokenizerEval("stage2-wsp1", 20, 0.70, 3, 0.70, 0.80);
+    tokenizerEval("stage2-wsp1/seed-3", 20, 0.70, 3, 0.70, 0.80);
     tokenizerEval("stage2-wsp0", 21, 0.72, 4, 0.74, 0.80);
     tokenizerEval("stage2-wsp0/seed-2", 23, 0.72, 4, 0.74, 0.80);
     String markdown = StudyReport.read(docs).markdown();
     assertTrue(markdown.contains("- w_sp = 1 − w_sp = 0: PSNR (dB) -2.00 (one side has a single run: no spread measured)"),
+        markdown);
+  }
+
+  @Test
+  void aSeedTheOtherSideDoesNotHaveYetIsLeftOutOfTheDifference() throws IOException {
+    // the encoder-LR run has seed 7 only; stage 2 at 1e-3 has seed 7 and a further seed
+    tokenizerEval("stage2-wsp1-elr1e-4", 20.0, 0.70, 3.0, 0.3, 0.70, 0.80);
+    tokenizerEval("stage2-wsp1", 20.5, 0.71, 3.4, 0.4, 0.72, 0.80);
+    tokenizerEval("stage2-wsp1/seed-11", 22.0, 0.75, 2.0, 0.2, 0.74, 0.80);
+    String markdown = StudyReport.read(docs).markdown();
+    // seed 7 against seed 7 (not against the mean of 20.5 and 22.0), with seed 7's bootstrap errors: √(0.3² + 0.4²) = 0.5
+    assertTrue(markdown.contains("- stage-2 encoder LR 1e-4 − 1e-3: PSNR (dB) -0.50 (on the one run both have: no spread measured); "
+        + "SSIM -0.010 (on the one run both have: no spread measured); "
+        + "Fréchet -0.40 ± 0.50 (bootstrap, on the one run both have, -0.8 SE)"), markdown);
+    assertTrue(markdown.contains("- stage-2 encoder LR 1e-4 − 1e-3: pooled (C) -2.0 (no standard error: held-out count unknown)"),
+        "the probe difference is of the shared first runs too: " + markdown);
+  }
+
+  @Test
+  void aSharedRunThatIsNotBothFirstRunsIsComparedWithoutPerImageMarks() throws IOException {
+    probeEval("stage3/seed-11", "1110", "1111");
+    probeEval("vanilla-c8", "1000", "1100");
+    probeEval("vanilla-c8/seed-11", "1100", "1100");
+    String markdown = StudyReport.read(docs).markdown();
+    // seed 11 is stage 3's first run but not the baseline's: its per-image marks are not kept, so no pairing by image
+    assertTrue(markdown.contains("- full method − fair baseline, C = 8: pooled (C) +25.0 (on the one run both have: no spread measured)"),
         markdown);
   }
 
@@ -424,11 +450,20 @@ class StudyReportTest {
 
   private void tokenizerEval(String folder, double psnr, double ssim, double frechet, double pooled, double grid)
       throws IOException {
+    tokenizerEval(folder, psnr, ssim, frechet, Double.NaN, pooled, grid);
+  }
+
+  /** With the Fréchet distance's bootstrap interval (distance ± 1.96 SE) unless {@code frechetError} is NaN. */
+  private void tokenizerEval(String folder, double psnr, double ssim, double frechet, double frechetError, double pooled,
+                             double grid) throws IOException {
+    String interval = Double.isNaN(frechetError) ? "" : String.format(Locale.ROOT,
+        ", \"interval\": {\"lower\": %s, \"upper\": %s, \"standardError\": %s}",
+        frechet - 1.96 * frechetError, frechet + 1.96 * frechetError, frechetError);
     Files.createDirectories(docs.resolve(folder));
     Files.writeString(docs.resolve(folder).resolve("eval.json"), String.format(Locale.ROOT, """
-        {"psnr": {"mean": %s}, "ssim": {"mean": %s}, "frechet": {"result": {"distance": %s}},
+        {"psnr": {"mean": %s}, "ssim": {"mean": %s}, "frechet": {"result": {"distance": %s}%s},
          "probes": {"latents": {"heldOutAccuracy": %s}, "latents_2x2": {"heldOutAccuracy": %s}}}
-        """, psnr, ssim, frechet, pooled, grid));
+        """, psnr, ssim, frechet, interval, pooled, grid));
   }
 
   /** An evaluation with the probe fields of issue 22 (per-image correctness; the baseline's pooled fit unconverged). */
