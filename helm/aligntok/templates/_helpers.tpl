@@ -83,6 +83,9 @@ look like secrets). Rendering stops with the reason.
 {{- if and (ge (int64 .Values.generate.blobThresholdBytes) 0) (not .Values.blobStore.outputRoot) }}
 {{- fail (printf "generate.blobThresholdBytes (%d) sends large images to the blob store, but blobStore.outputRoot is empty" (int64 .Values.generate.blobThresholdBytes)) }}
 {{- end }}
+{{- if and .Values.auth.enabled (not .Values.tokenize.ownerSecret) }}
+{{- fail "tokenize.ownerSecret is empty while auth.enabled is true: callers' uploads and generation requests carry owners that only a key shared by every pod can prove; name a Secret whose tokenize.ownerSecretKey entry holds at least 32 random bytes (kubectl create secret generic aligntok-owner-secret --from-literal=owner-secret=\"$(openssl rand -base64 48)\")" }}
+{{- end }}
 {{- if and .Values.webhooks.enabled (not .Values.webhooks.existingSecret) }}
 {{- fail "webhooks.enabled is true but webhooks.existingSecret is empty: name a Secret whose webhooks.secretKey entry holds the signing secret (whsec_<base64 of 24..64 random bytes>)" }}
 {{- end }}

@@ -541,6 +541,8 @@ class HelmChartTest {
               "auth.jwt.issuer", "https://idp.example"), List.of("auth.jwt.audience is empty", "requireAudience=false")),
           Arguments.of(Map.of("service.managementPort", 8080), List.of("service.managementPort (8080)")),
           Arguments.of(Map.of("webhooks.enabled", true), List.of("webhooks.existingSecret is empty")),
+          Arguments.of(Map.of("tokenize.ownerSecret", ""),
+              List.of("tokenize.ownerSecret is empty while auth.enabled is true", "kubectl create secret generic")),
           Arguments.of(Map.of("webhooks.maxAttempts", 0), List.of("webhooks.maxAttempts", "greater than or equal to 1")),
           Arguments.of(Map.of("generate.progressInterval", "1sec"), List.of("generate.progressInterval", "pattern")),
           Arguments.of(Map.of("kafka.maxRunDuration", "half an hour"), List.of("kafka.maxRunDuration")),
@@ -579,8 +581,10 @@ class HelmChartTest {
     @Test
     void theUploadOwnerSecretComesFromASecretAndTheLatentLookupKnobsReachTheApp() {
       RenderedChart plain = AligntokChart.template(null, Map.of());
-      assertTrue(appContainer(plain).getEnv().stream().noneMatch(e -> e.getName().equals("ALIGNTOK_TOKENIZE_OWNER_SECRET")),
-          "no secret configured: the app makes a key per pod");
+      assertSecretRef(appContainer(plain), "ALIGNTOK_TOKENIZE_OWNER_SECRET", "aligntok-owner-secret", "owner-secret");
+      RenderedChart noAuth = AligntokChart.template(null, Map.of("auth.enabled", false, "tokenize.ownerSecret", ""));
+      assertTrue(appContainer(noAuth).getEnv().stream().noneMatch(e -> e.getName().equals("ALIGNTOK_TOKENIZE_OWNER_SECRET")),
+          "no owners without auth: the app makes a key per pod");
       assertTrue(appConfig(plain).at("/aligntok/tokenize/lookup-enabled").asBoolean());
       assertEquals("24h", appConfig(plain).at("/aligntok/tokenize/lookup-retention").asText());
 
