@@ -70,6 +70,18 @@ final class LaneBacklogs {
     return Optional.of(Duration.ofNanos(nanoTime.getAsLong() - backlog.fullSinceNanos));
   }
 
+  /**
+   * How long {@code lane} has been behind for good: at its cap, with its backlog full for longer
+   * than {@code maxWait}. Empty when it is not (below the cap, or a burst not yet {@code maxWait}
+   * old), and always when {@code maxWait} is zero: such a lane is waited for, never dropped.
+   */
+  synchronized Optional<Duration> behindFor(String lane, Duration maxWait) {
+    if (maxWait.isZero() || !atCap(lane)) {
+      return Optional.empty();
+    }
+    return fullFor(lane).filter(full -> full.compareTo(maxWait) > 0);
+  }
+
   /** Whether {@code lane} has {@code cap} or more unfinished calls. */
   synchronized boolean atCap(String lane) {
     return size(lane) >= cap;

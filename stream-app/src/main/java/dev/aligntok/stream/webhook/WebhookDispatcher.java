@@ -222,12 +222,12 @@ public final class WebhookDispatcher implements Runnable, AutoCloseable {
     String lane = status.getOwner() == null ? "receiver " + receiver : "caller " + status.getOwner();
     Optional<String> behind = Optional.empty();
     if (backlogs.atCap(lane)) {
-      Duration full = backlogs.fullFor(lane).orElse(Duration.ZERO);
-      if (config.laneMaxWait().isZero() || full.compareTo(config.laneMaxWait()) <= 0) {
+      Optional<Duration> behindFor = backlogs.behindFor(lane, config.laneMaxWait());
+      if (behindFor.isEmpty()) {
         return false; // a burst: read it again once the lane has caught up a little
       }
       behind = Optional.of("webhook " + webhookId + " not called: " + lane + " has " + backlogs.size(lane)
-          + " webhook calls unfinished, its backlog full for " + full.toSeconds() + " s; its receivers take its calls"
+          + " webhook calls unfinished, its backlog full for " + behindFor.get().toSeconds() + " s; its receivers take its calls"
           + " more slowly than they come (lane-max-pending " + config.laneMaxPending() + ", lane-max-wait "
           + config.laneMaxWait() + ")");
     }

@@ -47,6 +47,27 @@ class LaneBacklogsTest {
   }
 
   @Test
+  void aLaneIsBehindForGoodOnlyOnceItsBacklogHasBeenFullLongerThanTheWaitAndNeverWithAZeroWait() {
+    Duration wait = Duration.ofMinutes(1);
+    for (int i = 0; i < 4; i++) {
+      backlogs.add(BOB);
+    }
+    assertEquals(Optional.empty(), backlogs.behindFor(BOB, wait), "a burst: waited for");
+    advance(Duration.ofSeconds(60));
+    assertEquals(Optional.empty(), backlogs.behindFor(BOB, wait), "exactly the wait: still waited for");
+    advance(Duration.ofSeconds(1));
+    assertEquals(Optional.of(Duration.ofSeconds(61)), backlogs.behindFor(BOB, wait));
+    assertEquals(Optional.empty(), backlogs.behindFor(BOB, Duration.ZERO), "lane-max-wait 0: never dropped");
+    advance(Duration.ofDays(365));
+    assertEquals(Optional.empty(), backlogs.behindFor(BOB, Duration.ZERO), "not even after a year");
+
+    backlogs.remove(BOB); // 3: below the cap, still in the full spell: reading goes on, no drop
+    assertEquals(Optional.empty(), backlogs.behindFor(BOB, wait));
+    backlogs.add(BOB); // at the cap again within the same spell: behind at once
+    assertTrue(backlogs.behindFor(BOB, wait).isPresent());
+  }
+
+  @Test
   void lanesAreSeparateAndAnEmptyOneIsForgotten() {
     for (int i = 0; i < 4; i++) {
       backlogs.add(BOB);
