@@ -6,6 +6,10 @@
 #   scripts/study.sh            # run (or resume) everything, then the report
 #   scripts/study.sh credible   # only the issue-22 study (its units, in order), then the report
 #   scripts/study.sh unit NAME  # only one unit of it (no report: two units may run side by side)
+#   scripts/study.sh lanes [N]  # the issue-22 study's remaining units shared out over N lanes
+#                               # (default 2) that run side by side at ALIGNTOK_THREADS=1 each
+#                               # (longest first, each to the least loaded lane), then the report;
+#                               # logs in $STUDY_DIR/logs/lane-K.log. --plan lanes shows the split
 #   scripts/study.sh fashion    # only the Fashion-MNIST tokenizer table
 #   scripts/study.sh diffusion [alignTok|baseline]  # only the emoji table and the C = 8 convergence
 #                               # comparison with the old baseline (or one side of it)
@@ -33,8 +37,8 @@
 # compute ledger, committed with the results, which `--plan` sums.
 #
 # Units (issue 22; `--plan credible` lists them with estimates) each fit a session at one thread
-# when their inputs exist. Two units that share no step can run side by side with
-# ALIGNTOK_THREADS=1 each (faster on 2 cores than one after the other with 2 threads). A DiT unit
+# when their inputs exist. Two units can run side by side with ALIGNTOK_THREADS=1 each (faster on
+# 2 cores than one after the other with 2 threads; `lanes` does that for every unit left). A DiT unit
 # needs its tokenizer's weights: run it on the machine that trained the tokenizer, or it retrains
 # the tokenizer first (without evaluating it again).
 #
@@ -572,6 +576,63 @@ credible_units() {
   done
 }
 
+# Kills a process and everything it started (a lane: its study.sh, the CLI, the JVM).
+kill_tree() {
+  local child
+  for child in $(ps -o pid= --ppid "$1" 2> /dev/null); do kill_tree "$child"; done
+  kill "$1" 2> /dev/null || true
+}
+
+# run_lanes N: the credible units with work to do, longest first, each to the lane with the least
+# estimated work so far (shared steps count for the first unit that lists them; a lane that reaches
+# one another lane is running waits for it). Each lane runs its units one after the other.
+run_lanes() {
+  local count="$1" name minutes k best units=() loads=() assigned=()
+  if [[ ! "$count" =~ ^[1-8]$ ]]; then
+    echo "scripts/study.sh lanes N: N is the number of lanes, 1 to 8 (one thread each), got '$count'" >&2
+    exit 2
+  fi
+  for ((k = 0; k < count; k++)); do loads[k]=0; assigned[k]=""; done
+  while read -r minutes name; do
+    best=0
+    for ((k = 1; k < count; k++)); do (( loads[k] < loads[best] )) && best=$k; done
+    loads[best]=$((loads[best] + minutes)); assigned[best]+="$name "; units+=("$name")
+  done < <(bash "${BASH_SOURCE[0]}" --plan credible | awk '
+      /^unit / { unit = substr($2, 1, length($2) - 1) }
+      /^  => ~[0-9]+ min to do/ { sub(/~/, "", $2); print $2, unit }' | sort -k1,1nr -k2,2)
+  if (( ${#units[@]} == 0 )); then
+    echo "[study] lanes: every unit of the credible study is done"
+  fi
+  for ((k = 0; k < count; k++)); do
+    [[ -n "${assigned[k]}" ]] && echo "[study] lane $((k + 1)) (~${loads[k]} min at one thread): ${assigned[k]% }"
+  done
+  (( PLAN )) && return 0
+  local pids=() failed=0 log
+  trap 'for pid in "${pids[@]}"; do kill_tree "$pid"; done; exit 130' INT TERM
+  for ((k = 0; k < count; k++)); do
+    [[ -n "${assigned[k]}" ]] || continue
+    log="$STUDY/logs/lane-$((k + 1)).log"
+    (
+      export ALIGNTOK_THREADS="${ALIGNTOK_THREADS:-1}"
+      for name in ${assigned[k]}; do
+        echo "[study $(date -u +%H:%M:%S)] lane $((k + 1)): unit $name"
+        if ! bash "${BASH_SOURCE[0]}" unit "$name" >> "$log" 2>&1; then
+          echo "[study] lane $((k + 1)): unit $name failed; log: $log" >&2
+          exit 1
+        fi
+      done
+      echo "[study $(date -u +%H:%M:%S)] lane $((k + 1)): done"
+    ) &
+    pids+=($!)
+  done
+  for pid in "${pids[@]}"; do wait "$pid" || failed=1; done
+  trap - INT TERM
+  if (( failed )); then
+    echo "[study] a lane failed (see above); the units done are published, run 'scripts/study.sh lanes' again to go on" >&2
+    exit 1
+  fi
+}
+
 plan_total() {
   (( PLAN )) || return 0
   local lanes=$(( (TOTAL_MINUTES + 1) / 2 ))
@@ -595,6 +656,9 @@ case "$MODE" in
     plan_total
     exit 0 ;;  # no report: another unit may be writing docs/study beside this one
   credible) credible_units ;;
+  lanes)
+    run_lanes "${ARG:-2}"
+    if (( PLAN )); then exit 0; fi ;;
   vanilla)
     dit_vanilla 8 --frechet-bootstrap "$BOOTSTRAP"
     fair_baseline 7 32
@@ -612,7 +676,7 @@ case "$MODE" in
     if has "$sides" baseline; then convergence baseline "$STUDY/baseline" baseline; fi
     if [[ "$MODE" == run ]]; then fashion_table; credible_units; fi ;;
   *)
-    echo "scripts/study.sh: unknown mode '$MODE' (run, credible, unit NAME, fashion, diffusion, vanilla, report; --plan before any; --help)" >&2
+    echo "scripts/study.sh: unknown mode '$MODE' (run, credible, unit NAME, lanes [N], fashion, diffusion, vanilla, report; --plan before any; --help)" >&2
     exit 2 ;;
 esac
 if (( PLAN )); then plan_total; exit 0; fi

@@ -276,6 +276,48 @@ class StudyScriptTest {
   }
 
   @Test
+  void lanesShareTheRemainingUnitsOutRunEachOnceSideBySideThenReport() throws Exception {
+    Result plan = run("--plan", "lanes", "3");
+    assertEquals(0, plan.exitCode(), plan.output());
+    Matcher lane = Pattern.compile("lane (\\d) \\(~(\\d+) min at one thread\\): (.+)").matcher(plan.output());
+    List<String> planned = new ArrayList<>();
+    int lanes = 0;
+    int estimated = 0;
+    while (lane.find()) {
+      lanes++;
+      estimated += Integer.parseInt(lane.group(2));
+      planned.addAll(List.of(lane.group(3).split(" ")));
+    }
+    assertEquals(3, lanes, plan.output());
+    assertEquals(Set.copyOf(UNITS), Set.copyOf(planned), "every unit in one lane: " + plan.output());
+    assertEquals(UNITS.size(), planned.size(), "no unit twice: " + plan.output());
+    assertEquals(total(run("--plan", "credible")), estimated, "the lanes split the plan's total");
+    assertFalse(Files.exists(calls), "a plan runs nothing");
+
+    Result ran = run("lanes", "3");
+    assertEquals(0, ran.exitCode(), ran.output());
+    for (String unit : UNITS) {
+      assertTrue(ran.output().contains(": unit " + unit + "\n"), unit + " in\n" + ran.output());
+    }
+    List<String> invoked = calls();
+    assertEquals(invoked.size(), Set.copyOf(invoked).size(), "no step twice, though lanes share inputs: " + invoked);
+    assertEquals("eval study --docs " + docs, invoked.get(invoked.size() - 1), "the report, once every lane is done");
+    assertTrue(Files.isRegularFile(docs.resolve("stage3/seed-13/eval.json")));
+    assertTrue(Files.isRegularFile(docs.resolve("dit-alignTok-c8/step-1000/generation.json")));
+    assertTrue(Files.isRegularFile(study.resolve("logs/lane-3.log")));
+
+    Files.delete(calls);
+    Result again = run("lanes");
+    assertEquals(0, again.exitCode(), again.output());
+    assertTrue(again.output().contains("every unit of the credible study is done"), again.output());
+    assertEquals(List.of("eval study --docs " + docs), calls(), "only the report");
+
+    Result refused = run("lanes", "0");
+    assertEquals(2, refused.exitCode(), refused.output());
+    assertTrue(refused.output().contains("1 to 8"), refused.output());
+  }
+
+  @Test
   void withoutItsDataTheStudyStopsBeforeTrainingAndSaysWhy() throws Exception {
     Result offline = run(Map.of("STUDY_TEST_OFFLINE", "1"), "unit", "vanilla-c8");
     assertEquals(1, offline.exitCode(), offline.output());
