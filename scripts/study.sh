@@ -593,11 +593,17 @@ run_lanes() {
     exit 2
   fi
   for ((k = 0; k < count; k++)); do loads[k]=0; assigned[k]=""; done
+  local plan
+  if ! plan=$(bash "${BASH_SOURCE[0]}" --plan credible 2>&1); then
+    echo "[study] lanes: the plan failed, so nothing was shared out:" >&2
+    echo "$plan" >&2
+    exit 1
+  fi
   while read -r minutes name; do
     best=0
     for ((k = 1; k < count; k++)); do (( loads[k] < loads[best] )) && best=$k; done
     loads[best]=$((loads[best] + minutes)); assigned[best]+="$name "; units+=("$name")
-  done < <(bash "${BASH_SOURCE[0]}" --plan credible | awk '
+  done < <(echo "$plan" | awk '
       /^unit / { unit = substr($2, 1, length($2) - 1) }
       /^  => ~[0-9]+ min to do/ { sub(/~/, "", $2); print $2, unit }' | sort -k1,1nr -k2,2)
   if (( ${#units[@]} == 0 )); then
