@@ -582,6 +582,11 @@ class HelmChartTest {
     void theUploadOwnerSecretComesFromASecretAndTheLatentLookupKnobsReachTheApp() {
       RenderedChart plain = AligntokChart.template(null, Map.of());
       assertSecretRef(appContainer(plain), "ALIGNTOK_TOKENIZE_OWNER_SECRET", "aligntok-owner-secret", "owner-secret");
+      assertSecretRef(appContainer(plain), "ALIGNTOK_TOKENIZE_PREVIOUS_OWNER_SECRET", "aligntok-owner-secret",
+          "previous-owner-secret");
+      assertEquals(Boolean.TRUE, appContainer(plain).getEnv().stream()
+          .filter(e -> e.getName().equals("ALIGNTOK_TOKENIZE_PREVIOUS_OWNER_SECRET")).findFirst().orElseThrow()
+          .getValueFrom().getSecretKeyRef().getOptional(), "only during a rotation does the Secret hold it");
       RenderedChart noAuth = AligntokChart.template(null, Map.of("auth.enabled", false, "tokenize.ownerSecret", ""));
       assertTrue(appContainer(noAuth).getEnv().stream().noneMatch(e -> e.getName().equals("ALIGNTOK_TOKENIZE_OWNER_SECRET")),
           "no owners without auth: the app makes a key per pod");

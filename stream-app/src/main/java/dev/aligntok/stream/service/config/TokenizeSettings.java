@@ -24,13 +24,15 @@ import java.time.Duration;
  *     uploaded image, or a generation request, to its caller, the same on every instance; null: a
  *     random key per process, and requests' owners taken as written (see {@code service.kafka.OwnerTags});
  *     never logged
+ * @param previousOwnerSecret a key whose tags are still accepted, never made: the owner secret before a
+ *     rotation, so that latents and requests signed under it keep their owners; null: none; never logged
  */
 @ConfigurationProperties("aligntok.tokenize")
 public record TokenizeSettings(boolean enabled, int batchSize, Duration maxWait, long maxEncodedBytes,
                                int maxWidth, int maxHeight, long maxPixels, LatentDType latentDtype,
                                long maxBatchPixels, @Nullable Boolean lookupEnabled,
                                @Nullable Duration lookupRetention,
-                               @Nullable String ownerSecret) {
+                               @Nullable String ownerSecret, @Nullable String previousOwnerSecret) {
   public static final long DEFAULT_LOOKUP_RETENTION_HOURS = 24;
   public static final int MIN_OWNER_SECRET_BYTES = 32;
 
@@ -39,12 +41,22 @@ public record TokenizeSettings(boolean enabled, int batchSize, Duration maxWait,
     lookupRetention = lookupRetention == null ? Duration.ofHours(DEFAULT_LOOKUP_RETENTION_HOURS) : lookupRetention;
     Settings.requirePositive("aligntok.tokenize.lookup-retention", lookupRetention);
     ownerSecret = Settings.blankToNull(ownerSecret);
-    if (ownerSecret != null && ownerSecret.getBytes(StandardCharsets.UTF_8).length < MIN_OWNER_SECRET_BYTES) {
-      throw new IllegalArgumentException("aligntok.tokenize.owner-secret has " + ownerSecret.length()
-          + " characters; at least " + MIN_OWNER_SECRET_BYTES + " bytes are needed");
+    previousOwnerSecret = Settings.blankToNull(previousOwnerSecret);
+    requireSecretLength("aligntok.tokenize.owner-secret", ownerSecret);
+    requireSecretLength("aligntok.tokenize.previous-owner-secret", previousOwnerSecret);
+    if (previousOwnerSecret != null && ownerSecret == null) {
+      throw new IllegalArgumentException("aligntok.tokenize.previous-owner-secret is set but aligntok.tokenize.owner-secret"
+          + " is not: a rotation needs the new secret in owner-secret and the old one in previous-owner-secret");
     }
     if (latentDtype != LatentDType.F32 && latentDtype != LatentDType.F16) {
       throw new IllegalArgumentException("aligntok.tokenize.latent-dtype must be F32 or F16, got " + latentDtype);
+    }
+  }
+
+  private static void requireSecretLength(String key, String secret) {
+    if (secret != null && secret.getBytes(StandardCharsets.UTF_8).length < MIN_OWNER_SECRET_BYTES) {
+      throw new IllegalArgumentException(key + " has " + secret.length() + " characters; at least "
+          + MIN_OWNER_SECRET_BYTES + " bytes are needed");
     }
   }
 
@@ -52,6 +64,7 @@ public record TokenizeSettings(boolean enabled, int batchSize, Duration maxWait,
   public String toString() {
     return "TokenizeSettings[enabled=" + enabled + ", batchSize=" + batchSize + ", lookupEnabled=" + lookupEnabled
         + ", lookupRetention=" + lookupRetention
-        + ", ownerSecret=" + (ownerSecret == null ? "unset" : "set") + ", ...]";
+        + ", ownerSecret=" + (ownerSecret == null ? "unset" : "set")
+        + ", previousOwnerSecret=" + (previousOwnerSecret == null ? "unset" : "set") + ", ...]";
   }
 }

@@ -10,6 +10,7 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import javax.crypto.Mac;
@@ -30,6 +31,10 @@ import org.slf4j.LoggerFactory;
  * so that an image's tag is never a request's. The pipeline keeps a request's owner only with a valid
  * tag ({@link #requestOwners}) — when the secret is set; without it each pod would have its own key
  * and could not check another's tags, so owners are taken as written (as before tags existed).
+ *
+ * <p>Tags are made under the owner secret and accepted under it or under
+ * {@code aligntok.tokenize.previous-owner-secret}, so that the secret can be rotated without the
+ * latents and requests signed under the old one losing their owners.
  */
 @Singleton
 public final class OwnerTags {
@@ -42,6 +47,8 @@ public final class OwnerTags {
   private static final String REQUEST_DOMAIN = "generation-request\n";
 
   private final SecretKeySpec key;
+  /** Keys whose tags are accepted: {@link #key} first, then the previous secret's, if set. */
+  private final List<SecretKeySpec> accepted;
   private final boolean shared;
 
   public OwnerTags(TokenizeSettings settings, AuthSettings auth) {
@@ -60,6 +67,8 @@ public final class OwnerTags {
       }
     }
     this.key = new SecretKeySpec(secret, ALGORITHM);
+    this.accepted = settings.previousOwnerSecret() == null ? List.of(key)
+        : List.of(key, new SecretKeySpec(settings.previousOwnerSecret().getBytes(StandardCharsets.UTF_8), ALGORITHM));
   }
 
   /** {@code metadata} with the owner and its tag for image {@code id}; unchanged for a null owner. */
@@ -81,12 +90,12 @@ public final class OwnerTags {
     if (owner == null || tag == null) {
       return Optional.empty();
     }
-    return matches(tag, tag(id, owner)) ? Optional.of(owner) : Optional.empty();
+    return accepts(tag, "", id, owner) ? Optional.of(owner) : Optional.empty();
   }
 
   /** The {@code ownerTag} for generation request {@code id} submitted by {@code owner}. */
   public String requestTag(String id, String owner) {
-    return tag(REQUEST_DOMAIN, id, owner);
+    return tag(key, REQUEST_DOMAIN, id, owner);
   }
 
   /**
@@ -102,20 +111,27 @@ public final class OwnerTags {
       if (owner == null || request.getId() == null) {
         return null;
       }
-      boolean proven = request.getOwnerTag() != null && matches(request.getOwnerTag(), requestTag(request.getId(), owner));
+      boolean proven = request.getOwnerTag() != null && accepts(request.getOwnerTag(), REQUEST_DOMAIN, request.getId(), owner);
       return proven ? owner : null;
     };
   }
 
-  private static boolean matches(String given, String expected) {
-    return MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII), given.getBytes(StandardCharsets.UTF_8));
+  /** Whether {@code given} is the tag of (domain, id, owner) under one of the accepted keys. */
+  private boolean accepts(String given, String domain, String id, String owner) {
+    byte[] givenBytes = given.getBytes(StandardCharsets.UTF_8);
+    boolean accepted = false;
+    for (SecretKeySpec candidate : this.accepted) {
+      // every key is tried, so the time taken does not say which one matched
+      accepted |= MessageDigest.isEqual(tag(candidate, domain, id, owner).getBytes(StandardCharsets.US_ASCII), givenBytes);
+    }
+    return accepted;
   }
 
   private String tag(String id, String owner) {
-    return tag("", id, owner);
+    return tag(key, "", id, owner);
   }
 
-  private String tag(String domain, String id, String owner) {
+  private static String tag(SecretKeySpec key, String domain, String id, String owner) {
     try {
       Mac mac = Mac.getInstance(ALGORITHM);
       mac.init(key);

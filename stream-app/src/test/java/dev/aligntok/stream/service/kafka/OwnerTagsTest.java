@@ -1,8 +1,11 @@
 package dev.aligntok.stream.service.kafka;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.aligntok.events.GenerationRequest;
 import dev.aligntok.events.LatentDType;
@@ -11,15 +14,27 @@ import dev.aligntok.stream.service.config.AuthSettings;
 import dev.aligntok.stream.service.config.TokenizeSettings;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class OwnerTagsTest {
   private static final String SECRET = "an-owner-secret-of-at-least-32-bytes!";
 
+  private static final String NEW_SECRET = "the-owner-secret-after-the-rotation!!";
+
   private static OwnerTags tags(String secret) {
-    TokenizeSettings tokenize = new TokenizeSettings(true, 8, Duration.ofMillis(100), 1_000_000, 1024, 1024, 1_000_000,
-        LatentDType.F32, 10_000_000, null, null, secret);
-    return new OwnerTags(tokenize, new AuthSettings(true, List.of("a-key"), null, null, null, null, null, null));
+    return tags(secret, null);
+  }
+
+  private static OwnerTags tags(String secret, String previous) {
+    return new OwnerTags(settings(secret, previous),
+        new AuthSettings(true, List.of("a-key"), null, null, null, null, null, null));
+  }
+
+  private static TokenizeSettings settings(String secret, String previous) {
+    return new TokenizeSettings(true, 8, Duration.ofMillis(100), 1_000_000, 1024, 1024, 1_000_000,
+        LatentDType.F32, 10_000_000, null, null, secret, previous);
   }
 
   private static GenerationRequest request(String id, String owner, String tag) {
@@ -50,9 +65,41 @@ class OwnerTagsTest {
   }
 
   @Test
+  void aRotatedSecretStillAcceptsTheOldTagsButMakesOnlyNewOnes() {
+    OwnerTags before = tags(SECRET);
+    String oldRequestTag = before.requestTag("req-1", "key:alice");
+    Map<String, String> oldImage = before.tagged(Map.of(), "img-1", "key:alice");
+
+    OwnerTags during = tags(NEW_SECRET, SECRET);
+    assertEquals("key:alice", during.requestOwners().ownerOf(request("req-1", "key:alice", oldRequestTag)),
+        "a request signed before the rotation keeps its owner");
+    assertEquals(Optional.of("key:alice"), during.verifiedOwner("img-1", oldImage), "so does a latent");
+    String newRequestTag = during.requestTag("req-2", "key:alice");
+    assertEquals(newRequestTag, tags(NEW_SECRET).requestTag("req-2", "key:alice"), "tags are made under the new secret");
+    assertNull(during.requestOwners().ownerOf(request("req-1", "key:mallory", oldRequestTag)),
+        "an old tag is still for one owner");
+
+    OwnerTags after = tags(NEW_SECRET);
+    assertNull(after.requestOwners().ownerOf(request("req-1", "key:alice", oldRequestTag)), "once removed, old tags fail");
+    assertEquals(Optional.empty(), after.verifiedOwner("img-1", oldImage));
+    assertEquals("key:alice", after.requestOwners().ownerOf(request("req-2", "key:alice", newRequestTag)));
+  }
+
+  @Test
+  void aPreviousSecretNeedsACurrentOneAndTheSameLength() {
+    IllegalArgumentException alone = assertThrows(IllegalArgumentException.class, () -> settings(null, SECRET));
+    assertTrue(alone.getMessage().contains("previous-owner-secret is set but aligntok.tokenize.owner-secret is not"),
+        alone.getMessage());
+    IllegalArgumentException shortOne = assertThrows(IllegalArgumentException.class, () -> settings(SECRET, "short"));
+    assertTrue(shortOne.getMessage().contains("aligntok.tokenize.previous-owner-secret has 5 characters"),
+        shortOne.getMessage());
+    assertFalse(settings(SECRET, NEW_SECRET).toString().contains(NEW_SECRET), "never logged");
+  }
+
+  @Test
   void anImagesTagIsNeverARequestsTag() {
     OwnerTags owners = tags(SECRET);
-    String imageTag = owners.tagged(java.util.Map.of(), "shared-id", "key:alice").get(OwnerTags.TAG_KEY);
+    String imageTag = owners.tagged(Map.of(), "shared-id", "key:alice").get(OwnerTags.TAG_KEY);
     assertNull(owners.requestOwners().ownerOf(request("shared-id", "key:alice", imageTag)),
         "a latent's tag, readable on the latents topic, does not make a request alice's");
   }
