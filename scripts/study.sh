@@ -202,7 +202,7 @@ run_step() {
 # encoder's weights into the cache, or finds them there (about a second): a fresh machine has none,
 # and without them every step fails. Fashion-MNIST has its own step (fashion-data).
 DATA_SOURCES="emoji-google,emoji-twitter,nsfwjs,emojilib,emojibase"
-DATA_READY=0
+DATA_READY="${STUDY_DATA_READY:-0}"  # 1: fetched by the process that started this one (lanes)
 ensure_data() {
   (( DATA_READY )) && return 0
   echo "[study $(date -u +%H:%M:%S)] data: $ALIGNTOK data fetch --only $DATA_SOURCES"
@@ -613,6 +613,9 @@ run_lanes() {
     [[ -n "${assigned[k]}" ]] && echo "[study] lane $((k + 1)) (~${loads[k]} min at one thread): ${assigned[k]% }"
   done
   (( PLAN )) && return 0
+  # Fetched once here, before the lanes: two lanes fetching into one cache at once could collide.
+  if (( ${#units[@]} > 0 )); then ensure_data; fi
+  export STUDY_DATA_READY=1
   local pids=() failed=0 log
   trap 'for pid in "${pids[@]}"; do kill_tree "$pid"; done; exit 130' INT TERM
   for ((k = 0; k < count; k++)); do

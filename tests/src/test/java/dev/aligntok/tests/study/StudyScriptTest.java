@@ -296,6 +296,9 @@ class StudyScriptTest {
 
     Result ran = run("lanes", "3");
     assertEquals(0, ran.exitCode(), ran.output());
+    assertEquals(DATA_FETCH, Files.readAllLines(calls).get(0), "the data, fetched before the lanes start");
+    assertEquals(1, Files.readAllLines(calls).stream().filter(DATA_FETCH::equals).count(),
+        "once: lanes fetching into one cache at once could collide");
     for (String unit : UNITS) {
       assertTrue(ran.output().contains(": unit " + unit + "\n"), unit + " in\n" + ran.output());
     }
