@@ -47,12 +47,17 @@ record SeedDifference(double difference, double standardError, String kind, int 
   }
 
   /**
-   * Without a seed spread, √(se_a² + se_b²) from the compared runs' own errors (by run label) when
-   * both are known: the shared run's, or each side's only run's.
+   * With the compared runs' own errors (by run label; e.g. their Fréchet bootstraps): without a seed
+   * spread, √(se_a² + se_b²) of the shared run's, or each side's only run's; with one, the spread's
+   * error but never less than the sampling error of the same difference, since two or three seeds can
+   * agree more closely by chance than their samples allow (paired: √Σ(se_a,s² + se_b,s²) / k over the
+   * common seeds; over seeds: √(Σ se_a² / k_a² + Σ se_b² / k_b²)).
    */
   SeedDifference orMeasurementError(Map<String, Double> errorsA, Map<String, Double> errorsB) {
     if (!Double.isNaN(standardError)) {
-      return this;
+      double floor = samplingError(errorsA, errorsB);
+      return floor > standardError
+          ? new SeedDifference(difference, floor, kind + ", floored at the bootstraps", runs, sharedRun) : this;
     }
     double seA = errorOfComparedRun(errorsA);
     double seB = errorOfComparedRun(errorsB);
@@ -61,6 +66,24 @@ record SeedDifference(double difference, double standardError, String kind, int 
     }
     String measured = sharedRun != null ? "bootstrap, " + ON_SHARED_RUN : "bootstrap";
     return new SeedDifference(difference, Math.sqrt(seA * seA + seB * seB), measured, runs, sharedRun);
+  }
+
+  /** The sampling error of a seed-spread difference from the runs' own errors; NaN if any is unknown. */
+  private double samplingError(Map<String, Double> errorsA, Map<String, Double> errorsB) {
+    if (kind.equals("paired by seed")) {
+      List<String> common = errorsA.keySet().stream().filter(errorsB::containsKey).toList();
+      double sum = common.stream().mapToDouble(s -> square(errorsA.get(s)) + square(errorsB.get(s))).sum();
+      return Math.sqrt(sum) / common.size();
+    }
+    return Math.sqrt(sumOfSquares(errorsA) / square(errorsA.size()) + sumOfSquares(errorsB) / square(errorsB.size()));
+  }
+
+  private static double sumOfSquares(Map<String, Double> errors) {
+    return errors.values().stream().mapToDouble(SeedDifference::square).sum();
+  }
+
+  private static double square(double x) {
+    return x * x;
   }
 
   private double errorOfComparedRun(Map<String, Double> errors) {

@@ -263,6 +263,17 @@ class StudyReportTest {
   }
 
   @Test
+  void twoSeedsThatAgreeMoreCloselyThanTheirSamplesAllowAreFlooredAtTheBootstraps() throws IOException {
+    tokenizerEval("stage2-wsp1", 20.0, 0.70, 3.30, 0.12, 0.70, 0.80);
+    tokenizerEval("stage2-wsp1/seed-11", 20.5, 0.71, 2.80, 0.12, 0.72, 0.80);
+    tokenizerEval("stage2-wsp0", 21.5, 0.74, 3.10, 0.12, 0.70, 0.80);
+    tokenizerEval("stage2-wsp0/seed-11", 22.0, 0.75, 2.56, 0.12, 0.72, 0.80);
+    String markdown = StudyReport.read(docs).markdown();
+    // per-seed differences 0.20 and 0.24: sd/√2 = 0.02, but the samples allow √(4 × 0.12²) / 2 = 0.12
+    assertTrue(markdown.contains("Fréchet +0.22 ± 0.12 (paired by seed, floored at the bootstraps, k = 2, 1.8 SE)"), markdown);
+  }
+
+  @Test
   void aSharedRunThatIsNotBothFirstRunsIsComparedWithoutPerImageMarks() throws IOException {
     probeEval("stage3/seed-11", "1110", "1111");
     probeEval("vanilla-c8", "1000", "1100");
