@@ -21,13 +21,10 @@ public record MeasuredDistance(double value, int seeds, double sd, double lower,
   /** {@code values} over seeds (at least one), with each evaluation's {@code interval} node (may be missing). */
   static MeasuredDistance of(double[] values, List<JsonNode> intervals) {
     JsonNode first = intervals.get(0);
-    double squares = 0;
-    for (JsonNode interval : intervals) {
-      squares += Math.pow(interval.path("standardError").asDouble(Double.NaN), 2);
-    }
+    double[] errors = intervals.stream().mapToDouble(interval -> interval.path("standardError").asDouble(Double.NaN)).toArray();
     return new MeasuredDistance(StudyReport.mean(values), values.length,
         values.length > 1 ? StudyReport.sd(values) : Double.NaN, first.path("lower").asDouble(Double.NaN),
-        first.path("upper").asDouble(Double.NaN), Math.sqrt(squares) / values.length);
+        first.path("upper").asDouble(Double.NaN), StudyReport.errorOfMean(errors));
   }
 
   public boolean measured() {

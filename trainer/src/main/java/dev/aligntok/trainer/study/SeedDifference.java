@@ -71,19 +71,15 @@ record SeedDifference(double difference, double standardError, String kind, int 
   /** The sampling error of a seed-spread difference from the runs' own errors; NaN if any is unknown. */
   private double samplingError(Map<String, Double> errorsA, Map<String, Double> errorsB) {
     if (kind.equals("paired by seed")) {
-      List<String> common = errorsA.keySet().stream().filter(errorsB::containsKey).toList();
-      double sum = common.stream().mapToDouble(s -> square(errorsA.get(s)) + square(errorsB.get(s))).sum();
-      return Math.sqrt(sum) / common.size();
+      double[] perSeed = errorsA.keySet().stream().filter(errorsB::containsKey)
+          .mapToDouble(s -> Math.hypot(errorsA.get(s), errorsB.get(s))).toArray();
+      return StudyReport.errorOfMean(perSeed);
     }
-    return Math.sqrt(sumOfSquares(errorsA) / square(errorsA.size()) + sumOfSquares(errorsB) / square(errorsB.size()));
+    return Math.hypot(StudyReport.errorOfMean(values(errorsA)), StudyReport.errorOfMean(values(errorsB)));
   }
 
-  private static double sumOfSquares(Map<String, Double> errors) {
-    return errors.values().stream().mapToDouble(SeedDifference::square).sum();
-  }
-
-  private static double square(double x) {
-    return x * x;
+  private static double[] values(Map<String, Double> errors) {
+    return errors.values().stream().mapToDouble(Double::doubleValue).toArray();
   }
 
   private double errorOfComparedRun(Map<String, Double> errors) {

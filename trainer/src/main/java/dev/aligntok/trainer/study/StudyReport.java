@@ -791,6 +791,15 @@ public final class StudyReport {
     return sum / values.length;
   }
 
+  /** Sampling error of a mean of k measurements from their own standard errors: √(Σ seᵢ²) / k. */
+  static double errorOfMean(double[] standardErrors) {
+    double squares = 0;
+    for (double se : standardErrors) {
+      squares += se * se;
+    }
+    return Math.sqrt(squares) / standardErrors.length;
+  }
+
   /** Sample standard deviation (divisor n − 1); 0 for one value. */
   static double sd(double[] values) {
     if (values.length < 2) {
