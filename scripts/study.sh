@@ -40,7 +40,8 @@
 # when their inputs exist. Two units can run side by side with ALIGNTOK_THREADS=1 each (faster on
 # 2 cores than one after the other with 2 threads; `lanes` does that for every unit left). A DiT unit
 # needs its tokenizer's weights: run it on the machine that trained the tokenizer, or it retrains
-# the tokenizer first (without evaluating it again).
+# the tokenizer first (without evaluating it again). The samples-* units rerun a frontier DiT whose
+# sample grid was lost before the report kept its rows (see samples_rerun); otherwise they do nothing.
 #
 # Seeds: seed 7 keeps the original commands (no seed arguments) and publishes to
 # docs/study/<variant>/; seed S publishes to docs/study/<variant>/seed-S/ and trains with
@@ -416,7 +417,8 @@ convergence() {
     --steps "$DIT_STEPS" --checkpoint-every 250 --keep-checkpoints 100
   for s in $DIT_EVAL_STEPS; do
     checkpoint="$STUDY/dit-$name/checkpoints/$(printf 'step-%08d' "$s")"
-    # One sample grid (about 1.3 MB), the last checkpoint's without CFG: the one docs/study/samples.png shows.
+    # One sample grid (about 1.3 MB, git-ignored), the last checkpoint's without CFG: the report keeps
+    # its first rows beside it (rows-without_cfg.png, committed), which docs/study/samples.png stacks.
     pictures=none; [[ "$s" == "${DIT_EVAL_STEPS##* }" ]] && pictures=samples-without_cfg.png
     evaluate --pictures "$pictures" "eval-dit-$name-$s" "$((MIN_EVAL_DIT + extra))" "dit-$name/step-$s/generation.json" "$STUDY/dit-$name/eval-$s" \
       "$ALIGNTOK" eval generation --dit "$checkpoint" --out "$STUDY/dit-$name/eval-$s" "$@"
@@ -525,6 +527,45 @@ dit_vanilla() {
   convergence "vanilla-c$c" "$STUDY/vanilla-c$c" vanilla "$@"
 }
 
+# samples_needed NAME: yes if the DiT dit-NAME is evaluated at its last step (the convergence unit
+# is done) but neither that run nor a rerun has its sample grid or the rows the report keeps of it.
+samples_needed() {
+  local last="step-${DIT_EVAL_STEPS##* }" folder
+  if ! current "$DOCS/dit-$1/$last/generation.json" "dit-$1/$last/generation.json"; then echo no; return 0; fi
+  for folder in "$DOCS/dit-$1/$last" "$DOCS/dit-$1/rerun/$last"; do
+    if compgen -G "$folder/samples-with*.png" > /dev/null || compgen -G "$folder/rows-with*.png" > /dev/null; then
+      echo no; return 0
+    fi
+  done
+  echo yes
+}
+
+# The sample grids of three frontier DiTs went with the machines of 2026-12-07 before the report kept
+# their rows: such a DiT is trained again with the same commands (its tokenizer first, unless this
+# machine has its weights) and its last checkpoint evaluated with the grid, published to
+# dit-NAME/rerun/step-N/. Its published curve stays the first run's; the figure's caption names the
+# rerun and both Fréchet distances (runs differ across machines).
+#   samples_rerun NAME RUN STAGE TOKENIZER_FUNCTION [ITS ARGS...]; the function gets WANT appended
+samples_rerun() {
+  local name="$1" run="$2" stage="$3"; shift 3
+  local need last="${DIT_EVAL_STEPS##* }" dir="$STUDY/dit-$name"
+  need=$(samples_needed "$name")
+  if [[ "$need" != yes ]]; then
+    say "skip" "rerun of dit-$name: its samples are published, or its own evaluation will draw them"
+    return 0
+  fi
+  "$@" yes
+  train "latents-$name" "$MIN_LATENTS" yes \
+    "$ALIGNTOK" extract-latents --run "$run" --stage "$stage" --split train --out "$STUDY/latents-$name"
+  train "dit-$name" "$(minutes "$DIT_STEPS" "$DS_DIT")" yes \
+    "$ALIGNTOK" train dit --latents "$STUDY/latents-$name" --run "$dir" \
+    --steps "$DIT_STEPS" --checkpoint-every 250 --keep-checkpoints 100
+  evaluate --pictures samples-without_cfg.png "rerun-eval-dit-$name-$last" "$((MIN_EVAL_DIT + MIN_BOOTSTRAP))" \
+    "dit-$name/rerun/step-$last/generation.json" "$dir/rerun-eval-$last" \
+    "$ALIGNTOK" eval generation --dit "$dir/checkpoints/$(printf 'step-%08d' "$last")" --out "$dir/rerun-eval-$last" \
+    --frechet-bootstrap "$BOOTSTRAP"
+}
+
 UNIT_NAMES=(); ONLY_UNIT=""; UNIT_FOUND=0
 SESSION_MINUTES=150  # what a unit may take at one thread so that a session (at most 3 h) finishes it
 [[ "$MODE" == unit ]] && ONLY_UNIT="$ARG"
@@ -568,6 +609,14 @@ credible_units() {
     dit_seeds alignTok-c32 "$STUDY/c32/wsp1" 3 alignTok_c32
   unit dit-seeds-vanilla-c32 "DiT seeds $DIT_SEEDS on the fair vanilla C = 32 latents, evaluated at step $DIT_STEPS" \
     dit_seeds vanilla-c32 "$STUDY/vanilla-c32" vanilla fair_baseline 7 32
+  unit samples-vanilla-c8 "a rerun of the fair C = 8 DiT for its lost sample grid (only if lost)" \
+    samples_rerun vanilla-c8 "$STUDY/vanilla-c8" vanilla fair_baseline 7 8
+  unit samples-vanilla-c32 "a rerun of the fair C = 32 DiT for its lost sample grid (only if lost)" \
+    samples_rerun vanilla-c32 "$STUDY/vanilla-c32" vanilla fair_baseline 7 32
+  unit samples-alignTok-c8 "a rerun of the AlignTok C = 8 DiT for its lost sample grid (only if lost)" \
+    samples_rerun alignTok-c8 "$STUDY/wsp1" 3 aligntok_seed 7
+  unit samples-alignTok-c32 "a rerun of the AlignTok C = 32 DiT for its lost sample grid (only if lost)" \
+    samples_rerun alignTok-c32 "$STUDY/c32/wsp1" 3 alignTok_c32
   for seed in $SEEDS; do
     unit "seed-$seed" "AlignTok seed $seed (split seed $SPLIT_SEED), C = 8: full method, stage 2 at w_sp = 1 and 0, evaluated" \
       aligntok_seed "$seed"

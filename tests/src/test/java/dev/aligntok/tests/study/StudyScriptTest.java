@@ -34,6 +34,9 @@ class StudyScriptTest {
       "seed-7", "dit-alignTok-c8", "encoder-lr", "alignTok-c32", "dit-alignTok-c32", "dit-seeds-alignTok-c32",
       "dit-seeds-vanilla-c32", "seed-11", "vanilla-c8-seed-11", "seed-13",
       "vanilla-c8-seed-13");
+  /** Reruns of a DiT whose sample grid was lost: listed always, with work only once its evaluation is published. */
+  private static final List<String> SAMPLE_UNITS = List.of("samples-vanilla-c8", "samples-vanilla-c32", "samples-alignTok-c8",
+      "samples-alignTok-c32");
   /**
    * A tokenizer evaluation of the current format: its probes chose L2 by the one-standard-error
    * rule and its Fréchet distance has a bootstrap interval.
@@ -86,6 +89,15 @@ class StudyScriptTest {
     assertTrue(work.resolve("aligntok").toFile().setExecutable(true));
   }
 
+  /** The plan's lines of one unit, from its heading to the next. */
+  private static String unitBlock(Result plan, String unit) {
+    String output = plan.output();
+    int start = output.indexOf("unit " + unit + ": ");
+    assertTrue(start >= 0, unit + " in\n" + output);
+    int end = output.indexOf("\nunit ", start + 1);
+    return output.substring(start, end < 0 ? output.length() : end);
+  }
+
   @Test
   void theSyntaxIsValid() throws Exception {
     Process process = new ProcessBuilder("bash", "-n", REPO.resolve("scripts/study.sh").toString())
@@ -100,6 +112,9 @@ class StudyScriptTest {
     assertEquals(0, plan.exitCode(), plan.output());
     for (String unit : UNITS) {
       assertTrue(plan.output().contains("unit " + unit + ": "), unit + " in\n" + plan.output());
+    }
+    for (String unit : SAMPLE_UNITS) {
+      assertTrue(unitBlock(plan, unit).contains("=> nothing to do"), "the DiT's own evaluation draws the grid: " + unitBlock(plan, unit));
     }
     Set<String> listed = new HashSet<>();
     int sum = 0;
@@ -147,6 +162,36 @@ class StudyScriptTest {
     assertFalse(Files.exists(docs.resolve("dit-vanilla-c32/step-1000/samples-with_cfg.png")), "the one without CFG only");
     assertTrue(Files.isRegularFile(docs.resolve("dit-vanilla-c32/step-250/generation.json")));
     assertFalse(Files.exists(docs.resolve("dit-vanilla-c32/step-250/samples-without_cfg.png")), "no grid of earlier steps");
+  }
+
+  @Test
+  void aDitWhoseSampleGridWasLostIsRerunWithItsTokenizerAndPublishedAsARerun() throws Exception {
+    publish("vanilla-c32/eval.json", CURRENT_EVAL);
+    for (int step : new int[] {250, 500, 750, 1000}) {
+      publish("dit-vanilla-c32/step-" + step + "/generation.json", CURRENT_DIT_EVAL);
+    }
+    publish("dit-vanilla-c8/step-1000/generation.json", CURRENT_DIT_EVAL);
+    publish("dit-vanilla-c8/step-1000/rows-without_cfg.png", "the rows the report kept");
+    Result plan = run("--plan", "credible");
+    assertTrue(unitBlock(plan, "samples-vanilla-c8").contains("=> nothing to do"), "its rows are kept: " + plan.output());
+    assertTrue(unitBlock(plan, "dit-vanilla-c32").contains("=> nothing to do"), plan.output());
+
+    Result rerun = run("unit", "samples-vanilla-c32");
+    assertEquals(0, rerun.exitCode(), rerun.output());
+    List<String> invoked = calls();
+    assertEquals(4, invoked.size(), "tokenizer, latents, DiT and its last checkpoint, not the published evaluations: " + invoked);
+    assertTrue(invoked.get(0).startsWith("train tokenizer --stage vanilla --latent-channels 32 "), invoked.get(0));
+    assertTrue(invoked.get(3).startsWith("eval generation --dit " + study.resolve("dit-vanilla-c32/checkpoints/step-00001000"))
+        && invoked.get(3).endsWith("--frechet-bootstrap 20"), invoked.get(3));
+    assertTrue(Files.isRegularFile(docs.resolve("dit-vanilla-c32/rerun/step-1000/generation.json")));
+    assertTrue(Files.isRegularFile(docs.resolve("dit-vanilla-c32/rerun/step-1000/samples-without_cfg.png")), "the grid");
+    assertEquals(CURRENT_DIT_EVAL, Files.readString(docs.resolve("dit-vanilla-c32/step-1000/generation.json")).strip(),
+        "the published curve stays the first run's");
+
+    Files.delete(calls);
+    deleteRecursively(study);  // another machine: the rerun is published
+    assertEquals(0, run("unit", "samples-vanilla-c32").exitCode());
+    assertFalse(Files.exists(calls), "nothing runs again");
   }
 
   @Test

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aligntok.inference.image.ReconstructionGrid;
-import dev.aligntok.inference.image.SampleGrid;
 import dev.aligntok.trainer.diffusion.GenerationEvaluation;
 import dev.aligntok.trainer.charts.LossCurves;
 import dev.aligntok.trainer.eval.TokenizerEvaluation;
@@ -641,19 +640,15 @@ public final class StudyReport {
         .withTitle("generation Fréchet distance vs DiT training steps (lower is better)").withSeries(series));
   }
 
-  /** Rows (classes) of each DiT's sample grid in samples.png: enough to see them, few enough to keep it small. */
-  static final int SAMPLE_ROWS = 4;
-
   /** How many panels each side-by-side figure got (0: that figure was not written). */
   public record SideBySide(int tokenizers, int fashionTokenizers, int dits) {}
 
   /**
    * Writes the side-by-side figures into {@code docs}: each table's reconstruction grids
    * ({@code <variant>/reconstructions.png}) stacked under their descriptions into
-   * {@code reconstructions.png} (emoji) and {@code fashion-mnist/reconstructions.png}, and the last
-   * evaluated sample grids of the DiTs ({@code dit-<run>/step-<N>/samples-without_cfg.png}, else the
-   * one with CFG), their first {@link #SAMPLE_ROWS} rows, into {@code samples.png}; a figure with no
-   * input is not written.
+   * {@code reconstructions.png} (emoji) and {@code fashion-mnist/reconstructions.png}, and each DiT's
+   * samples at its last evaluated checkpoint into {@code samples.png} (see {@link SamplePanels}); a
+   * figure with no input is not written.
    */
   public SideBySide writeSideBySide(Path docs) {
     int tokenizers = writeReconstructions(emoji, docs, docs.resolve("reconstructions.png"));
@@ -664,15 +659,8 @@ public final class StudyReport {
       List<GenerationPoint> points = pointsOf(run);
       if (!points.isEmpty()) {
         GenerationPoint last = points.get(points.size() - 1);
-        Path folder = docs.resolve("dit-" + run).resolve("step-" + last.step());
-        // Without guidance where the evaluation drew it: the setting every distance of the claims is measured in.
-        for (String[] grid : new String[][] {{"samples-without_cfg.png", "no CFG"}, {"samples-with_cfg.png", "CFG 3"}}) {
-          if (Files.isRegularFile(folder.resolve(grid[0]))) {
-            samples.add(new CaptionedStack.Panel(ditLabel(run) + " latents, DiT step " + last.step() + ", " + grid[1],
-                SampleGrid.firstRows(readPng(folder.resolve(grid[0])), SAMPLE_ROWS)));
-            break;
-          }
-        }
+        SamplePanels.of(docs.resolve("dit-" + run), ditLabel(run), last.step(), last.frechet().value())
+            .ifPresent(samples::add);
       }
     }
     if (!samples.isEmpty()) {
@@ -695,7 +683,7 @@ public final class StudyReport {
     return panels.size();
   }
 
-  private static BufferedImage readPng(Path png) {
+  static BufferedImage readPng(Path png) {
     try {
       BufferedImage image = ImageIO.read(png.toFile());
       if (image == null) {

@@ -1,5 +1,6 @@
 package dev.aligntok.trainer.study;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -201,9 +202,49 @@ class StudyReportTest {
 
     assertEquals(1, StudyReport.read(docs).writeSideBySide(docs).dits());
     BufferedImage samples = ImageIO.read(docs.resolve("samples.png").toFile());
-    assertEquals(CaptionedStack.CAPTION_HEIGHT + CaptionedStack.GAP + 28 + 4 + StudyReport.SAMPLE_ROWS * (16 + 4),
-        samples.getHeight(), "the title and " + StudyReport.SAMPLE_ROWS + " of the 6 rows of the grid without CFG");
+    assertEquals(CaptionedStack.CAPTION_HEIGHT + CaptionedStack.GAP + 28 + 4 + SamplePanels.SAMPLE_ROWS * (16 + 4),
+        samples.getHeight(), "the title and " + SamplePanels.SAMPLE_ROWS + " of the 6 rows of the grid without CFG");
     assertEquals(grid.getWidth(), samples.getWidth());
+  }
+
+  @Test
+  void theRowsCutFromAGridAreKeptSoThatTheFigureOutlivesTheGrid() throws IOException {
+    generationEval("vanilla-c8", 1000, 5.0, 5.5);
+    Path folder = Files.createDirectories(docs.resolve("dit-vanilla-c8/step-1000"));
+    ImageIO.write(sixRowGrid(), "png", folder.resolve("samples-without_cfg.png").toFile());
+    StudyReport.read(docs).writeSideBySide(docs);
+    byte[] figure = Files.readAllBytes(docs.resolve("samples.png"));
+    assertTrue(Files.isRegularFile(folder.resolve("rows-without_cfg.png")), "the rows, kept beside the grid");
+
+    // Another machine: the clone has the rows, not the grid (git-ignored, ~1 MB).
+    Files.delete(folder.resolve("samples-without_cfg.png"));
+    Files.delete(docs.resolve("samples.png"));
+    assertEquals(1, StudyReport.read(docs).writeSideBySide(docs).dits());
+    assertArrayEquals(figure, Files.readAllBytes(docs.resolve("samples.png")), "the same figure from the kept rows");
+  }
+
+  @Test
+  void aDitWhoseRowsWereLostIsShownByItsRerunWhoseCaptionSaysSoWithBothDistances() throws IOException {
+    generationEval("alignTok-c32", 1000, 3.8, 3.9);
+    Path rerun = Files.createDirectories(docs.resolve("dit-alignTok-c32/rerun/step-1000"));
+    ImageIO.write(sixRowGrid(), "png", rerun.resolve("samples-without_cfg.png").toFile());
+    Files.writeString(rerun.resolve("generation.json"), """
+        {"runs": {"without_cfg": {"frechetDistance": 3.91, "frechetInterval": {"lower": 3.52, "upper": 4.3}}}}""");
+
+    CaptionedStack.Panel panel = SamplePanels.of(docs.resolve("dit-alignTok-c32"), "AlignTok C = 32", 1000, 3.8).orElseThrow();
+
+    assertEquals("AlignTok C = 32 latents, DiT step 1000, a rerun of DiT and tokenizer (Fréchet 3.91 [3.52, 4.30]; "
+        + "the published run 3.80), no CFG", panel.caption());
+    assertTrue(Files.isRegularFile(rerun.resolve("rows-without_cfg.png")));
+    assertEquals(1, StudyReport.read(docs).writeSideBySide(docs).dits());
+    assertFalse(Files.exists(docs.resolve("dit-alignTok-c32/step-1000/rows-without_cfg.png")), "nothing is made up for the lost run");
+    assertTrue(SamplePanels.of(docs.resolve("dit-vanilla-c32"), "vanilla", 1000, 5.0).isEmpty(), "neither run: no panel");
+  }
+
+  private static BufferedImage sixRowGrid() {
+    float[] pixels = new float[6 * 2 * 3 * 8 * 8];
+    java.util.Arrays.fill(pixels, 0.6f);
+    return SampleGrid.render(new ImageBatch(pixels, 12, 8, 8), List.of("a", "b", "c", "d", "e", "f"), 2, 2, "samples");
   }
 
   @Test
