@@ -625,13 +625,6 @@ credible_units() {
   done
 }
 
-# Kills a process and everything it started (a lane: its study.sh, the CLI, the JVM).
-kill_tree() {
-  local child
-  for child in $(ps -o pid= --ppid "$1" 2> /dev/null); do kill_tree "$child"; done
-  kill "$1" 2> /dev/null || true
-}
-
 # run_lanes N: the credible units with work to do, longest first, each to the lane with the least
 # estimated work so far (shared steps count for the first unit that lists them; a lane that reaches
 # one another lane is running waits for it). Each lane runs its units one after the other.
@@ -666,7 +659,11 @@ run_lanes() {
   if (( ${#units[@]} > 0 )); then ensure_data; fi
   export STUDY_DATA_READY=1
   local pids=() failed=0 log
-  trap 'for pid in "${pids[@]}"; do kill_tree "$pid"; done; exit 130' INT TERM
+  # Each lane runs in its own process group (job control on while they start), and an interrupt
+  # stops the whole group: its study.sh, the CLI and the JVM, even when the lane's shell died
+  # first (a kill sent to every study.sh at once), which walking the process tree would miss.
+  trap 'for pid in "${pids[@]}"; do kill -TERM -- "-$pid" 2> /dev/null || true; done; exit 130' INT TERM
+  set -m
   for ((k = 0; k < count; k++)); do
     [[ -n "${assigned[k]}" ]] || continue
     log="$STUDY/logs/lane-$((k + 1)).log"
@@ -683,6 +680,7 @@ run_lanes() {
     ) &
     pids+=($!)
   done
+  set +m
   for pid in "${pids[@]}"; do wait "$pid" || failed=1; done
   trap - INT TERM
   if (( failed )); then

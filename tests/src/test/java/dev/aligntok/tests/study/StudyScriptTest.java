@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -66,6 +67,7 @@ class StudyScriptTest {
         # Records its arguments; an evaluation writes its report where the real CLI would.
         echo "$*" >> "$STUDY_TEST_CALLS"
         if [[ "$1 $2" == "data fetch" && -n "${STUDY_TEST_OFFLINE:-}" ]]; then echo "emoji-google: network unreachable" >&2; exit 1; fi
+        if [[ "$1" == train && -n "${STUDY_TEST_TRAINING_PIDS:-}" ]]; then echo $$ >> "$STUDY_TEST_TRAINING_PIDS"; exec sleep 300; fi
         args=("$@"); stage=""; run=""; out=""
         for ((i = 0; i < ${#args[@]}; i++)); do
           case "${args[i]}" in --stage) stage="${args[i+1]}";; --run) run="${args[i+1]}";; --out) out="${args[i+1]}";; esac
@@ -366,6 +368,39 @@ class StudyScriptTest {
   }
 
   @Test
+  void stoppingLanesStopsTheirTrainingEvenWhenEveryStudyProcessIsKilledAtOnce() throws Exception {
+    Path trainingPids = work.resolve("training.pids");
+    Path log = work.resolve("lanes.log");
+    Process lanes = start(Map.of("STUDY_TEST_TRAINING_PIDS", trainingPids.toString()), log, "lanes", "2");
+    List<Long> training = List.of();
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (training.size() < 2 && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+        training = Files.exists(trainingPids) ? Files.readAllLines(trainingPids).stream().map(Long::parseLong).toList() : List.of();
+      }
+      assertEquals(2, training.size(), "both lanes training: " + Files.readString(log));
+      // What an operator's `pkill -f study.sh` does: every study.sh at once, the lanes' shells with the main one.
+      List<ProcessHandle> studyShells = new ArrayList<>(List.of(lanes.toHandle()));
+      lanes.toHandle().descendants().filter(p -> p.info().commandLine().orElse("").contains("study.sh")).forEach(studyShells::add);
+      studyShells.forEach(ProcessHandle::destroy);
+
+      assertTrue(lanes.waitFor(30, TimeUnit.SECONDS), "the study stops");
+      for (long pid : training) {
+        Optional<ProcessHandle> step = ProcessHandle.of(pid);
+        long stepDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (step.isPresent() && step.get().isAlive() && System.nanoTime() < stepDeadline) {
+          Thread.sleep(100);
+        }
+        assertFalse(step.isPresent() && step.get().isAlive(), "training step " + pid + " still runs: " + Files.readString(log));
+      }
+    } finally {
+      lanes.destroyForcibly();
+      training.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+    }
+  }
+
+  @Test
   void withoutItsDataTheStudyStopsBeforeTrainingAndSaysWhy() throws Exception {
     Result offline = run(Map.of("STUDY_TEST_OFFLINE", "1"), "unit", "vanilla-c8");
     assertEquals(1, offline.exitCode(), offline.output());
@@ -413,6 +448,16 @@ class StudyScriptTest {
   }
 
   private Result run(Map<String, String> environment, String... arguments) throws IOException, InterruptedException {
+    Path log = Files.createTempFile(work, "study-", ".log");
+    Process process = start(environment, log, arguments);
+    if (!process.waitFor(2, TimeUnit.MINUTES)) {
+      process.destroyForcibly();
+      throw new AssertionError("study.sh " + String.join(" ", arguments) + " did not finish: " + Files.readString(log));
+    }
+    return new Result(process.exitValue(), Files.readString(log));
+  }
+
+  private Process start(Map<String, String> environment, Path log, String... arguments) throws IOException {
     List<String> command = new ArrayList<>(List.of("bash", REPO.resolve("scripts/study.sh").toString()));
     command.addAll(List.of(arguments));
     ProcessBuilder builder = new ProcessBuilder(command).directory(REPO.toFile()).redirectErrorStream(true);
@@ -422,14 +467,8 @@ class StudyScriptTest {
         "STUDY_ALIGNTOK", work.resolve("aligntok").toString(),
         "STUDY_TEST_CALLS", calls.toString()));
     builder.environment().putAll(environment);
-    Path log = Files.createTempFile(work, "study-", ".log");
     builder.redirectOutput(log.toFile());
-    Process process = builder.start();
-    if (!process.waitFor(2, TimeUnit.MINUTES)) {
-      process.destroyForcibly();
-      throw new AssertionError("study.sh " + String.join(" ", arguments) + " did not finish: " + Files.readString(log));
-    }
-    return new Result(process.exitValue(), Files.readString(log));
+    return builder.start();
   }
 
   private static void deleteRecursively(Path root) throws IOException {
