@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.aligntok.trainer.eval.AccuracyDifference;
 import dev.aligntok.trainer.eval.TokenizerEvaluation;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -26,11 +27,11 @@ public final class ProbeTable {
 
   /**
    * One probe as read back: the first run's accuracy, its standard error (NaN if the count is
-   * unknown), width, fit state and per-image marks; {@code seeds} the accuracy of every run of the
-   * variant that has this probe (one entry for a single seed).
+   * unknown), width, fit state and per-image marks; {@code runs} every run of the variant that has
+   * this probe, by run label (empty: this run alone).
    */
   record Cell(double accuracy, double standardError, int dimensions, String converged, int heldOutCount,
-              String correct, double[] seeds, List<String> seedLabels) {
+              String correct, Map<String, Cell> runs) {
     static Cell read(JsonNode probe) {
       double accuracy = probe.path("heldOutAccuracy").asDouble();
       int n = probe.path("heldOutCount").asInt(0);
@@ -40,25 +41,44 @@ public final class ProbeTable {
           : probe.has("stopReason") ? ("gradient below tolerance".equals(probe.path("stopReason").asText()) ? "yes" : "no")
           : "unknown";
       String correct = probe.hasNonNull("heldOutCorrect") ? probe.path("heldOutCorrect").asText() : null;
-      return new Cell(accuracy, se, probe.path("dimensions").asInt(0), converged, n, correct, new double[] {accuracy},
-          List.of(StudyReport.FIRST_RUN));
+      return new Cell(accuracy, se, probe.path("dimensions").asInt(0), converged, n, correct, Map.of());
     }
 
-    Cell withSeeds(double[] all, List<String> labels) {
-      return new Cell(accuracy, standardError, dimensions, converged, heldOutCount, correct, all, List.copyOf(labels));
+    Cell withRuns(Map<String, Cell> all) {
+      return new Cell(accuracy, standardError, dimensions, converged, heldOutCount, correct,
+          Collections.unmodifiableMap(new LinkedHashMap<>(all)));
+    }
+
+    /** Every run by label (this one alone when no others were read). */
+    Map<String, Cell> everyRun() {
+      return runs.isEmpty() ? Map.of(StudyReport.FIRST_RUN, this) : runs;
+    }
+
+    double[] seeds() {
+      return everyRun().values().stream().mapToDouble(Cell::accuracy).toArray();
+    }
+
+    String firstRunLabel() {
+      return everyRun().keySet().iterator().next();
     }
 
     /** Accuracy by run label. */
     Map<String, Double> bySeed() {
       Map<String, Double> out = new LinkedHashMap<>();
-      for (int i = 0; i < seeds.length; i++) {
-        out.put(seedLabels.get(i), seeds[i]);
-      }
+      everyRun().forEach((label, run) -> out.put(label, run.accuracy()));
+      return out;
+    }
+
+    /** Binomial standard error by run label. */
+    Map<String, Double> errorsBySeed() {
+      Map<String, Double> out = new LinkedHashMap<>();
+      everyRun().forEach((label, run) -> out.put(label, run.standardError()));
       return out;
     }
 
     /** One run: accuracy ± binomial SE; several: mean ± sd over the runs, and how many. */
     String format() {
+      double[] seeds = seeds();
       String value;
       if (seeds.length > 1) {
         value = String.format(Locale.ROOT, "%.1f ± %.1f %%", 100 * StudyReport.mean(seeds), 100 * StudyReport.sd(seeds));
@@ -67,8 +87,8 @@ public final class ProbeTable {
             : String.format(Locale.ROOT, "%.1f ± %.1f %%", 100 * accuracy, 100 * standardError);
       }
       String width = dimensions > 0 ? " (" + dimensions + ")" : "";
-      String runs = seeds.length > 1 ? " [" + seeds.length + " seeds]" : "";
-      return value + width + runs + ("no".equals(converged) ? " *" : "");
+      String count = seeds.length > 1 ? " [" + seeds.length + " seeds]" : "";
+      return value + width + count + ("no".equals(converged) ? " *" : "");
     }
 
     /** This − other of the first runs (one seed each): paired when both kept per-image marks. */
@@ -90,17 +110,14 @@ public final class ProbeTable {
       JsonNode eval = runs.get(0);
       Map<String, Cell> probes = new LinkedHashMap<>();
       eval.path("probes").fields().forEachRemaining(e -> {
-        List<Double> seeds = new ArrayList<>();
-        List<String> seedLabels = new ArrayList<>();
+        Map<String, Cell> all = new LinkedHashMap<>();
         for (int i = 0; i < runs.size(); i++) {
           JsonNode node = runs.get(i).path("probes").path(e.getKey());
           if (node.has("heldOutAccuracy")) {
-            seeds.add(node.path("heldOutAccuracy").asDouble());
-            seedLabels.add(labels.get(i));
+            all.put(labels.get(i), Cell.read(node));
           }
         }
-        probes.put(e.getKey(), Cell.read(e.getValue()).withSeeds(seeds.stream().mapToDouble(Double::doubleValue).toArray(),
-            seedLabels));
+        probes.put(e.getKey(), Cell.read(e.getValue()).withRuns(all));
       });
       JsonNode latents = eval.path("probes").path("latents");
       return new Row(variant, probes, latents.path("majorityBaseline").asDouble(Double.NaN),
@@ -161,7 +178,8 @@ public final class ProbeTable {
     List<String> differences = differences();
     if (!differences.isEmpty()) {
       md.append("\nDifferences (points, ± their own standard error; paired by seed = mean of the per-seed differences "
-          + "over the seeds both have, sd/√k; over seeds = of the means, √(sd_a²/k_a + sd_b²/k_b); paired = one run "
+          + "over the seeds both have, sd/√k; over seeds = of the means, √(sd_a²/k_a + sd_b²/k_b); either never below "
+          + "what the held-out images alone scatter it by (\"floored at the held-out images\"); paired = one run "
           + "each, on the same held-out images, from per-image correctness):\n");
       differences.forEach(line -> md.append("- ").append(line).append('\n'));
     }
@@ -185,9 +203,14 @@ public final class ProbeTable {
         }
         SeedDifference overSeeds = SeedDifference.of(ca.bySeed(), cb.bySeed());
         boolean firstRunsDiffer = overSeeds.sharedRun() != null
-            && !(overSeeds.sharedRun().equals(ca.seedLabels().get(0)) && overSeeds.sharedRun().equals(cb.seedLabels().get(0)));
-        if (!Double.isNaN(overSeeds.standardError()) || firstRunsDiffer) {
-          // a seed spread; or one shared run that is not both first runs, whose per-image marks are not kept
+            && !(overSeeds.sharedRun().equals(ca.firstRunLabel()) && overSeeds.sharedRun().equals(cb.firstRunLabel()));
+        if (!Double.isNaN(overSeeds.standardError())) {
+          parts.add(header + " " + overSeeds.flooredAt(samplingError(overSeeds, ca, cb), "the held-out images")
+              .scaled(100).format(1));
+          return;
+        }
+        if (firstRunsDiffer) {
+          // one shared run that is not both first runs, whose per-image marks are not kept
           parts.add(header + " " + overSeeds.scaled(100).format(1));
           return;
         }
@@ -203,6 +226,25 @@ public final class ProbeTable {
       }
     }
     return lines;
+  }
+
+  /**
+   * What a seed-spread difference of two probes would scatter by from the held-out images alone:
+   * paired by seed, from each seed's difference paired by image where both runs kept their marks
+   * (else that seed's two binomial errors); over seeds, from the runs' binomial errors.
+   */
+  private static double samplingError(SeedDifference difference, Cell a, Cell b) {
+    if (!difference.kind().equals(SeedDifference.PAIRED_BY_SEED)) {
+      return difference.samplingError(a.errorsBySeed(), b.errorsBySeed());
+    }
+    double[] perSeed = a.everyRun().keySet().stream().filter(b.everyRun()::containsKey).mapToDouble(label -> {
+      Cell ra = a.everyRun().get(label);
+      Cell rb = b.everyRun().get(label);
+      boolean marks = ra.correct() != null && rb.correct() != null && ra.correct().length() == rb.correct().length();
+      return marks ? AccuracyDifference.paired(ra.correct(), rb.correct()).standardError()
+          : Math.hypot(ra.standardError(), rb.standardError());
+    }).toArray();
+    return StudyReport.errorOfMean(perSeed);
   }
 
   private Row find(String folder) {

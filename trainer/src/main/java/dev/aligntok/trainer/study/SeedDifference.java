@@ -21,13 +21,14 @@ import java.util.Map;
  */
 record SeedDifference(double difference, double standardError, String kind, int runs, String sharedRun) {
   static final String ON_SHARED_RUN = "on the one run both have";
+  static final String PAIRED_BY_SEED = "paired by seed";
 
   /** From each variant's value by run label (the same label = the same training seed). */
   static SeedDifference of(Map<String, Double> a, Map<String, Double> b) {
     List<String> common = a.keySet().stream().filter(b::containsKey).toList();
     if (common.size() >= 2) {
       double[] d = common.stream().mapToDouble(s -> a.get(s) - b.get(s)).toArray();
-      return new SeedDifference(StudyReport.mean(d), StudyReport.sd(d) / Math.sqrt(d.length), "paired by seed", d.length,
+      return new SeedDifference(StudyReport.mean(d), StudyReport.sd(d) / Math.sqrt(d.length), PAIRED_BY_SEED, d.length,
           null);
     }
     double[] va = a.values().stream().mapToDouble(Double::doubleValue).toArray();
@@ -55,9 +56,7 @@ record SeedDifference(double difference, double standardError, String kind, int 
    */
   SeedDifference orMeasurementError(Map<String, Double> errorsA, Map<String, Double> errorsB) {
     if (!Double.isNaN(standardError)) {
-      double floor = samplingError(errorsA, errorsB);
-      return floor > standardError
-          ? new SeedDifference(difference, floor, kind + ", floored at the bootstraps", runs, sharedRun) : this;
+      return flooredAt(samplingError(errorsA, errorsB), "the bootstraps");
     }
     double seA = errorOfComparedRun(errorsA);
     double seB = errorOfComparedRun(errorsB);
@@ -68,9 +67,17 @@ record SeedDifference(double difference, double standardError, String kind, int 
     return new SeedDifference(difference, Math.sqrt(seA * seA + seB * seB), measured, runs, sharedRun);
   }
 
-  /** The sampling error of a seed-spread difference from the runs' own errors; NaN if any is unknown. */
-  private double samplingError(Map<String, Double> errorsA, Map<String, Double> errorsB) {
-    if (kind.equals("paired by seed")) {
+  /**
+   * This difference with its error raised to {@code floor} when that is larger (a seed spread smaller
+   * than the runs' own sampling error is luck); "floored at {@code what}" is added to its kind.
+   */
+  SeedDifference flooredAt(double floor, String what) {
+    return floor > standardError ? new SeedDifference(difference, floor, kind + ", floored at " + what, runs, sharedRun) : this;
+  }
+
+  /** The sampling error of a seed-spread difference from each run's own error; NaN if any is unknown. */
+  double samplingError(Map<String, Double> errorsA, Map<String, Double> errorsB) {
+    if (kind.equals(PAIRED_BY_SEED)) {
       double[] perSeed = errorsA.keySet().stream().filter(errorsB::containsKey)
           .mapToDouble(s -> Math.hypot(errorsA.get(s), errorsB.get(s))).toArray();
       return StudyReport.errorOfMean(perSeed);

@@ -315,6 +315,18 @@ class StudyReportTest {
   }
 
   @Test
+  void probeDifferencesOfSeedsThatAgreeExactlyAreFlooredAtTheHeldOutImages() throws IOException {
+    probeEval("stage2-wsp1", "1110", "1111");
+    probeEval("stage2-wsp1/seed-11", "1101", "1111");
+    probeEval("stage2-wsp0", "1100", "1111");
+    probeEval("stage2-wsp0/seed-11", "1001", "1111");
+    String markdown = StudyReport.read(docs).markdown();
+    // +25 points in both seeds: sd 0; each seed's paired SE √((1/4 − 1/16) / 4) = 21.65 points, mean of two: 15.3
+    assertTrue(markdown.contains("- w_sp = 1 − w_sp = 0: pooled (C) +25.0 ± 15.3 (paired by seed, floored at the held-out images, "
+        + "k = 2, 1.6 SE)"), markdown);
+  }
+
+  @Test
   void aSharedRunThatIsNotBothFirstRunsIsComparedWithoutPerImageMarks() throws IOException {
     probeEval("stage3/seed-11", "1110", "1111");
     probeEval("vanilla-c8", "1000", "1100");
