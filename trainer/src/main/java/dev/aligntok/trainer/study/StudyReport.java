@@ -108,10 +108,11 @@ public final class StudyReport {
    */
   public record TokenizerRow(Variant variant, double psnr, double ssim, double frechet, double probePooled,
                              double probeGrid, int runs, TokenizerRow spread, int channels, double frechetLower,
-                             double frechetUpper, double frechetStandardError) {
+                             double frechetUpper, double frechetStandardError, MeanErrors meanErrors) {
     /** One run's numbers. */
     public TokenizerRow(Variant variant, double psnr, double ssim, double frechet, double probePooled, double probeGrid) {
-      this(variant, psnr, ssim, frechet, probePooled, probeGrid, 1, null, 0, Double.NaN, Double.NaN, Double.NaN);
+      this(variant, psnr, ssim, frechet, probePooled, probeGrid, 1, null, 0, Double.NaN, Double.NaN, Double.NaN,
+          MeanErrors.UNKNOWN);
     }
 
     /** Fréchet with its bootstrap interval (single run) or ± sd (several). */
@@ -121,6 +122,23 @@ public final class StudyReport {
       }
       return Double.isNaN(frechetLower) ? String.format(Locale.ROOT, "%.2f", frechet)
           : String.format(Locale.ROOT, "%.2f [%.2f, %.2f]", frechet, frechetLower, frechetUpper);
+    }
+  }
+
+  /**
+   * Standard errors of one run's mean PSNR and SSIM over its held-out images (sd / √n; NaN where
+   * the evaluation lacks the count): how far its means would move with other images.
+   */
+  public record MeanErrors(double psnr, double ssim) {
+    static final MeanErrors UNKNOWN = new MeanErrors(Double.NaN, Double.NaN);
+
+    static MeanErrors of(JsonNode eval) {
+      return new MeanErrors(errorOfImageMean(eval.path("psnr")), errorOfImageMean(eval.path("ssim")));
+    }
+
+    private static double errorOfImageMean(JsonNode metric) {
+      int n = metric.path("count").asInt(0);
+      return n > 1 && metric.has("std") ? metric.path("std").asDouble() / Math.sqrt(n) : Double.NaN;
     }
   }
 
@@ -196,14 +214,24 @@ public final class StudyReport {
         if (a == null || b == null) {
           continue;
         }
-        SeedDifference psnr = SeedDifference.of(values(a, TokenizerRow::psnr), values(b, TokenizerRow::psnr));
-        SeedDifference ssim = SeedDifference.of(values(a, TokenizerRow::ssim), values(b, TokenizerRow::ssim));
+        // Over seeds, never below what the held-out images alone move the means by (unpaired per run:
+        // per-image values are not kept, so this floor is on the safe, larger side).
+        SeedDifference psnr = flooredAtImages(SeedDifference.of(values(a, TokenizerRow::psnr), values(b, TokenizerRow::psnr)),
+            values(a, row -> row.meanErrors().psnr()), values(b, row -> row.meanErrors().psnr()));
+        SeedDifference ssim = flooredAtImages(SeedDifference.of(values(a, TokenizerRow::ssim), values(b, TokenizerRow::ssim)),
+            values(a, row -> row.meanErrors().ssim()), values(b, row -> row.meanErrors().ssim()));
         SeedDifference frechet = SeedDifference.of(values(a, TokenizerRow::frechet), values(b, TokenizerRow::frechet))
             .orMeasurementError(values(a, TokenizerRow::frechetStandardError), values(b, TokenizerRow::frechetStandardError));
         lines.add(pair.label() + ": PSNR (dB) " + psnr.format(2) + "; SSIM " + ssim.format(3) + "; Fréchet "
             + frechet.format(2));
       }
       return lines;
+    }
+
+    private static SeedDifference flooredAtImages(SeedDifference difference, Map<String, Double> errorsA,
+                                                  Map<String, Double> errorsB) {
+      return Double.isNaN(difference.standardError()) ? difference
+          : difference.flooredAt(difference.samplingError(errorsA, errorsB), "the held-out images, unpaired");
     }
 
     private static Map<String, Double> values(Map<String, TokenizerRow> runs, ToDoubleFunction<TokenizerRow> metric) {
@@ -236,8 +264,10 @@ public final class StudyReport {
       List<String> differences = differences();
       if (!differences.isEmpty()) {
         md.append("\nDifferences of the deciding variants (a − b ± its standard error; paired by seed = mean of the "
-            + "per-seed differences, sd/√k; over seeds = √(sd_a²/k_a + sd_b²/k_b); bootstrap = one run each, "
-            + "√(se_a² + se_b²) of the Fréchet bootstraps):\n");
+            + "per-seed differences, sd/√k; over seeds = √(sd_a²/k_a + sd_b²/k_b); either never below the runs' own "
+            + "sampling error: \"floored at the bootstraps\" (Fréchet) or \"at the held-out images, unpaired\" (PSNR, "
+            + "SSIM: sd/√n of each run's per-image values, as if the runs were on different images, so on the large "
+            + "side); bootstrap = one run each, √(se_a² + se_b²) of the Fréchet bootstraps):\n");
         differences.forEach(line -> md.append("- ").append(line).append('\n'));
       }
       probes.appendMarkdown(md);
@@ -768,7 +798,7 @@ public final class StudyReport {
     }
     return new TokenizerRow(variant, means[0], means[1], means[2], means[3], means[4], runs.size(),
         new TokenizerRow(variant, sds[0], sds[1], sds[2], sds[3], sds[4]), runs.get(0).channels(), Double.NaN, Double.NaN,
-        Double.NaN);
+        Double.NaN, MeanErrors.UNKNOWN);
   }
 
   static double mean(double[] values) {
@@ -808,7 +838,8 @@ public final class StudyReport {
         number(file, eval, "frechet", "result", "distance"), number(file, eval, "probes", "latents", "heldOutAccuracy"),
         number(file, eval, "probes", "latents_2x2", "heldOutAccuracy"), 1, null,
         eval.path("latents").path("channels").asInt(0), interval.path("lower").asDouble(Double.NaN),
-        interval.path("upper").asDouble(Double.NaN), interval.path("standardError").asDouble(Double.NaN));
+        interval.path("upper").asDouble(Double.NaN), interval.path("standardError").asDouble(Double.NaN),
+        MeanErrors.of(eval));
   }
 
   /** A DiT checkpoint over its seeds' evaluations (the first one's interval, chance and the other metrics). */

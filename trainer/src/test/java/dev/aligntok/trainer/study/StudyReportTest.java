@@ -315,6 +315,23 @@ class StudyReportTest {
   }
 
   @Test
+  void psnrDifferencesOfSeedsThatAgreeCloselyAreFlooredAtTheHeldOutImages() throws IOException {
+    for (String[] run : new String[][] {{"stage2-wsp1", "20.00"}, {"stage2-wsp1/seed-11", "20.50"},
+        {"stage2-wsp0", "21.56"}, {"stage2-wsp0/seed-11", "22.06"}}) {
+      Files.createDirectories(docs.resolve(run[0]));
+      Files.writeString(docs.resolve(run[0]).resolve("eval.json"), """
+          {"psnr": {"mean": %s, "std": 2.0, "count": 400}, "ssim": {"mean": 0.7}, "frechet": {"result": {"distance": 3}},
+           "probes": {"latents": {"heldOutAccuracy": 0.7}, "latents_2x2": {"heldOutAccuracy": 0.8}}}
+          """.formatted(run[1]));
+    }
+    String markdown = StudyReport.read(docs).markdown();
+    // −1.56 dB in both seeds: sd 0; each run's mean moves by 2/√400 = 0.1 with other images, so a seed's
+    // difference by √2 × 0.1 and the mean of two by 0.1
+    assertTrue(markdown.contains("- w_sp = 1 − w_sp = 0: PSNR (dB) -1.56 ± 0.10 (paired by seed, floored at the held-out images, "
+        + "unpaired, k = 2, -15.6 SE); SSIM +0.000 ± 0.000 (paired by seed, k = 2)"), markdown);
+  }
+
+  @Test
   void probeDifferencesOfSeedsThatAgreeExactlyAreFlooredAtTheHeldOutImages() throws IOException {
     probeEval("stage2-wsp1", "1110", "1111");
     probeEval("stage2-wsp1/seed-11", "1101", "1111");
