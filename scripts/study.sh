@@ -17,7 +17,8 @@
 #                               # DiT on its C = 8 latents
 #   scripts/study.sh --plan [credible|unit NAME|fashion|diffusion|vanilla]
 #                               # list the steps: done, published, skipped or to do (with estimated
-#                               # minutes at one thread), per unit and in total; runs nothing
+#                               # minutes at one thread; a training step stopped part-way on this
+#                               # machine: its remaining steps), per unit and in total; runs nothing
 #   scripts/study.sh report     # only rebuild docs/study/summary.md and the figures
 #
 # What counts as done, so that a study can go on across sessions and machines (weights are not
@@ -155,6 +156,27 @@ UNIT=""; UNIT_MINUTES=0; TOTAL_MINUTES=0
 
 say() { if (( PLAN )); then printf '  %-9s %s\n' "$1" "$2"; fi; return 0; }
 
+# resume_point COMMAND...: "DONE TOTAL" when COMMAND is a training step (`train tokenizer` or
+# `train dit`) that has checkpoints on this machine, DONE being the last one's step; else nothing.
+# The plan charges such a step only its remaining steps' share of the estimate.
+resume_point() {
+  local args=("$@") i run="" stage="" steps="" dir last
+  [[ " $* " == *" train tokenizer "* || " $* " == *" train dit "* ]] || return 0
+  for ((i = 0; i < ${#args[@]} - 1; i++)); do
+    case "${args[i]}" in --run) run="${args[i+1]}";; --stage) stage="${args[i+1]}";; --steps) steps="${args[i+1]}";; esac
+  done
+  if [[ " $* " == *" train dit "* ]]; then
+    dir="$run/checkpoints"; steps="${steps:-$DIT_STEPS}"
+  else
+    case "$stage" in
+      1|2|3) dir="$run/stage$stage/checkpoints"; [[ "$stage" == 1 ]] && steps="${steps:-1000}" || steps="${steps:-500}" ;;
+      *) dir="$run/$stage/checkpoints"; steps="${steps:-2000}" ;;
+    esac
+  fi
+  last=$(find "$dir" -maxdepth 1 -name 'step-*' 2> /dev/null | sed 's/.*step-0*//' | sort -n | tail -1)
+  if [[ -n "$last" ]] && (( last > 0 && last < steps )); then echo "$last $steps"; fi
+}
+
 # run_step NAME MINUTES COMMAND...: runs COMMAND (logged), then marks NAME done; in a plan, lists it.
 run_step() {
   local name="$1" minutes="$2"; shift 2
@@ -163,8 +185,14 @@ run_step() {
       say "above" "$name (listed under ${LISTED[$name]})"
     else
       LISTED[$name]="${UNIT:-this plan}"
+      local resumes
+      resumes=$(resume_point "$@")
+      if [[ -n "$resumes" ]]; then  # a training step stopped part-way here: only the rest is to do
+        minutes=$(( (minutes * (${resumes#* } - ${resumes% *}) + ${resumes#* } - 1) / ${resumes#* } ))
+        resumes=" from its checkpoint at step ${resumes% *} of ${resumes#* }"
+      fi
       UNIT_MINUTES=$((UNIT_MINUTES + minutes)); TOTAL_MINUTES=$((TOTAL_MINUTES + minutes))
-      say "to do" "$name (~$minutes min): $*"
+      say "to do" "$name (~$minutes min)$resumes: $*"
     fi
     return 0
   fi

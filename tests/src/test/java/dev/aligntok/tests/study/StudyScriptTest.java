@@ -197,6 +197,19 @@ class StudyScriptTest {
   }
 
   @Test
+  void aTrainingStepStoppedPartWayIsChargedOnlyItsRemainingSteps() throws Exception {
+    Result fresh = run("--plan", "unit", "vanilla-c8");
+    assertTrue(fresh.output().contains("to do     vanilla-c8 (~67 min): "), fresh.output());
+    // a session ended while it trained: its checkpoints stay on this machine, and training resumes from the last
+    Files.createDirectories(study.resolve("vanilla-c8/vanilla/checkpoints/step-00000250"));
+    Files.createDirectories(study.resolve("vanilla-c8/vanilla/checkpoints/step-00001000"));
+    Result resumed = run("--plan", "unit", "vanilla-c8");
+    assertTrue(resumed.output().contains("to do     vanilla-c8 (~34 min) from its checkpoint at step 1000 of 2000: "),
+        resumed.output());
+    assertEquals(34 + 7, total(resumed), "the rest of the training and the evaluation");
+  }
+
+  @Test
   void seed7PublishesItsPicturesWithItsNumbers() throws Exception {
     assertEquals(0, run("unit", "vanilla-c8").exitCode());
     assertTrue(Files.isRegularFile(docs.resolve("vanilla-c8/eval.json")));
