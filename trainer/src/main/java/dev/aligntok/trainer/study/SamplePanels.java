@@ -57,7 +57,10 @@ final class SamplePanels {
     return Optional.empty();
   }
 
-  /** ", a rerun (Fréchet 5.20 [4.70, 5.70]; the published run 5.04)", as far as the rerun's report has them. */
+  /**
+   * ", a rerun of DiT and tokenizer (Fréchet 5.20 [4.70, 5.70]; the published run 5.04)", as far as
+   * the rerun's report has them.
+   */
   private static String rerunNote(Path rerun, double publishedFrechet) {
     String published = String.format(Locale.ROOT, "the published run %.2f", publishedFrechet);
     Path report = rerun.resolve("generation.json");
