@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aligntok.inference.image.ReconstructionGrid;
 import dev.aligntok.inference.image.SampleGrid;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -67,12 +66,7 @@ final class SamplePanels {
     if (!Files.isRegularFile(report)) {
       return ", a rerun (" + published + ")";
     }
-    JsonNode noCfg;
-    try {
-      noCfg = new ObjectMapper().readTree(report.toFile()).path("runs").path("without_cfg");
-    } catch (IOException e) {
-      throw new IllegalArgumentException("the rerun's evaluation " + report + " cannot be read: " + e.getMessage(), e);
-    }
+    JsonNode noCfg = StudyReport.readTree(new ObjectMapper(), report).path("runs").path("without_cfg");
     JsonNode interval = noCfg.path("frechetInterval");
     String rerunFrechet = String.format(Locale.ROOT, "%.2f", noCfg.path("frechetDistance").asDouble(Double.NaN))
         + (interval.has("lower") ? String.format(Locale.ROOT, " [%.2f, %.2f]",

@@ -872,7 +872,7 @@ public final class StudyReport {
     return node.asDouble();
   }
 
-  private static JsonNode readTree(ObjectMapper json, Path file) {
+  static JsonNode readTree(ObjectMapper json, Path file) {
     try {
       return json.readTree(file.toFile());
     } catch (JsonProcessingException e) {
