@@ -207,9 +207,10 @@ public final class FlowTrainer {
         float gradientNorm = finiteLoss ? Autograd.clipGlobalNorm(trainable.values(), config.gradientClip()) : Float.NaN;
         losses.put("grad_norm", (double) gradientNorm);
         if (!guard.allows(step, losses.get("total"), gradientNorm, loop::lastGoodCheckpoint)) {
+          String culprits = Autograd.nonFiniteGradientSummary(trainable);
           Autograd.zeroGradients(trainable.values());
           out.println("DiT step " + step + ": loss " + losses.get("total") + ", gradient norm " + gradientNorm
-              + " — not finite, step skipped (" + guard.skipped() + " so far)");
+              + culprits + " — not finite, step skipped (" + guard.skipped() + " so far)");
           return losses;
         }
         optimizer.step(trainable, config.learningRateAt(step));

@@ -264,10 +264,11 @@ public final class TokenizerTrainer {
             ? Autograd.clipGlobalNorm(trainable.values(), config.gradientClip()) : Float.NaN;
         losses.put("grad_norm", (double) gradientNorm);
         if (!guard.allows(step, losses.get("total"), gradientNorm, loop::lastGoodCheckpoint)) {
+          String culprits = Autograd.nonFiniteGradientSummary(trainable);
           Autograd.zeroGradients(trainable.values());
           Autograd.zeroGradients(discriminatorParameters.arrays().values());
           out.println(stage.directoryName() + " step " + step + ": loss " + losses.get("total") + ", gradient norm "
-              + gradientNorm + " — not finite, step skipped (" + guard.skipped() + " so far)");
+              + gradientNorm + culprits + " — not finite, step skipped (" + guard.skipped() + " so far)");
           return losses;
         }
         float rate = config.learningRateAt(step);

@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import java.util.Collection;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The autograd calls DJL's collector does not offer: a backward pass that keeps the graph (to
@@ -39,6 +41,31 @@ public final class Autograd {
       grad.attach(scope); // so square() and sum() are freed too, not left in the weight's manager
       return grad.square().sum().sqrt().getFloat();
     }
+  }
+
+  /**
+   * The names of the parameters whose gradient has a NaN or infinite norm, in the map's order: what a
+   * skipped step's message names, so that a non-finite gradient can be traced to its layer.
+   */
+  public static List<String> nonFiniteGradients(Map<String, NDArray> weights) {
+    return weights.entrySet().stream()
+        .filter(entry -> !Float.isFinite(gradientNorm(entry.getValue())))
+        .map(Map.Entry::getKey)
+        .toList();
+  }
+
+  /**
+   * For a skipped step's message: "" when every gradient is finite, else ", not finite in NAME, NAME,
+   * ... (K of N parameters)" naming at most five.
+   */
+  public static String nonFiniteGradientSummary(Map<String, NDArray> weights) {
+    List<String> names = nonFiniteGradients(weights);
+    if (names.isEmpty()) {
+      return "";
+    }
+    String shown = String.join(", ", names.subList(0, Math.min(5, names.size())));
+    return ", not finite in " + shown + (names.size() > 5 ? ", ..." : "") + " (" + names.size() + " of "
+        + weights.size() + " parameters)";
   }
 
   /** Scales all gradients so their global L2 norm is at most {@code maxNorm}; returns the norm before clipping. */
