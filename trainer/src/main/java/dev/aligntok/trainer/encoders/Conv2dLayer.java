@@ -5,12 +5,12 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.aligntok.export.onnx.OnnxEmitter;
 import dev.aligntok.export.onnx.OnnxGraph;
 import dev.aligntok.trainer.nn.Layers;
+import dev.aligntok.trainer.nn.PaddedConvolution;
 
 /**
  * A 2-D convolution with bias over NCHW input: square kernel, symmetric zero padding, optional
@@ -96,8 +96,8 @@ public final class Conv2dLayer extends AbstractBlock implements OnnxEmitter {
     checkInput(x.getShape());
     NDArray w = store.getValue(weight, x.getDevice(), training);
     NDArray b = store.getValue(bias, x.getDevice(), training);
-    return Conv2d.conv2d(x, w, b, new Shape(spec.stride(), spec.stride()), new Shape(spec.padding(), spec.padding()),
-        new Shape(1, 1), spec.groups());
+    return new NDList(PaddedConvolution.paddedConv2d(x, w, b, new Shape(spec.stride(), spec.stride()), new Shape(spec.padding(), spec.padding()),
+        new Shape(1, 1), spec.groups()));
   }
 
   /** ONNX twin of the forward: Conv with the same kernel, stride, symmetric padding and groups. */

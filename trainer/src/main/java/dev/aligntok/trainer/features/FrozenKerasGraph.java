@@ -5,13 +5,13 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.pooling.Pool;
 import dev.aligntok.trainer.encoders.BatchNormFolding;
 import dev.aligntok.trainer.encoders.FloatTensor;
 import dev.aligntok.trainer.encoders.KerasKernels;
 import dev.aligntok.trainer.encoders.KerasLayer;
 import dev.aligntok.trainer.encoders.TfjsLayersModel;
+import dev.aligntok.trainer.nn.PaddedConvolution;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -75,8 +75,7 @@ final class FrozenKerasGraph implements AutoCloseable {
       int padH, int padW) implements Node {
     @Override
     public NDArray apply(List<NDArray> in) {
-      return Conv2d.conv2d(in.get(0), weight, bias, new Shape(strideH, strideW), new Shape(padH, padW), new Shape(1, 1), 1)
-          .singletonOrThrow();
+      return PaddedConvolution.paddedConv2d(in.get(0), weight, bias, new Shape(strideH, strideW), new Shape(padH, padW), new Shape(1, 1), 1);
     }
   }
 

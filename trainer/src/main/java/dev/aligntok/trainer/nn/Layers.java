@@ -40,8 +40,8 @@ public final class Layers {
 
   /** A k×k convolution with "same" padding for odd k. */
   public static Conv2d conv(int outChannels, int kernel, int stride) {
-    return Conv2d.builder().setFilters(outChannels).setKernelShape(new Shape(kernel, kernel))
-        .optStride(new Shape(stride, stride)).optPadding(new Shape(kernel / 2, kernel / 2)).build();
+    return PaddedConvolution.of(Conv2d.builder().setFilters(outChannels).setKernelShape(new Shape(kernel, kernel))
+        .optStride(new Shape(stride, stride)).optPadding(new Shape(kernel / 2, kernel / 2)));
   }
 
   /** 1×1 convolution: a per-position (per-token) linear map over channels. */

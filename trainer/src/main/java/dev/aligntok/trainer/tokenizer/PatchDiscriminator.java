@@ -12,6 +12,7 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.aligntok.trainer.nn.GroupNorm;
+import dev.aligntok.trainer.nn.PaddedConvolution;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -34,13 +35,13 @@ public final class PatchDiscriminator extends AbstractBlock {
     }
     int channels = width;
     for (int i = 0; i < layers; i++) {
-      convs.add(addChildBlock("conv" + i, Conv2d.builder().setFilters(channels).setKernelShape(new Shape(4, 4))
-          .optStride(new Shape(2, 2)).optPadding(new Shape(1, 1)).build()));
+      convs.add(addChildBlock("conv" + i, PaddedConvolution.of(Conv2d.builder().setFilters(channels).setKernelShape(new Shape(4, 4))
+          .optStride(new Shape(2, 2)).optPadding(new Shape(1, 1)))));
       norms.add(i == 0 ? null : addChildBlock("norm" + i, GroupNorm.forChannels(channels)));
       channels = Math.min(channels * 2, width * 8);
     }
-    this.head = addChildBlock("head", Conv2d.builder().setFilters(1).setKernelShape(new Shape(3, 3))
-        .optPadding(new Shape(1, 1)).build());
+    this.head = addChildBlock("head", PaddedConvolution.of(Conv2d.builder().setFilters(1).setKernelShape(new Shape(3, 3))
+        .optPadding(new Shape(1, 1))));
   }
 
   @Override
