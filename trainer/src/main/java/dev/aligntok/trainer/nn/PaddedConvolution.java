@@ -3,6 +3,7 @@ package dev.aligntok.trainer.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
@@ -48,10 +49,17 @@ public final class PaddedConvolution extends Conv2d {
     if (groups != 1 || missing == 0) {
       return Conv2d.conv2d(x, w, b, stride, padding, dilation, groups).singletonOrThrow();
     }
-    Shape filterShape = w.getShape().slice(1);
-    NDArray zeroFilters = w.getManager().zeros(new Shape(missing).addAll(filterShape), w.getDataType());
+    // Every temporary joins the input's manager (a step's scope): a concat's result would otherwise
+    // join the weight's long-lived manager, one leaked weight-sized array per forward.
+    NDManager scope = x.getManager();
+    NDArray zeroFilters = scope.zeros(new Shape(missing).addAll(w.getShape().slice(1)), w.getDataType());
     NDArray paddedWeight = NDArrays.concat(new NDList(w, zeroFilters), 0);
-    NDArray paddedBias = b == null ? null : NDArrays.concat(new NDList(b, b.getManager().zeros(new Shape(missing), b.getDataType())), 0);
+    paddedWeight.attach(scope);
+    NDArray paddedBias = null;
+    if (b != null) {
+      paddedBias = NDArrays.concat(new NDList(b, scope.zeros(new Shape(missing), b.getDataType())), 0);
+      paddedBias.attach(scope);
+    }
     NDArray out = Conv2d.conv2d(x, paddedWeight, paddedBias, stride, padding, dilation, 1).singletonOrThrow();
     return out.get(":, 0:" + outChannels);
   }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.BaseNDManager;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -51,6 +52,22 @@ class PaddedConvolutionTest {
           assertEquals(new Shape(OUT, IN, 3, 3), weight.getGradient().getShape());
         }
       }
+    }
+  }
+
+  @Test
+  void aForwardInAStepsScopeLeavesNothingInTheWeightsManager() {
+    try (NDManager model = NDManager.newBaseManager()) {
+      NDArray weight = model.randomNormal(new Shape(OUT, IN, 3, 3));
+      NDArray bias = model.zeros(new Shape(OUT));
+      int before = ((BaseNDManager) model).getManagedArrays().size();
+      for (int step = 0; step < 3; step++) {
+        try (NDManager scope = model.newSubManager()) {
+          NDArray x = scope.randomNormal(new Shape(N, IN, SIZE, SIZE));
+          PaddedConvolution.paddedConv2d(x, weight, bias, new Shape(1, 1), new Shape(1, 1), new Shape(1, 1), 1);
+        }
+      }
+      assertEquals(before, ((BaseNDManager) model).getManagedArrays().size(), "arrays left in the weights' manager");
     }
   }
 
