@@ -16,7 +16,8 @@ import ai.djl.util.PairList;
  * Zen 5, AVX-512 and AVX2 kernels; SSE4.1 is right): a decoder's 3-channel output layer then sends
  * garbage, sometimes NaN, back through the whole network. With whole blocks of filters the
  * padding oneDNN reads is ours, and zero. The forward values and the weight gradients are the
- * plain convolution's; the extra filters cost little beside the layers before them.
+ * plain convolution's. The extra filters' cost was not measured on its own: at most 15 zero filters
+ * per padded layer (the decoder's output layer, a latent-width layer below 16, the PatchGAN head).
  */
 public final class PaddedConvolution extends Conv2d {
   /** AVX-512's 16 floats: the widest vector oneDNN blocks output channels by here. */
