@@ -14,6 +14,7 @@ import dev.aligntok.trainer.data.Batch;
 import dev.aligntok.trainer.data.BatchIterator;
 import dev.aligntok.trainer.data.BatchSpec;
 import dev.aligntok.trainer.data.Sample;
+import dev.aligntok.trainer.nn.Nnpack;
 import dev.aligntok.trainer.train.AdamW;
 import dev.aligntok.trainer.train.Autograd;
 import dev.aligntok.trainer.train.Checkpoints;
@@ -78,6 +79,7 @@ public final class TokenizerTrainer {
           + "needs a KL weight > 0; the tokenizer's latent is " + (tokenizerConfig.gaussianLatent() ? "Gaussian" : "deterministic"));
     }
     Engine.getInstance().setRandomSeed((int) config.seed());
+    Nnpack.disable(); // else a stage's log fills with NNPACK warnings on CPUs it does not support
     try (NDManager manager = NDManager.newBaseManager()) {
       Tokenizer tokenizer = Tokenizer.create(tokenizerConfig, nsfwjsPackage, manager);
       Optional<Tokenizer> anchor = Optional.empty();
