@@ -18,8 +18,8 @@ import java.util.stream.Stream;
  * NNPACK! Reason: Unsupported hardware." every time a convolution too small for oneDNN (a few images
  * through 1×1 filters at one thread) asks whether NNPACK is there: 3,800 lines in one stage-1 log
  * once the frozen cache leaves only a few images a batch for the encoder. Results do not change:
- * libtorch gives NNPACK only forward-only convolutions of 16 or more images that oneDNN declines,
- * which the trainer does not run, and where NNPACK is unsupported it never runs at all.
+ * libtorch offers NNPACK only a convolution of 16 or more images that oneDNN declined, and oneDNN
+ * takes every float32 convolution of that size; where NNPACK is unsupported it never runs at all.
  */
 public final class Nnpack {
   private static final String LIBRARY = "libtorch_cpu.so";
