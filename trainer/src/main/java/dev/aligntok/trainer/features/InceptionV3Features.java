@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.aligntok.trainer.encoders.TfjsLayersModel;
+import dev.aligntok.trainer.nn.Nnpack;
 import java.nio.file.Path;
 
 /**
@@ -66,6 +67,7 @@ public final class InceptionV3Features implements FeatureExtractor {
       throw new IllegalArgumentException("InceptionV3 layer '" + layer + "' was fine-tuned by nsfwjs (trainable), so it "
           + "is not an ImageNet feature; use " + DEFAULT_LAYER + " or an earlier layer");
     }
+    Nnpack.disable(); // quiet before its first convolution (see Nnpack)
     NDManager manager = NDManager.newBaseManager();
     try {
       FrozenKerasGraph graph = FrozenKerasGraph.truncated(model, layer, manager);

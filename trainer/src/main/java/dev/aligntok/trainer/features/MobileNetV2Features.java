@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import dev.aligntok.trainer.encoders.MobileNetV2Config;
 import dev.aligntok.trainer.encoders.MobileNetV2Encoder;
+import dev.aligntok.trainer.nn.Nnpack;
 import java.nio.file.Path;
 import java.util.function.BiConsumer;
 
@@ -57,6 +58,7 @@ public final class MobileNetV2Features implements FeatureExtractor {
       throw new IllegalArgumentException("MobileNetV2 features need input size 32..1024 and batch size > 0, got "
           + inputSize + ", " + batchSize);
     }
+    Nnpack.disable(); // quiet before its first convolution (see Nnpack)
     NDManager manager = NDManager.newBaseManager();
     try {
       MobileNetV2Encoder encoder = MobileNetV2Encoder.fromNsfwjs(location, config, manager);

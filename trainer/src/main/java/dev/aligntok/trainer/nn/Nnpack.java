@@ -17,7 +17,8 @@ import java.util.stream.Stream;
  * <p>Why: on a CPU that NNPACK does not support (AMD Zen 5 here), libtorch logs "Could not initialize
  * NNPACK! Reason: Unsupported hardware." every time a convolution too small for oneDNN (a few images
  * through 1×1 filters at one thread) asks whether NNPACK is there: 3,800 lines in one stage-1 log
- * once the frozen cache leaves only a few images a batch for the encoder. Results do not change:
+ * once the frozen cache leaves only a few images a batch for the encoder, and as many in an evaluation
+ * (InceptionV3's 1×1 filters on a batch's last few images). Results do not change:
  * libtorch offers NNPACK only a convolution of 16 or more images that oneDNN declined, and oneDNN
  * takes every float32 convolution of that size; where NNPACK is unsupported it never runs at all.
  */
@@ -27,6 +28,8 @@ public final class Nnpack {
   private static final String SET_ENABLED = "_ZN2at7Context20setUserEnabledNNPACKEb";
   private static final String IS_ENABLED = "_ZNK2at7Context17userEnabledNNPACKEv";
 
+  private static Boolean disabled; // null until the first call: every network that convolves calls this on loading
+
   private Nnpack() {}
 
   /**
@@ -34,10 +37,13 @@ public final class Nnpack {
    * where that libtorch cannot be found or lacks the setting (another platform or version).
    */
   public static synchronized boolean disable() {
-    return context().map(context -> {
-      context.library().getFunction(SET_ENABLED).invokeVoid(new Object[] {context.pointer(), (byte) 0}); // a C++ bool is one byte
-      return true;
-    }).orElse(false);
+    if (disabled == null) {
+      disabled = context().map(context -> {
+        context.library().getFunction(SET_ENABLED).invokeVoid(new Object[] {context.pointer(), (byte) 0}); // a C++ bool is one byte
+        return true;
+      }).orElse(false);
+    }
+    return disabled;
   }
 
   /** Whether libtorch would consider NNPACK for a convolution; empty where that cannot be asked. */

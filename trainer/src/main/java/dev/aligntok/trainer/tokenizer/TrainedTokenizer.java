@@ -7,6 +7,7 @@ import ai.djl.training.ParameterStore;
 import dev.aligntok.inference.image.ImageBatch;
 import dev.aligntok.trainer.eval.LatentBatch;
 import dev.aligntok.trainer.eval.TokenizerUnderTest;
+import dev.aligntok.trainer.nn.Nnpack;
 import dev.aligntok.trainer.train.Checkpoints;
 import java.nio.file.Path;
 
@@ -29,6 +30,7 @@ public final class TrainedTokenizer implements TokenizerUnderTest, AutoCloseable
 
   public static TrainedTokenizer load(String name, Path checkpoint, Path nsfwjsPackage) {
     TokenizerTrainingState state = Checkpoints.readState(checkpoint, TokenizerTrainingState.class);
+    Nnpack.disable(); // quiet before its first convolution (see Nnpack)
     NDManager manager = NDManager.newBaseManager();
     try {
       Tokenizer tokenizer = Tokenizer.create(state.tokenizer(), nsfwjsPackage, manager);
